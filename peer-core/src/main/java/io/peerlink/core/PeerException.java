@@ -1,0 +1,58 @@
+package io.peerlink.core;
+
+import java.io.IOException;
+import java.util.Objects;
+
+/**
+ * A network failure while connecting to or talking with a peer. Every failure peerlink reports from
+ * the network is a {@code PeerException}; {@link #kind()} says what failed. Misuse of the API is
+ * reported with {@link IllegalArgumentException} or {@link IllegalStateException} instead.
+ */
+public class PeerException extends IOException {
+  private static final long serialVersionUID = 1L;
+
+  private final PeerError kind;
+
+  /** Creates an exception of the given kind. */
+  public PeerException(PeerError kind, String message) {
+    super(message);
+    this.kind = Objects.requireNonNull(kind, "kind");
+  }
+
+  /** Creates an exception of the given kind with its cause. */
+  public PeerException(PeerError kind, String message, Throwable cause) {
+    super(message, cause);
+    this.kind = Objects.requireNonNull(kind, "kind");
+  }
+
+  /** What kind of failure this is. */
+  public PeerError kind() {
+    return kind;
+  }
+
+  /**
+   * Wraps any throwable as a {@code PeerException}, keeping it if it already is one. Timeouts become
+   * {@link PeerError#TIMEOUT}, connection refusals {@link PeerError#CONNECT}, anything else {@code fallback}.
+   */
+  public static PeerException wrap(Throwable t, PeerError fallback) {
+    Throwable cause = t;
+    while ((cause instanceof java.util.concurrent.CompletionException
+            || cause instanceof java.util.concurrent.ExecutionException)
+        && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof PeerException pe) {
+      return pe;
+    }
+    if (cause instanceof java.util.concurrent.TimeoutException
+        || cause instanceof io.netty.channel.ConnectTimeoutException) {
+      return new PeerTimeoutException(String.valueOf(cause.getMessage()), cause);
+    }
+    if (cause instanceof java.net.ConnectException
+        || cause instanceof java.net.UnknownHostException
+        || cause instanceof java.net.NoRouteToHostException) {
+      return new PeerException(PeerError.CONNECT, String.valueOf(cause.getMessage()), cause);
+    }
+    return new PeerException(fallback, String.valueOf(cause.getMessage()), cause);
+  }
+}

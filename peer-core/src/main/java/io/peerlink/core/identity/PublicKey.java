@@ -1,0 +1,35 @@
+package io.peerlink.core.identity;
+
+import java.security.InvalidKeyException;
+
+/**
+ * A peer's public identity key of any libp2p key type. Instances are immutable and compare by their
+ * {@link #marshal() protobuf encoding}.
+ */
+public interface PublicKey {
+
+  /** The key type. */
+  KeyType type();
+
+  /** The {@code Data} field of the {@code PublicKey} protobuf (raw, compressed or SPKI DER by type). */
+  byte[] raw();
+
+  /** The deterministic {@code PublicKey} protobuf bytes: the input to peer ID derivation. */
+  byte[] marshal();
+
+  /** Verifies {@code signature} over {@code data} with this key's libp2p signature scheme; never throws for a bad signature. */
+  boolean verify(byte[] data, byte[] signature);
+
+  /** The peer ID this key derives. */
+  PeerId peerId();
+
+  /**
+   * Parses a {@code PublicKey} protobuf.
+   *
+   * @throws InvalidKeyException if the protobuf is malformed, has extra fields, or the key is invalid
+   *     or unsupported
+   */
+  static PublicKey unmarshal(byte[] protobuf) throws InvalidKeyException {
+    return io.peerlink.core.internal.crypto.Keys.unmarshalPublicKey(protobuf);
+  }
+}
