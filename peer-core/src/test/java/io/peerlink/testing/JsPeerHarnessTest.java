@@ -1,0 +1,98 @@
+package io.peerlink.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Proves the js-libp2p interop harness itself, with two js peers and no Java libp2p code: if
+ * these fail, an interop test failing says nothing about peerlink.
+ */
+class JsPeerHarnessTest {
+
+  private static final Duration T = Duration.ofSeconds(30);
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"tls, /tls/1.0.0", "noise, /noise"})
+  void twoJsPeersDialPingEchoAndIdentify(String security, String expectedEncryption) {
+    try (JsPeer listener = JsPeer.start("--security", security);
+         JsPeer dialer = JsPeer.start("--security", security)) {
+      assertThat(listener.peerId()).startsWith("12D3KooW");
+      assertThat(listener.addr()).startsWith("/ip4/127.0.0.1/tcp/").endsWith("/p2p/" + listener.peerId());
+
+      Map<String, Object> dial = dialer.requestOk(T, "cmd", "dial", "addr", listener.addr());
+      assertThat(dial).containsEntry("peerId", listener.peerId())
+          .containsEntry("encryption", expectedEncryption)
+          .containsEntry("multiplexer", "/yamux/1.0.0")
+          .containsEntry("direction", "outbound");
+
+      Map<String, Object> inbound = listener.awaitEvent("connection", T);
+      assertThat(inbound).containsEntry("peerId", dialer.peerId())
+          .containsEntry("direction", "inbound")
+          .containsEntry("encryption", expectedEncryption);
+
+      Map<String, Object> ping = dialer.requestOk(T, "cmd", "ping", "peerId", listener.peerId(), "count", 3);
+      assertThat((List<?>) ping.get("rttMs")).hasSize(3);
+
+      Map<String, Object> echo = dialer.requestOk(T,
+          "cmd", "echo", "peerId", listener.peerId(), "bytes", 64 * 1024, "streams", 4);
+      assertThat(echo).containsEntry("verified", true);
+
+      // identify runs by itself on every new connection...
+      Map<String, Object> identified =
+          dialer.awaitEvent("identify", e -> listener.peerId().equals(e.get("peerId")), T);
+      assertThat(JsPeer.strings(identified.get("protocols")))
+          .contains("/echo/1.0.0", "/ipfs/id/1.0.0", "/ipfs/ping/1.0.0");
+      assertThat((String) identified.get("agentVersion")).startsWith("js-libp2p/");
+      // ...and on demand.
+      Map<String, Object> identify = dialer.requestOk(T, "cmd", "identify", "peerId", listener.peerId());
+      assertThat(JsPeer.strings(identify.get("protocols"))).contains("/echo/1.0.0");
+      assertThat(JsPeer.strings(identify.get("listenAddrs"))).isNotEmpty();
+    }
+  }
+
+  @Test
+  void echoCarries64ConcurrentMebibyteStreams() {
+    try (JsPeer a = JsPeer.start(); JsPeer b = JsPeer.start()) {
+      Map<String, Object> echo = b.requestOk(Duration.ofSeconds(60),
+          "cmd", "echo", "addr", a.addr(), "bytes", 1 << 20, "streams", 64);
+      assertThat(echo).containsEntry("verified", true).containsEntry("streams", 64L);
+    }
+  }
+
+  @Test
+  void identitySeedGivesAStablePeerId() {
+    String seed = "00".repeat(31) + "01";
+    String first;
+    try (JsPeer peer = JsPeer.start("--identity-seed", seed)) {
+      first = peer.peerId();
+    }
+    try (JsPeer peer = JsPeer.start("--identity-seed", seed)) {
+      assertThat(peer.peerId()).isEqualTo(first).startsWith("12D3KooW");
+    }
+  }
+
+  @Test
+  void failuresComeBackAsAnswersAndStopEndsTheProcess() throws Exception {
+    JsPeer peer = JsPeer.start();
+    try {
+      Map<String, Object> unknown = peer.request(T, "cmd", "no-such-command");
+      assertThat(unknown).containsEntry("ok", false).containsEntry("code", "UNKNOWN_COMMAND");
+
+      // Nothing listens on port 1 of 127.0.0.1.
+      Map<String, Object> dial = peer.request(T, "cmd", "dial",
+          "addr", "/ip4/127.0.0.1/tcp/1/p2p/12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA");
+      assertThat(dial).containsEntry("ok", false);
+      assertThat((String) dial.get("error")).isNotBlank();
+    } finally {
+      peer.close();
+    }
+    assertThat(peer.process().waitFor(1, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(peer.process().exitValue()).isZero();
+  }
+}
