@@ -35,6 +35,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 
 const ECHO = '/echo/1.0.0'
+const PING = '/ipfs/ping/1.0.0'
 // Chunk size for echo writes; yamux splits larger writes into 64 KiB frames anyway.
 const ECHO_CHUNK = 64 * 1024
 const DEFAULT_TIMEOUT_MS = 30_000
@@ -253,8 +254,26 @@ function target (cmd) {
   throw new CommandError('command needs "addr" or "peerId"', 'BAD_REQUEST')
 }
 
-async function echoOnce (tgt, size, signal) {
-  const stream = await node.dialProtocol(tgt, ECHO, { runOnLimitedConnection: true, signal })
+/**
+ * Opens a stream for `protocol`. With "connId" (from a dial answer or a connection event) the
+ * stream goes over exactly that connection; otherwise libp2p picks or dials one, and NB it
+ * prefers a direct connection over a limited (relayed) one, dialling a new direct one if it
+ * knows an address: so tests that must exercise a relayed connection pass its connId.
+ */
+async function openStream (cmd, protocol, signal) {
+  const options = { runOnLimitedConnection: true, signal }
+  if (cmd.connId != null) return (await connectionById(cmd.connId)).newStream(protocol, options)
+  return node.dialProtocol(target(cmd), protocol, options)
+}
+
+async function connectionById (connId) {
+  const conn = node.getConnections().find(c => c.id === connId)
+  if (conn == null) throw new CommandError(`no open connection with connId ${connId}`, 'NOT_CONNECTED')
+  return conn
+}
+
+async function echoOnce (cmd, size, signal) {
+  const stream = await openStream(cmd, ECHO, signal)
   const onAbort = () => stream.abort(signal.reason ?? new Error('aborted'))
   signal.addEventListener('abort', onAbort, { once: true })
   try {
@@ -280,6 +299,33 @@ async function echoOnce (tgt, size, signal) {
   }
 }
 
+/** One ping round trip on an open ping stream: 32 random bytes out, the same 32 back. */
+async function pingOnce (stream, signal) {
+  const payload = randomBytes(32)
+  const start = performance.now()
+  const got = new Promise((resolve, reject) => {
+    let buf = Buffer.alloc(0)
+    const onMessage = (evt) => {
+      buf = Buffer.concat([buf, evt.data.subarray()])
+      if (buf.length >= 32) { cleanup(); resolve(buf) }
+    }
+    const onClose = () => { cleanup(); reject(new CommandError('ping stream closed', 'PING_FAILED')) }
+    const onAbort = () => { cleanup(); reject(signal.reason) }
+    const cleanup = () => {
+      stream.removeEventListener('message', onMessage)
+      stream.removeEventListener('close', onClose)
+      signal.removeEventListener('abort', onAbort)
+    }
+    stream.addEventListener('message', onMessage)
+    stream.addEventListener('close', onClose)
+    signal.addEventListener('abort', onAbort)
+  })
+  stream.send(payload)
+  const echoed = await got
+  if (!payload.equals(echoed.subarray(0, 32))) throw new CommandError('ping payload mismatch', 'PING_FAILED')
+  return Math.round(performance.now() - start)
+}
+
 const handlers = {
   async dial (cmd, signal) {
     const conn = await node.dial(target(cmd), { signal, force: cmd.force === true })
@@ -288,8 +334,15 @@ const handlers = {
 
   async ping (cmd, signal) {
     const count = cmd.count ?? 1
-    const tgt = target(cmd)
     const rttMs = []
+    if (cmd.connId != null) {
+      // The ping service can only pick a connection itself; speak /ipfs/ping/1.0.0 directly.
+      const stream = await openStream(cmd, PING, signal)
+      for (let i = 0; i < count; i++) rttMs.push(await pingOnce(stream, signal))
+      await stream.close({ signal })
+      return { rttMs }
+    }
+    const tgt = target(cmd)
     for (let i = 0; i < count; i++) {
       rttMs.push(await node.services.ping.ping(tgt, { signal, runOnLimitedConnection: true }))
     }
@@ -299,17 +352,18 @@ const handlers = {
   async echo (cmd, signal) {
     const bytes = cmd.bytes ?? 1024
     const streams = cmd.streams ?? 1
-    const tgt = target(cmd)
     // Make sure there is one connection first, so K streams share it instead of racing K dials.
-    if (cmd.addr != null) await node.dial(tgt, { signal })
+    if (cmd.connId == null && cmd.addr != null) await node.dial(target(cmd), { signal })
     const start = performance.now()
-    await Promise.all(Array.from({ length: streams }, () => echoOnce(tgt, bytes, signal)))
+    await Promise.all(Array.from({ length: streams }, () => echoOnce(cmd, bytes, signal)))
     return { ms: Math.round(performance.now() - start), verified: true, bytes, streams }
   },
 
   async identify (cmd, signal) {
     let conn
-    if (cmd.addr != null) {
+    if (cmd.connId != null) {
+      conn = await connectionById(cmd.connId)
+    } else if (cmd.addr != null) {
       conn = await node.dial(multiaddr(cmd.addr), { signal })
     } else {
       const peerId = target(cmd)

@@ -95,4 +95,48 @@ class JsPeerHarnessTest {
     assertThat(peer.process().waitFor(1, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
     assertThat(peer.process().exitValue()).isZero();
   }
+  @Test
+  void relayReservationAndEchoThroughAnUnlimitedRelay() {
+    try (JsPeer relay = JsPeer.start("--relay-server", "--relay-unlimited");
+         JsPeer behind = JsPeer.start("--reserve", relay.addr());
+         JsPeer dialer = JsPeer.start("--relay-client")) {
+      Map<String, Object> reserved = behind.awaitEvent("reserved", T);
+      String circuit = relay.addr() + "/p2p-circuit/p2p/" + behind.peerId();
+      assertThat(JsPeer.strings(reserved.get("addrs"))).contains(circuit);
+
+      Map<String, Object> dial = dialer.requestOk(T, "cmd", "dial", "addr", circuit);
+      assertThat(dial).containsEntry("peerId", behind.peerId()).containsEntry("limited", false);
+      assertThat((String) dial.get("remoteAddr")).contains("/p2p-circuit");
+
+      // connId pins the streams to the relayed connection: by peer ID, js would open a direct one.
+      Object connId = dial.get("connId");
+      Map<String, Object> echo = dialer.requestOk(T,
+          "cmd", "echo", "connId", connId, "bytes", 256 * 1024, "streams", 4);
+      assertThat(echo).containsEntry("verified", true);
+      assertThat((List<?>) dialer.requestOk(T, "cmd", "ping", "connId", connId, "count", 2).get("rttMs"))
+          .hasSize(2);
+    }
+  }
+
+  @Test
+  void limitedRelayCutsARelayedConnectionAtItsDataLimit() {
+    try (JsPeer relay = JsPeer.start("--relay-server", "--relay-max-data", "65536", "--relay-duration", "60");
+         JsPeer behind = JsPeer.start("--reserve", relay.addr());
+         JsPeer dialer = JsPeer.start("--relay-client")) {
+      behind.awaitEvent("reserved", T);
+      String circuit = relay.addr() + "/p2p-circuit/p2p/" + behind.peerId();
+      Map<String, Object> dial = dialer.requestOk(T, "cmd", "dial", "addr", circuit);
+      assertThat(dial).containsEntry("limited", true);
+      Object connId = dial.get("connId");
+
+      // Small echoes fit in the budget (echo is allowed on limited connections)...
+      assertThat(dialer.requestOk(T, "cmd", "echo", "connId", connId, "bytes", 1024))
+          .containsEntry("verified", true);
+      // ...but 1 MiB does not: the relay resets the circuit.
+      Map<String, Object> big = dialer.request(T,
+          "cmd", "echo", "connId", connId, "bytes", 1 << 20, "streams", 1);
+      assertThat(big).containsEntry("ok", false);
+      dialer.awaitEvent("disconnect", e -> connId.equals(e.get("connId")), T);
+    }
+  }
 }
