@@ -12,12 +12,13 @@
 // Usage: node peer.mjs [--listen MA]... [--security tls|noise|both] [--muxer yamux]
 //          [--identity-seed HEX64] [--relay-server [--relay-max-data N] [--relay-duration S]
 //          [--relay-unlimited] [--relay-max-reservations N]] [--relay-client [--reserve MA]...]
-//          [--dcutr]
+//          [--dcutr [--public-cidr CIDR]...] [--announce MA]...
 // See README.md beside this file for the command/response reference.
 
 import './require-node22.mjs'
 
 import { randomBytes } from 'node:crypto'
+import { register } from 'node:module'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 
@@ -25,7 +26,6 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
-import { dcutr } from '@libp2p/dcutr'
 import { identify } from '@libp2p/identify'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { ping } from '@libp2p/ping'
@@ -65,7 +65,9 @@ const { values: opts } = parseArgs({
     'relay-max-reservations': { type: 'string' },
     'relay-client': { type: 'boolean', default: false },
     reserve: { type: 'string', multiple: true },
-    dcutr: { type: 'boolean', default: false }
+    dcutr: { type: 'boolean', default: false },
+    'public-cidr': { type: 'string', multiple: true },
+    announce: { type: 'string', multiple: true }
   },
   strict: true
 })
@@ -127,7 +129,15 @@ const services = {
   ping: ping()
 }
 if (opts['relay-server']) services.relay = circuitRelayServer(relayServerInit())
-if (opts.dcutr) services.dcutr = dcutr()
+if (opts.dcutr) {
+  if (opts['public-cidr'] != null) {
+    // Must happen before @libp2p/dcutr is first imported, hence the dynamic import below.
+    process.env.PEERLINK_PUBLIC_CIDRS = opts['public-cidr'].join(',')
+    register('./dcutr-hooks.mjs', import.meta.url)
+  }
+  const { dcutr } = await import('@libp2p/dcutr')
+  services.dcutr = dcutr()
+}
 
 const transports = [tcp()]
 // The relay transport is also needed by a relay *server*'s peers to dial through it; only
@@ -136,7 +146,9 @@ if (relayClient || opts.dcutr) transports.push(circuitRelayTransport())
 
 const node = await createLibp2p({
   privateKey,
-  addresses: { listen },
+  // --announce adds addresses to what identify advertises (e.g. a NAT's public address that js
+  // would otherwise only learn as an unverified observed address and not advertise).
+  addresses: { listen, appendAnnounce: opts.announce ?? [] },
   transports,
   connectionEncrypters: encrypters,
   streamMuxers: [yamux()],
