@@ -9,12 +9,16 @@ import javax.crypto.spec.SecretKeySpec;
 /** ChaCha20-Poly1305 through the JDK's {@code Cipher("ChaCha20-Poly1305")} (SunJCE). */
 final class JdkChaChaPolyAead implements ChaChaPolyAead {
   private final SecretKeySpec key;
-  private final Cipher cipher;
+  private Cipher cipher;
 
   JdkChaChaPolyAead(byte[] key) {
     this.key = new SecretKeySpec(key, "ChaCha20");
+    this.cipher = newCipher();
+  }
+
+  private static Cipher newCipher() {
     try {
-      this.cipher = Cipher.getInstance("ChaCha20-Poly1305");
+      return Cipher.getInstance("ChaCha20-Poly1305");
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("JDK lacks ChaCha20-Poly1305", e);
     }
@@ -37,6 +41,13 @@ final class JdkChaChaPolyAead implements ChaChaPolyAead {
     if (ad.length > 0) {
       cipher.updateAAD(ad);
     }
-    cipher.doFinal(ciphertext, out);
+    try {
+      cipher.doFinal(ciphertext, out);
+    } catch (GeneralSecurityException e) {
+      // SunJCE refuses to be initialised twice in a row with the same key and nonce, even to
+      // decrypt; Noise keeps the nonce after a failed decryption, so a retry needs a fresh engine.
+      cipher = newCipher();
+      throw e;
+    }
   }
 }
