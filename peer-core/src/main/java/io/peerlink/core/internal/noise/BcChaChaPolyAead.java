@@ -30,6 +30,25 @@ final class BcChaChaPolyAead implements ChaChaPolyAead {
   }
 
   @Override
+  public void encrypt(byte[] nonce, byte[] ad, ByteBuffer[] plaintext, ByteBuffer out)
+      throws GeneralSecurityException {
+    if (plaintext.length == 1) {
+      encrypt(nonce, ad, plaintext[0], out);
+      return;
+    }
+    // The array engine needs one input; gather the parts (BC is not the default engine).
+    int len = 0;
+    for (ByteBuffer b : plaintext) {
+      len += b.remaining();
+    }
+    ByteBuffer joined = ByteBuffer.allocate(len);
+    for (ByteBuffer b : plaintext) {
+      joined.put(b);
+    }
+    encrypt(nonce, ad, joined.flip(), out);
+  }
+
+  @Override
   public void decrypt(byte[] nonce, byte[] ad, ByteBuffer ciphertext, ByteBuffer out)
       throws GeneralSecurityException {
     if (ciphertext.remaining() < TAG_LENGTH) {

@@ -26,6 +26,13 @@ public interface ChaChaPolyAead {
       throws GeneralSecurityException;
 
   /**
+   * Encrypts the concatenation of {@code plaintext}'s buffers into {@code out}, advancing all
+   * positions: what a gathering write of a composite buffer needs, without first copying it into one.
+   */
+  void encrypt(byte[] nonce, byte[] ad, ByteBuffer[] plaintext, ByteBuffer out)
+      throws GeneralSecurityException;
+
+  /**
    * Decrypts and authenticates {@code ciphertext} (ciphertext then tag) into {@code out}, advancing
    * both buffers' positions. Nothing meaningful is left in {@code out} when the tag does not verify.
    *

@@ -114,6 +114,12 @@ public final class CipherState {
     encryptWithAd(EMPTY, plaintext, out);
   }
 
+  /** Transport-phase encryption of the concatenation of {@code plaintext}'s buffers. */
+  public void encrypt(ByteBuffer[] plaintext, ByteBuffer out) throws GeneralSecurityException {
+    requireKey();
+    aead.encrypt(nextNonce(), EMPTY, plaintext, out);
+  }
+
   /** Transport-phase decryption: empty associated data. */
   public void decrypt(ByteBuffer ciphertext, ByteBuffer out) throws GeneralSecurityException {
     decryptWithAd(EMPTY, ciphertext, out);

@@ -35,6 +35,19 @@ final class JdkChaChaPolyAead implements ChaChaPolyAead {
   }
 
   @Override
+  public void encrypt(byte[] nonce, byte[] ad, ByteBuffer[] plaintext, ByteBuffer out)
+      throws GeneralSecurityException {
+    cipher.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(nonce));
+    if (ad.length > 0) {
+      cipher.updateAAD(ad);
+    }
+    for (int i = 0; i < plaintext.length - 1; i++) {
+      cipher.update(plaintext[i], out);
+    }
+    cipher.doFinal(plaintext.length == 0 ? ByteBuffer.allocate(0) : plaintext[plaintext.length - 1], out);
+  }
+
+  @Override
   public void decrypt(byte[] nonce, byte[] ad, ByteBuffer ciphertext, ByteBuffer out)
       throws GeneralSecurityException {
     cipher.init(Cipher.DECRYPT_MODE, key, new IvParameterSpec(nonce));
