@@ -246,7 +246,8 @@ public final class NoiseHandler extends ChannelDuplexHandler {
     // Writes held during the handshake go first, so anything written in reaction to the event
     // below lands after them.
     while (!heldWrites.isEmpty() && state == State.TRANSPORT) {
-      Object msg = heldWrites.current();
+      // remove() releases the message, so keep our own reference for the encryption below.
+      Object msg = ReferenceCountUtil.retain(heldWrites.current());
       ChannelPromise promise = heldWrites.remove();
       writeTransport(ctx, msg, promise);
     }

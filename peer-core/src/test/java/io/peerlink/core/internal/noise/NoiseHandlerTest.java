@@ -168,7 +168,7 @@ class NoiseHandlerTest {
     Peer init = initiator(responderId.peerId(), YAMUX);
     release(init.ch.readOutbound());
     init.ch.writeInbound(frame(new byte[32 + 48 + 15]));
-    assertHandshakeFailure(init, "needs at least 112");
+    assertHandshakeFailure(init, "needs at least 96");
   }
 
   @Test
