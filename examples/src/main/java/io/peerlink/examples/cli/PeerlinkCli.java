@@ -1,12 +1,190 @@
 package io.peerlink.examples.cli;
 
-/** The peerlink command-line tool (placeholder until the transport lands). */
+import io.peerlink.core.Connector;
+import io.peerlink.core.Listener;
+import io.peerlink.core.Peer;
+import io.peerlink.core.PeerConfig;
+import io.peerlink.core.PeerError;
+import io.peerlink.core.PeerException;
+import io.peerlink.core.SecurityProtocol;
+import io.peerlink.core.identity.Identity;
+import io.peerlink.core.internal.protocol.EchoClient;
+import io.peerlink.core.internal.protocol.EchoHandler;
+import io.peerlink.core.multiaddr.Multiaddr;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The {@code peerlink} command-line tool. Every line it prints on standard output is one JSON
+ * object with an {@code "event"} field, so scripts and tests can drive it.
+ *
+ * <pre>
+ * java -jar peerlink.jar peer --listen /ip4/127.0.0.1/tcp/0 [--identity key.pem] [--security tls|noise|both]
+ * java -jar peerlink.jar dial --target &lt;multiaddr/p2p/id&gt; [--ping N] [--echo BYTES] [--security …]
+ * java -jar peerlink.jar demo
+ * </pre>
+ */
 public final class PeerlinkCli {
+  /** The echo protocol the tool serves. */
+  static final String ECHO = EchoClient.PROTOCOL;
+
+  private static final PrintStream OUT =
+      new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+
   private PeerlinkCli() {}
 
-  /** Entry point. */
+  /** Entry point; exits 0 on success, 1 on a network failure, 2 on a usage error. */
   public static void main(String[] args) {
-    System.out.println("{\"event\":\"error\",\"kind\":\"usage\",\"message\":\"not built yet\"}");
-    System.exit(2);
+    int code;
+    try {
+      code = run(args);
+    } catch (Args.UsageException e) {
+      print(error("usage", e.getMessage() + "; " + usage()));
+      code = 2;
+    } catch (IllegalArgumentException e) {
+      print(error("usage", e.getMessage()));
+      code = 2;
+    } catch (Throwable t) {
+      PeerException pe = PeerException.wrap(t, PeerError.IO);
+      print(error(pe.kind().wireName(), pe.getMessage()));
+      code = 1;
+    }
+    System.exit(code);
+  }
+
+  static int run(String[] args) throws Exception {
+    if (args.length == 0) {
+      throw new Args.UsageException("no command");
+    }
+    Args a = new Args(args, 1);
+    return switch (args[0]) {
+      case "peer" -> peer(a);
+      case "dial" -> dial(a);
+      case "demo" -> Demo.run(OUT);
+      case "help", "--help", "-h" -> {
+        OUT.println(usage());
+        yield 0;
+      }
+      default -> throw new Args.UsageException("unknown command '" + args[0] + "'");
+    };
+  }
+
+  private static String usage() {
+    return "usage: peerlink peer --listen <multiaddr> [--identity key.pem] [--security tls|noise|both]"
+        + " | peerlink dial --target <multiaddr with /p2p/> [--ping N] [--echo BYTES] [--security …]"
+        + " | peerlink demo";
+  }
+
+  private static int peer(Args a) throws Exception {
+    Identity identity = identity(a);
+    Listener.Builder b = Listener.builder(identity)
+        .config(config(a))
+        .handler(ECHO, stream -> stream.channel().pipeline().addLast(new EchoHandler()))
+        .onConnection(p -> print(connectionEvent(p)));
+    List<String> listen = a.all("listen");
+    if (listen.isEmpty()) {
+      throw new Args.UsageException("missing --listen");
+    }
+    for (String l : listen) {
+      b.listenOn(Multiaddr.parse(l));
+    }
+    Listener listener = b.build().start().join();
+    Map<String, Object> ev = Json.event("listening");
+    ev.put("peerId", listener.peerId().toString());
+    ev.put("addrs", listener.listenAddresses().stream().map(Object::toString).toList());
+    print(ev);
+    CountDownLatch stop = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      listener.close();
+      stop.countDown();
+    }, "peerlink-shutdown"));
+    stop.await();
+    return 0;
+  }
+
+  private static int dial(Args a) throws Exception {
+    Multiaddr target = Multiaddr.parse(a.require("target"));
+    int pings = a.getInt("ping", 0);
+    int echoBytes = a.getInt("echo", -1);
+    try (Connector connector = Connector.builder(identity(a)).config(config(a)).build()) {
+      long start = System.nanoTime();
+      Peer peer = connector.connect(target).get();
+      Map<String, Object> ev = Json.event("connected");
+      ev.put("peerId", peer.peerId().toString());
+      ev.put("path", peer.path().wireName());
+      ev.put("ms", millis(System.nanoTime() - start));
+      ev.put("remoteAddr", peer.remoteAddress().toString());
+      ev.put("security", peer.securityProtocol());
+      ev.put("muxer", peer.muxer());
+      print(ev);
+      for (int i = 0; i < pings; i++) {
+        Duration rtt = peer.ping().get();
+        Map<String, Object> p = Json.event("ping");
+        p.put("rttMs", millis(rtt.toNanos()));
+        print(p);
+      }
+      if (echoBytes >= 0) {
+        byte[] payload = new byte[echoBytes];
+        ThreadLocalRandom.current().nextBytes(payload);
+        Duration took = EchoClient.roundTrip(peer, payload).get();
+        Map<String, Object> e = Json.event("echo");
+        e.put("bytes", echoBytes);
+        e.put("ms", millis(took.toNanos()));
+        print(e);
+      }
+      peer.close().get();
+    }
+    return 0;
+  }
+
+  static Map<String, Object> connectionEvent(Peer p) {
+    Map<String, Object> ev = Json.event("connection");
+    ev.put("peerId", p.peerId().toString());
+    ev.put("direction", p.direction().name().toLowerCase(java.util.Locale.ROOT));
+    ev.put("remoteAddr", p.remoteAddress().toString());
+    ev.put("security", p.securityProtocol());
+    ev.put("muxer", p.muxer());
+    return ev;
+  }
+
+  private static Identity identity(Args a) throws Exception {
+    String path = a.get("identity", null);
+    return path == null ? Identity.generate() : Identity.loadOrCreate(Path.of(path));
+  }
+
+  static PeerConfig config(Args a) {
+    String sec = a.get("security", "both");
+    List<SecurityProtocol> order = switch (sec) {
+      case "tls" -> List.of(SecurityProtocol.TLS);
+      case "noise" -> List.of(SecurityProtocol.NOISE);
+      case "both" -> List.of(SecurityProtocol.TLS, SecurityProtocol.NOISE);
+      default -> throw new Args.UsageException("--security takes tls, noise or both, not '" + sec + "'");
+    };
+    return PeerConfig.builder()
+        .securityProtocols(order)
+        .connectTimeout(Duration.ofMillis(a.getInt("timeout-ms", 10_000)))
+        .handshakeTimeout(Duration.ofMillis(a.getInt("timeout-ms", 10_000)))
+        .build();
+  }
+
+  static double millis(long nanos) {
+    return Math.round(nanos / 10_000.0) / 100.0;
+  }
+
+  static Map<String, Object> error(String kind, String message) {
+    Map<String, Object> ev = Json.event("error");
+    ev.put("kind", kind);
+    ev.put("message", message);
+    return ev;
+  }
+
+  static synchronized void print(Map<String, Object> event) {
+    OUT.println(Json.write(event));
   }
 }

@@ -1,0 +1,235 @@
+package io.peerlink.core;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.peerlink.core.identity.Identity;
+import io.peerlink.core.identity.PeerId;
+import io.peerlink.core.internal.host.ConnectionUpgrader;
+import io.peerlink.core.internal.host.HostCore;
+import io.peerlink.core.internal.host.Transports;
+import io.peerlink.core.multiaddr.Multiaddr;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * Accepts inbound libp2p connections: TCP, then TLS 1.3 or Noise, then yamux.
+ *
+ * <pre>{@code
+ * Listener listener = Listener.builder(Identity.generate())
+ *     .listenOn(Multiaddr.parse("/ip4/0.0.0.0/tcp/4001"))
+ *     .handler("/echo/1.0.0", stream -> stream.channel().pipeline().addLast(new MyEchoHandler()))
+ *     .onConnection(peer -> System.out.println("connected: " + peer.peerId()))
+ *     .start().join();
+ * System.out.println(listener.listenAddresses());
+ * }</pre>
+ *
+ * <p>Identify and ping are always served. Thread-safe.
+ */
+public final class Listener implements AutoCloseable {
+  private final HostCore core;
+  private final List<Multiaddr> requested;
+  private final List<Channel> serverChannels = new CopyOnWriteArrayList<>();
+  private volatile List<Multiaddr> bound = List.of();
+
+  private Listener(Builder b) {
+    this.core = b.core != null ? b.core : new HostCore(b.identity, b.config, b.group);
+    this.requested = List.copyOf(b.listenAddrs);
+    b.handlers.forEach(core.protocols()::put);
+    b.connectionListeners.forEach(core::addConnectionListener);
+    core.listenAddrs(this::listenAddresses);
+  }
+
+  /** A builder for a listener with this identity. */
+  public static Builder builder(Identity identity) {
+    return new Builder(Objects.requireNonNull(identity, "identity"));
+  }
+
+  /**
+   * Binds every listen address. Completes with this listener once all are bound, or fails with a
+   * {@link PeerException} of kind {@link PeerError#CONNECT} naming the address that could not be bound.
+   */
+  public CompletableFuture<Listener> start() {
+    List<CompletableFuture<Multiaddr>> binds = new ArrayList<>();
+    for (Multiaddr addr : requested) {
+      binds.add(bind(addr));
+    }
+    return CompletableFuture.allOf(binds.toArray(CompletableFuture[]::new))
+        .thenApply(v -> {
+          List<Multiaddr> out = new ArrayList<>();
+          for (CompletableFuture<Multiaddr> f : binds) {
+            out.add(f.join());
+          }
+          bound = List.copyOf(out);
+          return this;
+        });
+  }
+
+  private CompletableFuture<Multiaddr> bind(Multiaddr addr) {
+    InetSocketAddress socket = addr.toSocketAddress()
+        .filter(s -> !s.isUnresolved())
+        .orElseThrow(() -> new IllegalArgumentException(
+            "can only listen on /ip4/<address>/tcp/<port> or /ip6/<address>/tcp/<port>, not " + addr));
+    CompletableFuture<Multiaddr> result = new CompletableFuture<>();
+    ServerBootstrap sb = new ServerBootstrap()
+        .group(core.group())
+        .channel(Transports.serverSocketChannel())
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            ConnectionUpgrader.install(core, ch, Direction.INBOUND, null, null);
+          }
+        });
+    sb.bind(socket).addListener((io.netty.channel.ChannelFutureListener) f -> {
+      if (f.isSuccess()) {
+        serverChannels.add(f.channel());
+        result.complete(Multiaddr.fromSocketAddress((InetSocketAddress) f.channel().localAddress()));
+      } else {
+        result.completeExceptionally(new PeerException(
+            PeerError.CONNECT, "could not listen on " + addr + ": " + f.cause().getMessage(), f.cause()));
+      }
+    });
+    return result;
+  }
+
+  /**
+   * The addresses peers can dial, each ending in {@code /p2p/<our peer id>}. A wildcard bind
+   * ({@code 0.0.0.0} or {@code ::}) is expanded to the machine's interface addresses.
+   */
+  public List<Multiaddr> listenAddresses() {
+    Map<Multiaddr, Boolean> out = new LinkedHashMap<>();
+    for (Multiaddr b : bound) {
+      InetSocketAddress s = b.toSocketAddress().orElseThrow();
+      if (s.getAddress().isAnyLocalAddress()) {
+        for (InetAddress a : interfaceAddresses(s.getAddress() instanceof java.net.Inet6Address)) {
+          out.put(Multiaddr.fromSocketAddress(new InetSocketAddress(a, s.getPort())).withPeerId(peerId()), true);
+        }
+      } else {
+        out.put(b.withPeerId(peerId()), true);
+      }
+    }
+    return List.copyOf(out.keySet());
+  }
+
+  private static List<InetAddress> interfaceAddresses(boolean v6) {
+    List<InetAddress> out = new ArrayList<>();
+    try {
+      for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+        if (!ni.isUp()) {
+          continue;
+        }
+        for (InetAddress a : Collections.list(ni.getInetAddresses())) {
+          if ((a instanceof java.net.Inet6Address) == v6 && !a.isLinkLocalAddress()) {
+            out.add(a);
+          }
+        }
+      }
+    } catch (SocketException e) {
+      // No interface list: fall back to loopback, which is always there.
+      out.add(InetAddress.getLoopbackAddress());
+    }
+    return out;
+  }
+
+  /** Our peer ID. */
+  public PeerId peerId() {
+    return core.identity().peerId();
+  }
+
+  /** The live connections, inbound and (when this listener's core also dials) outbound. */
+  public Collection<Peer> peers() {
+    return List.copyOf(core.connections());
+  }
+
+  /** The shared core, for a {@link Connector} that should dial with this listener's identity and handlers. */
+  HostCore core() {
+    return core;
+  }
+
+  /** Stops accepting and closes every connection. */
+  public CompletableFuture<Void> closeAsync() {
+    List<CompletableFuture<Void>> closing = new ArrayList<>();
+    for (Channel ch : serverChannels) {
+      CompletableFuture<Void> f = new CompletableFuture<>();
+      ch.close().addListener(x -> f.complete(null));
+      closing.add(f);
+    }
+    return CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).thenCompose(v -> core.close());
+  }
+
+  /** Same as {@code closeAsync().join()}. */
+  @Override
+  public void close() {
+    closeAsync().join();
+  }
+
+  /** Builds a {@link Listener}. */
+  public static final class Builder {
+    private final Identity identity;
+    private PeerConfig config = PeerConfig.defaults();
+    private EventLoopGroup group;
+    private HostCore core;
+    private final List<Multiaddr> listenAddrs = new ArrayList<>();
+    private final Map<String, StreamHandler> handlers = new LinkedHashMap<>();
+    private final List<Consumer<Peer>> connectionListeners = new ArrayList<>();
+
+    private Builder(Identity identity) {
+      this.identity = identity;
+    }
+
+    /** Connection and stream settings; default {@link PeerConfig#defaults()}. */
+    public Builder config(PeerConfig config) {
+      this.config = Objects.requireNonNull(config);
+      return this;
+    }
+
+    /** An address to listen on, such as {@code /ip4/0.0.0.0/tcp/4001}; repeatable. Port 0 picks a free port. */
+    public Builder listenOn(Multiaddr addr) {
+      listenAddrs.add(Objects.requireNonNull(addr));
+      return this;
+    }
+
+    /** Serves {@code protocol} with {@code handler} on every connection. */
+    public Builder handler(String protocol, StreamHandler handler) {
+      handlers.put(Objects.requireNonNull(protocol), Objects.requireNonNull(handler));
+      return this;
+    }
+
+    /** Called on the connection's event loop for every connection once it is ready. Must not block. */
+    public Builder onConnection(Consumer<Peer> listener) {
+      connectionListeners.add(Objects.requireNonNull(listener));
+      return this;
+    }
+
+    /** Runs on this event loop group instead of one of its own; the group is not shut down on close. */
+    public Builder eventLoopGroup(EventLoopGroup group) {
+      this.group = group;
+      return this;
+    }
+
+    /** Builds the listener; call {@link Listener#start()} to bind. */
+    public Listener build() {
+      if (listenAddrs.isEmpty()) {
+        throw new IllegalStateException("no listen address: call listenOn(Multiaddr.parse(\"/ip4/0.0.0.0/tcp/0\"))");
+      }
+      return new Listener(this);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package io.peerlink.core;
+
+import io.peerlink.core.identity.PeerId;
+import io.peerlink.core.multiaddr.Multiaddr;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One authenticated, multiplexed connection to a remote peer.
+ *
+ * <p>A {@code Peer} comes from {@link Connector#connect} (outbound) or from a {@link Listener}
+ * (inbound). Open streams with {@link #newStream}; streams the remote opens are routed to the
+ * {@link StreamHandler} registered for their protocol, on this peer or on the listener or connector
+ * that made it. All methods are thread-safe; futures complete on the connection's event loop, so
+ * callbacks attached to them must not block.
+ */
+public interface Peer {
+
+  /** The remote peer's authenticated ID. */
+  PeerId peerId();
+
+  /** The remote address, as a multiaddr without {@code /p2p}. */
+  Multiaddr remoteAddress();
+
+  /** Our local address of this connection. */
+  Multiaddr localAddress();
+
+  /** Who dialed. */
+  Direction direction();
+
+  /** How the connection reaches the peer. */
+  ConnectionPath path();
+
+  /** The security protocol in use, {@code "/tls/1.0.0"} or {@code "/noise"}. */
+  String securityProtocol();
+
+  /** The stream multiplexer in use, {@code "/yamux/1.0.0"}. */
+  String muxer();
+
+  /** Whether the muxer was agreed inside the security handshake (one round trip saved). */
+  boolean earlyMuxerNegotiated();
+
+  /**
+   * Opens a stream, offering {@code protocols} in order of preference; {@code handler} sets it up
+   * before any data arrives. Fails with a {@link PeerException} of kind {@link PeerError#PROTOCOL}
+   * when the remote supports none of them.
+   */
+  CompletableFuture<Stream> newStream(List<String> protocols, StreamHandler handler);
+
+  /** Opens a stream for one protocol; see {@link #newStream(List, StreamHandler)}. */
+  default CompletableFuture<Stream> newStream(String protocol, StreamHandler handler) {
+    return newStream(List.of(protocol), handler);
+  }
+
+  /**
+   * Registers a handler for streams the remote opens with {@code protocol} on this connection only,
+   * taking precedence over the listener's or connector's handler. A null handler removes it.
+   */
+  void handle(String protocol, StreamHandler handler);
+
+  /** Measures one round trip with the ping protocol ({@code /ipfs/ping/1.0.0}). */
+  CompletableFuture<Duration> ping();
+
+  /** Completes with the remote's identify answer; identify runs once per connection when it opens. */
+  CompletableFuture<IdentifyInfo> identify();
+
+  /** Whether the connection is open. */
+  boolean isOpen();
+
+  /** Closes the connection (yamux go-away, then the transport). */
+  CompletableFuture<Void> close();
+
+  /** Completes when the connection has closed, for whatever reason. */
+  CompletableFuture<Void> closeFuture();
+}

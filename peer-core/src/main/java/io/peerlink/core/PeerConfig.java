@@ -1,0 +1,272 @@
+package io.peerlink.core;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Settings for connections and their streams. Immutable; build with {@link #builder()}, which
+ * validates every value in {@link Builder#build()}. {@link #defaults()} holds the defaults listed
+ * on each field.
+ */
+public final class PeerConfig {
+  private static final PeerConfig DEFAULTS = builder().build();
+
+  private final Duration connectTimeout;
+  private final Duration handshakeTimeout;
+  private final Duration streamNegotiationTimeout;
+  private final List<SecurityProtocol> securityProtocols;
+  private final boolean earlyMuxerNegotiation;
+  private final String agentVersion;
+  private final int initialStreamWindow;
+  private final int maxStreamWindow;
+  private final int maxStreamsPerPeer;
+  private final int maxPendingInboundStreams;
+  private final int streamWriteBufferLowWaterMark;
+  private final int streamWriteBufferHighWaterMark;
+
+  private PeerConfig(Builder b) {
+    this.connectTimeout = b.connectTimeout;
+    this.handshakeTimeout = b.handshakeTimeout;
+    this.streamNegotiationTimeout = b.streamNegotiationTimeout;
+    this.securityProtocols = List.copyOf(b.securityProtocols);
+    this.earlyMuxerNegotiation = b.earlyMuxerNegotiation;
+    this.agentVersion = b.agentVersion;
+    this.initialStreamWindow = b.initialStreamWindow;
+    this.maxStreamWindow = b.maxStreamWindow;
+    this.maxStreamsPerPeer = b.maxStreamsPerPeer;
+    this.maxPendingInboundStreams = b.maxPendingInboundStreams;
+    this.streamWriteBufferLowWaterMark = b.streamWriteBufferLowWaterMark;
+    this.streamWriteBufferHighWaterMark = b.streamWriteBufferHighWaterMark;
+  }
+
+  /** The default settings. */
+  public static PeerConfig defaults() {
+    return DEFAULTS;
+  }
+
+  /** A builder starting from the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder starting from this configuration. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.connectTimeout = connectTimeout;
+    b.handshakeTimeout = handshakeTimeout;
+    b.streamNegotiationTimeout = streamNegotiationTimeout;
+    b.securityProtocols = securityProtocols;
+    b.earlyMuxerNegotiation = earlyMuxerNegotiation;
+    b.agentVersion = agentVersion;
+    b.initialStreamWindow = initialStreamWindow;
+    b.maxStreamWindow = maxStreamWindow;
+    b.maxStreamsPerPeer = maxStreamsPerPeer;
+    b.maxPendingInboundStreams = maxPendingInboundStreams;
+    b.streamWriteBufferLowWaterMark = streamWriteBufferLowWaterMark;
+    b.streamWriteBufferHighWaterMark = streamWriteBufferHighWaterMark;
+    return b;
+  }
+
+  /** TCP connect timeout. Default 10 s. */
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  /**
+   * Time allowed from TCP connect to a ready connection: security negotiation, the TLS or Noise
+   * handshake and muxer negotiation. A peer that is slower is disconnected. Default 10 s.
+   */
+  public Duration handshakeTimeout() {
+    return handshakeTimeout;
+  }
+
+  /** Time allowed for multistream-select on a new stream. Default 10 s. */
+  public Duration streamNegotiationTimeout() {
+    return streamNegotiationTimeout;
+  }
+
+  /**
+   * Security protocols in order of preference: offered in this order when dialing, accepted when
+   * listening. Default TLS, then Noise (go-libp2p's order).
+   */
+  public List<SecurityProtocol> securityProtocols() {
+    return securityProtocols;
+  }
+
+  /**
+   * Whether to agree on the muxer inside the security handshake (TLS ALPN, Noise extensions),
+   * saving a round trip. Peers that do not support it fall back to multistream-select. Default true.
+   */
+  public boolean earlyMuxerNegotiation() {
+    return earlyMuxerNegotiation;
+  }
+
+  /** Sent to peers in identify. Default {@code "peerlink/<version>"}. */
+  public String agentVersion() {
+    return agentVersion;
+  }
+
+  /** Initial yamux receive window per stream, in bytes. Default 256 KiB (the spec's value; minimum). */
+  public int initialStreamWindow() {
+    return initialStreamWindow;
+  }
+
+  /** Largest receive window a stream grows to when its reader keeps up, in bytes. Default 16 MiB. */
+  public int maxStreamWindow() {
+    return maxStreamWindow;
+  }
+
+  /** Open streams allowed per connection, both directions together; more are refused. Default 1024. */
+  public int maxStreamsPerPeer() {
+    return maxStreamsPerPeer;
+  }
+
+  /** Inbound streams the remote may open that are still negotiating; more are reset. Default 256. */
+  public int maxPendingInboundStreams() {
+    return maxPendingInboundStreams;
+  }
+
+  /** A stream turns writable again when its queued outbound bytes fall below this. Default 32 KiB. */
+  public int streamWriteBufferLowWaterMark() {
+    return streamWriteBufferLowWaterMark;
+  }
+
+  /** A stream turns unwritable when its queued outbound bytes exceed this. Default 256 KiB. */
+  public int streamWriteBufferHighWaterMark() {
+    return streamWriteBufferHighWaterMark;
+  }
+
+  /** Builds a {@link PeerConfig}; every setter has the default named on the getter. */
+  public static final class Builder {
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration handshakeTimeout = Duration.ofSeconds(10);
+    private Duration streamNegotiationTimeout = Duration.ofSeconds(10);
+    private List<SecurityProtocol> securityProtocols = List.of(SecurityProtocol.TLS);
+    private boolean earlyMuxerNegotiation = true;
+    private String agentVersion = "peerlink/" + Version.VERSION;
+    private int initialStreamWindow = 256 * 1024;
+    private int maxStreamWindow = 16 * 1024 * 1024;
+    private int maxStreamsPerPeer = 1024;
+    private int maxPendingInboundStreams = 256;
+    private int streamWriteBufferLowWaterMark = 32 * 1024;
+    private int streamWriteBufferHighWaterMark = 256 * 1024;
+
+    private Builder() {}
+
+    /** See {@link PeerConfig#connectTimeout()}. */
+    public Builder connectTimeout(Duration v) {
+      this.connectTimeout = v;
+      return this;
+    }
+
+    /** See {@link PeerConfig#handshakeTimeout()}. */
+    public Builder handshakeTimeout(Duration v) {
+      this.handshakeTimeout = v;
+      return this;
+    }
+
+    /** See {@link PeerConfig#streamNegotiationTimeout()}. */
+    public Builder streamNegotiationTimeout(Duration v) {
+      this.streamNegotiationTimeout = v;
+      return this;
+    }
+
+    /** See {@link PeerConfig#securityProtocols()}. */
+    public Builder securityProtocols(List<SecurityProtocol> v) {
+      this.securityProtocols = List.copyOf(v);
+      return this;
+    }
+
+    /** See {@link PeerConfig#securityProtocols()}. */
+    public Builder securityProtocols(SecurityProtocol... v) {
+      return securityProtocols(List.of(v));
+    }
+
+    /** See {@link PeerConfig#earlyMuxerNegotiation()}. */
+    public Builder earlyMuxerNegotiation(boolean v) {
+      this.earlyMuxerNegotiation = v;
+      return this;
+    }
+
+    /** See {@link PeerConfig#agentVersion()}. */
+    public Builder agentVersion(String v) {
+      this.agentVersion = v;
+      return this;
+    }
+
+    /** See {@link PeerConfig#initialStreamWindow()}. */
+    public Builder initialStreamWindow(int v) {
+      this.initialStreamWindow = v;
+      return this;
+    }
+
+    /** See {@link PeerConfig#maxStreamWindow()}. */
+    public Builder maxStreamWindow(int v) {
+      this.maxStreamWindow = v;
+      return this;
+    }
+
+    /** See {@link PeerConfig#maxStreamsPerPeer()}. */
+    public Builder maxStreamsPerPeer(int v) {
+      this.maxStreamsPerPeer = v;
+      return this;
+    }
+
+    /** See {@link PeerConfig#maxPendingInboundStreams()}. */
+    public Builder maxPendingInboundStreams(int v) {
+      this.maxPendingInboundStreams = v;
+      return this;
+    }
+
+    /** See {@link PeerConfig#streamWriteBufferLowWaterMark()} and the high mark. */
+    public Builder streamWriteBufferWaterMarks(int low, int high) {
+      this.streamWriteBufferLowWaterMark = low;
+      this.streamWriteBufferHighWaterMark = high;
+      return this;
+    }
+
+    /**
+     * Validates and builds.
+     *
+     * @throws IllegalArgumentException naming the first invalid setting
+     */
+    public PeerConfig build() {
+      positive("connectTimeout", connectTimeout);
+      positive("handshakeTimeout", handshakeTimeout);
+      positive("streamNegotiationTimeout", streamNegotiationTimeout);
+      if (securityProtocols.isEmpty()) {
+        throw new IllegalArgumentException("securityProtocols must name at least one protocol");
+      }
+      if (securityProtocols.stream().distinct().count() != securityProtocols.size()) {
+        throw new IllegalArgumentException("securityProtocols has duplicates: " + securityProtocols);
+      }
+      Objects.requireNonNull(agentVersion, "agentVersion");
+      if (initialStreamWindow < 256 * 1024) {
+        throw new IllegalArgumentException(
+            "initialStreamWindow must be at least 256 KiB (the yamux spec's window), was " + initialStreamWindow);
+      }
+      if (maxStreamWindow < initialStreamWindow) {
+        throw new IllegalArgumentException("maxStreamWindow must be >= initialStreamWindow");
+      }
+      if (maxStreamsPerPeer < 1) {
+        throw new IllegalArgumentException("maxStreamsPerPeer must be at least 1");
+      }
+      if (maxPendingInboundStreams < 1) {
+        throw new IllegalArgumentException("maxPendingInboundStreams must be at least 1");
+      }
+      if (streamWriteBufferLowWaterMark < 0
+          || streamWriteBufferHighWaterMark < streamWriteBufferLowWaterMark) {
+        throw new IllegalArgumentException("stream write buffer water marks must satisfy 0 <= low <= high");
+      }
+      return new PeerConfig(this);
+    }
+
+    private static void positive(String name, Duration d) {
+      Objects.requireNonNull(d, name);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive, was " + d);
+      }
+    }
+  }
+}

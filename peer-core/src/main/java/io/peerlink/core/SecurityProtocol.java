@@ -1,0 +1,30 @@
+package io.peerlink.core;
+
+/** The security protocols peerlink speaks, with their multistream-select IDs. */
+public enum SecurityProtocol {
+  /** libp2p TLS 1.3 ({@code /tls/1.0.0}): go-libp2p's first choice. */
+  TLS("/tls/1.0.0"),
+  /** Noise XX ({@code /noise}): what every libp2p implementation supports, js-libp2p's default. */
+  NOISE("/noise");
+
+  private final String protocolId;
+
+  SecurityProtocol(String protocolId) {
+    this.protocolId = protocolId;
+  }
+
+  /** The multistream-select protocol ID. */
+  public String protocolId() {
+    return protocolId;
+  }
+
+  /** The protocol with this ID, or null. */
+  public static SecurityProtocol fromProtocolId(String id) {
+    for (SecurityProtocol p : values()) {
+      if (p.protocolId.equals(id)) {
+        return p;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,24 @@
+package io.peerlink.core;
+
+import io.netty.channel.Channel;
+
+/**
+ * One multiplexed stream of a {@link Peer} connection, after its protocol was negotiated.
+ *
+ * <p>The stream is a Netty {@link Channel}: read and write {@code ByteBuf}s through its pipeline.
+ * Flow control is end to end: the remote writer is held back by the stream window while this
+ * channel is not reading, and {@link Channel#isWritable()} turns false while the remote's window
+ * is full. {@code ((DuplexChannel) channel()).shutdownOutput()} half-closes (the remote sees
+ * end of input); {@code channel().close()} closes the stream.
+ */
+public interface Stream {
+
+  /** The stream's channel; its event loop is the connection's. */
+  Channel channel();
+
+  /** The protocol ID both sides agreed on, for example {@code "/echo/1.0.0"}. */
+  String protocol();
+
+  /** The connection this stream belongs to. */
+  Peer peer();
+}

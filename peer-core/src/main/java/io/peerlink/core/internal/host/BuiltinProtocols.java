@@ -1,0 +1,18 @@
+package io.peerlink.core.internal.host;
+
+import io.peerlink.core.internal.protocol.PingHandler;
+
+/** The protocols every peerlink host serves: identify, identify push and ping. */
+final class BuiltinProtocols {
+  private BuiltinProtocols() {}
+
+  static void register(HostCore core) {
+    core.protocols().put(IdentifyProtocol.ID,
+        stream -> IdentifyProtocol.respond(core, (PeerConnection) stream.peer(), stream));
+    core.protocols().put(IdentifyProtocol.PUSH, stream -> {
+      PeerConnection conn = (PeerConnection) stream.peer();
+      IdentifyProtocol.receivePush(conn, stream, conn::mergeIdentifyPush);
+    });
+    core.protocols().put(PingHandler.PROTOCOL, stream -> stream.channel().pipeline().addLast(new PingHandler()));
+  }
+}

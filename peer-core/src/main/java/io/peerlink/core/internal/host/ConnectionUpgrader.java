@@ -1,0 +1,254 @@
+package io.peerlink.core.internal.host;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.peerlink.core.ConnectionPath;
+import io.peerlink.core.Direction;
+import io.peerlink.core.HandshakeException;
+import io.peerlink.core.Peer;
+import io.peerlink.core.PeerError;
+import io.peerlink.core.PeerException;
+import io.peerlink.core.PeerTimeoutException;
+import io.peerlink.core.SecurityProtocol;
+import io.peerlink.core.identity.PeerId;
+import io.peerlink.core.internal.multistream.MultistreamInitiator;
+import io.peerlink.core.internal.multistream.MultistreamResponder;
+import io.peerlink.core.internal.security.SecureSession;
+import io.peerlink.core.internal.yamux.YamuxSession;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a raw byte channel into a ready {@link Peer}: multistream-select picks the security
+ * protocol, TLS or Noise authenticates the remote, the muxer is agreed (inside the handshake when
+ * both sides support it, else with multistream-select), and a yamux session starts.
+ *
+ * <pre>
+ * channel ─> [mss security] ─> [TLS | Noise] ─> [mss muxer] ─> yamux ─> streams
+ * </pre>
+ *
+ * <p>The channel can be a TCP socket or, for a relayed connection, a yamux stream to the relay:
+ * the stages are the same. The whole upgrade is bounded by {@code PeerConfig.handshakeTimeout}.
+ */
+public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(ConnectionUpgrader.class);
+  private static final String NAME = "peerlink-upgrade";
+  /** The only muxer peerlink speaks. */
+  public static final String YAMUX = "/yamux/1.0.0";
+
+  private final HostCore core;
+  private final Direction direction;
+  private final PeerId expected;
+  private final ConnectionPath path;
+  private final CompletableFuture<Peer> result;
+  private ScheduledFuture<?> timeout;
+  private boolean done;
+
+  private ConnectionUpgrader(HostCore core, Direction direction, PeerId expected, ConnectionPath path,
+      CompletableFuture<Peer> result) {
+    this.core = core;
+    this.direction = direction;
+    this.expected = expected;
+    this.path = path;
+    this.result = result != null ? result : new CompletableFuture<>();
+  }
+
+  /**
+   * Installs the upgrade on {@code ch}. For {@link Direction#OUTBOUND}, {@code expected} is the peer
+   * ID the remote must prove. {@code result} (may be null for inbound) completes with the ready peer.
+   */
+  public static void install(HostCore core, Channel ch, Direction direction, PeerId expected,
+      CompletableFuture<Peer> result) {
+    install(core, ch, direction, expected, ConnectionPath.DIRECT, result);
+  }
+
+  /** As {@link #install(HostCore, Channel, Direction, PeerId, CompletableFuture)}, for any path. */
+  public static void install(HostCore core, Channel ch, Direction direction, PeerId expected,
+      ConnectionPath path, CompletableFuture<Peer> result) {
+    if (direction == Direction.OUTBOUND && expected == null) {
+      throw new IllegalArgumentException("an outbound connection needs the expected peer ID");
+    }
+    ch.pipeline().addLast(NAME, new ConnectionUpgrader(core, direction, expected, path, result));
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    long ms = core.config().handshakeTimeout().toMillis();
+    timeout = ctx.executor().schedule(() -> fail(ctx, new PeerTimeoutException(
+        "the connection upgrade with " + describe(ctx) + " did not finish within " + ms + " ms"
+            + " (raise PeerConfig.handshakeTimeout if the link is slow)")), ms, TimeUnit.MILLISECONDS);
+    if (ctx.channel().isActive()) {
+      startSecurity(ctx);
+    }
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    startSecurity(ctx);
+    ctx.fireChannelActive();
+  }
+
+  private boolean securityStarted;
+
+  private void startSecurity(ChannelHandlerContext ctx) {
+    if (securityStarted) {
+      return;
+    }
+    securityStarted = true;
+    List<SecurityProtocol> offered = core.config().securityProtocols();
+    ChannelPipeline p = ctx.pipeline();
+    if (direction == Direction.OUTBOUND) {
+      List<String> ids = offered.stream().map(SecurityProtocol::protocolId).toList();
+      MultistreamInitiator mss = new MultistreamInitiator(ids, core.config().handshakeTimeout());
+      mss.result().whenComplete((id, err) -> {
+        if (err != null) {
+          fail(ctx, negotiationFailure("security protocol", ids, err));
+        } else {
+          addSecurity(ctx, SecurityProtocol.fromProtocolId(id));
+        }
+      });
+      p.addBefore(NAME, null, mss);
+    } else {
+      p.addBefore(NAME, null, new MultistreamResponder(
+          id -> {
+            SecurityProtocol sp = SecurityProtocol.fromProtocolId(id);
+            return sp != null && offered.contains(sp);
+          },
+          (ch, id) -> addSecurity(ctx, SecurityProtocol.fromProtocolId(id)),
+          core.config().handshakeTimeout()));
+    }
+  }
+
+  private void addSecurity(ChannelHandlerContext ctx, SecurityProtocol protocol) {
+    List<String> muxers = core.config().earlyMuxerNegotiation() ? List.of(YAMUX) : List.of();
+    boolean initiator = direction == Direction.OUTBOUND;
+    for (ChannelHandler h : SecurityHandlers.create(protocol, core.identity(), initiator, expected, muxers,
+        core.config().handshakeTimeout(), ctx.channel())) {
+      ctx.pipeline().addBefore(NAME, null, h);
+    }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof SecureSession session) {
+      onSecure(ctx, session);
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  private void onSecure(ChannelHandlerContext ctx, SecureSession session) {
+    if (expected != null && !expected.equals(session.remotePeerId())) {
+      // The security handlers check this too; a second look costs nothing.
+      fail(ctx, new HandshakeException(
+          "expected peer " + expected + " but the remote proved " + session.remotePeerId()));
+      return;
+    }
+    if (YAMUX.equals(session.earlyMuxer())) {
+      startYamux(ctx, session, true);
+      return;
+    }
+    List<String> muxers = List.of(YAMUX);
+    if (direction == Direction.OUTBOUND) {
+      MultistreamInitiator mss = new MultistreamInitiator(muxers, core.config().handshakeTimeout());
+      mss.result().whenComplete((id, err) -> {
+        if (err != null) {
+          fail(ctx, negotiationFailure("stream muxer", muxers, err));
+        } else {
+          startYamux(ctx, session, false);
+        }
+      });
+      ctx.pipeline().addBefore(NAME, null, mss);
+    } else {
+      ctx.pipeline().addBefore(NAME, null, new MultistreamResponder(
+          YAMUX::equals, (ch, id) -> startYamux(ctx, session, false), core.config().handshakeTimeout()));
+    }
+  }
+
+  private void startYamux(ChannelHandlerContext ctx, SecureSession session, boolean early) {
+    if (done) {
+      return;
+    }
+    PeerConnection conn =
+        new PeerConnection(core, ctx.channel(), session, direction, path, YAMUX, early);
+    boolean client = direction == Direction.OUTBOUND;
+    YamuxSession yamux = YamuxSessions.create(core.config(), client, conn.inboundStreamInitializer());
+    conn.attach(yamux);
+    ctx.pipeline().addBefore(NAME, null, yamux);
+    done = true;
+    timeout.cancel(false);
+    core.connectionReady(conn);
+    result.complete(conn);
+    conn.startIdentify();
+  }
+
+  private static PeerException negotiationFailure(String what, List<String> offered, Throwable err) {
+    PeerException pe = PeerException.wrap(err, PeerError.PROTOCOL);
+    if (pe.kind() == PeerError.PROTOCOL) {
+      return new PeerException(PeerError.PROTOCOL,
+          "the remote supports no " + what + " we offered " + offered + ": " + pe.getMessage(), pe);
+    }
+    return pe;
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (!done) {
+      fail(ctx, cause);
+    } else {
+      log.debug("connection {} failed: {}", describe(ctx), cause.toString());
+      ctx.close();
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (!done) {
+      fail(ctx, new PeerException(PeerError.IO,
+          "the remote " + describe(ctx) + " closed the connection during the upgrade"
+              + (direction == Direction.OUTBOUND ? " (it may not speak libp2p, or refused us)" : "")));
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!done) {
+      // Nothing should reach the end of the pipeline before the muxer is in place.
+      io.netty.util.ReferenceCountUtil.release(msg);
+      fail(ctx, new PeerException(PeerError.PROTOCOL, "unexpected data during the connection upgrade"));
+      return;
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+  private void fail(ChannelHandlerContext ctx, Throwable cause) {
+    if (done) {
+      return;
+    }
+    done = true;
+    if (timeout != null) {
+      timeout.cancel(false);
+    }
+    PeerException pe = cause instanceof javax.net.ssl.SSLException
+        ? new HandshakeException("TLS handshake with " + describe(ctx) + " failed: " + cause.getMessage(), cause)
+        : PeerException.wrap(cause, PeerError.IO);
+    if (direction == Direction.INBOUND) {
+      log.debug("inbound upgrade from {} failed: {}", describe(ctx), pe.getMessage());
+    }
+    result.completeExceptionally(pe);
+    ctx.close();
+  }
+
+  private String describe(ChannelHandlerContext ctx) {
+    return expected != null ? expected + " at " + ctx.channel().remoteAddress()
+        : String.valueOf(ctx.channel().remoteAddress());
+  }
+}

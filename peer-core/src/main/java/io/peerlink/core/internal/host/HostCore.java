@@ -1,0 +1,158 @@
+package io.peerlink.core.internal.host;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.peerlink.core.Direction;
+import io.peerlink.core.Peer;
+import io.peerlink.core.PeerConfig;
+import io.peerlink.core.PeerError;
+import io.peerlink.core.PeerException;
+import io.peerlink.core.identity.Identity;
+import io.peerlink.core.identity.PeerId;
+import io.peerlink.core.multiaddr.Multiaddr;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * What a {@code Listener} and a {@code Connector} share: the identity, settings, event loops,
+ * protocol handlers and the live connections. One {@code HostCore} may serve both, so that a peer
+ * that listens also dials with the same identity and handlers.
+ */
+public final class HostCore {
+  private final Identity identity;
+  private final PeerConfig config;
+  private final EventLoopGroup group;
+  private final boolean ownsGroup;
+  private final ProtocolRegistry protocols = new ProtocolRegistry();
+  private final Set<PeerConnection> connections = ConcurrentHashMap.newKeySet();
+  private final List<Consumer<Peer>> connectionListeners = new CopyOnWriteArrayList<>();
+  private volatile Supplier<List<Multiaddr>> listenAddrs = List::of;
+
+  /** Creates a core; with a null {@code group} it makes and later shuts down its own. */
+  public HostCore(Identity identity, PeerConfig config, EventLoopGroup group) {
+    this.identity = Objects.requireNonNull(identity, "identity");
+    this.config = Objects.requireNonNull(config, "config");
+    this.ownsGroup = group == null;
+    this.group = group != null ? group : Transports.newGroup(0, "peerlink");
+    BuiltinProtocols.register(this);
+  }
+
+  public Identity identity() {
+    return identity;
+  }
+
+  public PeerConfig config() {
+    return config;
+  }
+
+  public EventLoopGroup group() {
+    return group;
+  }
+
+  public ProtocolRegistry protocols() {
+    return protocols;
+  }
+
+  /** Our listen addresses (with {@code /p2p}), as identify announces them. */
+  public List<Multiaddr> listenAddrs() {
+    return listenAddrs.get();
+  }
+
+  /** Sets where {@link #listenAddrs()} comes from (the listener's bound addresses). */
+  public void listenAddrs(Supplier<List<Multiaddr>> supplier) {
+    this.listenAddrs = Objects.requireNonNull(supplier);
+  }
+
+  /** Called with every connection once it is ready, inbound and outbound. */
+  public void addConnectionListener(Consumer<Peer> listener) {
+    connectionListeners.add(listener);
+  }
+
+  /** The live connections. */
+  public Set<PeerConnection> connections() {
+    return connections;
+  }
+
+  /** Records a ready connection and tells the listeners. Called on the connection's event loop. */
+  void connectionReady(PeerConnection conn) {
+    connections.add(conn);
+    conn.closeFuture().whenComplete((v, e) -> connections.remove(conn));
+    for (Consumer<Peer> l : connectionListeners) {
+      try {
+        l.accept(conn);
+      } catch (RuntimeException e) {
+        org.slf4j.LoggerFactory.getLogger(HostCore.class)
+            .warn("connection listener threw; other listeners still run", e);
+      }
+    }
+  }
+
+  /**
+   * Dials {@code target}, which must end in {@code /p2p/<peer id>}: the remote must prove that ID.
+   */
+  public CompletableFuture<Peer> dial(Multiaddr target) {
+    PeerId expected =
+        target.peerId().orElseThrow(() -> new IllegalArgumentException(
+            "the address must end in /p2p/<peer id> so the remote can be authenticated: " + target));
+    Multiaddr transport = target.withoutPeerId();
+    InetSocketAddress socket =
+        transport.toSocketAddress().orElseThrow(() -> new IllegalArgumentException(
+            "not a dialable TCP address (need /ip4|/ip6|/dns4|/dns6|/dns …/tcp/<port>): " + transport));
+    CompletableFuture<Peer> result = new CompletableFuture<>();
+    Bootstrap b = new Bootstrap()
+        .group(group)
+        .channel(Transports.socketChannel())
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
+        .option(ChannelOption.TCP_NODELAY, true)
+        .handler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            ConnectionUpgrader.install(HostCore.this, ch, Direction.OUTBOUND, expected, result);
+          }
+        });
+    ChannelFuture cf = b.connect(socket);
+    cf.addListener(f -> {
+      if (!f.isSuccess()) {
+        result.completeExceptionally(connectFailure(target, f.cause()));
+      }
+    });
+    return result;
+  }
+
+  private static PeerException connectFailure(Multiaddr target, Throwable cause) {
+    PeerException pe = PeerException.wrap(cause, PeerError.CONNECT);
+    if (pe.kind() == PeerError.TIMEOUT) {
+      return new io.peerlink.core.PeerTimeoutException(
+          "TCP connect to " + target + " timed out; is the peer reachable from here?", cause);
+    }
+    return new PeerException(
+        pe.kind(), "could not connect to " + target + ": " + cause.getMessage()
+            + " (check the address and that the peer is running)", cause);
+  }
+
+  /** Closes every connection and, if this core made its event loops, shuts them down. */
+  public CompletableFuture<Void> close() {
+    CompletableFuture<?>[] closing =
+        connections.stream().map(PeerConnection::close).toArray(CompletableFuture[]::new);
+    return CompletableFuture.allOf(closing).handle((v, e) -> null).thenCompose(v -> {
+      if (!ownsGroup) {
+        return CompletableFuture.completedFuture(null);
+      }
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS)
+          .addListener(f -> done.complete(null));
+      return done;
+    });
+  }
+}

@@ -1,0 +1,262 @@
+package io.peerlink.core.internal.host;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
+import io.peerlink.core.IdentifyInfo;
+import io.peerlink.core.LimitExceededException;
+import io.peerlink.core.PeerError;
+import io.peerlink.core.PeerException;
+import io.peerlink.core.ProtocolViolationException;
+import io.peerlink.core.Stream;
+import io.peerlink.core.identity.PublicKey;
+import io.peerlink.core.internal.Varint;
+import io.peerlink.core.internal.proto.IdentifyProtos.Identify;
+import io.peerlink.core.multiaddr.Multiaddr;
+import java.security.InvalidKeyException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * identify ({@code /ipfs/id/1.0.0}) and identify push ({@code /ipfs/id/push/1.0.0}).
+ *
+ * <p>The answering side writes one length-prefixed {@code Identify} and closes. The asking side
+ * reads until end of stream, at most {@link #MAX_MESSAGES} messages of at most
+ * {@link #MAX_MESSAGE_BYTES} each (go and js split a large record across messages), merges them
+ * with protobuf merge semantics, and checks that the public key derives the connection's peer ID.
+ */
+public final class IdentifyProtocol {
+  /** identify's protocol ID. */
+  public static final String ID = "/ipfs/id/1.0.0";
+  /** identify push's protocol ID. */
+  public static final String PUSH = "/ipfs/id/push/1.0.0";
+  /** What we announce as protocol version, as go and js do. */
+  public static final String PROTOCOL_VERSION = "ipfs/0.1.0";
+  /** Largest identify message accepted, in bytes (go and js use 8 KiB). */
+  public static final int MAX_MESSAGE_BYTES = 8 * 1024;
+  /** Most identify messages accepted on one stream (go and js use 10). */
+  public static final int MAX_MESSAGES = 10;
+
+  private IdentifyProtocol() {}
+
+  /** Builds our identify message for {@code conn}. */
+  static Identify localRecord(HostCore core, PeerConnection conn) {
+    Identify.Builder b = Identify.newBuilder()
+        .setProtocolVersion(PROTOCOL_VERSION)
+        .setAgentVersion(core.config().agentVersion())
+        .setPublicKey(ByteString.copyFrom(core.identity().publicKey().marshal()))
+        .setObservedAddr(ByteString.copyFrom(conn.remoteAddress().bytes()));
+    for (Multiaddr a : core.listenAddrs()) {
+      // Listen addresses go out without the /p2p suffix, as go and js send them.
+      b.addListenAddrs(ByteString.copyFrom(a.withoutPeerId().bytes()));
+    }
+    conn.protocols().forEach(b::addProtocols);
+    return b.build();
+  }
+
+  /** Answers an identify request on {@code stream}: one message, then close. */
+  static void respond(HostCore core, PeerConnection conn, Stream stream) {
+    Channel ch = stream.channel();
+    byte[] msg = localRecord(core, conn).toByteArray();
+    ByteBuf out = ch.alloc().buffer(Varint.size(msg.length) + msg.length);
+    Varint.write(out, msg.length);
+    out.writeBytes(msg);
+    ch.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /** Receives pushed updates on {@code stream}, merging each into {@code sink}. */
+  static void receivePush(PeerConnection conn, Stream stream, Consumer<Identify> sink) {
+    stream.channel().pipeline().addLast(new Collector(conn, msg -> sink.accept(msg), null));
+  }
+
+  /** Asks the remote of {@code conn}; the future completes with the verified answer. */
+  static CompletableFuture<IdentifyInfo> request(PeerConnection conn) {
+    CompletableFuture<IdentifyInfo> result = new CompletableFuture<>();
+    conn.newStream(ID, s -> s.channel().pipeline().addLast(new Collector(conn, null, result)))
+        .whenComplete((s, e) -> {
+          if (e != null) {
+            result.completeExceptionally(PeerException.wrap(e, PeerError.PROTOCOL));
+          }
+        });
+    return result;
+  }
+
+  /** Converts a merged, checked identify message. */
+  static IdentifyInfo toInfo(PeerConnection conn, Identify msg) throws PeerException {
+    if (!msg.hasPublicKey()) {
+      throw new ProtocolViolationException("identify from " + conn.peerId() + " carries no public key");
+    }
+    PublicKey key;
+    try {
+      key = PublicKey.unmarshal(msg.getPublicKey().toByteArray());
+    } catch (InvalidKeyException e) {
+      throw new ProtocolViolationException("identify from " + conn.peerId() + " has a bad public key", e);
+    }
+    if (!key.peerId().equals(conn.peerId())) {
+      throw new ProtocolViolationException(
+          "identify public key derives " + key.peerId() + " but the connection authenticated " + conn.peerId());
+    }
+    List<Multiaddr> listen = new ArrayList<>();
+    for (ByteString a : msg.getListenAddrsList()) {
+      try {
+        listen.add(Multiaddr.fromBytes(a.toByteArray()));
+      } catch (RuntimeException | PeerException e) {
+        // An address we cannot parse (a transport we do not know) is skipped, not fatal.
+      }
+    }
+    Multiaddr observed = null;
+    if (msg.hasObservedAddr()) {
+      try {
+        observed = Multiaddr.fromBytes(msg.getObservedAddr().toByteArray());
+      } catch (RuntimeException | PeerException e) {
+        observed = null;
+      }
+    }
+    return new IdentifyInfo(msg.getProtocolVersion(), msg.getAgentVersion(), key, listen, observed,
+        msg.getProtocolsList());
+  }
+
+  /**
+   * Reads length-prefixed identify messages until end of stream. Sizes are checked before bytes
+   * are buffered; only the current message's bytes are held.
+   */
+  private static final class Collector extends ChannelInboundHandlerAdapter {
+    private final PeerConnection conn;
+    private final Consumer<Identify> onPush;
+    private final CompletableFuture<IdentifyInfo> result;
+    private final Identify.Builder merged = Identify.newBuilder();
+    private ByteBuf pending;
+    private int messages;
+    private boolean failed;
+
+    Collector(PeerConnection conn, Consumer<Identify> onPush, CompletableFuture<IdentifyInfo> result) {
+      this.conn = conn;
+      this.onPush = onPush;
+      this.result = result;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+      pending = ctx.alloc().buffer(256);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+      if (pending != null) {
+        pending.release();
+        pending = null;
+      }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ByteBuf in = (ByteBuf) msg;
+      try {
+        if (failed) {
+          return;
+        }
+        pending.writeBytes(in);
+        drain();
+      } catch (PeerException | InvalidProtocolBufferException e) {
+        fail(ctx, e);
+      } finally {
+        in.release();
+      }
+    }
+
+    private void drain() throws PeerException, InvalidProtocolBufferException {
+      while (true) {
+        int start = pending.readerIndex();
+        long len = Varint.tryRead(pending);
+        if (len == Varint.INCOMPLETE) {
+          break;
+        }
+        if (len > MAX_MESSAGE_BYTES) {
+          throw new LimitExceededException("identify message of " + len + " bytes exceeds " + MAX_MESSAGE_BYTES);
+        }
+        if (pending.readableBytes() < len) {
+          pending.readerIndex(start);
+          break;
+        }
+        if (++messages > MAX_MESSAGES) {
+          throw new LimitExceededException("more than " + MAX_MESSAGES + " identify messages on one stream");
+        }
+        byte[] body = new byte[(int) len];
+        pending.readBytes(body);
+        merged.mergeFrom(body);
+      }
+      // Unread bytes never exceed one varint plus MAX_MESSAGE_BYTES, as checked above.
+      pending.discardSomeReadBytes();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
+        finish();
+        ctx.close();
+      }
+      ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      finish();
+      ctx.fireChannelInactive();
+    }
+
+    private void finish() {
+      if (failed) {
+        return;
+      }
+      failed = true; // finish once
+      try {
+        if (pending.isReadable()) {
+          throw new ProtocolViolationException("identify stream ended inside a message");
+        }
+        Identify msg = merged.build();
+        if (onPush != null) {
+          onPush.accept(msg);
+        } else if (messages == 0) {
+          result.completeExceptionally(new ProtocolViolationException("identify stream closed with no message"));
+        } else {
+          result.complete(toInfo(conn, msg));
+        }
+      } catch (PeerException e) {
+        if (result != null) {
+          result.completeExceptionally(e);
+        }
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      fail(ctx, cause);
+    }
+
+    private void fail(ChannelHandlerContext ctx, Throwable cause) {
+      if (!failed) {
+        failed = true;
+        if (result != null) {
+          result.completeExceptionally(PeerException.wrap(cause, PeerError.PROTOCOL));
+        }
+      }
+      ctx.close();
+    }
+  }
+
+  /** Half-closes when possible, for answering sides that want to keep reading. */
+  static void shutdownOutput(Channel ch) {
+    if (ch instanceof DuplexChannel d) {
+      d.shutdownOutput();
+    } else {
+      ch.close();
+    }
+  }
+}

@@ -1,0 +1,290 @@
+package io.peerlink.core.internal.host;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.peerlink.core.ConnectionPath;
+import io.peerlink.core.Direction;
+import io.peerlink.core.IdentifyInfo;
+import io.peerlink.core.Peer;
+import io.peerlink.core.PeerError;
+import io.peerlink.core.PeerException;
+import io.peerlink.core.Stream;
+import io.peerlink.core.StreamHandler;
+import io.peerlink.core.identity.PeerId;
+import io.peerlink.core.internal.multistream.MultistreamInitiator;
+import io.peerlink.core.internal.multistream.MultistreamResponder;
+import io.peerlink.core.internal.proto.IdentifyProtos.Identify;
+import io.peerlink.core.internal.protocol.PingClient;
+import io.peerlink.core.internal.protocol.PingHandler;
+import io.peerlink.core.internal.security.SecureSession;
+import io.peerlink.core.internal.yamux.YamuxSession;
+import io.peerlink.core.multiaddr.Multiaddr;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link Peer} behind every ready connection: a secured channel carrying a yamux session.
+ * Streams the remote opens are negotiated with multistream-select and handed to the handler for
+ * their protocol (this connection's first, then the host's).
+ */
+public final class PeerConnection implements Peer {
+  private static final Logger log = LoggerFactory.getLogger(PeerConnection.class);
+
+  private final HostCore core;
+  private final Channel channel;
+  private final SecureSession secure;
+  private final Direction direction;
+  private final ConnectionPath path;
+  private final String muxer;
+  private final boolean earlyMuxer;
+  private final Multiaddr remoteAddress;
+  private final Multiaddr localAddress;
+  private final ProtocolRegistry ownHandlers = new ProtocolRegistry();
+  private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+  private final CompletableFuture<IdentifyInfo> identify = new CompletableFuture<>();
+  private volatile YamuxSession session;
+  private volatile Identify pushed;
+  private PingClient ping; // event loop only
+
+  PeerConnection(HostCore core, Channel channel, SecureSession secure, Direction direction,
+      ConnectionPath path, String muxer, boolean earlyMuxer) {
+    this.core = core;
+    this.channel = channel;
+    this.secure = secure;
+    this.direction = direction;
+    this.path = path;
+    this.muxer = muxer;
+    this.earlyMuxer = earlyMuxer;
+    this.remoteAddress = toMultiaddr(channel.remoteAddress());
+    this.localAddress = toMultiaddr(channel.localAddress());
+    channel.closeFuture().addListener(f -> {
+      identify.completeExceptionally(new PeerException(PeerError.IO, "connection closed"));
+      closeFuture.complete(null);
+    });
+  }
+
+  private static Multiaddr toMultiaddr(java.net.SocketAddress a) {
+    return a instanceof InetSocketAddress s ? Multiaddr.fromSocketAddress(s) : Multiaddr.parse("/p2p-circuit");
+  }
+
+  /** Attaches the muxer session; called once during the upgrade. */
+  void attach(YamuxSession session) {
+    this.session = session;
+  }
+
+  /** The handler that sets up every stream the remote opens. */
+  ChannelHandler inboundStreamInitializer() {
+    return new ChannelInitializer<Channel>() {
+      @Override
+      protected void initChannel(Channel stream) {
+        stream.pipeline().addLast(new MultistreamResponder(
+            PeerConnection.this::lookup,
+            (ch, protocol) -> install(ch, protocol),
+            core.config().streamNegotiationTimeout()));
+      }
+    };
+  }
+
+  private boolean lookup(String protocol) {
+    return ownHandlers.get(protocol) != null || core.protocols().get(protocol) != null;
+  }
+
+  private void install(Channel ch, String protocol) throws Exception {
+    StreamHandler h = ownHandlers.get(protocol);
+    if (h == null) {
+      h = core.protocols().get(protocol);
+    }
+    if (h == null) {
+      // Removed between negotiation and now.
+      ch.close();
+      return;
+    }
+    h.handle(new StreamImpl(ch, protocol, this));
+  }
+
+  /** Protocols this connection accepts streams for (identify announces them). */
+  List<String> protocols() {
+    TreeSet<String> all = new TreeSet<>(core.protocols().protocols());
+    all.addAll(ownHandlers.protocols());
+    return List.copyOf(all);
+  }
+
+  /** Starts identify once the connection is ready. */
+  void startIdentify() {
+    IdentifyProtocol.request(this).whenComplete((info, err) -> {
+      if (err != null) {
+        log.debug("identify with {} failed: {}", peerId(), err.toString());
+        identify.completeExceptionally(err);
+      } else {
+        identify.complete(info);
+      }
+    });
+  }
+
+  void mergeIdentifyPush(Identify msg) {
+    pushed = msg;
+  }
+
+  @Override
+  public PeerId peerId() {
+    return secure.remotePeerId();
+  }
+
+  @Override
+  public Multiaddr remoteAddress() {
+    return remoteAddress;
+  }
+
+  @Override
+  public Multiaddr localAddress() {
+    return localAddress;
+  }
+
+  @Override
+  public Direction direction() {
+    return direction;
+  }
+
+  @Override
+  public ConnectionPath path() {
+    return path;
+  }
+
+  @Override
+  public String securityProtocol() {
+    return secure.securityProtocol();
+  }
+
+  @Override
+  public String muxer() {
+    return muxer;
+  }
+
+  @Override
+  public boolean earlyMuxerNegotiated() {
+    return earlyMuxer;
+  }
+
+  /** The connection's channel (the secured transport). */
+  public Channel channel() {
+    return channel;
+  }
+
+  @Override
+  public CompletableFuture<Stream> newStream(List<String> protocols, StreamHandler handler) {
+    Objects.requireNonNull(handler, "handler");
+    if (protocols.isEmpty()) {
+      throw new IllegalArgumentException("name at least one protocol");
+    }
+    CompletableFuture<Stream> result = new CompletableFuture<>();
+    YamuxSession s = session;
+    if (s == null || !channel.isActive()) {
+      result.completeExceptionally(new PeerException(PeerError.IO, "connection to " + peerId() + " is closed"));
+      return result;
+    }
+    s.openStream().addListener(f -> {
+      if (!f.isSuccess()) {
+        result.completeExceptionally(PeerException.wrap(f.cause(), PeerError.IO));
+        return;
+      }
+      Channel ch = (Channel) f.getNow();
+      MultistreamInitiator initiator =
+          new MultistreamInitiator(protocols, core.config().streamNegotiationTimeout());
+      // Runs on the stream's event loop before the initiator forwards bytes past the negotiation,
+      // so the handler's pipeline sees every byte.
+      initiator.result().whenComplete((protocol, err) -> {
+        if (err != null) {
+          result.completeExceptionally(PeerException.wrap(err, PeerError.PROTOCOL));
+          ch.close();
+          return;
+        }
+        StreamImpl stream = new StreamImpl(ch, protocol, this);
+        try {
+          handler.handle(stream);
+          result.complete(stream);
+        } catch (Exception e) {
+          result.completeExceptionally(e);
+          ch.close();
+        }
+      });
+      ch.pipeline().addLast(initiator);
+    });
+    return result;
+  }
+
+  @Override
+  public void handle(String protocol, StreamHandler handler) {
+    ownHandlers.put(protocol, handler);
+  }
+
+  @Override
+  public CompletableFuture<Duration> ping() {
+    CompletableFuture<Duration> result = new CompletableFuture<>();
+    channel.eventLoop().execute(() -> {
+      // One outbound ping stream per peer, reused (the ping spec's MUST).
+      if (ping != null && ping.isOpen()) {
+        ping.ping().whenComplete(relay(result));
+        return;
+      }
+      newStream(PingHandler.PROTOCOL, s -> {
+        ping = new PingClient();
+        s.channel().pipeline().addLast(ping);
+      }).whenComplete((s, err) -> {
+        if (err != null) {
+          result.completeExceptionally(err);
+        } else {
+          ping.ping().whenComplete(relay(result));
+        }
+      });
+    });
+    return result;
+  }
+
+  private static <T> java.util.function.BiConsumer<T, Throwable> relay(CompletableFuture<T> target) {
+    return (v, e) -> {
+      if (e != null) {
+        target.completeExceptionally(PeerException.wrap(e, PeerError.IO));
+      } else {
+        target.complete(v);
+      }
+    };
+  }
+
+  @Override
+  public CompletableFuture<IdentifyInfo> identify() {
+    return identify;
+  }
+
+  @Override
+  public boolean isOpen() {
+    return channel.isActive();
+  }
+
+  @Override
+  public CompletableFuture<Void> close() {
+    YamuxSession s = session;
+    if (s != null && channel.isActive()) {
+      s.goAway(channel);
+    }
+    channel.close();
+    return closeFuture;
+  }
+
+  @Override
+  public CompletableFuture<Void> closeFuture() {
+    return closeFuture;
+  }
+
+  @Override
+  public String toString() {
+    return "Peer(" + peerId() + " " + direction.name().toLowerCase(java.util.Locale.ROOT) + " "
+        + remoteAddress + " " + secure.securityProtocol() + ")";
+  }
+}

@@ -1,0 +1,43 @@
+package io.peerlink.core.internal.host;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+/** Picks the native epoll transport where it loads, NIO otherwise. */
+public final class Transports {
+  private static final boolean EPOLL = Epoll.isAvailable();
+
+  private Transports() {}
+
+  /** A new event loop group of {@code threads} threads (0 = Netty's default, twice the cores). */
+  public static EventLoopGroup newGroup(int threads, String name) {
+    DefaultThreadFactory tf = new DefaultThreadFactory(name, true);
+    return new MultiThreadIoEventLoopGroup(
+        threads, tf, EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+  }
+
+  /** The client socket channel class matching {@link #newGroup}. */
+  public static Class<? extends Channel> socketChannel() {
+    return EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
+  }
+
+  /** The server socket channel class matching {@link #newGroup}. */
+  public static Class<? extends ServerChannel> serverSocketChannel() {
+    return EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+  }
+
+  /** Whether the native epoll transport is in use. */
+  public static boolean nativeTransport() {
+    return EPOLL;
+  }
+}
