@@ -28,8 +28,12 @@ public final class EchoHandler extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     ctx.write(msg);
     if (!ctx.channel().isWritable()) {
+      // The flush may drain the buffer and fire writability back on before returning; pause
+      // only if it is still full, or nothing would ever turn reading back on.
       ctx.flush();
-      ctx.channel().config().setAutoRead(false);
+      if (!ctx.channel().isWritable()) {
+        ctx.channel().config().setAutoRead(false);
+      }
     }
   }
 
