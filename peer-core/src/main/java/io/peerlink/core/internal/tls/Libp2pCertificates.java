@@ -19,6 +19,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.Set;
@@ -115,7 +116,8 @@ public final class Libp2pCertificates {
           new X500NameBuilder(BCStyle.INSTANCE)
               .addRDN(BCStyle.SERIALNUMBER, randomPositive().toString())
               .build();
-      Instant now = clock.instant();
+      // Whole seconds: X.509 times carry no fractions (RFC 5280), and strict parsers refuse them.
+      Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
       X509v3CertificateBuilder builder =
           new JcaX509v3CertificateBuilder(
               name,
