@@ -1,8 +1,20 @@
 package io.peerlink.core.identity;
 
+import io.peerlink.core.internal.crypto.Keys;
+import io.peerlink.core.internal.crypto.Pem;
+import io.peerlink.core.internal.crypto.PrivateKeyImpl;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.InvalidKeyException;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * A peer's identity: its private key, from which its public key and {@link PeerId} follow. New
@@ -11,42 +23,55 @@ import java.security.InvalidKeyException;
  * <p>Thread-safe and immutable.
  */
 public final class Identity {
-  private final io.peerlink.core.internal.crypto.PrivateKeyImpl key;
+  private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
-  private Identity(io.peerlink.core.internal.crypto.PrivateKeyImpl key) {
+  private final PrivateKeyImpl key;
+
+  private Identity(PrivateKeyImpl key) {
     this.key = key;
   }
 
   /** Wraps an internal key. Not part of the public API. */
-  static Identity of(io.peerlink.core.internal.crypto.PrivateKeyImpl key) {
-    return new Identity(key);
+  static Identity of(PrivateKeyImpl key) {
+    return new Identity(Objects.requireNonNull(key, "key"));
   }
 
   /** Generates a new Ed25519 identity. */
   public static Identity generate() {
-    throw new UnsupportedOperationException("TODO");
+    return of(Keys.generateEd25519());
   }
 
   /**
    * Reads an identity from PEM text (PKCS#8 {@code PRIVATE KEY}; Ed25519, ECDSA P-256, secp256k1 or RSA).
+   * OpenSSL's traditional {@code RSA PRIVATE KEY} and {@code EC PRIVATE KEY} blocks are accepted too.
    *
    * @throws InvalidKeyException if the text holds no supported private key
    */
   public static Identity fromPem(String pem) throws InvalidKeyException {
-    throw new UnsupportedOperationException("TODO");
+    return of(Pem.decode(Objects.requireNonNull(pem, "pem")));
   }
 
   /** Reads an identity from a PEM file. */
   public static Identity fromPem(Path file) throws IOException, InvalidKeyException {
-    throw new UnsupportedOperationException("TODO");
+    if (Files.size(file) > Pem.MAX_PEM_CHARS) {
+      throw new InvalidKeyException("PEM file too large: " + file);
+    }
+    return fromPem(Files.readString(file, StandardCharsets.US_ASCII));
   }
 
   /**
    * Loads the identity from {@code file} if it exists, otherwise generates one and saves it there
    * (owner-only permissions where the file system supports them), so a peer keeps its ID across restarts.
+   * Two processes creating the same file at the same moment may each get a different identity; the
+   * file ends up holding one of them.
    */
   public static Identity loadOrCreate(Path file) throws IOException, InvalidKeyException {
-    throw new UnsupportedOperationException("TODO");
+    if (Files.exists(file)) {
+      return fromPem(file);
+    }
+    Identity id = generate();
+    id.writePem(file);
+    return id;
   }
 
   /**
@@ -55,17 +80,41 @@ public final class Identity {
    * @throws InvalidKeyException if malformed or unsupported
    */
   public static Identity fromProtobuf(byte[] privateKeyProtobuf) throws InvalidKeyException {
-    throw new UnsupportedOperationException("TODO");
+    return of(Keys.unmarshalPrivateKey(Objects.requireNonNull(privateKeyProtobuf, "privateKeyProtobuf")));
+  }
+
+  /** This identity as a libp2p {@code PrivateKey} protobuf, readable by go and js; keep it secret. */
+  public byte[] toProtobuf() {
+    return key.marshal();
   }
 
   /** This identity as PEM text (PKCS#8). */
   public String toPem() {
-    throw new UnsupportedOperationException("TODO");
+    return Pem.encode(key);
   }
 
-  /** Writes {@link #toPem()} to {@code file}, owner-readable only where supported. */
+  /**
+   * Writes {@link #toPem()} to {@code file}, owner-readable only where supported. The text goes to
+   * a temporary file in the same directory that is then renamed over {@code file}, so a crash never
+   * leaves a half-written key and the key is never readable by others, even briefly.
+   */
   public void writePem(Path file) throws IOException {
-    throw new UnsupportedOperationException("TODO");
+    Path dir = file.toAbsolutePath().getParent();
+    boolean posix = Files.getFileStore(dir).supportsFileAttributeView("posix");
+    FileAttribute<?>[] attrs =
+        posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}
+            : new FileAttribute<?>[0];
+    Path tmp = Files.createTempFile(dir, ".identity", ".tmp", attrs);
+    try {
+      Files.writeString(tmp, toPem(), StandardCharsets.US_ASCII);
+      try {
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
   }
 
   /** Signs {@code data} with this identity's libp2p signature scheme. */
@@ -76,6 +125,11 @@ public final class Identity {
   /** The public half. */
   public PublicKey publicKey() {
     return key.publicKey();
+  }
+
+  /** The key type. */
+  public KeyType keyType() {
+    return key.type();
   }
 
   /** The peer ID. */

@@ -1,0 +1,52 @@
+package io.peerlink.core.internal.crypto;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.security.InvalidKeyException;
+import java.util.Base64;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+
+/**
+ * PEM text for identity keys. Writes PKCS#8 {@code PRIVATE KEY}; reads that, and also the
+ * OpenSSL-traditional {@code RSA PRIVATE KEY} / {@code EC PRIVATE KEY} blocks, since tools produce
+ * both. Encrypted keys are not supported.
+ */
+public final class Pem {
+  /** Largest PEM text accepted, in characters. */
+  public static final int MAX_PEM_CHARS = 64 * 1024;
+
+  private Pem() {}
+
+  /** The key as a {@code PRIVATE KEY} PEM block, 64-character lines, trailing newline. */
+  public static String encode(PrivateKeyImpl key) {
+    String body = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(key.pkcs8());
+    return "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n";
+  }
+
+  /**
+   * Reads the first private key in {@code pem}; other blocks (certificates, parameters) before it
+   * are skipped.
+   *
+   * @throws InvalidKeyException if there is no supported, unencrypted private key
+   */
+  public static PrivateKeyImpl decode(String pem) throws InvalidKeyException {
+    if (pem.length() > MAX_PEM_CHARS) {
+      throw new InvalidKeyException("PEM text too long");
+    }
+    try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+      for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
+        if (o instanceof PrivateKeyInfo info) {
+          return Keys.fromPkcs8(info);
+        }
+        if (o instanceof PEMKeyPair pair) {
+          return Keys.fromPkcs8(pair.getPrivateKeyInfo());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new InvalidKeyException("malformed PEM private key", e);
+    }
+    throw new InvalidKeyException("no unencrypted private key in PEM text");
+  }
+}
