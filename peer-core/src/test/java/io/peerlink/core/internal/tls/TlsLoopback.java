@@ -189,8 +189,9 @@ final class TlsLoopback implements AutoCloseable {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-      closed.complete(null);
+      // Session first: tests wait on closed, then look at session.
       session.completeExceptionally(new IllegalStateException("closed without a session"));
+      closed.complete(null);
       ctx.fireChannelInactive();
     }
   }
