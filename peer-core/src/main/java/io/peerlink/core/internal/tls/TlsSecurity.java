@@ -216,7 +216,7 @@ public final class TlsSecurity {
 
     /**
      * Whether each connection gets a newly generated certificate (key generation plus two
-     * signatures, about a millisecond of CPU on the event loop in {@link #install}) instead of one
+     * signatures, a few milliseconds of CPU on the event loop in {@link #install} with the JDK 17 providers) instead of one
      * made at {@link #build()} and reused, as go-libp2p does. The spec allows both. Default false.
      */
     public Builder certificatePerConnection(boolean perConnection) {
