@@ -215,9 +215,10 @@ public final class TlsSecurity {
     }
 
     /**
-     * Whether each connection gets a newly generated certificate (key generation plus two
-     * signatures, a few milliseconds of CPU on the event loop in {@link #install} with the JDK 17 providers) instead of one
-     * made at {@link #build()} and reused, as go-libp2p does. The spec allows both. Default false.
+     * Whether each connection gets a newly generated certificate instead of one made at
+     * {@link #build()} and reused, as go-libp2p does; the spec allows both. A new one costs a key
+     * generation and two signatures, a few milliseconds of CPU on the event loop in
+     * {@link #install} with the JDK 17 providers. Default false.
      */
     public Builder certificatePerConnection(boolean perConnection) {
       this.certificatePerConnection = perConnection;
