@@ -213,14 +213,16 @@ public final class YamuxSession extends ChannelDuplexHandler {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
-    inReadBatch = false;
-    List<YamuxStreamChannel> children = readCompletePending;
-    if (!children.isEmpty()) {
+    // Children complete their read batch while still "in" ours, so everything they write in
+    // channelReadComplete goes out with one flush of the connection.
+    while (!readCompletePending.isEmpty()) {
+      List<YamuxStreamChannel> children = readCompletePending;
       readCompletePending = new ArrayList<>();
       for (YamuxStreamChannel child : children) {
         child.onParentReadComplete();
       }
     }
+    inReadBatch = false;
     flushIfNeeded();
     ctx.fireChannelReadComplete();
   }
