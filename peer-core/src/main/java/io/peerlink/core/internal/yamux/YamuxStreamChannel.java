@@ -83,12 +83,8 @@ public final class YamuxStreamChannel extends AbstractChannel implements DuplexC
   private boolean pendingWritesAtClose;
 
   private long sendWindow = YamuxConfig.SPEC_INITIAL_WINDOW;
-  private int recvWindow;
-  private long recvCredit;
-  /** Bytes delivered (or granted by configuration) that the remote has not been told about. */
-  private long pendingCredit;
+  private final ReceiveWindow receiveWindow;
   private long bufferedBytes;
-  private long epochStartNanos = System.nanoTime();
 
   private boolean readRequested;
   private boolean delivering;
@@ -103,18 +99,10 @@ public final class YamuxStreamChannel extends AbstractChannel implements DuplexC
     this.config = new YamuxStreamChannelConfig(this);
     config.setWriteBufferWaterMark(new WriteBufferWaterMark(
         cfg.streamWriteBufferLowWaterMark(), cfg.streamWriteBufferHighWaterMark()));
-    this.recvWindow = cfg.initialStreamWindow();
-    int extra = cfg.initialStreamWindow() - YamuxConfig.SPEC_INITIAL_WINDOW;
-    if (outbound) {
-      // The SYN frame grants the extra window at once.
-      this.recvCredit = cfg.initialStreamWindow();
-      this.awaitingAck = true;
-    } else {
-      // The remote may send 256 KiB before our ACK; the ACK grants the rest.
-      this.recvCredit = YamuxConfig.SPEC_INITIAL_WINDOW;
-      this.pendingCredit = extra;
-      this.ackNeeded = true;
-    }
+    this.receiveWindow = new ReceiveWindow(
+        cfg.initialStreamWindow(), cfg.maxStreamWindow(), outbound, System.nanoTime());
+    this.awaitingAck = outbound;
+    this.ackNeeded = !outbound;
   }
 
   /** The yamux stream ID: odd for streams the client opened, even for the server's. */
@@ -139,7 +127,7 @@ public final class YamuxStreamChannel extends AbstractChannel implements DuplexC
 
   /** The receive window currently granted to the remote, in bytes (grows with auto-tuning). */
   public int receiveWindow() {
-    return recvWindow;
+    return receiveWindow.window();
   }
 
   /** Resets the stream: sends RST, fails pending writes, releases buffered data and closes. */
@@ -203,7 +191,7 @@ public final class YamuxStreamChannel extends AbstractChannel implements DuplexC
     runOnLoop(() -> {
       if (!inputShutdownLocal) {
         inputShutdownLocal = true;
-        pendingCredit += bufferedBytes;
+        receiveWindow.onConsumed(bufferedBytes);
         releaseInbound();
         maybeSendWindowUpdate();
         session.flushIfNeeded();
@@ -275,11 +263,10 @@ public final class YamuxStreamChannel extends AbstractChannel implements DuplexC
   /** A data payload arrived; takes ownership. Returns false if it overran the window. */
   boolean onData(ByteBuf payload) {
     int length = payload.readableBytes();
-    if (length > recvCredit) {
+    if (!receiveWindow.onReceived(length)) {
       payload.release();
       return false;
     }
-    recvCredit -= length;
     if (!open) {
       // Data after our full close: the remote should stop; tell it.
       payload.release();
@@ -289,7 +276,7 @@ public final class YamuxStreamChannel extends AbstractChannel implements DuplexC
     }
     if (inputShutdownLocal || remoteFin) {
       payload.release();
-      pendingCredit += length;
+      receiveWindow.onConsumed(length);
       maybeSendWindowUpdate();
       return true;
     }
@@ -395,7 +382,7 @@ public final class YamuxStreamChannel extends AbstractChannel implements DuplexC
           ByteBuf buf = inbound.poll();
           int length = buf.readableBytes();
           bufferedBytes -= length;
-          pendingCredit += length;
+          receiveWindow.onConsumed(length);
           pipeline().fireChannelRead(buf);
         }
         if (!open) {
@@ -443,28 +430,16 @@ public final class YamuxStreamChannel extends AbstractChannel implements DuplexC
     if (remoteFin && !ackNeeded) {
       return; // the remote sends nothing more; no need to re-open the window
     }
-    if (!ackNeeded && pendingCredit < recvWindow / 2) {
+    long delta = receiveWindow.takeUpdate(ackNeeded, session.rttNanos(), System.nanoTime());
+    if (delta < 0) {
       return;
     }
-    long now = System.nanoTime();
-    long rtt = session.rttNanos();
-    int max = session.config().maxStreamWindow();
-    if (!ackNeeded && rtt > 0 && now - epochStartNanos < 4 * rtt && recvWindow < max) {
-      // The reader drained a window within four round trips: the window limits throughput.
-      int grown = (int) Math.min((long) recvWindow * 2, max);
-      pendingCredit += grown - recvWindow;
-      recvWindow = grown;
-    }
-    epochStartNanos = now;
     int flags = 0;
     if (ackNeeded) {
       ackNeeded = false;
       flags = YamuxFrame.FLAG_ACK;
       session.inboundAccepted(this);
     }
-    long delta = pendingCredit;
-    recvCredit += delta;
-    pendingCredit = 0;
     session.writeFrame(YamuxFrame.windowUpdate(streamId, flags, delta));
   }
 
