@@ -142,7 +142,7 @@ public final class PeerConfig {
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration handshakeTimeout = Duration.ofSeconds(10);
     private Duration streamNegotiationTimeout = Duration.ofSeconds(10);
-    private List<SecurityProtocol> securityProtocols = List.of(SecurityProtocol.TLS);
+    private List<SecurityProtocol> securityProtocols = List.of(SecurityProtocol.TLS, SecurityProtocol.NOISE);
     private boolean earlyMuxerNegotiation = true;
     private String agentVersion = "peerlink/" + Version.VERSION;
     private int initialStreamWindow = 256 * 1024;

@@ -44,15 +44,16 @@ public class PeerException extends IOException {
     if (cause instanceof PeerException pe) {
       return pe;
     }
+    String message = cause.getMessage() != null ? cause.getMessage() : cause.toString();
     if (cause instanceof java.util.concurrent.TimeoutException
         || cause instanceof io.netty.channel.ConnectTimeoutException) {
-      return new PeerTimeoutException(String.valueOf(cause.getMessage()), cause);
+      return new PeerTimeoutException(message, cause);
     }
     if (cause instanceof java.net.ConnectException
         || cause instanceof java.net.UnknownHostException
         || cause instanceof java.net.NoRouteToHostException) {
-      return new PeerException(PeerError.CONNECT, String.valueOf(cause.getMessage()), cause);
+      return new PeerException(PeerError.CONNECT, message, cause);
     }
-    return new PeerException(fallback, String.valueOf(cause.getMessage()), cause);
+    return new PeerException(fallback, message, cause);
   }
 }

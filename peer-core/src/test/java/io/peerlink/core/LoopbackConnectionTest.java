@@ -144,7 +144,7 @@ class LoopbackConnectionTest {
           .isInstanceOf(ExecutionException.class)
           .cause()
           .isInstanceOfSatisfying(PeerException.class, e -> {
-            assertThat(e.kind()).isEqualTo(PeerError.TLS);
+            assertThat(e.kind()).as(security + ": " + e).isEqualTo(PeerError.TLS);
             assertThat(e.getMessage()).contains(someoneElse.toString());
           });
     }

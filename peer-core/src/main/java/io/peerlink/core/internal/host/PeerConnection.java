@@ -214,20 +214,24 @@ public final class PeerConnection implements Peer {
       result.completeExceptionally(new PeerException(PeerError.IO, "connection to " + peerId() + " is closed"));
       return result;
     }
-    s.openStream().addListener(f -> {
+    CompletableFuture<String> agreed = new CompletableFuture<>();
+    agreed.whenComplete((protocol, err) -> {
+      if (err != null) {
+        result.completeExceptionally(PeerException.wrap(err, PeerError.PROTOCOL));
+      }
+    });
+    // The initiator goes in before the stream can read: the remote's multistream header may
+    // arrive right after our SYN, before any listener on the open future would run.
+    s.openStream(new ChannelInitializer<Channel>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        ch.pipeline().addLast(new MultistreamInitiator(protocols,
+            id -> new StreamInstaller(handler, id, result), agreed, core.config().streamNegotiationTimeout()));
+      }
+    }).addListener(f -> {
       if (!f.isSuccess()) {
         result.completeExceptionally(PeerException.wrap(f.cause(), PeerError.IO));
-        return;
       }
-      Channel ch = (Channel) f.getNow();
-      CompletableFuture<String> agreed = new CompletableFuture<>();
-      agreed.whenComplete((protocol, err) -> {
-        if (err != null) {
-          result.completeExceptionally(PeerException.wrap(err, PeerError.PROTOCOL));
-        }
-      });
-      ch.pipeline().addLast(new MultistreamInitiator(protocols,
-          id -> new StreamInstaller(handler, id, result), agreed, core.config().streamNegotiationTimeout()));
     });
     return result;
   }

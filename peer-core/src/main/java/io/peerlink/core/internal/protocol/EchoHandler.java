@@ -17,12 +17,19 @@ import org.slf4j.LoggerFactory;
  * <p>Received buffers are written back as they are, with no copy. While the channel is not
  * writable (the remote reads slower than it sends) reading stops, through auto-read, and resumes
  * when the channel drains, so memory stays bounded by the write buffer's high water mark.
- * Half-closure is only seen when the channel allows it ({@code ChannelOption.ALLOW_HALF_CLOSURE});
+ * It turns on {@code ChannelOption.ALLOW_HALF_CLOSURE} so the remote's FIN ends only the input;
  * on a {@link DuplexChannel} the output is shut down after the last echo and the channel closed,
  * on other channels the channel is closed.
  */
 public final class EchoHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(EchoHandler.class);
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    // The echo must outlive the remote's FIN: without half-closure the stream would close at the
+    // FIN and cut off echoes still waiting for window.
+    ctx.channel().config().setOption(io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE, true);
+  }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {

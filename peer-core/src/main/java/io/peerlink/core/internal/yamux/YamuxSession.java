@@ -64,6 +64,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
   private List<YamuxStreamChannel> readCompletePending = new ArrayList<>();
   private ScheduledFuture<?> keepAlive;
   private boolean keepAliveOutstanding;
+  private long lastFrameReadNanos = System.nanoTime();
 
   /**
    * @param client whether this side initiated the connection (odd stream IDs)
@@ -177,10 +178,14 @@ public final class YamuxSession extends ChannelDuplexHandler {
       return;
     }
     keepAliveOutstanding = true;
+    long sentAt = System.nanoTime();
     Promise<Long> promise = ctx.executor().newPromise();
     promise.addListener(f -> {
       keepAliveOutstanding = false;
-      if (!f.isSuccess() && f.cause() instanceof PeerTimeoutException timeout) {
+      // A peer that keeps sending frames is alive even when its pong is queued behind megabytes
+      // of data; only silence since the ping means the connection is dead.
+      boolean heardSince = lastFrameReadNanos - sentAt > 0;
+      if (!f.isSuccess() && f.cause() instanceof PeerTimeoutException timeout && !heardSince) {
         fail(new PeerTimeoutException("yamux keep-alive " + timeout.getMessage(), timeout), GoAwayCode.NORMAL);
       }
     });
@@ -194,6 +199,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
       return;
     }
     inReadBatch = true;
+    lastFrameReadNanos = System.nanoTime();
     if (closed) {
       frame.release();
       return;
