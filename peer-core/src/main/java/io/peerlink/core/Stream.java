@@ -8,8 +8,13 @@ import io.netty.channel.Channel;
  * <p>The stream is a Netty {@link Channel}: read and write {@code ByteBuf}s through its pipeline.
  * Flow control is end to end: the remote writer is held back by the stream window while this
  * channel is not reading, and {@link Channel#isWritable()} turns false while the remote's window
- * is full. {@code ((DuplexChannel) channel()).shutdownOutput()} half-closes (the remote sees
- * end of input); {@code channel().close()} closes the stream.
+ * is full.
+ *
+ * <p>Each direction closes on its own, as in every libp2p implementation. {@code ((DuplexChannel)
+ * channel()).shutdownOutput()} half-closes: the remote sees the end of its input and may still
+ * write. When the remote half-closes, the pipeline sees {@code ChannelInputShutdownEvent} (the
+ * channel allows half-closure) and this side may still write; close the channel when done.
+ * {@code channel().close()} closes both directions.
  */
 public interface Stream {
 

@@ -85,10 +85,19 @@ public final class PeerConnection implements Peer {
     return new ChannelInitializer<Channel>() {
       @Override
       protected void initChannel(Channel stream) {
+        halfClosable(stream);
         stream.pipeline().addLast(new MultistreamResponder(
             PeerConnection.this::installerFor, core.config().streamNegotiationTimeout()));
       }
     };
+  }
+
+  /**
+   * libp2p streams close each direction on its own (the remote's FIN ends only our input), so
+   * every stream allows half-closure; see {@link Stream}.
+   */
+  private static void halfClosable(Channel stream) {
+    stream.config().setOption(io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE, true);
   }
 
   /** The installer for an inbound stream's protocol, or null (answered {@code na}) if none is registered. */
@@ -225,6 +234,7 @@ public final class PeerConnection implements Peer {
     s.openStream(new ChannelInitializer<Channel>() {
       @Override
       protected void initChannel(Channel ch) {
+        halfClosable(ch);
         ch.pipeline().addLast(new MultistreamInitiator(protocols,
             id -> new StreamInstaller(handler, id, result), agreed, core.config().streamNegotiationTimeout()));
       }

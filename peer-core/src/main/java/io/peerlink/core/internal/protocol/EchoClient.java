@@ -89,6 +89,15 @@ public final class EchoClient {
     }
 
     @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
+        // The echo side is done: whatever did not come back by now never will.
+        ctx.close();
+      }
+      ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
       if (!result.isDone() && received == expected.length) {
         result.complete(Duration.ofNanos(System.nanoTime() - start));
