@@ -19,6 +19,7 @@ abstract class AbstractPublicKey implements PublicKey {
   // subclass is constructed. A race computes the same value twice, which is harmless.
   private volatile PeerId peerId;
 
+  /** Takes a copy of {@code raw}, already validated by the subclass, and encodes the protobuf. */
   AbstractPublicKey(KeyType type, byte[] raw) {
     this.type = type;
     this.raw = raw.clone();

@@ -49,6 +49,7 @@ final class RsaPublicKey extends AbstractPublicKey {
     return new RsaPublicKey(key.getEncoded(), key);
   }
 
+  /** Rejects moduli outside {@link #MIN_BITS}..{@link #MAX_BITS}, for remote and local keys alike. */
   static void checkSize(int bits) throws InvalidKeyException {
     if (bits < MIN_BITS || bits > MAX_BITS) {
       throw new InvalidKeyException(

@@ -103,36 +103,22 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
     }
     securityStarted = true;
     List<SecurityProtocol> offered = core.config().securityProtocols();
-    ChannelPipeline p = ctx.pipeline();
-    if (direction == Direction.OUTBOUND) {
-      List<String> ids = offered.stream().map(SecurityProtocol::protocolId).toList();
-      MultistreamInitiator mss = new MultistreamInitiator(ids, core.config().handshakeTimeout());
-      mss.result().whenComplete((id, err) -> {
-        if (err != null) {
-          fail(ctx, negotiationFailure("security protocol", ids, err));
-        } else {
-          addSecurity(ctx, SecurityProtocol.fromProtocolId(id));
-        }
-      });
-      p.addBefore(NAME, null, mss);
-    } else {
-      p.addBefore(NAME, null, new MultistreamResponder(
-          id -> {
-            SecurityProtocol sp = SecurityProtocol.fromProtocolId(id);
-            return sp != null && offered.contains(sp);
-          },
-          (ch, id) -> addSecurity(ctx, SecurityProtocol.fromProtocolId(id)),
-          core.config().handshakeTimeout()));
-    }
+    List<String> ids = offered.stream().map(SecurityProtocol::protocolId).toList();
+    CompletableFuture<String> agreed = new CompletableFuture<>();
+    agreed.whenComplete((id, err) -> {
+      if (err != null) {
+        fail(ctx, negotiationFailure("security protocol", ids, err));
+      }
+    });
+    ChannelHandler mss = direction == Direction.OUTBOUND
+        ? new MultistreamInitiator(ids, id -> securityHandlers(ctx, id), agreed, core.config().handshakeTimeout())
+        : new MultistreamResponder(
+            id -> ids.contains(id) ? securityHandlers(ctx, id) : null, agreed, core.config().handshakeTimeout());
+    ctx.pipeline().addBefore(NAME, null, mss);
   }
 
-  private void addSecurity(ChannelHandlerContext ctx, SecurityProtocol protocol) {
-    List<String> muxers = core.config().earlyMuxerNegotiation() ? List.of(YAMUX) : List.of();
-    boolean initiator = direction == Direction.OUTBOUND;
-    for (ChannelHandler h : SecurityHandlers.create(protocol, core.identity(), initiator, expected, muxers,
-        core.config().handshakeTimeout(), ctx.channel())) {
-      ctx.pipeline().addBefore(NAME, null, h);
-    }
+  private ChannelHandler securityHandlers(ChannelHandlerContext ctx, String id) {
+    return core.security().create(SecurityProtocol.fromProtocolId(id), direction == Direction.OUTBOUND, expected);
   }
 
   @Override
@@ -152,41 +138,51 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
       return;
     }
     if (YAMUX.equals(session.earlyMuxer())) {
-      startYamux(ctx, session, true);
+      ChannelHandler yamux = startYamux(ctx, session, true);
+      if (yamux != null) {
+        ctx.pipeline().addBefore(NAME, null, yamux);
+      }
       return;
     }
     List<String> muxers = List.of(YAMUX);
-    if (direction == Direction.OUTBOUND) {
-      MultistreamInitiator mss = new MultistreamInitiator(muxers, core.config().handshakeTimeout());
-      mss.result().whenComplete((id, err) -> {
-        if (err != null) {
-          fail(ctx, negotiationFailure("stream muxer", muxers, err));
-        } else {
-          startYamux(ctx, session, false);
-        }
-      });
-      ctx.pipeline().addBefore(NAME, null, mss);
-    } else {
-      ctx.pipeline().addBefore(NAME, null, new MultistreamResponder(
-          YAMUX::equals, (ch, id) -> startYamux(ctx, session, false), core.config().handshakeTimeout()));
-    }
+    CompletableFuture<String> agreed = new CompletableFuture<>();
+    agreed.whenComplete((id, err) -> {
+      if (err != null) {
+        fail(ctx, negotiationFailure("stream muxer", muxers, err));
+      }
+    });
+    ChannelHandler mss = direction == Direction.OUTBOUND
+        ? new MultistreamInitiator(muxers, id -> startYamux(ctx, session, false), agreed,
+            core.config().handshakeTimeout())
+        : new MultistreamResponder(id -> YAMUX.equals(id) ? startYamux(ctx, session, false) : null, agreed,
+            core.config().handshakeTimeout());
+    ctx.pipeline().addBefore(NAME, null, mss);
   }
 
-  private void startYamux(ChannelHandlerContext ctx, SecureSession session, boolean early) {
+  /** Creates the session and completes the upgrade; returns the yamux handler for the caller to place. */
+  private ChannelHandler startYamux(ChannelHandlerContext ctx, SecureSession session, boolean early) {
     if (done) {
-      return;
+      return null;
     }
     PeerConnection conn =
         new PeerConnection(core, ctx.channel(), session, direction, path, YAMUX, early);
     boolean client = direction == Direction.OUTBOUND;
-    YamuxSession yamux = YamuxSessions.create(core.config(), client, conn.inboundStreamInitializer());
+    YamuxSession yamux = YamuxSessions.create(core.yamuxConfig(), client, conn.inboundStreamInitializer());
     conn.attach(yamux);
-    ctx.pipeline().addBefore(NAME, null, yamux);
     done = true;
     timeout.cancel(false);
-    core.connectionReady(conn);
-    result.complete(conn);
-    conn.startIdentify();
+    // Completion runs after the session is in the pipeline: the negotiator (or the early path)
+    // places the handler first, and stream opens are queued on this event loop behind us.
+    ctx.executor().execute(() -> {
+      if (!ctx.channel().isActive()) {
+        result.completeExceptionally(new PeerException(PeerError.IO, "connection closed during the upgrade"));
+        return;
+      }
+      core.connectionReady(conn);
+      result.complete(conn);
+      conn.startIdentify();
+    });
+    return yamux;
   }
 
   private static PeerException negotiationFailure(String what, List<String> offered, Throwable err) {

@@ -38,6 +38,8 @@ public final class HostCore {
   private final Set<PeerConnection> connections = ConcurrentHashMap.newKeySet();
   private final List<Consumer<Peer>> connectionListeners = new CopyOnWriteArrayList<>();
   private volatile Supplier<List<Multiaddr>> listenAddrs = List::of;
+  private final SecurityHandlers security;
+  private final io.peerlink.core.internal.yamux.YamuxConfig yamuxConfig;
 
   /** Creates a core; with a null {@code group} it makes and later shuts down its own. */
   public HostCore(Identity identity, PeerConfig config, EventLoopGroup group) {
@@ -45,7 +47,18 @@ public final class HostCore {
     this.config = Objects.requireNonNull(config, "config");
     this.ownsGroup = group == null;
     this.group = group != null ? group : Transports.newGroup(0, "peerlink");
+    this.security = new SecurityHandlers(identity, config,
+        config.earlyMuxerNegotiation() ? List.of(ConnectionUpgrader.YAMUX) : List.of());
+    this.yamuxConfig = YamuxSessions.config(config);
     BuiltinProtocols.register(this);
+  }
+
+  SecurityHandlers security() {
+    return security;
+  }
+
+  io.peerlink.core.internal.yamux.YamuxConfig yamuxConfig() {
+    return yamuxConfig;
   }
 
   public Identity identity() {

@@ -51,7 +51,8 @@ public final class PeerConnection implements Peer {
   private final CompletableFuture<IdentifyInfo> identify = new CompletableFuture<>();
   private volatile YamuxSession session;
   private volatile Identify pushed;
-  private PingClient ping; // event loop only
+  private CompletableFuture<PingClient> ping; // event loop only
+  private Channel pingStream; // event loop only
 
   PeerConnection(HostCore core, Channel channel, SecureSession secure, Direction direction,
       ConnectionPath path, String muxer, boolean earlyMuxer) {
@@ -85,28 +86,52 @@ public final class PeerConnection implements Peer {
       @Override
       protected void initChannel(Channel stream) {
         stream.pipeline().addLast(new MultistreamResponder(
-            PeerConnection.this::lookup,
-            (ch, protocol) -> install(ch, protocol),
-            core.config().streamNegotiationTimeout()));
+            PeerConnection.this::installerFor, core.config().streamNegotiationTimeout()));
       }
     };
   }
 
-  private boolean lookup(String protocol) {
-    return ownHandlers.get(protocol) != null || core.protocols().get(protocol) != null;
-  }
-
-  private void install(Channel ch, String protocol) throws Exception {
+  /** The installer for an inbound stream's protocol, or null (answered {@code na}) if none is registered. */
+  private ChannelHandler installerFor(String protocol) {
     StreamHandler h = ownHandlers.get(protocol);
     if (h == null) {
       h = core.protocols().get(protocol);
     }
-    if (h == null) {
-      // Removed between negotiation and now.
-      ch.close();
-      return;
+    return h == null ? null : new StreamInstaller(h, protocol, null);
+  }
+
+  /**
+   * Stands where the negotiator stood and runs the {@link StreamHandler} there, before the bytes
+   * that followed the negotiation are passed on, then steps aside.
+   */
+  private final class StreamInstaller extends io.netty.channel.ChannelHandlerAdapter {
+    private final StreamHandler handler;
+    private final String protocol;
+    private final CompletableFuture<Stream> opened;
+
+    StreamInstaller(StreamHandler handler, String protocol, CompletableFuture<Stream> opened) {
+      this.handler = handler;
+      this.protocol = protocol;
+      this.opened = opened;
     }
-    h.handle(new StreamImpl(ch, protocol, this));
+
+    @Override
+    public void handlerAdded(io.netty.channel.ChannelHandlerContext ctx) {
+      StreamImpl stream = new StreamImpl(ctx.channel(), protocol, PeerConnection.this);
+      try {
+        handler.handle(stream);
+        ctx.pipeline().remove(this);
+        if (opened != null) {
+          opened.complete(stream);
+        }
+      } catch (Exception | RuntimeException e) {
+        log.warn("stream handler for {} from {} threw; stream reset", protocol, peerId(), e);
+        if (opened != null) {
+          opened.completeExceptionally(e);
+        }
+        ctx.channel().close();
+      }
+    }
   }
 
   /** Protocols this connection accepts streams for (identify announces them). */
@@ -195,26 +220,14 @@ public final class PeerConnection implements Peer {
         return;
       }
       Channel ch = (Channel) f.getNow();
-      MultistreamInitiator initiator =
-          new MultistreamInitiator(protocols, core.config().streamNegotiationTimeout());
-      // Runs on the stream's event loop before the initiator forwards bytes past the negotiation,
-      // so the handler's pipeline sees every byte.
-      initiator.result().whenComplete((protocol, err) -> {
+      CompletableFuture<String> agreed = new CompletableFuture<>();
+      agreed.whenComplete((protocol, err) -> {
         if (err != null) {
           result.completeExceptionally(PeerException.wrap(err, PeerError.PROTOCOL));
-          ch.close();
-          return;
-        }
-        StreamImpl stream = new StreamImpl(ch, protocol, this);
-        try {
-          handler.handle(stream);
-          result.complete(stream);
-        } catch (Exception e) {
-          result.completeExceptionally(e);
-          ch.close();
         }
       });
-      ch.pipeline().addLast(initiator);
+      ch.pipeline().addLast(new MultistreamInitiator(protocols,
+          id -> new StreamInstaller(handler, id, result), agreed, core.config().streamNegotiationTimeout()));
     });
     return result;
   }
@@ -228,19 +241,27 @@ public final class PeerConnection implements Peer {
   public CompletableFuture<Duration> ping() {
     CompletableFuture<Duration> result = new CompletableFuture<>();
     channel.eventLoop().execute(() -> {
-      // One outbound ping stream per peer, reused (the ping spec's MUST).
-      if (ping != null && ping.isOpen()) {
-        ping.ping().whenComplete(relay(result));
-        return;
+      // One outbound ping stream per peer, opened once and reused (the ping spec's MUST);
+      // concurrent callers wait for the same stream and PingClient runs their pings in turn.
+      if (ping == null || (ping.isDone() && (ping.isCompletedExceptionally() || !pingStream.isActive()))) {
+        CompletableFuture<PingClient> opening = new CompletableFuture<>();
+        ping = opening;
+        newStream(PingHandler.PROTOCOL, s -> {
+          PingClient client = new PingClient(core.config().streamNegotiationTimeout());
+          pingStream = s.channel();
+          s.channel().pipeline().addLast(client);
+          opening.complete(client);
+        }).whenComplete((s, err) -> {
+          if (err != null) {
+            opening.completeExceptionally(err);
+          }
+        });
       }
-      newStream(PingHandler.PROTOCOL, s -> {
-        ping = new PingClient();
-        s.channel().pipeline().addLast(ping);
-      }).whenComplete((s, err) -> {
+      ping.whenComplete((client, err) -> {
         if (err != null) {
-          result.completeExceptionally(err);
+          result.completeExceptionally(PeerException.wrap(err, PeerError.IO));
         } else {
-          ping.ping().whenComplete(relay(result));
+          client.ping().whenComplete(relay(result));
         }
       });
     });
@@ -271,7 +292,7 @@ public final class PeerConnection implements Peer {
   public CompletableFuture<Void> close() {
     YamuxSession s = session;
     if (s != null && channel.isActive()) {
-      s.goAway(channel);
+      s.goAway(io.peerlink.core.internal.yamux.GoAwayCode.NORMAL);
     }
     channel.close();
     return closeFuture;

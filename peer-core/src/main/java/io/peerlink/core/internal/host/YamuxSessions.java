@@ -1,0 +1,25 @@
+package io.peerlink.core.internal.host;
+
+import io.netty.channel.ChannelHandler;
+import io.peerlink.core.PeerConfig;
+import io.peerlink.core.internal.yamux.YamuxConfig;
+import io.peerlink.core.internal.yamux.YamuxSession;
+
+/** Maps the public {@link PeerConfig} onto the muxer's own settings. */
+final class YamuxSessions {
+  private YamuxSessions() {}
+
+  static YamuxConfig config(PeerConfig c) {
+    return YamuxConfig.builder()
+        .initialStreamWindow(c.initialStreamWindow())
+        .maxStreamWindow(c.maxStreamWindow())
+        .maxConcurrentStreams(c.maxStreamsPerPeer())
+        .maxPendingInboundStreams(c.maxPendingInboundStreams())
+        .streamWriteBufferWaterMark(c.streamWriteBufferLowWaterMark(), c.streamWriteBufferHighWaterMark())
+        .build();
+  }
+
+  static YamuxSession create(YamuxConfig config, boolean client, ChannelHandler inboundStreamInitializer) {
+    return new YamuxSession(client, config, inboundStreamInitializer);
+  }
+}
