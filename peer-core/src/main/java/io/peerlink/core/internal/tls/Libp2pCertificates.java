@@ -1,0 +1,251 @@
+package io.peerlink.core.internal.tls;
+
+import io.peerlink.core.HandshakeException;
+import io.peerlink.core.identity.Identity;
+import io.peerlink.core.identity.PublicKey;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.Set;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.Certificate;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * The certificates of the libp2p TLS handshake ({@code tls/tls.md}): generating our own and
+ * verifying the remote's.
+ *
+ * <p>A libp2p certificate is self-signed by a throwaway key and proves the host identity through the
+ * libp2p Public Key Extension, {@code SignedKey ::= SEQUENCE { publicKey OCTET STRING, signature
+ * OCTET STRING }}, where {@code publicKey} is the host key's {@code PublicKey} protobuf and
+ * {@code signature} is the host key's signature over {@code "libp2p-tls-handshake:" || SPKI DER}
+ * of the certificate key. The certificate layout follows go-libp2p, the implementation the others
+ * are tested against.
+ */
+public final class Libp2pCertificates {
+
+  /** The libp2p Public Key Extension OID, allocated by IANA to libp2p. */
+  public static final String EXTENSION_OID = "1.3.6.1.4.1.53594.1.1";
+
+  /** What the host key signs, before the certificate key's SPKI. */
+  static final byte[] SIGNATURE_PREFIX = "libp2p-tls-handshake:".getBytes(StandardCharsets.US_ASCII);
+
+  /** How far back NotBefore is set, so a peer whose clock is a little behind still accepts us (as go). */
+  static final Duration BACKDATE = Duration.ofHours(1);
+
+  /** Certificate lifetime: ~100 years, as go, so a long-lived certificate never expires mid-run. */
+  static final Duration VALIDITY = Duration.ofDays(100 * 365);
+
+  private static final ASN1ObjectIdentifier EXTENSION = new ASN1ObjectIdentifier(EXTENSION_OID);
+
+  /**
+   * Critical extensions we accept. Ours, plus the two basic ones a generic X.509 library may mark
+   * critical; their content never changes what we verify, since trust comes only from the
+   * extension. Anything else critical is refused, as the spec demands.
+   */
+  private static final Set<String> UNDERSTOOD_CRITICAL =
+      Set.of(
+          EXTENSION_OID,
+          Extension.basicConstraints.getId(),
+          Extension.keyUsage.getId());
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private Libp2pCertificates() {}
+
+  /** Generates a certificate for {@code identity}, valid from now. See {@link #generate(Identity, Clock)}. */
+  public static CertifiedKey generate(Identity identity) {
+    return generate(identity, Clock.systemUTC());
+  }
+
+  /**
+   * Generates a fresh ECDSA P-256 key and a self-signed certificate (ecdsa-with-SHA256) that binds it
+   * to {@code identity}: random positive serial, subject = issuer = a random {@code serialNumber}
+   * attribute, valid from {@code clock}'s now − 1 h for ~100 years, and only the libp2p extension
+   * (non-critical), so that go's {@code x509.Verify} and js's first-extension lookup both accept it.
+   */
+  public static CertifiedKey generate(Identity identity, Clock clock) {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+      generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+      KeyPair certKey = generator.generateKeyPair();
+
+      byte[] spki = certKey.getPublic().getEncoded();
+      byte[] signature = identity.sign(concat(SIGNATURE_PREFIX, spki));
+      DERSequence signedKey =
+          new DERSequence(
+              new ASN1Encodable[] {
+                new DEROctetString(identity.publicKey().marshal()), new DEROctetString(signature)
+              });
+
+      // Random 62-bit positive numbers, as go: recent Go rejects negative serials.
+      X500Name name =
+          new X500NameBuilder(BCStyle.INSTANCE)
+              .addRDN(BCStyle.SERIALNUMBER, randomPositive().toString())
+              .build();
+      // Whole seconds: X.509 times carry no fractions (RFC 5280), and strict parsers refuse them.
+      Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+      X509v3CertificateBuilder builder =
+          new JcaX509v3CertificateBuilder(
+              name,
+              randomPositive(),
+              Date.from(now.minus(BACKDATE)),
+              Date.from(now.plus(VALIDITY)),
+              name,
+              certKey.getPublic());
+      builder.addExtension(EXTENSION, false, signedKey);
+      ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(certKey.getPrivate());
+      X509CertificateHolder holder = builder.build(signer);
+      X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(holder);
+      return new CertifiedKey(certKey.getPrivate(), certificate);
+    } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
+      // P-256 and SHA256withECDSA are mandatory in every JDK; failing here is a broken runtime.
+      throw new IllegalStateException("cannot generate a TLS certificate", e);
+    }
+  }
+
+  /** Verifies the remote's certificate chain at the current time. See {@link #verify(X509Certificate[], Clock)}. */
+  public static PublicKey verify(X509Certificate[] chain) throws HandshakeException {
+    return verify(chain, Clock.systemUTC());
+  }
+
+  /**
+   * Checks a certificate chain the remote presented and returns the host key it proves. The checks
+   * are the spec's: exactly one certificate, valid at {@code clock}'s now, no unique IDs, self-issued
+   * with a self-signature that verifies, the libp2p extension present, no critical extension we do
+   * not understand, and the host key's signature over the certificate key verifies.
+   *
+   * @throws HandshakeException saying which check failed
+   */
+  public static PublicKey verify(X509Certificate[] chain, Clock clock) throws HandshakeException {
+    if (chain == null || chain.length != 1) {
+      throw new HandshakeException(
+          "expected exactly one certificate, got " + (chain == null ? 0 : chain.length));
+    }
+    X509Certificate cert = chain[0];
+    Date now = Date.from(clock.instant());
+    try {
+      cert.checkValidity(now);
+    } catch (CertificateExpiredException e) {
+      throw new HandshakeException("certificate expired at " + cert.getNotAfter().toInstant(), e);
+    } catch (CertificateNotYetValidException e) {
+      throw new HandshakeException(
+          "certificate is not valid before " + cert.getNotBefore().toInstant(), e);
+    }
+    if (cert.getSubjectUniqueID() != null || cert.getIssuerUniqueID() != null) {
+      throw new HandshakeException("certificate carries the deprecated subject/issuer unique ID");
+    }
+    if (!cert.getIssuerX500Principal().equals(cert.getSubjectX500Principal())) {
+      throw new HandshakeException("certificate is not self-issued (issuer differs from subject)");
+    }
+    try {
+      cert.verify(cert.getPublicKey());
+    } catch (GeneralSecurityException e) {
+      throw new HandshakeException("certificate self-signature does not verify: " + e.getMessage(), e);
+    }
+    byte[] extension = cert.getExtensionValue(EXTENSION_OID);
+    if (extension == null) {
+      throw new HandshakeException(
+          "certificate lacks the libp2p public key extension (" + EXTENSION_OID + ")");
+    }
+    Set<String> critical = cert.getCriticalExtensionOIDs();
+    if (critical != null) {
+      for (String oid : critical) {
+        if (!UNDERSTOOD_CRITICAL.contains(oid)) {
+          throw new HandshakeException("certificate has an unknown critical extension " + oid);
+        }
+      }
+    }
+
+    byte[][] signedKey = parseSignedKey(extension);
+    PublicKey hostKey;
+    try {
+      hostKey = PublicKey.unmarshal(signedKey[0]);
+    } catch (InvalidKeyException e) {
+      throw new HandshakeException("invalid host key in the libp2p extension: " + e.getMessage(), e);
+    }
+    if (!hostKey.verify(concat(SIGNATURE_PREFIX, subjectPublicKeyInfo(cert)), signedKey[1])) {
+      throw new HandshakeException(
+          "the host key's signature over the certificate key does not verify (claimed peer "
+              + hostKey.peerId() + ")");
+    }
+    return hostKey;
+  }
+
+  /** The two OCTET STRINGs of {@code SignedKey}, from the {@code getExtensionValue} wrapping. */
+  private static byte[][] parseSignedKey(byte[] extensionValue) throws HandshakeException {
+    try {
+      // getExtensionValue returns the extnValue OCTET STRING itself; its content is SignedKey.
+      byte[] der = ASN1OctetString.getInstance(extensionValue).getOctets();
+      ASN1Sequence seq = ASN1Sequence.getInstance(ASN1Primitive.fromByteArray(der));
+      if (seq.size() != 2) {
+        throw new HandshakeException(
+            "malformed libp2p extension: SignedKey has " + seq.size() + " fields, expected 2");
+      }
+      return new byte[][] {
+        ASN1OctetString.getInstance(seq.getObjectAt(0)).getOctets(),
+        ASN1OctetString.getInstance(seq.getObjectAt(1)).getOctets()
+      };
+    } catch (IOException | IllegalArgumentException e) {
+      throw new HandshakeException("malformed libp2p extension: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The certificate key's SubjectPublicKeyInfo exactly as the certificate encodes it, which is what
+   * the remote signed (js also takes the SPKI from the certificate rather than re-encoding the key).
+   */
+  private static byte[] subjectPublicKeyInfo(X509Certificate cert) throws HandshakeException {
+    try {
+      return Certificate.getInstance(cert.getEncoded())
+          .getSubjectPublicKeyInfo()
+          .getEncoded(ASN1Encoding.DER);
+    } catch (CertificateEncodingException | IOException | IllegalArgumentException e) {
+      throw new HandshakeException("cannot read the certificate's public key: " + e.getMessage(), e);
+    }
+  }
+
+  private static BigInteger randomPositive() {
+    // 62 random bits plus one: never zero, never negative (go's serials are below 1 << 62 too).
+    return new BigInteger(62, RANDOM).add(BigInteger.ONE);
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}

@@ -1,0 +1,526 @@
+package io.peerlink.core.internal.yamux;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.util.collection.LongObjectHashMap;
+import io.netty.util.collection.LongObjectMap;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.peerlink.core.LimitExceededException;
+import io.peerlink.core.PeerError;
+import io.peerlink.core.PeerException;
+import io.peerlink.core.PeerTimeoutException;
+import io.peerlink.core.ProtocolViolationException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A yamux session on one connection: install it on the secured (plaintext) pipeline and it adds its
+ * {@link YamuxFrameDecoder} and {@link YamuxFrameEncoder} in front of itself. Every stream is a
+ * {@link YamuxStreamChannel}, a child channel on the connection's event loop.
+ *
+ * <p>The client (connection initiator) opens odd stream IDs from 1, the server even IDs from 2; IDs
+ * are never reused. An inbound SYN creates a child whose pipeline gets the inbound initializer
+ * before the child is registered; a session without an initializer refuses inbound streams with
+ * RST. {@link #openStream()} sends a window update with SYN at once, and data may follow before
+ * the ACK.
+ *
+ * <p>Protocol violations (wrong stream-ID parity, duplicate SYN, a frame for a stream never opened,
+ * a window overrun, a malformed frame) send go away with {@link GoAwayCode#PROTOCOL_ERROR}, fire a
+ * {@link ProtocolViolationException} through {@code exceptionCaught} and close the connection.
+ * Frames for streams that were closed or reset are ignored (as go does). After go away was sent or
+ * received no new stream is opened and inbound SYNs get RST. Closing the connection through the
+ * pipeline sends go away (normal) first; when the connection closes every stream closes.
+ *
+ * <p>Frames are written as they are produced and flushed once per child flush, or once at the end
+ * of the connection's read batch for everything produced while reading. All state lives on the
+ * connection's event loop; {@link #openStream}, {@link #ping} and {@link #goAway} may be called from
+ * any thread.
+ */
+public final class YamuxSession extends ChannelDuplexHandler {
+
+  private final boolean client;
+  private final YamuxConfig config;
+  private final ChannelHandler inboundStreamInitializer;
+  private final LongObjectMap<YamuxStreamChannel> streams = new LongObjectHashMap<>();
+  private final PingTracker pings;
+
+  private ChannelHandlerContext ctx;
+  private long nextStreamId;
+  private long highestRemoteStreamId;
+  private int unackedOutbound;
+  private int pendingInbound;
+  private boolean localGoAway;
+  private boolean remoteGoAway;
+  private boolean started;
+  private boolean closed;
+  private boolean inReadBatch;
+  private boolean flushPending;
+  private List<YamuxStreamChannel> readCompletePending = new ArrayList<>();
+  private ScheduledFuture<?> keepAlive;
+  private boolean keepAliveOutstanding;
+
+  /**
+   * @param client whether this side initiated the connection (odd stream IDs)
+   * @param config limits and tuning
+   * @param inboundStreamInitializer added to each inbound stream's pipeline (typically a
+   *     {@link io.netty.channel.ChannelInitializer}); null refuses inbound streams
+   */
+  public YamuxSession(boolean client, YamuxConfig config, ChannelHandler inboundStreamInitializer) {
+    this.client = client;
+    this.config = java.util.Objects.requireNonNull(config, "config");
+    this.inboundStreamInitializer = inboundStreamInitializer;
+    this.nextStreamId = client ? 1 : 2;
+    this.pings = new PingTracker(config.pingTimeout().toNanos());
+  }
+
+  /** Whether this side is the client (odd stream IDs). */
+  public boolean isClient() {
+    return client;
+  }
+
+  /** The connection channel. Only valid once the handler was added to a pipeline. */
+  public Channel channel() {
+    return ctx.channel();
+  }
+
+  /** Opens an outbound stream; its pipeline is empty and the caller fills it. */
+  public Future<Channel> openStream() {
+    return openStream(null);
+  }
+
+  /**
+   * Opens an outbound stream: sends window update + SYN and completes the future with the
+   * registered, active {@link YamuxStreamChannel}. Fails with a {@link LimitExceededException} when
+   * {@link YamuxConfig#maxConcurrentStreams()} or {@link YamuxConfig#maxUnackedOutboundStreams()}
+   * is reached, and with a {@link PeerException} when the session is closed or going away.
+   *
+   * @param initializer added to the stream's pipeline before registration, or null
+   */
+  public Future<Channel> openStream(ChannelHandler initializer) {
+    ChannelHandlerContext c = requireContext();
+    Promise<Channel> promise = c.executor().newPromise();
+    runOnLoop(() -> openStream0(initializer, promise));
+    return promise;
+  }
+
+  /** Sends a ping; the future completes with the round-trip time in nanoseconds or fails after the ping timeout. */
+  public Future<Long> ping() {
+    ChannelHandlerContext c = requireContext();
+    Promise<Long> promise = c.executor().newPromise();
+    runOnLoop(() -> ping0(promise));
+    return promise;
+  }
+
+  /** Sends go away with {@code code} (once); afterwards no new streams are opened or accepted. */
+  public void goAway(GoAwayCode code) {
+    requireContext();
+    runOnLoop(() -> {
+      sendGoAway(code);
+      flushIfNeeded();
+    });
+  }
+
+  /** Whether the remote sent go away. */
+  public boolean isRemoteGoAway() {
+    return remoteGoAway;
+  }
+
+  /** Number of streams the session tracks (open, or closed locally awaiting the remote's FIN). */
+  public int streamCount() {
+    return streams.size();
+  }
+
+  /** The last measured ping round trip in nanoseconds, or 0 if none was measured yet. */
+  public long rttNanos() {
+    return pings.rttNanos();
+  }
+
+  // ---------------------------------------------------------------- pipeline events
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    ctx.pipeline().addBefore(ctx.name(), null, new YamuxFrameDecoder(config.maxInboundDataFrame()));
+    ctx.pipeline().addBefore(ctx.name(), null, new YamuxFrameEncoder());
+    if (ctx.channel().isActive()) {
+      start();
+    }
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    start();
+    ctx.fireChannelActive();
+  }
+
+  private void start() {
+    if (started) {
+      return;
+    }
+    started = true;
+    long interval = config.keepAliveInterval().toNanos();
+    if (interval > 0) {
+      keepAliveTick(); // also measures the RTT that window auto-tuning uses, as go does
+      keepAlive = ctx.executor().scheduleAtFixedRate(
+          this::keepAliveTick, interval, interval, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void keepAliveTick() {
+    if (closed || keepAliveOutstanding) {
+      return;
+    }
+    keepAliveOutstanding = true;
+    Promise<Long> promise = ctx.executor().newPromise();
+    promise.addListener(f -> {
+      keepAliveOutstanding = false;
+      if (!f.isSuccess() && f.cause() instanceof PeerTimeoutException timeout) {
+        fail(new PeerTimeoutException("yamux keep-alive " + timeout.getMessage(), timeout), GoAwayCode.NORMAL);
+      }
+    });
+    ping0(promise);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof YamuxFrame frame)) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    inReadBatch = true;
+    if (closed) {
+      frame.release();
+      return;
+    }
+    try {
+      switch (frame.type()) {
+        case YamuxFrame.TYPE_PING -> onPing(frame);
+        case YamuxFrame.TYPE_GO_AWAY -> onGoAway(frame);
+        default -> onStreamFrame(frame);
+      }
+    } catch (ProtocolViolationException e) {
+      fail(e, GoAwayCode.PROTOCOL_ERROR);
+    } finally {
+      frame.release(); // a payload handed to a stream was retained for it
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    // Children complete their read batch while still "in" ours, so everything they write in
+    // channelReadComplete goes out with one flush of the connection.
+    while (!readCompletePending.isEmpty()) {
+      List<YamuxStreamChannel> children = readCompletePending;
+      readCompletePending = new ArrayList<>();
+      for (YamuxStreamChannel child : children) {
+        child.onParentReadComplete();
+      }
+    }
+    inReadBatch = false;
+    flushIfNeeded();
+    ctx.fireChannelReadComplete();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    boolean writable = ctx.channel().isWritable();
+    for (YamuxStreamChannel child : new ArrayList<>(streams.values())) {
+      child.onParentWritabilityChanged(writable);
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof ProtocolViolationException e) {
+      fail(e, GoAwayCode.PROTOCOL_ERROR); // from the decoder
+    } else {
+      ctx.fireExceptionCaught(cause);
+    }
+  }
+
+  @Override
+  public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+    if (!closed && ctx.channel().isActive()) {
+      sendGoAway(GoAwayCode.NORMAL);
+      flushPending = false;
+      ctx.flush();
+    }
+    ctx.close(promise);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    shutdown();
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    shutdown();
+  }
+
+  private void shutdown() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (keepAlive != null) {
+      keepAlive.cancel(false);
+    }
+    pings.failAll(new PeerException(PeerError.IO, "yamux session closed"));
+    for (YamuxStreamChannel child : new ArrayList<>(streams.values())) {
+      child.onSessionClosed();
+    }
+    streams.clear();
+    readCompletePending.clear();
+  }
+
+  // ---------------------------------------------------------------- inbound frames
+
+  private void onPing(YamuxFrame frame) throws ProtocolViolationException {
+    if (frame.streamId() != 0) {
+      throw new ProtocolViolationException("yamux ping on stream " + frame.streamId());
+    }
+    if (frame.hasFlag(YamuxFrame.FLAG_SYN)) {
+      writeFrame(YamuxFrame.ping(YamuxFrame.FLAG_ACK, frame.length()));
+    } else if (frame.hasFlag(YamuxFrame.FLAG_ACK)) {
+      pings.onAck(frame.length());
+    }
+  }
+
+  private void onGoAway(YamuxFrame frame) throws ProtocolViolationException {
+    if (frame.streamId() != 0) {
+      throw new ProtocolViolationException("yamux go away on stream " + frame.streamId());
+    }
+    remoteGoAway = true;
+    GoAwayCode code = GoAwayCode.of(frame.length());
+    if (code != GoAwayCode.NORMAL) {
+      // The remote gives up on the session because of an error: so do we (as go and js do).
+      PeerError kind = code == GoAwayCode.PROTOCOL_ERROR ? PeerError.PROTOCOL : PeerError.IO;
+      fail(new PeerException(kind, "remote sent yamux go away "
+          + (code == null ? "code " + frame.length() : code.name())), null);
+    }
+  }
+
+  private void onStreamFrame(YamuxFrame frame) throws ProtocolViolationException {
+    long id = frame.streamId();
+    if (id == 0) {
+      throw new ProtocolViolationException("yamux stream frame on stream 0");
+    }
+    YamuxStreamChannel child = streams.get(id);
+    if (frame.hasFlag(YamuxFrame.FLAG_SYN)) {
+      if (child != null) {
+        throw new ProtocolViolationException("duplicate SYN for yamux stream " + id);
+      }
+      child = acceptStream(id);
+      if (child == null) {
+        return; // refused with RST; the payload is dropped
+      }
+    }
+    if (child == null) {
+      if (isRemoteId(id) ? id <= highestRemoteStreamId : id < nextStreamId) {
+        return; // a stream closed or reset earlier: late frames are expected
+      }
+      throw new ProtocolViolationException("yamux frame for unknown stream " + id + " without SYN");
+    }
+    if (frame.hasFlag(YamuxFrame.FLAG_ACK)) {
+      child.onAck();
+    }
+    if (frame.hasFlag(YamuxFrame.FLAG_RST)) {
+      child.onRemoteReset(frame.type() == YamuxFrame.TYPE_WINDOW_UPDATE ? frame.length() : 0);
+      return;
+    }
+    if (frame.type() == YamuxFrame.TYPE_WINDOW_UPDATE) {
+      child.onWindowUpdate(frame.length());
+    } else if (frame.length() > 0 && !child.onData(frame.payload().retain())) {
+      throw new ProtocolViolationException("yamux stream " + id + " overran its receive window");
+    }
+    if (frame.hasFlag(YamuxFrame.FLAG_FIN)) {
+      child.onRemoteFin();
+    }
+  }
+
+  /** Handles an inbound SYN: returns the new stream, or null if it was refused with RST. */
+  private YamuxStreamChannel acceptStream(long id) throws ProtocolViolationException {
+    if (!isRemoteId(id)) {
+      throw new ProtocolViolationException("yamux SYN with our own parity on stream " + id
+          + ": both endpoints are " + (client ? "clients" : "servers"));
+    }
+    highestRemoteStreamId = Math.max(highestRemoteStreamId, id);
+    if (localGoAway || remoteGoAway || inboundStreamInitializer == null
+        || streams.size() >= config.maxConcurrentStreams()
+        || pendingInbound >= config.maxPendingInboundStreams()) {
+      writeFrame(YamuxFrame.windowUpdate(id, YamuxFrame.FLAG_RST, 0));
+      return null;
+    }
+    YamuxStreamChannel child = new YamuxStreamChannel(this, id, false);
+    streams.put(id, child);
+    pendingInbound++;
+    child.pipeline().addLast(inboundStreamInitializer);
+    ctx.channel().eventLoop().register(child).addListener(f -> {
+      if (!f.isSuccess()) {
+        child.unsafe().closeForcibly();
+      }
+    });
+    return child;
+  }
+
+  private boolean isRemoteId(long id) {
+    return client == (id % 2 == 0);
+  }
+
+  // ---------------------------------------------------------------- outbound operations
+
+  private void openStream0(ChannelHandler initializer, Promise<Channel> promise) {
+    if (closed || !ctx.channel().isActive()) {
+      promise.tryFailure(new PeerException(PeerError.IO, "yamux session is closed"));
+      return;
+    }
+    if (localGoAway || remoteGoAway) {
+      promise.tryFailure(new PeerException(PeerError.IO, "yamux session is going away"));
+      return;
+    }
+    if (streams.size() >= config.maxConcurrentStreams()) {
+      promise.tryFailure(new LimitExceededException(
+          "maxConcurrentStreams (" + config.maxConcurrentStreams() + ") reached"));
+      return;
+    }
+    if (unackedOutbound >= config.maxUnackedOutboundStreams()) {
+      promise.tryFailure(new LimitExceededException(
+          "maxUnackedOutboundStreams (" + config.maxUnackedOutboundStreams() + ") reached"));
+      return;
+    }
+    if (nextStreamId > YamuxFrame.MAX_U32) {
+      promise.tryFailure(new LimitExceededException("yamux stream IDs exhausted"));
+      return;
+    }
+    long id = nextStreamId;
+    nextStreamId += 2;
+    YamuxStreamChannel child = new YamuxStreamChannel(this, id, true);
+    streams.put(id, child);
+    unackedOutbound++;
+    writeFrame(YamuxFrame.windowUpdate(id, YamuxFrame.FLAG_SYN,
+        config.initialStreamWindow() - YamuxConfig.SPEC_INITIAL_WINDOW));
+    if (initializer != null) {
+      child.pipeline().addLast(initializer);
+    }
+    ctx.channel().eventLoop().register(child).addListener(f -> {
+      if (!f.isSuccess()) {
+        child.unsafe().closeForcibly();
+        promise.tryFailure(f.cause());
+      } else if (!promise.trySuccess(child)) {
+        child.close(); // cancelled by the caller
+      }
+    });
+    flushIfNeeded();
+  }
+
+  private void ping0(Promise<Long> promise) {
+    if (closed) {
+      promise.tryFailure(new PeerException(PeerError.IO, "yamux session is closed"));
+      return;
+    }
+    long opaque = pings.start(ctx.executor(), promise);
+    if (opaque >= 0) {
+      writeFrame(YamuxFrame.ping(YamuxFrame.FLAG_SYN, opaque));
+      flushIfNeeded();
+    }
+  }
+
+  private void sendGoAway(GoAwayCode code) {
+    if (!localGoAway && !closed) {
+      localGoAway = true;
+      writeFrame(YamuxFrame.goAway(code));
+    }
+  }
+
+  /** Fails the session: go away (if a code is given), the exception downstream, then close. */
+  private void fail(PeerException cause, GoAwayCode code) {
+    if (closed) {
+      return;
+    }
+    if (code != null) {
+      sendGoAway(code);
+    }
+    flushPending = false;
+    ctx.flush();
+    ctx.fireExceptionCaught(cause);
+    ctx.close();
+  }
+
+  private ChannelHandlerContext requireContext() {
+    ChannelHandlerContext c = ctx;
+    if (c == null) {
+      throw new IllegalStateException("YamuxSession is not in a pipeline yet");
+    }
+    return c;
+  }
+
+  private void runOnLoop(Runnable task) {
+    if (ctx.executor().inEventLoop()) {
+      task.run();
+    } else {
+      ctx.executor().execute(task);
+    }
+  }
+
+  // ---------------------------------------------------------------- for stream channels
+
+  YamuxConfig config() {
+    return config;
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  boolean inReadBatch() {
+    return inReadBatch;
+  }
+
+  void writeFrame(YamuxFrame frame) {
+    ctx.write(frame, ctx.voidPromise());
+    flushPending = true;
+  }
+
+  /** Flushes now, unless inside a read batch (then channelReadComplete flushes). */
+  void flushIfNeeded() {
+    if (flushPending && !inReadBatch) {
+      flushPending = false;
+      ctx.flush();
+    }
+  }
+
+  void readCompleteLater(YamuxStreamChannel child) {
+    readCompletePending.add(child);
+  }
+
+  void outboundAcked(YamuxStreamChannel child) {
+    unackedOutbound--;
+  }
+
+  void inboundAccepted(YamuxStreamChannel child) {
+    pendingInbound--;
+  }
+
+  /** A stream channel closed; forget it unless the remote may still send on it. */
+  void streamClosed(YamuxStreamChannel child) {
+    if (!closed && child.isRemoteDone()) {
+      streams.remove(child.streamId());
+    }
+  }
+
+  /** A closed stream is finished in both directions. */
+  void streamFinished(YamuxStreamChannel child) {
+    if (!closed) {
+      streams.remove(child.streamId());
+    }
+  }
+}
