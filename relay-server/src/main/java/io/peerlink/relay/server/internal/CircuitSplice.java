@@ -10,6 +10,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
+import io.peerlink.relay.server.CircuitEnd;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -44,20 +45,6 @@ import org.slf4j.LoggerFactory;
 public final class CircuitSplice {
   private static final Logger log = LoggerFactory.getLogger(CircuitSplice.class);
 
-  /** Why a circuit ended. */
-  public enum End {
-    /** Both directions half-closed normally. */
-    COMPLETED,
-    /** A direction exceeded the data limit. */
-    DATA_LIMIT,
-    /** The duration limit expired. */
-    DURATION_LIMIT,
-    /** A stream was reset or closed, or failed. */
-    RESET,
-    /** The relay ended it (shutdown). */
-    STOPPED
-  }
-
   /** Byte notifications; called on the channels' event loops, so keep it quick. */
   @FunctionalInterface
   public interface Listener {
@@ -73,7 +60,7 @@ public final class CircuitSplice {
   private final Consumer<Channel> resetter;
   private final Listener listener;
   private final AtomicBoolean ended = new AtomicBoolean();
-  private final CompletableFuture<End> endFuture = new CompletableFuture<>();
+  private final CompletableFuture<CircuitEnd> endFuture = new CompletableFuture<>();
   private final Half fromSource;
   private final Half fromTarget;
 
@@ -99,7 +86,7 @@ public final class CircuitSplice {
   }
 
   /** Completes once, with why the circuit ended, after both streams were closed or reset. */
-  public CompletableFuture<End> endFuture() {
+  public CompletableFuture<CircuitEnd> endFuture() {
     return endFuture;
   }
 
@@ -116,12 +103,13 @@ public final class CircuitSplice {
   /**
    * Starts forwarding. {@code pendingFromSource}/{@code pendingFromTarget} are bytes that arrived
    * during the handshake (after the last message); they are forwarded first and count towards the
-   * limit. Takes ownership of those buffers. Call with both channels' {@code AUTO_READ} off and no
+   * limit; so are bytes held by a {@link PendingBytes} handler in either pipeline, which is removed.
+   * Takes ownership of those buffers. Call with both channels' {@code AUTO_READ} off and no
    * handler consuming data left in their pipelines.
    */
   public void start(List<ByteBuf> pendingFromSource, List<ByteBuf> pendingFromTarget) {
     if (!duration.isZero()) {
-      source.eventLoop().schedule(() -> abort(End.DURATION_LIMIT),
+      source.eventLoop().schedule(() -> abort(CircuitEnd.DURATION_LIMIT),
           duration.toNanos(), TimeUnit.NANOSECONDS);
     }
     runOn(source, () -> fromSource.install(pendingFromSource));
@@ -129,7 +117,7 @@ public final class CircuitSplice {
   }
 
   /** Ends the circuit now, resetting both streams; {@code why} is reported unless it already ended. */
-  public void abort(End why) {
+  public void abort(CircuitEnd why) {
     if (ended.compareAndSet(false, true)) {
       resetBoth(why);
     }
@@ -140,7 +128,7 @@ public final class CircuitSplice {
     return ended.get();
   }
 
-  private void resetBoth(End why) {
+  private void resetBoth(CircuitEnd why) {
     runOn(source, () -> {
       source.config().setAutoRead(false);
       resetter.accept(source);
@@ -156,7 +144,7 @@ public final class CircuitSplice {
     if (ended.compareAndSet(false, true)) {
       ChannelFuture a = source.close();
       ChannelFuture b = target.close();
-      a.addListener(x -> b.addListener(y -> endFuture.complete(End.COMPLETED)));
+      a.addListener(x -> b.addListener(y -> endFuture.complete(CircuitEnd.COMPLETED)));
     }
   }
 
@@ -194,8 +182,14 @@ public final class CircuitSplice {
 
     void install(List<ByteBuf> pending) {
       in.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+      List<ByteBuf> all = new java.util.ArrayList<>(pending);
+      PendingBytes held = in.pipeline().get(PendingBytes.class);
+      if (held != null) {
+        all.addAll(held.drain());
+        in.pipeline().remove(held);
+      }
       in.pipeline().addLast("circuit-splice", this);
-      for (ByteBuf b : pending) {
+      for (ByteBuf b : all) {
         if (ended.get()) {
           b.release();
         } else {
@@ -204,7 +198,7 @@ public final class CircuitSplice {
       }
       flushIfWrote();
       if (!in.isActive()) {
-        abort(End.RESET);
+        abort(CircuitEnd.RESET);
         return;
       }
       if (!ended.get()) {
@@ -267,7 +261,7 @@ public final class CircuitSplice {
       AtomicBoolean once = new AtomicBoolean();
       Runnable reset = () -> {
         if (once.compareAndSet(false, true)) {
-          resetBoth(End.DATA_LIMIT);
+          resetBoth(CircuitEnd.DATA_LIMIT);
         }
       };
       if (lastWrite == null || lastWrite.isDone()) {
@@ -313,11 +307,11 @@ public final class CircuitSplice {
               outputShut = true;
               runOn(source, CircuitSplice.this::halfDone);
             } else {
-              abort(End.RESET);
+              abort(CircuitEnd.RESET);
             }
           });
         } else {
-          abort(End.RESET);
+          abort(CircuitEnd.RESET);
         }
         return;
       }
@@ -328,7 +322,7 @@ public final class CircuitSplice {
     public void channelInactive(ChannelHandlerContext ctx) {
       if (!ended.get()) {
         log.debug("circuit stream {} closed; resetting the other", in);
-        abort(End.RESET);
+        abort(CircuitEnd.RESET);
       }
       ctx.fireChannelInactive();
     }
@@ -336,7 +330,7 @@ public final class CircuitSplice {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       log.debug("circuit stream {} failed: {}", in, cause.toString());
-      abort(End.RESET);
+      abort(CircuitEnd.RESET);
     }
   }
 }

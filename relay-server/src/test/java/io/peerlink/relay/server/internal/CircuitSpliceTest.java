@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.peerlink.relay.server.internal.CircuitSplice.End;
+import io.peerlink.relay.server.CircuitEnd;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -101,7 +101,7 @@ class CircuitSpliceTest {
     // one more byte exceeds the limit: not forwarded, both reset
     source.writeInbound(bytes(1, 0));
     assertThat(drain(target)).isEmpty();
-    assertThat(s.endFuture()).isCompletedWithValue(End.DATA_LIMIT);
+    assertThat(s.endFuture()).isCompletedWithValue(CircuitEnd.DATA_LIMIT);
     assertThat(source.reset).isTrue();
     assertThat(target.reset).isTrue();
   }
@@ -116,7 +116,7 @@ class CircuitSpliceTest {
     assertThat(got).hasSize(1000);
     assertThat(got[999]).isEqualTo((byte) 50);
     assertThat(s.bytesToTarget()).isEqualTo(1000);
-    assertThat(s.endFuture()).isCompletedWithValue(End.DATA_LIMIT);
+    assertThat(s.endFuture()).isCompletedWithValue(CircuitEnd.DATA_LIMIT);
     assertThat(source.reset && target.reset).isTrue();
     assertThat(source.isOpen() || target.isOpen()).isFalse();
   }
@@ -131,7 +131,7 @@ class CircuitSpliceTest {
     assertThat(drain(target)).hasSize(5);
     source.advanceTimeBy(1, TimeUnit.SECONDS);
     source.runScheduledPendingTasks();
-    assertThat(s.endFuture()).isCompletedWithValue(End.DURATION_LIMIT);
+    assertThat(s.endFuture()).isCompletedWithValue(CircuitEnd.DURATION_LIMIT);
     assertThat(source.reset && target.reset).isTrue();
   }
 
@@ -149,7 +149,7 @@ class CircuitSpliceTest {
     assertThat(s.isEnded()).isFalse();
     target.remoteFin();
     assertThat(source.outputShut).isTrue();
-    assertThat(s.endFuture()).isCompletedWithValue(End.COMPLETED);
+    assertThat(s.endFuture()).isCompletedWithValue(CircuitEnd.COMPLETED);
     assertThat(source.isOpen() || target.isOpen()).isFalse();
     assertThat(source.reset || target.reset).isFalse();
   }
@@ -187,7 +187,7 @@ class CircuitSpliceTest {
     source.writeInbound(bytes(3, 0));
     drain(target);
     source.close();
-    assertThat(s.endFuture()).isCompletedWithValue(End.RESET);
+    assertThat(s.endFuture()).isCompletedWithValue(CircuitEnd.RESET);
     assertThat(target.reset).isTrue();
   }
 
@@ -195,16 +195,16 @@ class CircuitSpliceTest {
   void exceptionResetsBoth() {
     CircuitSplice s = splice(0, Duration.ZERO);
     target.pipeline().fireExceptionCaught(new java.io.IOException("stream reset by remote"));
-    assertThat(s.endFuture()).isCompletedWithValue(End.RESET);
+    assertThat(s.endFuture()).isCompletedWithValue(CircuitEnd.RESET);
     assertThat(source.reset && target.reset).isTrue();
   }
 
   @Test
   void abortStops() {
     CircuitSplice s = splice(0, Duration.ZERO);
-    s.abort(End.STOPPED);
-    s.abort(End.RESET);
-    assertThat(s.endFuture()).isCompletedWithValue(End.STOPPED);
+    s.abort(CircuitEnd.STOPPED);
+    s.abort(CircuitEnd.RESET);
+    assertThat(s.endFuture()).isCompletedWithValue(CircuitEnd.STOPPED);
     assertThat(source.reset && target.reset).isTrue();
   }
 }
