@@ -13,6 +13,6 @@ final class BuiltinProtocols {
       PeerConnection conn = (PeerConnection) stream.peer();
       IdentifyProtocol.receivePush(conn, stream, conn::mergeIdentifyPush);
     });
-    core.protocols().put(PingHandler.PROTOCOL, stream -> stream.channel().pipeline().addLast(new PingHandler()));
+    core.protocols().put(io.peerlink.core.internal.protocol.ProtocolIds.PING, stream -> stream.channel().pipeline().addLast(new PingHandler()));
   }
 }

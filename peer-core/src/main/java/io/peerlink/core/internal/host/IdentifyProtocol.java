@@ -107,7 +107,7 @@ public final class IdentifyProtocol {
     for (ByteString a : msg.getListenAddrsList()) {
       try {
         listen.add(Multiaddr.fromBytes(a.toByteArray()));
-      } catch (RuntimeException | PeerException e) {
+      } catch (IllegalArgumentException e) {
         // An address we cannot parse (a transport we do not know) is skipped, not fatal.
       }
     }
@@ -115,7 +115,7 @@ public final class IdentifyProtocol {
     if (msg.hasObservedAddr()) {
       try {
         observed = Multiaddr.fromBytes(msg.getObservedAddr().toByteArray());
-      } catch (RuntimeException | PeerException e) {
+      } catch (IllegalArgumentException e) {
         observed = null;
       }
     }
@@ -248,15 +248,6 @@ public final class IdentifyProtocol {
         }
       }
       ctx.close();
-    }
-  }
-
-  /** Half-closes when possible, for answering sides that want to keep reading. */
-  static void shutdownOutput(Channel ch) {
-    if (ch instanceof DuplexChannel d) {
-      d.shutdownOutput();
-    } else {
-      ch.close();
     }
   }
 }

@@ -124,7 +124,7 @@ public final class PeerConnection implements Peer {
         if (opened != null) {
           opened.complete(stream);
         }
-      } catch (Exception | RuntimeException e) {
+      } catch (Exception e) {
         log.warn("stream handler for {} from {} threw; stream reset", protocol, peerId(), e);
         if (opened != null) {
           opened.completeExceptionally(e);
@@ -246,7 +246,7 @@ public final class PeerConnection implements Peer {
       if (ping == null || (ping.isDone() && (ping.isCompletedExceptionally() || !pingStream.isActive()))) {
         CompletableFuture<PingClient> opening = new CompletableFuture<>();
         ping = opening;
-        newStream(PingHandler.PROTOCOL, s -> {
+        newStream(io.peerlink.core.internal.protocol.ProtocolIds.PING, s -> {
           PingClient client = new PingClient(core.config().streamNegotiationTimeout());
           pingStream = s.channel();
           s.channel().pipeline().addLast(client);

@@ -56,7 +56,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
   private int unackedOutbound;
   private int pendingInbound;
   private boolean localGoAway;
-  private boolean remoteGoAway;
+  private volatile boolean remoteGoAway;
   private boolean started;
   private boolean closed;
   private boolean inReadBatch;
@@ -131,7 +131,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
     return remoteGoAway;
   }
 
-  /** Number of streams the session tracks (open, or closed locally awaiting the remote's FIN). */
+  /** Number of streams the session tracks (open, or closed locally awaiting the remote's FIN); read it on the event loop. */
   public int streamCount() {
     return streams.size();
   }

@@ -594,9 +594,10 @@ public final class YamuxStreamChannel extends AbstractChannel implements DuplexC
   }
 
   @Override
-  protected void doRegister() {
+  protected void doRegister(ChannelPromise promise) {
     // Now that the channel has an event loop, a writability change can be fired.
     setWritabilityBit(PARENT_WRITABLE_BIT, session.channel().isWritable());
+    promise.setSuccess();
   }
 
   @Override

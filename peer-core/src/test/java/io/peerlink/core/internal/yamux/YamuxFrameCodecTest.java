@@ -37,7 +37,7 @@ class YamuxFrameCodecTest {
     EmbeddedChannel ch = decoderChannel();
     ch.writeInbound(encode(frame));
     YamuxFrame decoded = ch.readInbound();
-    assertThat((Object) ch.readInbound()).isNull();
+    assertThat(ch.<Object>readInbound()).isNull();
     assertThat(ch.finish()).isFalse();
     return decoded;
   }
@@ -146,7 +146,7 @@ class YamuxFrameCodecTest {
         .isInstanceOf(ProtocolViolationException.class)
         .hasMessageContaining(messagePart);
     assertThat(ch.isOpen()).isFalse();
-    assertThat((Object) ch.readInbound()).isNull();
+    assertThat(ch.<Object>readInbound()).isNull();
     ch.finishAndReleaseAll();
   }
 
@@ -191,7 +191,7 @@ class YamuxFrameCodecTest {
     ByteBuf good = encode(YamuxFrame.data(1, 0, Unpooled.copiedBuffer(new byte[] {1})));
     ByteBuf both = Unpooled.wrappedBuffer(bad, good);
     assertThatThrownBy(() -> ch.writeInbound(both)).isInstanceOf(ProtocolViolationException.class);
-    assertThat((Object) ch.readInbound()).isNull();
+    assertThat(ch.<Object>readInbound()).isNull();
     ch.finishAndReleaseAll();
   }
 

@@ -310,6 +310,26 @@ class YamuxSessionTest {
   }
 
   @Test
+  void configIsValidatedInBuild() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> YamuxConfig.builder().initialStreamWindow(1000).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("initialStreamWindow");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> YamuxConfig.builder().initialStreamWindow(1 << 20).maxStreamWindow(1 << 19).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxStreamWindow");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> YamuxConfig.builder().streamWriteBufferWaterMark(10, 5).build())
+        .isInstanceOf(IllegalArgumentException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> YamuxConfig.builder().pingTimeout(Duration.ZERO).build())
+        .isInstanceOf(IllegalArgumentException.class);
+    YamuxConfig d = YamuxConfig.DEFAULT;
+    assertThat(d.initialStreamWindow()).isEqualTo(256 * 1024);
+    assertThat(d.maxStreamWindow()).isEqualTo(16 * 1024 * 1024);
+    assertThat(d.maxInboundDataFrame()).isEqualTo(d.maxStreamWindow());
+    assertThat(d.maxUnackedOutboundStreams()).isEqualTo(256);
+    assertThat(d.keepAliveInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(d.toBuilder().build().toString()).isEqualTo(d.toString());
+  }
+
+  @Test
   void inboundStreamsAreRefusedWithoutAnInitializer() {
     YamuxSession session = new YamuxSession(false, quiet().build(), null);
     io.netty.channel.embedded.EmbeddedChannel ch = new io.netty.channel.embedded.EmbeddedChannel(session);
