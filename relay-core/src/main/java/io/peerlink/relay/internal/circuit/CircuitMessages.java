@@ -1,0 +1,171 @@
+package io.peerlink.relay.internal.circuit;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageLite;
+import com.google.protobuf.Parser;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.buffer.ByteBufOutputStream;
+import io.peerlink.core.ProtocolViolationException;
+import io.peerlink.core.identity.PeerId;
+import io.peerlink.core.internal.Varint;
+import io.peerlink.relay.internal.proto.CircuitProtos.HopMessage;
+import io.peerlink.relay.internal.proto.CircuitProtos.Limit;
+import io.peerlink.relay.internal.proto.CircuitProtos.Peer;
+import io.peerlink.relay.internal.proto.CircuitProtos.Reservation;
+import io.peerlink.relay.internal.proto.CircuitProtos.StopMessage;
+import java.io.IOException;
+
+/**
+ * Framing and construction of Circuit Relay v2 hop and stop messages: {@code uvarint(len) ‖ protobuf},
+ * at most {@link #MAX_MESSAGE_SIZE} bytes of protobuf per message.
+ *
+ * <p>Reads are exact: {@link #tryDecode} consumes one varint and exactly the bytes it announces,
+ * never more, because the relayed byte stream starts right after the last STATUS message.
+ */
+public final class CircuitMessages {
+
+  /** Hop protocol: clients to the relay (RESERVE, CONNECT). */
+  public static final String HOP_PROTOCOL = "/libp2p/circuit/relay/0.2.0/hop";
+  /** Stop protocol: the relay to the target of a circuit. */
+  public static final String STOP_PROTOCOL = "/libp2p/circuit/relay/0.2.0/stop";
+  /** Largest hop/stop protobuf accepted or sent, in bytes (go-libp2p's {@code maxMessageSize}). */
+  public static final int MAX_MESSAGE_SIZE = 4096;
+
+  private CircuitMessages() {}
+
+  /**
+   * Encodes {@code message} with its length prefix into a new buffer from {@code alloc}; the
+   * caller owns (and usually writes) the returned buffer.
+   *
+   * @throws IllegalArgumentException if the message is larger than {@link #MAX_MESSAGE_SIZE}
+   */
+  public static ByteBuf encode(ByteBufAllocator alloc, MessageLite message) {
+    int size = message.getSerializedSize();
+    if (size > MAX_MESSAGE_SIZE) {
+      throw new IllegalArgumentException(
+          "circuit message of " + size + " bytes exceeds " + MAX_MESSAGE_SIZE);
+    }
+    ByteBuf out = alloc.buffer(Varint.size(size) + size);
+    try {
+      Varint.write(out, size);
+      message.writeTo(new ByteBufOutputStream(out));
+      return out;
+    } catch (IOException | RuntimeException e) {
+      out.release();
+      throw new IllegalStateException("encoding a circuit message failed", e);
+    }
+  }
+
+  /**
+   * Decodes one message from {@code in} if it holds a whole one, consuming exactly its bytes;
+   * returns {@code null} (consuming nothing) if more bytes are needed.
+   *
+   * @param maxSize largest protobuf accepted, checked before the body is buffered
+   * @throws CircuitMessageException (status MALFORMED_MESSAGE) if the length is over {@code maxSize},
+   *     the varint is invalid, or the body is not a valid protobuf of that type
+   */
+  public static <T extends MessageLite> T tryDecode(ByteBuf in, Parser<T> parser, int maxSize)
+      throws CircuitMessageException {
+    int start = in.readerIndex();
+    long length;
+    try {
+      length = Varint.tryRead(in);
+    } catch (ProtocolViolationException e) {
+      throw new CircuitMessageException(RelayStatus.MALFORMED_MESSAGE, e.getMessage(), e);
+    }
+    if (length == Varint.INCOMPLETE) {
+      return null;
+    }
+    if (length > maxSize) {
+      throw new CircuitMessageException(RelayStatus.MALFORMED_MESSAGE,
+          "circuit message of " + length + " bytes exceeds " + maxSize);
+    }
+    if (in.readableBytes() < length) {
+      in.readerIndex(start);
+      return null;
+    }
+    ByteBuf body = in.readSlice((int) length);
+    try {
+      return parser.parseFrom(new ByteBufInputStream(body));
+    } catch (InvalidProtocolBufferException e) {
+      throw new CircuitMessageException(RelayStatus.MALFORMED_MESSAGE,
+          "invalid circuit protobuf: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new CircuitMessageException(RelayStatus.MALFORMED_MESSAGE, e.getMessage(), e);
+    }
+  }
+
+  // ------------------------------------------------------------------ message construction
+
+  /** {@code HopMessage{type=RESERVE}}. */
+  public static HopMessage hopReserve() {
+    return HopMessage.newBuilder().setType(HopMessage.Type.RESERVE).build();
+  }
+
+  /** {@code HopMessage{type=CONNECT, peer{id}}}; {@code addrs} left empty as the spec asks. */
+  public static HopMessage hopConnect(PeerId target) {
+    return HopMessage.newBuilder()
+        .setType(HopMessage.Type.CONNECT)
+        .setPeer(peer(target))
+        .build();
+  }
+
+  /** {@code HopMessage{type=STATUS}} with optional reservation and limit (null = absent). */
+  public static HopMessage hopStatus(RelayStatus status, Reservation reservation, CircuitLimit limit) {
+    HopMessage.Builder b = HopMessage.newBuilder()
+        .setType(HopMessage.Type.STATUS)
+        .setStatus(status.toProto());
+    if (reservation != null) {
+      b.setReservation(reservation);
+    }
+    Limit l = limit == null ? null : limit.toProto();
+    if (l != null) {
+      b.setLimit(l);
+    }
+    return b.build();
+  }
+
+  /** {@code StopMessage{type=CONNECT, peer{id=source}, limit?}}. */
+  public static StopMessage stopConnect(PeerId source, CircuitLimit limit) {
+    StopMessage.Builder b = StopMessage.newBuilder()
+        .setType(StopMessage.Type.CONNECT)
+        .setPeer(peer(source));
+    Limit l = limit == null ? null : limit.toProto();
+    if (l != null) {
+      b.setLimit(l);
+    }
+    return b.build();
+  }
+
+  /** {@code StopMessage{type=STATUS, status}}. */
+  public static StopMessage stopStatus(RelayStatus status) {
+    return StopMessage.newBuilder()
+        .setType(StopMessage.Type.STATUS)
+        .setStatus(status.toProto())
+        .build();
+  }
+
+  /** A {@code Peer} with only its ID (binary multihash). */
+  public static Peer peer(PeerId id) {
+    return Peer.newBuilder().setId(com.google.protobuf.ByteString.copyFrom(id.bytes())).build();
+  }
+
+  /**
+   * The peer ID in a {@code Peer} message.
+   *
+   * @throws CircuitMessageException (MALFORMED_MESSAGE) if absent or not a valid peer ID
+   */
+  public static PeerId peerId(Peer peer) throws CircuitMessageException {
+    if (peer == null || !peer.hasId() || peer.getId().isEmpty()) {
+      throw new CircuitMessageException(RelayStatus.MALFORMED_MESSAGE, "peer id missing");
+    }
+    try {
+      return PeerId.fromBytes(peer.getId().toByteArray());
+    } catch (IllegalArgumentException e) {
+      throw new CircuitMessageException(RelayStatus.MALFORMED_MESSAGE,
+          "invalid peer id: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,572 @@
+package io.peerlink.relay.server;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.peerlink.core.ConnectionPath;
+import io.peerlink.core.Listener;
+import io.peerlink.core.Peer;
+import io.peerlink.core.PeerConfig;
+import io.peerlink.core.Stream;
+import io.peerlink.core.StreamHandler;
+import io.peerlink.core.identity.Identity;
+import io.peerlink.core.identity.PeerId;
+import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.relay.internal.circuit.CircuitLimit;
+import io.peerlink.relay.internal.circuit.CircuitMessageDecoder;
+import io.peerlink.relay.internal.circuit.CircuitMessageException;
+import io.peerlink.relay.internal.circuit.CircuitMessages;
+import io.peerlink.relay.internal.circuit.RelayStatus;
+import io.peerlink.relay.internal.proto.CircuitProtos.HopMessage;
+import io.peerlink.relay.server.RelayMetrics.Request;
+import io.peerlink.relay.server.internal.CircuitSplice;
+import io.peerlink.relay.server.internal.CircuitTable;
+import io.peerlink.relay.server.internal.HopStreamHandler;
+import io.peerlink.relay.server.internal.PendingBytes;
+import io.peerlink.relay.server.internal.ReservationMessages;
+import io.peerlink.relay.server.internal.ReservationTable;
+import io.peerlink.relay.server.internal.StopHandshake;
+import io.peerlink.relay.server.internal.StreamResets;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Circuit Relay v2 relay: serves the hop protocol ({@value CircuitMessages#HOP_PROTOCOL}), holds
+ * reservations, and carries circuits between peers over stop streams.
+ *
+ * <pre>{@code
+ * RelayServer relay = RelayServer.builder(Identity.loadOrCreate(Path.of("relay.pem")))
+ *     .listenOn(Multiaddr.parse("/ip4/0.0.0.0/tcp/4001"))
+ *     .limiter(RelayLimiter.defaults())
+ *     .build();
+ * relay.start().join();
+ * ...
+ * relay.stop(Duration.ofSeconds(30)).join();
+ * }</pre>
+ *
+ * <p>To serve the relay from a listener the application builds itself, pass its builder with
+ * {@link Builder#listener(Listener.Builder)}: the server registers its hop handler there and
+ * starts the listener in {@link #start()}.
+ *
+ * <p>Status codes: relayed requests and ACL refusals get PERMISSION_DENIED; reservation limits
+ * (total, per IP, no IP, relay stopping) RESERVATION_REFUSED; circuit limits (total, per peer,
+ * relay stopping) RESOURCE_LIMIT_EXCEEDED; a CONNECT to a peer without a live reservation
+ * NO_RESERVATION; a stop stream that cannot be opened or is not answered OK CONNECTION_FAILED; an
+ * unparsable request, or a CONNECT without a valid peer ID, MALFORMED_MESSAGE; a STATUS sent as a
+ * request UNEXPECTED_MESSAGE. Thread-safe.
+ */
+public final class RelayServer {
+  private static final Logger log = LoggerFactory.getLogger(RelayServer.class);
+  /** Bound on bytes held from either end between the handshake and the splice. */
+  private static final int MAX_PENDING_BYTES = 64 * 1024;
+
+  private final Identity identity;
+  private final RelayLimiter limiter;
+  private final Acl acl;
+  private final Predicate<Multiaddr> addressFilter;
+  private final List<Multiaddr> announce;
+  private final RelayMetrics metrics;
+  private final Clock clock;
+  private final Listener listener;
+  private final boolean ownsListener;
+  private final ReservationTable reservations;
+  private final CircuitTable circuits;
+  private final Set<CircuitSplice> splices = ConcurrentHashMap.newKeySet();
+  private final Set<Peer> watched = ConcurrentHashMap.newKeySet();
+  private final ScheduledExecutorService sweeper;
+  private volatile State state = State.NEW;
+
+  private enum State { NEW, RUNNING, STOPPING, STOPPED }
+
+  private RelayServer(Builder b) {
+    this.identity = b.identity;
+    this.limiter = b.limiter;
+    this.acl = b.acl;
+    this.addressFilter = b.addressFilter;
+    this.announce = List.copyOf(b.announce);
+    this.metrics = b.metrics;
+    this.clock = b.clock;
+    this.reservations = new ReservationTable(limiter);
+    this.circuits = new CircuitTable(limiter);
+    Listener.Builder lb = b.listenerBuilder;
+    this.ownsListener = lb == null;
+    if (lb == null) {
+      lb = Listener.builder(identity).config(b.peerConfig);
+      for (Multiaddr a : b.listenAddrs) {
+        lb.listenOn(a);
+      }
+    }
+    lb.handler(CircuitMessages.HOP_PROTOCOL, hopHandler());
+    this.listener = lb.build();
+    this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "relay-reservation-sweeper");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** A builder for a relay with this identity (its peer ID is the relay's). */
+  public static Builder builder(Identity identity) {
+    return new Builder(Objects.requireNonNull(identity, "identity"));
+  }
+
+  /** Starts listening (when the server owns or was handed a listener) and accepting hop requests. */
+  public synchronized CompletableFuture<RelayServer> start() {
+    if (state != State.NEW) {
+      throw new IllegalStateException("relay server already started");
+    }
+    state = State.RUNNING;
+    long sweep = limiter.reservationSweepInterval().toNanos();
+    sweeper.scheduleAtFixedRate(this::sweep, sweep, sweep, TimeUnit.NANOSECONDS);
+    return listener.start().thenApply(l -> this);
+  }
+
+  /**
+   * Stops gracefully: new reservations and circuits are refused at once, open circuits may finish
+   * within {@code drain}, then the remaining ones are reset, reservations dropped and the listener
+   * closed. Completes when all of that is done.
+   */
+  public CompletableFuture<Void> stop(Duration drain) {
+    synchronized (this) {
+      if (state == State.STOPPING || state == State.STOPPED) {
+        return CompletableFuture.completedFuture(null);
+      }
+      state = State.STOPPING;
+    }
+    List<CompletableFuture<CircuitEnd>> ends = new ArrayList<>();
+    for (CircuitSplice s : splices) {
+      ends.add(s.endFuture());
+    }
+    return CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new))
+        .completeOnTimeout(null, drain.toNanos(), TimeUnit.NANOSECONDS)
+        .thenCompose(v -> {
+          for (CircuitSplice s : splices) {
+            s.abort(CircuitEnd.STOPPED);
+          }
+          int dropped = reservations.clear().size();
+          if (dropped > 0) {
+            metrics.reservationsEnded(dropped);
+          }
+          sweeper.shutdownNow();
+          state = State.STOPPED;
+          return ownsListener ? listener.closeAsync() : CompletableFuture.completedFuture(null);
+        });
+  }
+
+  /** The relay's peer ID. */
+  public PeerId peerId() {
+    return identity.peerId();
+  }
+
+  /** The listener serving the relay. */
+  public Listener listener() {
+    return listener;
+  }
+
+  /** The limits in force. */
+  public RelayLimiter limiter() {
+    return limiter;
+  }
+
+  /** The live reservations (a snapshot). */
+  public List<ReservationInfo> reservations() {
+    return reservations.snapshot();
+  }
+
+  /** The circuits admitted and not yet closed (a snapshot; includes circuits still in their stop handshake). */
+  public List<CircuitInfo> circuits() {
+    return circuits.snapshot();
+  }
+
+  /**
+   * The addresses put in reservations: the announce addresses if set, else the listener's, kept
+   * if the address filter accepts them, each ending in {@code /p2p/<relay>}.
+   */
+  public List<Multiaddr> reservationAddresses() {
+    List<Multiaddr> source = announce.isEmpty() ? listener.listenAddresses() : announce;
+    List<Multiaddr> out = new ArrayList<>();
+    for (Multiaddr a : source) {
+      if (a.isRelayed() || !addressFilter.test(a)) {
+        continue;
+      }
+      if (a.peerId().isPresent() && !a.peerId().get().equals(peerId())) {
+        continue;
+      }
+      out.add(a.withPeerId(peerId()));
+    }
+    return out;
+  }
+
+  /** The stream handler serving the hop protocol; registered by the builder. */
+  private StreamHandler hopHandler() {
+    return stream -> {
+      Channel ch = stream.channel();
+      ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+      ch.pipeline().addLast("hop-decoder",
+          new CircuitMessageDecoder<>(HopMessage.parser(), limiter.maxMessageSize()));
+      ch.pipeline().addLast("hop", new HopStreamHandler(new Requests(stream), limiter.streamTimeout()));
+    };
+  }
+
+  /** Routes the decoded request of one hop stream. */
+  private final class Requests implements HopStreamHandler.HopRequests {
+    private final Stream stream;
+
+    Requests(Stream stream) {
+      this.stream = stream;
+    }
+
+    @Override
+    public void onReserve(ChannelHandlerContext ctx) {
+      handleReserve(stream);
+    }
+
+    @Override
+    public void onConnect(ChannelHandlerContext ctx, HopMessage request) {
+      Channel ch = ctx.channel();
+      ch.config().setAutoRead(false);
+      // Bytes after the CONNECT wait for the splice; if the source goes away meanwhile, the
+      // circuit attempt ends when the splice finds the stream inactive.
+      ctx.pipeline().replace(ctx.handler(), "circuit-pending", new PendingBytes(MAX_PENDING_BYTES, null));
+      handleConnect(stream, request);
+    }
+
+    @Override
+    public void onBadRequest(ChannelHandlerContext ctx, RelayStatus status) {
+      metrics.requestHandled(Request.INVALID, status);
+      respond(stream.channel(), status, null, null);
+    }
+
+    @Override
+    public void onTimeout(ChannelHandlerContext ctx) {
+      metrics.handshakeFailed("hop-timeout");
+      StreamResets.reset(ctx.channel());
+    }
+  }
+
+  /**
+   * Answers a RESERVE received on {@code stream} and closes the stream. Returns the status sent.
+   * Called on the stream's event loop.
+   */
+  public RelayStatus handleReserve(Stream stream) {
+    Peer peer = stream.peer();
+    RelayStatus status = reserve(stream, peer);
+    metrics.requestHandled(Request.RESERVE, status);
+    return status;
+  }
+
+  private RelayStatus reserve(Stream stream, Peer peer) {
+    Channel ch = stream.channel();
+    Multiaddr addr = peer.remoteAddress();
+    if (isRelayed(peer)) {
+      return refuse(ch, RelayStatus.PERMISSION_DENIED, "reservation over a relayed connection", peer);
+    }
+    if (!acl.allowReserve(peer.peerId(), addr)) {
+      return refuse(ch, RelayStatus.PERMISSION_DENIED, "ACL", peer);
+    }
+    if (state != State.RUNNING) {
+      return refuse(ch, RelayStatus.RESERVATION_REFUSED, "relay stopping", peer);
+    }
+    Instant now = clock.instant();
+    // Whole seconds on the wire: round the expiry down so the peer never outlives our entry.
+    Instant expires = Instant.ofEpochSecond(now.plus(limiter.reservationTtl()).getEpochSecond());
+    ReservationTable.Outcome outcome =
+        reservations.reserve(peer.peerId(), addr, ipOf(addr), expires, peer, now);
+    if (!outcome.accepted()) {
+      return refuse(ch, RelayStatus.RESERVATION_REFUSED, "limit " + outcome.refusal(), peer);
+    }
+    watch(peer);
+    metrics.reservationGranted(outcome.renewal());
+    HopMessage answer = CircuitMessages.hopStatus(RelayStatus.OK,
+        ReservationMessages.reservation(identity, peer.peerId(), expires.getEpochSecond(), reservationAddresses()),
+        limiter.circuitLimit());
+    ReservationTable.Entry entry = outcome.entry();
+    ch.writeAndFlush(CircuitMessages.encode(ch.alloc(), answer)).addListener((ChannelFutureListener) f -> {
+      if (!f.isSuccess()) {
+        // The peer never learnt of it: take it back rather than hold a slot until expiry.
+        metrics.handshakeFailed("response-write");
+        if (reservations.remove(entry)) {
+          metrics.reservationsEnded(1);
+        }
+        StreamResets.reset(ch);
+      } else {
+        ch.close();
+      }
+    });
+    log.debug("reservation for {} until {}", peer.peerId(), expires);
+    return RelayStatus.OK;
+  }
+
+  /**
+   * Handles a CONNECT received on {@code stream}: checks, stop handshake with the target, answer,
+   * then the circuit. Completes with the status sent to the source. Called on the stream's event
+   * loop with the stream's reading paused.
+   */
+  public CompletableFuture<RelayStatus> handleConnect(Stream stream, HopMessage request) {
+    CompletableFuture<RelayStatus> done = connect(stream, request);
+    done.thenAccept(s -> metrics.requestHandled(Request.CONNECT, s));
+    return done;
+  }
+
+  private CompletableFuture<RelayStatus> connect(Stream stream, HopMessage request) {
+    Channel src = stream.channel();
+    Peer source = stream.peer();
+    if (isRelayed(source)) {
+      return completed(refuse(src, RelayStatus.PERMISSION_DENIED, "connect over a relayed connection", source));
+    }
+    PeerId dest;
+    try {
+      dest = CircuitMessages.peerId(request.getPeer());
+    } catch (CircuitMessageException e) {
+      return completed(refuse(src, RelayStatus.MALFORMED_MESSAGE, e.getMessage(), source));
+    }
+    if (!acl.allowConnect(source.peerId(), source.remoteAddress(), dest)) {
+      return completed(refuse(src, RelayStatus.PERMISSION_DENIED, "ACL", source));
+    }
+    if (state != State.RUNNING) {
+      return completed(refuse(src, RelayStatus.RESOURCE_LIMIT_EXCEEDED, "relay stopping", source));
+    }
+    Instant now = clock.instant();
+    ReservationTable.Entry rsvp = reservations.active(dest, now).orElse(null);
+    if (rsvp == null) {
+      return completed(refuse(src, RelayStatus.NO_RESERVATION, "no reservation for " + dest, source));
+    }
+    CircuitTable.Circuit circuit = circuits.tryOpen(source.peerId(), dest, now);
+    if (circuit == null) {
+      return completed(refuse(src, RelayStatus.RESOURCE_LIMIT_EXCEEDED, "circuit limit", source));
+    }
+    Peer target = (Peer) rsvp.owner();
+    CircuitLimit limit = limiter.circuitLimit();
+    CompletableFuture<RelayStatus> result = new CompletableFuture<>();
+    StopHandshake.run(target, source.peerId(), limit, limiter.connectTimeout(),
+            limiter.stopHandshakeTimeout(), limiter.maxMessageSize(), MAX_PENDING_BYTES)
+        .whenComplete((stop, err) -> src.eventLoop().execute(() -> {
+          if (err != null) {
+            circuit.release();
+            String stage = err instanceof StopHandshake.Failure f ? f.stage() : "stop-handshake";
+            metrics.handshakeFailed(stage);
+            log.debug("circuit {} -> {} failed: {}", source.peerId(), dest, err.getMessage());
+            result.complete(refuse(src, RelayStatus.CONNECTION_FAILED, err.getMessage(), source));
+            return;
+          }
+          splice(src, stop, circuit, limit, result);
+        }));
+    return result;
+  }
+
+  /** Answers OK to the source, then splices; on the source stream's event loop. */
+  private void splice(Channel src, Channel stop, CircuitTable.Circuit circuit, CircuitLimit limit,
+      CompletableFuture<RelayStatus> result) {
+    if (!src.isActive() || state != State.RUNNING) {
+      circuit.release();
+      StreamResets.reset(stop);
+      StreamResets.reset(src);
+      metrics.handshakeFailed("response-write");
+      result.complete(RelayStatus.CONNECTION_FAILED);
+      return;
+    }
+    CircuitSplice splice = new CircuitSplice(src, stop, limit.dataBytes(),
+        Duration.ofSeconds(limit.durationSeconds()), limiter.limitFlushTimeout(), StreamResets::reset,
+        (toTarget, n) -> {
+          (toTarget ? circuit.toTarget() : circuit.toSource()).addAndGet(n);
+          metrics.bytesRelayed(n);
+        });
+    src.writeAndFlush(CircuitMessages.encode(src.alloc(), CircuitMessages.hopStatus(RelayStatus.OK, null, limit)))
+        .addListener((ChannelFutureListener) f -> {
+          if (!f.isSuccess()) {
+            circuit.release();
+            metrics.handshakeFailed("response-write");
+            StreamResets.reset(stop);
+            StreamResets.reset(src);
+            result.complete(RelayStatus.CONNECTION_FAILED);
+            return;
+          }
+          Instant opened = clock.instant();
+          circuit.spliced(opened);
+          splices.add(splice);
+          metrics.circuitOpened();
+          splice.endFuture().whenComplete((end, e) -> {
+            splices.remove(splice);
+            circuit.release();
+            metrics.circuitClosed(Duration.between(opened, clock.instant()), end);
+            log.debug("circuit {} -> {} ended: {} ({} / {} bytes)", circuit.source(), circuit.target(), end,
+                splice.bytesToTarget(), splice.bytesToSource());
+          });
+          splice.start(List.of(), List.of());
+          if (state != State.RUNNING) {
+            splice.abort(CircuitEnd.STOPPED);
+          }
+          result.complete(RelayStatus.OK);
+        });
+  }
+
+  private RelayStatus refuse(Channel ch, RelayStatus status, String why, Peer peer) {
+    log.debug("hop request from {} refused with {}: {}", peer.peerId(), status, why);
+    respond(ch, status, null, null);
+    return status;
+  }
+
+  /** Writes a STATUS answer and closes the stream (reset if the write fails). */
+  private static void respond(Channel ch, RelayStatus status, io.peerlink.relay.internal.proto.CircuitProtos.Reservation r,
+      CircuitLimit limit) {
+    ch.writeAndFlush(CircuitMessages.encode(ch.alloc(), CircuitMessages.hopStatus(status, r, limit)))
+        .addListener((ChannelFutureListener) f -> {
+          if (f.isSuccess()) {
+            ch.close();
+          } else {
+            StreamResets.reset(ch);
+          }
+        });
+  }
+
+  private static CompletableFuture<RelayStatus> completed(RelayStatus s) {
+    return CompletableFuture.completedFuture(s);
+  }
+
+  private static boolean isRelayed(Peer peer) {
+    return peer.path() == ConnectionPath.RELAYED || peer.remoteAddress().isRelayed();
+  }
+
+  private static InetAddress ipOf(Multiaddr addr) {
+    return addr.toSocketAddress()
+        .filter(s -> !s.isUnresolved())
+        .map(InetSocketAddress::getAddress)
+        .orElse(null);
+  }
+
+  /** Drops the peer's reservation when the connection it was made on closes. */
+  private void watch(Peer peer) {
+    if (watched.add(peer)) {
+      peer.closeFuture().whenComplete((v, e) -> {
+        watched.remove(peer);
+        if (reservations.remove(peer.peerId(), peer)) {
+          metrics.reservationsEnded(1);
+          log.debug("reservation of {} dropped: disconnected", peer.peerId());
+        }
+      });
+    }
+  }
+
+  private void sweep() {
+    try {
+      int n = reservations.expire(clock.instant()).size();
+      if (n > 0) {
+        metrics.reservationsEnded(n);
+      }
+    } catch (RuntimeException e) {
+      log.warn("reservation sweep failed", e);
+    }
+  }
+
+  /** Builds a {@link RelayServer}. */
+  public static final class Builder {
+    private final Identity identity;
+    private RelayLimiter limiter = RelayLimiter.defaults();
+    private Acl acl = Acl.ALLOW_ALL;
+    private Predicate<Multiaddr> addressFilter = AddressFilters.publicOnly();
+    private final List<Multiaddr> announce = new ArrayList<>();
+    private final List<Multiaddr> listenAddrs = new ArrayList<>();
+    private RelayMetrics metrics = RelayMetrics.NONE;
+    private Clock clock = Clock.systemUTC();
+    private PeerConfig peerConfig = PeerConfig.defaults();
+    private Listener.Builder listenerBuilder;
+
+    private Builder(Identity identity) {
+      this.identity = identity;
+    }
+
+    /** Resource limits; default {@link RelayLimiter#defaults()}. */
+    public Builder limiter(RelayLimiter v) {
+      limiter = Objects.requireNonNull(v, "limiter");
+      return this;
+    }
+
+    /** Access control; default allows everything. */
+    public Builder acl(Acl v) {
+      acl = Objects.requireNonNull(v, "acl");
+      return this;
+    }
+
+    /**
+     * Which of the relay's addresses go into reservations; default {@link AddressFilters#publicOnly()}.
+     * A testbed that uses documentation ranges as its internet passes {@link AddressFilters#publicOr}.
+     */
+    public Builder publicAddressFilter(Predicate<Multiaddr> v) {
+      addressFilter = Objects.requireNonNull(v, "filter");
+      return this;
+    }
+
+    /** Addresses to announce in reservations instead of the listen addresses (behind NAT or a load balancer); still filtered. */
+    public Builder announce(List<Multiaddr> v) {
+      announce.clear();
+      announce.addAll(v);
+      return this;
+    }
+
+    /** Adds a TCP address to listen on (when the server builds its own listener). */
+    public Builder listenOn(Multiaddr v) {
+      listenAddrs.add(Objects.requireNonNull(v, "addr"));
+      return this;
+    }
+
+    /** Connection settings of the server's own listener; default {@link PeerConfig#defaults()}. */
+    public Builder peerConfig(PeerConfig v) {
+      peerConfig = Objects.requireNonNull(v, "peerConfig");
+      return this;
+    }
+
+    /**
+     * Serve the relay from this listener builder (made with the same identity) instead of building
+     * one: the hop handler is registered on it, and {@link RelayServer#start()} starts it. The
+     * server does not close a listener it was handed.
+     */
+    public Builder listener(Listener.Builder v) {
+      listenerBuilder = Objects.requireNonNull(v, "listener");
+      return this;
+    }
+
+    /** Event sink for metrics; default none. */
+    public Builder metrics(RelayMetrics v) {
+      metrics = Objects.requireNonNull(v, "metrics");
+      return this;
+    }
+
+    /** The clock for reservation expiry; default UTC system clock. For tests. */
+    public Builder clock(Clock v) {
+      clock = Objects.requireNonNull(v, "clock");
+      return this;
+    }
+
+    /**
+     * Builds the server (not yet started).
+     *
+     * @throws IllegalArgumentException if there is neither a listen address nor a listener builder
+     */
+    public RelayServer build() {
+      if (listenerBuilder == null && listenAddrs.isEmpty()) {
+        throw new IllegalArgumentException("relay server needs listenOn(...) or listener(...)");
+      }
+      if (listenerBuilder != null && !listenAddrs.isEmpty()) {
+        throw new IllegalArgumentException("give either listenOn(...) or listener(...), not both");
+      }
+      return new RelayServer(this);
+    }
+  }
+}
