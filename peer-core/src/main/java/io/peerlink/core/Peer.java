@@ -68,6 +68,44 @@ public interface Peer {
   /** Whether the connection is open. */
   boolean isOpen();
 
+  /**
+   * Where the connection is in its life: {@link PeerState#CONNECTED} while usable, then
+   * {@link PeerState#DISCONNECTING} (we are closing it) and {@link PeerState#DISCONNECTED}.
+   */
+  PeerState state();
+
+  /** The connection's counters: bytes, RTT moving average, last activity, streams, messages. */
+  PeerStats stats();
+
+  /** Streams open on this connection, both directions (the same as {@code stats().openStreams()}). */
+  int openStreams();
+
+  // ------------------------------------------------------------------ messages
+
+  /**
+   * Sends one message over the message protocol ({@value MessageHandler#PROTOCOL}); messages from one
+   * sender arrive in the order sent. The array must not be changed until the future completes.
+   *
+   * <p>Completes once the message is handed to the transport (not when the remote has read it).
+   * Fails with a {@link LimitExceededException} when the message is longer than
+   * {@link PeerConfig#maxMessageSize()}, with {@link PeerError#PROTOCOL} when the remote does not
+   * speak the message protocol, and with {@link PeerError#IO} when the connection is closed.
+   */
+  CompletableFuture<Void> send(byte[] message);
+
+  /**
+   * The next message the remote sent, when no {@link MessageHandler} takes them (neither one set
+   * with {@link #onMessage} nor one on the listener, connector or pool). Fails with
+   * {@link PeerError#IO} once the connection closes. Cancelling the future gives up the wait.
+   */
+  CompletableFuture<byte[]> receive();
+
+  /**
+   * Sets the handler for messages from this peer, taking precedence over the listener's,
+   * connector's or pool's; null returns to that one (or to {@link #receive()}).
+   */
+  void onMessage(MessageHandler handler);
+
   /** Closes the connection (yamux go-away, then the transport). */
   CompletableFuture<Void> close();
 

@@ -24,6 +24,9 @@ public final class PeerConfig {
   private final int maxPendingInboundStreams;
   private final int streamWriteBufferLowWaterMark;
   private final int streamWriteBufferHighWaterMark;
+  private final Duration idleTimeout;
+  private final Duration keepAliveInterval;
+  private final int maxMessageSize;
 
   private PeerConfig(Builder b) {
     this.connectTimeout = b.connectTimeout;
@@ -38,6 +41,9 @@ public final class PeerConfig {
     this.maxPendingInboundStreams = b.maxPendingInboundStreams;
     this.streamWriteBufferLowWaterMark = b.streamWriteBufferLowWaterMark;
     this.streamWriteBufferHighWaterMark = b.streamWriteBufferHighWaterMark;
+    this.idleTimeout = b.idleTimeout;
+    this.keepAliveInterval = b.keepAliveInterval;
+    this.maxMessageSize = b.maxMessageSize;
   }
 
   /** The default settings. */
@@ -65,6 +71,9 @@ public final class PeerConfig {
     b.maxPendingInboundStreams = maxPendingInboundStreams;
     b.streamWriteBufferLowWaterMark = streamWriteBufferLowWaterMark;
     b.streamWriteBufferHighWaterMark = streamWriteBufferHighWaterMark;
+    b.idleTimeout = idleTimeout;
+    b.keepAliveInterval = keepAliveInterval;
+    b.maxMessageSize = maxMessageSize;
     return b;
   }
 
@@ -137,6 +146,34 @@ public final class PeerConfig {
     return streamWriteBufferHighWaterMark;
   }
 
+  /**
+   * A connection with no stream activity (no stream opened, no stream data either way) for this
+   * long is closed; keep-alive pings do not count as activity. {@link Duration#ZERO} (the default)
+   * never closes an idle connection: libp2p connections are meant to stay up, and go-libp2p's swarm
+   * does not time them out either; a {@link PeerPool} evicts idle peers on its own terms.
+   */
+  public Duration idleTimeout() {
+    return idleTimeout;
+  }
+
+  /**
+   * Interval between yamux keep-alive pings, which also measure the RTT ({@link PeerStats#rtt()}).
+   * A connection whose ping goes unanswered (and which sends nothing else) for the ping timeout is
+   * closed. {@link Duration#ZERO} turns keep-alive off. Default 30 s, go-libp2p's yamux value.
+   */
+  public Duration keepAliveInterval() {
+    return keepAliveInterval;
+  }
+
+  /**
+   * Largest message {@link Peer#send} sends and the message protocol accepts, in bytes (payload,
+   * not counting the length prefix). A longer inbound message resets its stream. Default 2 MiB,
+   * avalanchego's default maximum message size.
+   */
+  public int maxMessageSize() {
+    return maxMessageSize;
+  }
+
   /** Builds a {@link PeerConfig}; every setter has the default named on the getter. */
   public static final class Builder {
     private Duration connectTimeout = Duration.ofSeconds(10);
@@ -151,8 +188,29 @@ public final class PeerConfig {
     private int maxPendingInboundStreams = 256;
     private int streamWriteBufferLowWaterMark = 32 * 1024;
     private int streamWriteBufferHighWaterMark = 256 * 1024;
+    private Duration idleTimeout = Duration.ZERO;
+    private Duration keepAliveInterval = Duration.ofSeconds(30);
+    private int maxMessageSize = 2 * 1024 * 1024;
 
     private Builder() {}
+
+    /** See {@link PeerConfig#idleTimeout()}; zero turns it off. */
+    public Builder idleTimeout(Duration v) {
+      this.idleTimeout = v;
+      return this;
+    }
+
+    /** See {@link PeerConfig#keepAliveInterval()}; zero turns keep-alive off. */
+    public Builder keepAliveInterval(Duration v) {
+      this.keepAliveInterval = v;
+      return this;
+    }
+
+    /** See {@link PeerConfig#maxMessageSize()}. */
+    public Builder maxMessageSize(int v) {
+      this.maxMessageSize = v;
+      return this;
+    }
 
     /** See {@link PeerConfig#connectTimeout()}. */
     public Builder connectTimeout(Duration v) {
@@ -259,7 +317,19 @@ public final class PeerConfig {
           || streamWriteBufferHighWaterMark < streamWriteBufferLowWaterMark) {
         throw new IllegalArgumentException("stream write buffer water marks must satisfy 0 <= low <= high");
       }
+      nonNegative("idleTimeout", idleTimeout);
+      nonNegative("keepAliveInterval", keepAliveInterval);
+      if (maxMessageSize < 1 || maxMessageSize > 64 * 1024 * 1024) {
+        throw new IllegalArgumentException("maxMessageSize must be 1 byte .. 64 MiB, was " + maxMessageSize);
+      }
       return new PeerConfig(this);
+    }
+
+    private static void nonNegative(String name, Duration d) {
+      Objects.requireNonNull(d, name);
+      if (d.isNegative()) {
+        throw new IllegalArgumentException(name + " must be zero (off) or positive, was " + d);
+      }
     }
 
     private static void positive(String name, Duration d) {

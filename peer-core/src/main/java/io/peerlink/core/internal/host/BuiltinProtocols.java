@@ -2,7 +2,7 @@ package io.peerlink.core.internal.host;
 
 import io.peerlink.core.internal.protocol.PingHandler;
 
-/** The protocols every peerlink host serves: identify, identify push and ping. */
+/** The protocols every peerlink host serves: identify, identify push, ping and the message protocol. */
 final class BuiltinProtocols {
   private BuiltinProtocols() {}
 
@@ -13,6 +13,8 @@ final class BuiltinProtocols {
       PeerConnection conn = (PeerConnection) stream.peer();
       IdentifyProtocol.receivePush(conn, stream, conn::mergeIdentifyPush);
     });
+    core.protocols().put(io.peerlink.core.MessageHandler.PROTOCOL,
+        stream -> MessageChannel.serve(stream, core.config().maxMessageSize()));
     core.protocols().put(io.peerlink.core.internal.protocol.ProtocolIds.PING, stream -> stream.channel().pipeline().addLast(new PingHandler()));
   }
 }

@@ -48,12 +48,15 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
   private final PeerId expected;
   private final ConnectionPath path;
   private final CompletableFuture<Peer> result;
+  private final ConnectionLifecycle lifecycle;
+  private PeerConnection conn;
   private ScheduledFuture<?> timeout;
   private boolean done;
 
   private ConnectionUpgrader(HostCore core, Direction direction, PeerId expected, ConnectionPath path,
-      CompletableFuture<Peer> result) {
+      ConnectionLifecycle lifecycle, CompletableFuture<Peer> result) {
     this.core = core;
+    this.lifecycle = lifecycle;
     this.direction = direction;
     this.expected = expected;
     this.path = path;
@@ -72,10 +75,27 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
   /** As {@link #install(HostCore, Channel, Direction, PeerId, CompletableFuture)}, for any path. */
   public static void install(HostCore core, Channel ch, Direction direction, PeerId expected,
       ConnectionPath path, CompletableFuture<Peer> result) {
+    java.net.SocketAddress remote = ch.remoteAddress();
+    io.peerlink.core.multiaddr.Multiaddr addr = remote instanceof java.net.InetSocketAddress s
+        ? io.peerlink.core.multiaddr.Multiaddr.fromSocketAddress(s)
+        : io.peerlink.core.multiaddr.Multiaddr.parse("/p2p-circuit");
+    install(core, ch, direction, expected, path, ConnectionLifecycle.start(core, direction, addr, expected), result);
+  }
+
+  /**
+   * Installs the upgrade with a lifecycle that already exists (a dial creates it before TCP
+   * connects, so the CONNECTING state covers the connect). The lifecycle moves to HANDSHAKING once
+   * the channel is active, then to CONNECTED or DISCONNECTED.
+   */
+  public static void install(HostCore core, Channel ch, Direction direction, PeerId expected,
+      ConnectionPath path, ConnectionLifecycle lifecycle, CompletableFuture<Peer> result) {
     if (direction == Direction.OUTBOUND && expected == null) {
       throw new IllegalArgumentException("an outbound connection needs the expected peer ID");
     }
-    ch.pipeline().addLast(NAME, new ConnectionUpgrader(core, direction, expected, path, result));
+    if (ch.pipeline().get(TrafficCounter.class) == null) {
+      ch.pipeline().addFirst(TrafficCounter.NAME, new TrafficCounter());
+    }
+    ch.pipeline().addLast(NAME, new ConnectionUpgrader(core, direction, expected, path, lifecycle, result));
   }
 
   @Override
@@ -102,6 +122,10 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
       return;
     }
     securityStarted = true;
+    if (!lifecycle.handshaking()) {
+      ctx.close(); // the dial was cancelled while TCP connected
+      return;
+    }
     List<SecurityProtocol> offered = core.config().securityProtocols();
     List<String> ids = offered.stream().map(SecurityProtocol::protocolId).toList();
     CompletableFuture<String> agreed = new CompletableFuture<>();
@@ -165,7 +189,8 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
       return null;
     }
     PeerConnection conn =
-        new PeerConnection(core, ctx.channel(), session, direction, path, YAMUX, early);
+        new PeerConnection(core, ctx.channel(), session, direction, path, YAMUX, early, lifecycle);
+    this.conn = conn;
     boolean client = direction == Direction.OUTBOUND;
     YamuxSession yamux = YamuxSessions.create(core.yamuxConfig(), client, conn.inboundStreamInitializer());
     conn.attach(yamux);
@@ -174,8 +199,9 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
     // Completion runs after the session is in the pipeline: the negotiator (or the early path)
     // places the handler first, and stream opens are queued on this event loop behind us.
     ctx.executor().execute(() -> {
-      if (!ctx.channel().isActive()) {
+      if (!ctx.channel().isActive() || !conn.ready()) {
         result.completeExceptionally(new PeerException(PeerError.IO, "connection closed during the upgrade"));
+        ctx.close();
         return;
       }
       core.connectionReady(conn);
@@ -200,6 +226,9 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
       fail(ctx, cause);
     } else {
       log.debug("connection {} failed: {}", describe(ctx), cause.toString());
+      if (conn != null) {
+        conn.recordFailure(cause);
+      }
       ctx.close();
     }
   }
@@ -239,6 +268,7 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
     if (direction == Direction.INBOUND) {
       log.debug("inbound upgrade from {} failed: {}", describe(ctx), pe.getMessage());
     }
+    lifecycle.failed(pe);
     result.completeExceptionally(pe);
     ctx.close();
   }

@@ -40,6 +40,9 @@ public final class HostCore {
   private volatile Supplier<List<Multiaddr>> listenAddrs = List::of;
   private final SecurityHandlers security;
   private final io.peerlink.core.internal.yamux.YamuxConfig yamuxConfig;
+  private final EventDispatcher events = new EventDispatcher(null);
+  private volatile io.peerlink.core.MessageHandler messageHandler;
+  private final java.util.concurrent.ExecutorService resolver;
 
   /** Creates a core; with a null {@code group} it makes and later shuts down its own. */
   public HostCore(Identity identity, PeerConfig config, EventLoopGroup group) {
@@ -50,7 +53,40 @@ public final class HostCore {
     this.security = new SecurityHandlers(identity, config,
         config.earlyMuxerNegotiation() ? List.of(ConnectionUpgrader.YAMUX) : List.of());
     this.yamuxConfig = YamuxSessions.config(config);
+    this.resolver = newResolverExecutor();
     BuiltinProtocols.register(this);
+  }
+
+  /**
+   * DNS lookups block, so they run here and never on an event loop: a few daemon threads, made
+   * on demand and let go after a minute idle.
+   */
+  private static java.util.concurrent.ExecutorService newResolverExecutor() {
+    java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(
+        4, 4, 60, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
+        new io.netty.util.concurrent.DefaultThreadFactory("peerlink-dns", true));
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
+
+  /** Where blocking DNS lookups run. */
+  public java.util.concurrent.Executor resolverExecutor() {
+    return resolver;
+  }
+
+  /** The observers of this host's connections. */
+  public EventDispatcher events() {
+    return events;
+  }
+
+  /** The host-wide message handler, or null (messages wait for {@code receive()}). */
+  public io.peerlink.core.MessageHandler messageHandler() {
+    return messageHandler;
+  }
+
+  /** Sets the host-wide message handler; null removes it. */
+  public void messageHandler(io.peerlink.core.MessageHandler handler) {
+    this.messageHandler = handler;
   }
 
   SecurityHandlers security() {
@@ -113,6 +149,8 @@ public final class HostCore {
 
   /**
    * Dials {@code target}, which must end in {@code /p2p/<peer id>}: the remote must prove that ID.
+   * One attempt at one resolved address; retries, DNS and several addresses are the
+   * {@link Dialer}'s.
    */
   public CompletableFuture<Peer> dial(Multiaddr target) {
     PeerId expected =
@@ -122,25 +160,52 @@ public final class HostCore {
     InetSocketAddress socket =
         transport.toSocketAddress().orElseThrow(() -> new IllegalArgumentException(
             "not a dialable TCP address (need /ip4|/ip6|/dns4|/dns6|/dns …/tcp/<port>): " + transport));
+    return dial(expected, socket, transport).result();
+  }
+
+  /** One attempt in progress: its result, and a way to abandon it. */
+  public record Attempt(CompletableFuture<Peer> result, Runnable cancel) {}
+
+  /**
+   * Dials one resolved socket address (or, unresolved, lets Netty resolve it) and upgrades the
+   * connection, expecting {@code expected}. {@code display} names the address in errors.
+   */
+  public Attempt dial(PeerId expected, InetSocketAddress socket, Multiaddr display) {
     CompletableFuture<Peer> result = new CompletableFuture<>();
+    ConnectionLifecycle lifecycle = ConnectionLifecycle.start(this, io.peerlink.core.Direction.OUTBOUND, display, expected);
+    Multiaddr target = display.withPeerId(expected);
     Bootstrap b = new Bootstrap()
         .group(group)
         .channel(Transports.socketChannel())
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
         .option(ChannelOption.TCP_NODELAY, true)
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
-            ConnectionUpgrader.install(HostCore.this, ch, Direction.OUTBOUND, expected, result);
+            ConnectionUpgrader.install(HostCore.this, ch, Direction.OUTBOUND, expected,
+                io.peerlink.core.ConnectionPath.DIRECT, lifecycle, result);
           }
         });
     ChannelFuture cf = b.connect(socket);
     cf.addListener(f -> {
-      if (!f.isSuccess()) {
-        result.completeExceptionally(connectFailure(target, f.cause()));
+      if (!f.isSuccess() && !f.isCancelled()) {
+        PeerException pe = connectFailure(target, f.cause());
+        lifecycle.failed(pe);
+        result.completeExceptionally(pe);
       }
     });
-    return result;
+    Runnable cancel = () -> {
+      if (result.isDone() && !result.isCompletedExceptionally()) {
+        result.join().close(); // won after all: the caller no longer wants it
+        return;
+      }
+      PeerException pe = new PeerException(PeerError.CONNECT, "dial to " + target + " cancelled");
+      lifecycle.failed(pe);
+      result.completeExceptionally(pe);
+      cf.cancel(false);
+      cf.channel().close();
+    };
+    return new Attempt(result, cancel);
   }
 
   private static PeerException connectFailure(Multiaddr target, Throwable cause) {
@@ -156,6 +221,7 @@ public final class HostCore {
 
   /** Closes every connection and, if this core made its event loops, shuts them down. */
   public CompletableFuture<Void> close() {
+    resolver.shutdownNow();
     CompletableFuture<?>[] closing =
         connections.stream().map(PeerConnection::close).toArray(CompletableFuture[]::new);
     return CompletableFuture.allOf(closing).handle((v, e) -> null).thenCompose(v -> {

@@ -6,6 +6,9 @@ import io.netty.channel.ChannelInitializer;
 import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.Direction;
 import io.peerlink.core.IdentifyInfo;
+import io.peerlink.core.MessageHandler;
+import io.peerlink.core.PeerState;
+import io.peerlink.core.PeerStats;
 import io.peerlink.core.Peer;
 import io.peerlink.core.PeerError;
 import io.peerlink.core.PeerException;
@@ -53,10 +56,28 @@ public final class PeerConnection implements Peer {
   private volatile Identify pushed;
   private CompletableFuture<PingClient> ping; // event loop only
   private Channel pingStream; // event loop only
+  private final ConnectionLifecycle lifecycle;
+  private final TrafficCounter traffic;
+  private final StreamActivity activity = new StreamActivity();
+  private final long openedNanos = System.nanoTime();
+  private final long openedMillis = System.currentTimeMillis();
+  private volatile long lastActivityNanos = openedNanos;
+  private volatile long rttNanos; // moving average; 0 until the first sample
+  private volatile long messagesSent;
+  private volatile long messagesReceived;
+  private volatile MessageHandler messageHandler;
+  private volatile Throwable failure;
+  private MessageChannel messages; // event loop only, created on first use
+  private io.netty.util.concurrent.ScheduledFuture<?> idleCheck; // event loop only
+
+  /** Weight of a new RTT sample in the moving average; go-libp2p's peerstore uses the same. */
+  static final double RTT_SMOOTHING = 0.1;
 
   PeerConnection(HostCore core, Channel channel, SecureSession secure, Direction direction,
-      ConnectionPath path, String muxer, boolean earlyMuxer) {
+      ConnectionPath path, String muxer, boolean earlyMuxer, ConnectionLifecycle lifecycle) {
     this.core = core;
+    this.lifecycle = lifecycle;
+    this.traffic = channel.pipeline().get(TrafficCounter.class);
     this.channel = channel;
     this.secure = secure;
     this.direction = direction;
@@ -67,8 +88,47 @@ public final class PeerConnection implements Peer {
     this.localAddress = toMultiaddr(channel.localAddress());
     channel.closeFuture().addListener(f -> {
       identify.completeExceptionally(new PeerException(PeerError.IO, "connection closed"));
+      if (idleCheck != null) {
+        idleCheck.cancel(false);
+      }
+      if (messages != null) {
+        messages.close();
+      }
+      lifecycle.disconnected(this, failure);
       closeFuture.complete(null);
     });
+  }
+
+  /** Records why the connection failed, for the disconnected event. */
+  void recordFailure(Throwable cause) {
+    if (failure == null) {
+      failure = cause;
+    }
+  }
+
+  /** The connection became ready: report it and start the idle timer. Event loop. */
+  boolean ready() {
+    if (!lifecycle.connected(this)) {
+      return false;
+    }
+    long idle = core.config().idleTimeout().toNanos();
+    if (idle > 0) {
+      scheduleIdleCheck(idle);
+    }
+    return true;
+  }
+
+  private void scheduleIdleCheck(long delayNanos) {
+    idleCheck = channel.eventLoop().schedule(() -> {
+      long idle = core.config().idleTimeout().toNanos();
+      long quiet = System.nanoTime() - lastActivityNanos;
+      if (quiet >= idle) {
+        log.debug("closing {}: no stream activity for {} ms", this, quiet / 1_000_000);
+        close();
+      } else {
+        scheduleIdleCheck(idle - quiet);
+      }
+    }, delayNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
   private static Multiaddr toMultiaddr(java.net.SocketAddress a) {
@@ -78,6 +138,32 @@ public final class PeerConnection implements Peer {
   /** Attaches the muxer session; called once during the upgrade. */
   void attach(YamuxSession session) {
     this.session = session;
+    session.onRoundTrip(this::rttSample);
+  }
+
+  /** Folds one RTT measurement into the moving average. Event loop. */
+  private void rttSample(long nanos) {
+    long old = rttNanos;
+    rttNanos = old == 0 ? nanos : Math.max(1, (long) (old * (1 - RTT_SMOOTHING) + nanos * RTT_SMOOTHING));
+  }
+
+  /**
+   * Marks stream activity for {@link PeerStats#lastActivity()}: one shared instance sits in every
+   * stream's pipeline, so keep-alive pings (connection-level) do not count.
+   */
+  @io.netty.channel.ChannelHandler.Sharable
+  private final class StreamActivity extends io.netty.channel.ChannelDuplexHandler {
+    @Override
+    public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+      lastActivityNanos = System.nanoTime();
+      ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void write(io.netty.channel.ChannelHandlerContext ctx, Object msg, io.netty.channel.ChannelPromise p) {
+      lastActivityNanos = System.nanoTime();
+      ctx.write(msg, p);
+    }
   }
 
   /** The handler that sets up every stream the remote opens. */
@@ -86,6 +172,8 @@ public final class PeerConnection implements Peer {
       @Override
       protected void initChannel(Channel stream) {
         halfClosable(stream);
+        lastActivityNanos = System.nanoTime();
+        stream.pipeline().addLast(activity);
         stream.pipeline().addLast(new MultistreamResponder(
             PeerConnection.this::installerFor, core.config().streamNegotiationTimeout()));
       }
@@ -235,6 +323,8 @@ public final class PeerConnection implements Peer {
       @Override
       protected void initChannel(Channel ch) {
         halfClosable(ch);
+        lastActivityNanos = System.nanoTime();
+        ch.pipeline().addLast(activity);
         ch.pipeline().addLast(new MultistreamInitiator(protocols,
             id -> new StreamInstaller(handler, id, result), agreed, core.config().streamNegotiationTimeout()));
       }
@@ -275,7 +365,12 @@ public final class PeerConnection implements Peer {
         if (err != null) {
           result.completeExceptionally(PeerException.wrap(err, PeerError.IO));
         } else {
-          client.ping().whenComplete(relay(result));
+          client.ping().whenComplete((rtt, e) -> {
+            if (e == null) {
+              channel.eventLoop().execute(() -> rttSample(rtt.toNanos()));
+            }
+            relay(result).accept(rtt, e);
+          });
         }
       });
     });
@@ -303,7 +398,93 @@ public final class PeerConnection implements Peer {
   }
 
   @Override
+  public PeerState state() {
+    return lifecycle.state();
+  }
+
+  @Override
+  public PeerStats stats() {
+    YamuxSession s = session;
+    long rtt = rttNanos;
+    long last = lastActivityNanos;
+    return new PeerStats(
+        traffic != null ? traffic.bytesRead() : 0,
+        traffic != null ? traffic.bytesWritten() : 0,
+        rtt == 0 ? java.util.Optional.empty() : java.util.Optional.of(Duration.ofNanos(rtt)),
+        java.time.Instant.ofEpochMilli(openedMillis + (last - openedNanos) / 1_000_000),
+        s == null ? 0 : s.streamCount(),
+        messagesSent,
+        messagesReceived);
+  }
+
+  /** Nanotime of the last stream activity. */
+  long lastActivityNanos() {
+    return lastActivityNanos;
+  }
+
+  @Override
+  public int openStreams() {
+    YamuxSession s = session;
+    return s == null ? 0 : s.streamCount();
+  }
+
+  // ------------------------------------------------------------------ messages
+
+  /** This connection's message channel, created on first use. Event loop. */
+  MessageChannel messages() {
+    if (messages == null) {
+      messages = new MessageChannel(this, core.config().maxMessageSize());
+      if (!channel.isActive()) {
+        messages.close();
+      }
+    }
+    return messages;
+  }
+
+  /** The handler for messages: this connection's, else the host's, else null (queue for receive). */
+  MessageHandler messageHandler() {
+    MessageHandler h = messageHandler;
+    return h != null ? h : core.messageHandler();
+  }
+
+  @SuppressWarnings("NonAtomicOperationOnVolatileField") // event loop only
+  void messageSent() {
+    messagesSent++;
+  }
+
+  @SuppressWarnings("NonAtomicOperationOnVolatileField") // event loop only
+  void messageReceived() {
+    messagesReceived++;
+  }
+
+  @Override
+  public CompletableFuture<Void> send(byte[] message) {
+    Objects.requireNonNull(message, "message");
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    int max = core.config().maxMessageSize();
+    if (message.length > max) {
+      done.completeExceptionally(MessageChannel.tooLarge(message.length, max));
+      return done;
+    }
+    channel.eventLoop().execute(() -> messages().send(message, done));
+    return done;
+  }
+
+  @Override
+  public CompletableFuture<byte[]> receive() {
+    CompletableFuture<byte[]> result = new CompletableFuture<>();
+    channel.eventLoop().execute(() -> messages().receive(result));
+    return result;
+  }
+
+  @Override
+  public void onMessage(MessageHandler handler) {
+    this.messageHandler = handler;
+  }
+
+  @Override
   public CompletableFuture<Void> close() {
+    lifecycle.disconnecting();
     YamuxSession s = session;
     if (s != null && channel.isActive()) {
       s.goAway(io.peerlink.core.internal.yamux.GoAwayCode.NORMAL);

@@ -16,6 +16,7 @@ final class YamuxSessions {
         .maxConcurrentStreams(c.maxStreamsPerPeer())
         .maxPendingInboundStreams(c.maxPendingInboundStreams())
         .streamWriteBufferWaterMark(c.streamWriteBufferLowWaterMark(), c.streamWriteBufferHighWaterMark())
+        .keepAliveInterval(c.keepAliveInterval())
         .build();
   }
 

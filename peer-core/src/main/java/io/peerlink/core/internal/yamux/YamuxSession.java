@@ -65,6 +65,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
   private ScheduledFuture<?> keepAlive;
   private boolean keepAliveOutstanding;
   private long lastFrameReadNanos = System.nanoTime();
+  private volatile java.util.function.LongConsumer roundTripObserver;
 
   /**
    * @param client whether this side initiated the connection (odd stream IDs)
@@ -135,6 +136,14 @@ public final class YamuxSession extends ChannelDuplexHandler {
   /** Number of streams the session tracks (open, or closed locally awaiting the remote's FIN); read it on the event loop. */
   public int streamCount() {
     return streams.size();
+  }
+
+  /**
+   * Called on the event loop with every measured ping round trip in nanoseconds (keep-alive and
+   * {@link #ping()} alike), so the owner can keep statistics; null removes it.
+   */
+  public void onRoundTrip(java.util.function.LongConsumer observer) {
+    this.roundTripObserver = observer;
   }
 
   /** The last measured ping round trip in nanoseconds, or 0 if none was measured yet. */
@@ -434,6 +443,14 @@ public final class YamuxSession extends ChannelDuplexHandler {
       return;
     }
     long opaque = pings.start(ctx.executor(), promise);
+    java.util.function.LongConsumer observer = roundTripObserver;
+    if (observer != null) {
+      promise.addListener(f -> {
+        if (f.isSuccess()) {
+          observer.accept((Long) f.getNow());
+        }
+      });
+    }
     if (opaque >= 0) {
       writeFrame(YamuxFrame.ping(YamuxFrame.FLAG_SYN, opaque));
       flushIfNeeded();
