@@ -8,8 +8,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.InvalidKeyException;
+import io.peerlink.core.identity.PeerId;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Executor;
+import java.util.random.RandomGenerator;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -18,7 +24,9 @@ import java.util.function.Consumer;
  * Dials libp2p peers: TCP, then TLS 1.3 or Noise, then yamux, with the remote's peer ID checked.
  *
  * <pre>{@code
- * try (Connector connector = Connector.builder(Identity.generate()).build()) {
+ * try (Connector connector = Connector.builder(Identity.generate())
+ *     .dialPolicy(DialPolicy.builder().maxAttempts(5).build())
+ *     .build()) {
  *   Peer peer = connector.connect(Multiaddr.parse("/ip4/127.0.0.1/tcp/4001/p2p/12D3KooW…")).join();
  *   System.out.println("rtt " + peer.ping().join());
  * }
@@ -29,6 +37,7 @@ import java.util.function.Consumer;
 public final class Connector implements AutoCloseable {
   private final HostCore core;
   private final boolean sharedCore;
+  private final io.peerlink.core.internal.host.Dialer dialer;
 
   private Connector(Builder b) {
     this.sharedCore = b.listener != null;
@@ -37,6 +46,14 @@ public final class Connector implements AutoCloseable {
     if (b.onConnection != null) {
       core.addConnectionListener(b.onConnection);
     }
+    if (b.callbackExecutor != null) {
+      core.events().executor(b.callbackExecutor);
+    }
+    b.peerListeners.forEach(core.events()::add);
+    if (b.messageHandler != null) {
+      core.messageHandler(b.messageHandler);
+    }
+    this.dialer = new io.peerlink.core.internal.host.Dialer(core, b.dialPolicy, b.random);
   }
 
   /** A builder for a connector with this identity. */
@@ -73,15 +90,50 @@ public final class Connector implements AutoCloseable {
   }
 
   /**
-   * Dials {@code target}, which must end in {@code /p2p/<peer id>}. Completes with the ready
-   * connection, or fails with a {@link PeerException} saying what failed: {@link PeerError#CONNECT}
-   * (unreachable), {@link PeerError#TIMEOUT}, {@link PeerError#TLS} (handshake or wrong peer ID),
-   * {@link PeerError#PROTOCOL} (no common security protocol or muxer).
+   * Dials {@code target}, which must end in {@code /p2p/<peer id>}; {@code /dns4}, {@code /dns6}
+   * and {@code /dns} names are resolved first. Completes with the ready connection, or fails with a
+   * {@link PeerException} saying what failed: {@link PeerError#CONNECT} (unreachable, or the name
+   * does not resolve), {@link PeerError#TIMEOUT}, {@link PeerError#TLS} (handshake or wrong peer
+   * ID), {@link PeerError#PROTOCOL} (no common security protocol or muxer). Failures that may pass
+   * are retried as the {@link DialPolicy} says. Each call makes a new connection unless a dial to
+   * the same peer is under way, which it then joins; use a {@link PeerPool} to reuse connections.
+   * Cancelling the future abandons the dial (once no other caller waits for it).
    *
    * @throws IllegalArgumentException if {@code target} has no {@code /p2p/} or is not a TCP address
    */
   public CompletableFuture<Peer> connect(Multiaddr target) {
-    return core.dial(target);
+    PeerId expected =
+        target.peerId().orElseThrow(() -> new IllegalArgumentException(
+            "the address must end in /p2p/<peer id> so the remote can be authenticated: " + target));
+    return dialer.dial(expected, List.of(target));
+  }
+
+  /**
+   * Dials {@code peer} at any of {@code addresses} (TCP multiaddrs, with or without
+   * {@code /p2p}): they are ranked (loopback, private, public; IPv6 and IPv4 alternating) and
+   * tried {@link DialPolicy#addressStagger()} apart, the first to connect wins and the others are
+   * cancelled. Otherwise as {@link #connect(Multiaddr)}.
+   *
+   * @throws IllegalArgumentException if {@code addresses} is empty, holds a non-TCP address, or
+   *     one naming another peer
+   */
+  public CompletableFuture<Peer> connect(PeerId peer, List<Multiaddr> addresses) {
+    Objects.requireNonNull(peer, "peer");
+    return dialer.dial(peer, addresses);
+  }
+
+  /** The dial policy in force. */
+  public DialPolicy dialPolicy() {
+    return dialer.policy();
+  }
+
+  /** The live connections of this connector's host (with a shared listener, its inbound ones too). */
+  public List<Peer> peers() {
+    return List.copyOf(core.connections());
+  }
+
+  HostCore core() {
+    return core;
   }
 
   /** Our peer ID. */
@@ -108,10 +160,48 @@ public final class Connector implements AutoCloseable {
     private EventLoopGroup group;
     private final Map<String, StreamHandler> handlers = new LinkedHashMap<>();
     private Consumer<Peer> onConnection;
+    private final List<PeerListener> peerListeners = new ArrayList<>();
+    private Executor callbackExecutor;
+    private MessageHandler messageHandler;
+    private DialPolicy dialPolicy = DialPolicy.defaults();
+    private RandomGenerator random = new SplittableRandom();
 
     private Builder(Identity identity, Listener listener) {
       this.identity = identity;
       this.listener = listener;
+    }
+
+    /** Retries, backoff, address stagger and dial rate; default {@link DialPolicy#defaults()}. */
+    public Builder dialPolicy(DialPolicy policy) {
+      this.dialPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** Observes the connections of this connector's host; repeatable. */
+    public Builder listener(PeerListener listener) {
+      peerListeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Where {@link PeerListener} callbacks run, one at a time and in order; default the common
+     * fork-join pool. Replaces a shared listener's executor.
+     */
+    public Builder callbackExecutor(Executor executor) {
+      this.callbackExecutor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** Receives messages ({@link Peer#send}) from every peer without a handler of its own. */
+    public Builder onMessage(MessageHandler handler) {
+      this.messageHandler = Objects.requireNonNull(handler, "handler");
+      return this;
+    }
+
+    /** The randomness of backoff jitter (tests make it deterministic). */
+    Builder random(RandomGenerator random) {
+      this.random = Objects.requireNonNull(random);
+      return this;
     }
 
     /** Connection and stream settings; default {@link PeerConfig#defaults()}. Ignored when sharing a listener. */

@@ -32,18 +32,22 @@ import java.util.function.Consumer;
  * <pre>{@code
  * Listener listener = Listener.builder(Identity.generate())
  *     .listenOn(Multiaddr.parse("/ip4/0.0.0.0/tcp/4001"))
+ *     .limits(ListenerLimits.builder().maxInbound(512).maxInboundPerIp(4).build())
  *     .handler("/echo/1.0.0", stream -> stream.channel().pipeline().addLast(new MyEchoHandler()))
  *     .onConnection(peer -> System.out.println("connected: " + peer.peerId()))
  *     .start().join();
  * System.out.println(listener.listenAddresses());
  * }</pre>
  *
- * <p>Identify and ping are always served. Thread-safe.
+ * <p>Every accepted connection first passes the {@link ListenerLimits}; one over a limit is closed
+ * before its handshake. Identify, ping and the message protocol are always served. Thread-safe.
  */
 public final class Listener implements AutoCloseable {
   private final HostCore core;
   private final List<Multiaddr> requested;
   private final List<Channel> serverChannels = new CopyOnWriteArrayList<>();
+  private final io.peerlink.core.internal.host.InboundGate gate;
+  private final ListenerLimits limits;
   private volatile List<Multiaddr> bound = List.of();
 
   private Listener(Builder b) {
@@ -51,6 +55,15 @@ public final class Listener implements AutoCloseable {
     this.requested = List.copyOf(b.listenAddrs);
     b.handlers.forEach(core.protocols()::put);
     b.connectionListeners.forEach(core::addConnectionListener);
+    if (b.callbackExecutor != null) {
+      core.events().executor(b.callbackExecutor);
+    }
+    b.peerListeners.forEach(core.events()::add);
+    if (b.messageHandler != null) {
+      core.messageHandler(b.messageHandler);
+    }
+    this.limits = b.limits;
+    this.gate = new io.peerlink.core.internal.host.InboundGate(b.limits, System::nanoTime);
     core.listenAddrs(this::listenAddresses);
   }
 
@@ -94,7 +107,7 @@ public final class Listener implements AutoCloseable {
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
-            ConnectionUpgrader.install(core, ch, Direction.INBOUND, null, null);
+            admit(ch);
           }
         });
     sb.bind(socket).addListener((io.netty.channel.ChannelFutureListener) f -> {
@@ -107,6 +120,36 @@ public final class Listener implements AutoCloseable {
       }
     });
     return result;
+  }
+
+  /**
+   * Applies the limits to a just-accepted connection: refused ones are closed before the first
+   * handshake byte; admitted ones hold their {@code AcceptedConn} until they close.
+   */
+  private void admit(Channel ch) {
+    InetSocketAddress remote = (InetSocketAddress) ch.remoteAddress();
+    io.peerlink.core.internal.host.InboundGate.Decision d = gate.tryAccept(remote.getAddress());
+    if (d.conn() == null) {
+      RejectReason reason = d.rejected();
+      ch.close();
+      core.events().emit(l -> l.inboundRejected(remote, reason));
+      return;
+    }
+    io.peerlink.core.internal.host.AcceptedConn accepted = d.conn();
+    ch.closeFuture().addListener(f -> accepted.closed());
+    CompletableFuture<Peer> upgraded = new CompletableFuture<>();
+    upgraded.whenComplete((p, e) -> accepted.upgradeFinished(e == null));
+    ConnectionUpgrader.install(core, ch, Direction.INBOUND, null, upgraded);
+  }
+
+  /** The inbound limits in force. */
+  public ListenerLimits limits() {
+    return limits;
+  }
+
+  /** Counters of accepted, rejected and failed inbound connections, and how many are open now. */
+  public ListenerStats stats() {
+    return gate.stats();
   }
 
   /**
@@ -165,6 +208,7 @@ public final class Listener implements AutoCloseable {
 
   /** Stops accepting and closes every connection. */
   public CompletableFuture<Void> closeAsync() {
+    gate.close();
     List<CompletableFuture<Void>> closing = new ArrayList<>();
     for (Channel ch : serverChannels) {
       CompletableFuture<Void> f = new CompletableFuture<>();
@@ -189,9 +233,41 @@ public final class Listener implements AutoCloseable {
     private final List<Multiaddr> listenAddrs = new ArrayList<>();
     private final Map<String, StreamHandler> handlers = new LinkedHashMap<>();
     private final List<Consumer<Peer>> connectionListeners = new ArrayList<>();
+    private final List<PeerListener> peerListeners = new ArrayList<>();
+    private java.util.concurrent.Executor callbackExecutor;
+    private MessageHandler messageHandler;
+    private ListenerLimits limits = ListenerLimits.defaults();
 
     private Builder(Identity identity) {
       this.identity = identity;
+    }
+
+    /** Inbound connection limits; default {@link ListenerLimits#defaults()}. */
+    public Builder limits(ListenerLimits limits) {
+      this.limits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /** Observes this listener's connections (and those of connectors sharing it); repeatable. */
+    public Builder listener(PeerListener listener) {
+      peerListeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Where {@link PeerListener} callbacks run, one at a time and in order; default the common
+     * fork-join pool. A direct executor ({@code Runnable::run}) runs them on the Netty thread that
+     * produced the event, which is fine only for callbacks that never block.
+     */
+    public Builder callbackExecutor(java.util.concurrent.Executor executor) {
+      this.callbackExecutor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** Receives messages ({@link Peer#send}) from every peer without a handler of its own. */
+    public Builder onMessage(MessageHandler handler) {
+      this.messageHandler = Objects.requireNonNull(handler, "handler");
+      return this;
     }
 
     /** Connection and stream settings; default {@link PeerConfig#defaults()}. */
