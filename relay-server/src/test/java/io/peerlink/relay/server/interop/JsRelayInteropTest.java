@@ -89,4 +89,37 @@ class JsRelayInteropTest {
       assertThat(relay.circuits().get(0).bytesToSource()).isGreaterThanOrEqualTo(4L << 20);
     }
   }
+
+  @Test
+  void jsSeesTheCircuitEndAtTheDataLimit() throws Exception {
+    int limit = 64 * 1024;
+    relay(RelayLimiter.builder().maxCircuitData(limit).build());
+    try (JsPeer a = reservingPeer(); JsPeer b = JsPeer.start("--relay-client", "--security", "noise")) {
+      Map<String, Object> dial = b.requestOk(T, "cmd", "dial",
+          "addr", relayAddr() + "/p2p-circuit/p2p/" + a.peerId());
+      assertThat(dial.get("limited")).as("js marks a connection with a data limit as limited").isEqualTo(true);
+      Object connId = dial.get("connId");
+      // Below the limit the circuit carries traffic as usual.
+      b.requestOk(T, "cmd", "ping", "connId", connId, "count", 1);
+      b.requestOk(T, "cmd", "echo", "connId", connId, "bytes", 1024, "streams", 1);
+
+      Map<String, Object> big = b.request(T, "cmd", "echo", "connId", connId, "bytes", 1 << 20, "streams", 1);
+      assertThat(big.get("ok")).as("1 MiB echo over a 64 KiB circuit: %s", big).isEqualTo(false);
+      // Both js ends see their relayed connection close.
+      b.awaitEvent("disconnect", e -> connId.equals(e.get("connId")), T);
+      a.awaitEvent("disconnect", e -> Boolean.TRUE.equals(e.get("limited")), T);
+      waitFor(() -> !ends.isEmpty() && relay.circuits().isEmpty());
+      assertThat(ends).containsExactly(CircuitEnd.DATA_LIMIT);
+    }
+  }
+
+  static void waitFor(java.util.function.BooleanSupplier cond) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!cond.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 20 s");
+      }
+      Thread.sleep(20);
+    }
+  }
 }
