@@ -84,6 +84,14 @@ public final class Connector implements AutoCloseable {
     return core.dial(target);
   }
 
+  /**
+   * The core this connector dials with. Internal: public only so peerlink's relay-core can reach
+   * the host; applications should not use it.
+   */
+  public HostCore core() {
+    return core;
+  }
+
   /** Our peer ID. */
   public io.peerlink.core.identity.PeerId peerId() {
     return core.identity().peerId();

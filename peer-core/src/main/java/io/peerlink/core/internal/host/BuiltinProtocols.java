@@ -14,5 +14,9 @@ final class BuiltinProtocols {
       IdentifyProtocol.receivePush(conn, stream, conn::mergeIdentifyPush);
     });
     core.protocols().put(io.peerlink.core.internal.protocol.ProtocolIds.PING, stream -> stream.channel().pipeline().addLast(new PingHandler()));
+    // As in go and js: these run over limited relayed connections.
+    core.allowOnLimitedConnections(IdentifyProtocol.ID);
+    core.allowOnLimitedConnections(IdentifyProtocol.PUSH);
+    core.allowOnLimitedConnections(io.peerlink.core.internal.protocol.ProtocolIds.PING);
   }
 }

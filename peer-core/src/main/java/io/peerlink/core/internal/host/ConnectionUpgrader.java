@@ -48,11 +48,16 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
   private final PeerId expected;
   private final ConnectionPath path;
   private final CompletableFuture<Peer> result;
+  private final io.peerlink.core.multiaddr.Multiaddr remoteAddress;
+  private final io.peerlink.core.ConnectionLimit limit;
   private ScheduledFuture<?> timeout;
   private boolean done;
 
   private ConnectionUpgrader(HostCore core, Direction direction, PeerId expected, ConnectionPath path,
+      io.peerlink.core.multiaddr.Multiaddr remoteAddress, io.peerlink.core.ConnectionLimit limit,
       CompletableFuture<Peer> result) {
+    this.remoteAddress = remoteAddress;
+    this.limit = limit;
     this.core = core;
     this.direction = direction;
     this.expected = expected;
@@ -72,10 +77,22 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
   /** As {@link #install(HostCore, Channel, Direction, PeerId, CompletableFuture)}, for any path. */
   public static void install(HostCore core, Channel ch, Direction direction, PeerId expected,
       ConnectionPath path, CompletableFuture<Peer> result) {
+    install(core, ch, direction, expected, path, null, null, result);
+  }
+
+  /**
+   * As above, for a connection whose channel does not know its remote address (a relayed one over
+   * a stream): {@code remoteAddress} is what {@link Peer#remoteAddress()} reports (null: from the
+   * channel), and {@code limit} (null: none) makes the connection limited.
+   */
+  public static void install(HostCore core, Channel ch, Direction direction, PeerId expected,
+      ConnectionPath path, io.peerlink.core.multiaddr.Multiaddr remoteAddress,
+      io.peerlink.core.ConnectionLimit limit, CompletableFuture<Peer> result) {
     if (direction == Direction.OUTBOUND && expected == null) {
       throw new IllegalArgumentException("an outbound connection needs the expected peer ID");
     }
-    ch.pipeline().addLast(NAME, new ConnectionUpgrader(core, direction, expected, path, result));
+    ch.pipeline().addLast(NAME,
+        new ConnectionUpgrader(core, direction, expected, path, remoteAddress, limit, result));
   }
 
   @Override
@@ -165,7 +182,7 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
       return null;
     }
     PeerConnection conn =
-        new PeerConnection(core, ctx.channel(), session, direction, path, YAMUX, early);
+        new PeerConnection(core, ctx.channel(), session, direction, path, YAMUX, early, remoteAddress, limit);
     boolean client = direction == Direction.OUTBOUND;
     YamuxSession yamux = YamuxSessions.create(core.yamuxConfig(), client, conn.inboundStreamInitializer());
     conn.attach(yamux);
@@ -244,7 +261,7 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
   }
 
   private String describe(ChannelHandlerContext ctx) {
-    return expected != null ? expected + " at " + ctx.channel().remoteAddress()
-        : String.valueOf(ctx.channel().remoteAddress());
+    Object where = remoteAddress != null ? remoteAddress : ctx.channel().remoteAddress();
+    return expected != null ? expected + " at " + where : String.valueOf(where);
   }
 }
