@@ -118,6 +118,11 @@ public final class RelayClient implements AutoCloseable {
     return config;
   }
 
+  /** Where the relay service schedules its retries: the host's event loops. */
+  io.netty.util.concurrent.EventExecutorGroup scheduler() {
+    return core.group();
+  }
+
   /** Our peer ID. */
   public PeerId peerId() {
     return core.identity().peerId();
