@@ -77,7 +77,11 @@ public final class YamuxConfig {
     return maxDataFrameSize;
   }
 
-  /** Largest data payload accepted in one inbound frame, in bytes. Default = {@link #maxStreamWindow()}. */
+  /**
+   * Largest data payload accepted in one inbound frame, in bytes; checked on the header, before the
+   * payload is buffered, so it bounds what one frame can make us hold. Default 1 MiB (or the max
+   * stream window if smaller): go and js send at most 64 KiB per frame, rust-yamux 16 KiB.
+   */
   public int maxInboundDataFrame() {
     return maxInboundDataFrame;
   }
@@ -207,7 +211,7 @@ public final class YamuxConfig {
     /** Validates and builds. */
     public YamuxConfig build() {
       if (maxInboundDataFrame == null) {
-        maxInboundDataFrame = maxStreamWindow;
+        maxInboundDataFrame = Math.min(maxStreamWindow, 1024 * 1024);
       }
       require(initialStreamWindow >= SPEC_INITIAL_WINDOW, "initialStreamWindow must be >= 256 KiB");
       require(maxStreamWindow >= initialStreamWindow, "maxStreamWindow must be >= initialStreamWindow");

@@ -323,7 +323,7 @@ class YamuxSessionTest {
     YamuxConfig d = YamuxConfig.DEFAULT;
     assertThat(d.initialStreamWindow()).isEqualTo(256 * 1024);
     assertThat(d.maxStreamWindow()).isEqualTo(16 * 1024 * 1024);
-    assertThat(d.maxInboundDataFrame()).isEqualTo(d.maxStreamWindow());
+    assertThat(d.maxInboundDataFrame()).isEqualTo(1024 * 1024);
     assertThat(d.maxUnackedOutboundStreams()).isEqualTo(256);
     assertThat(d.keepAliveInterval()).isEqualTo(Duration.ofSeconds(30));
     assertThat(d.toBuilder().build().toString()).isEqualTo(d.toString());

@@ -1,0 +1,179 @@
+package io.peerlink.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.peerlink.core.identity.Identity;
+import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.testing.JsPeer;
+import io.peerlink.testing.JsPeerJson;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command-line tool as a user runs it: separate JVM processes printing JSON lines. */
+class PeerlinkCliTest {
+  private final List<Process> processes = new ArrayList<>();
+
+  @AfterEach
+  void killAll() throws InterruptedException {
+    for (Process p : processes) {
+      p.destroy();
+      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+    }
+  }
+
+  /** A running tool process whose stdout lines are parsed as they come. */
+  private final class Cli {
+    final Process process;
+    final BlockingQueue<Map<String, Object>> lines = new LinkedBlockingQueue<>();
+    final StringBuilder raw = new StringBuilder();
+
+    Cli(String... args) throws IOException {
+      List<String> cmd = new ArrayList<>(List.of(
+          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-cp", System.getProperty("java.class.path"),
+          PeerlinkCli.class.getName()));
+      cmd.addAll(List.of(args));
+      process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      processes.add(process);
+      Thread reader = new Thread(() -> {
+        try (BufferedReader r = new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+          String line;
+          while ((line = r.readLine()) != null) {
+            synchronized (raw) {
+              raw.append(line).append('\n');
+            }
+            lines.add(JsPeerJson.parseObject(line));
+          }
+        } catch (IOException | RuntimeException e) {
+          // Process ended; the test sees what arrived.
+        }
+      }, "cli-stdout");
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    Map<String, Object> next(String event) throws InterruptedException {
+      Map<String, Object> line = lines.poll(60, TimeUnit.SECONDS);
+      assertThat(line).as("a %s line; output so far:%n%s", event, raw).isNotNull();
+      assertThat(line.get("event")).as("output so far:%n%s", raw).isEqualTo(event);
+      return line;
+    }
+
+    int exitCode() throws InterruptedException {
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exited; output:%n%s", raw).isTrue();
+      return process.exitValue();
+    }
+  }
+
+  @Test
+  void peerAndDialTalkOverTheNetwork(@TempDir Path dir) throws Exception {
+    Path key = dir.resolve("peer.pem");
+    Cli peer = new Cli("peer", "--listen", "/ip4/127.0.0.1/tcp/0", "--identity", key.toString());
+    Map<String, Object> listening = peer.next("listening");
+    String peerId = (String) listening.get("peerId");
+    assertThat(peerId).startsWith("12D3KooW");
+    assertThat(Identity.fromPem(key).peerId().toString()).as("identity saved on first start").isEqualTo(peerId);
+    String addr = JsPeer.strings(listening.get("addrs")).get(0);
+    assertThat(addr).startsWith("/ip4/127.0.0.1/tcp/").endsWith("/p2p/" + peerId);
+
+    Cli dial = new Cli("dial", "--target", addr, "--ping", "2", "--echo", "65536");
+    Map<String, Object> connected = dial.next("connected");
+    assertThat(connected.get("peerId")).isEqualTo(peerId);
+    assertThat(connected.get("path")).isEqualTo("direct");
+    assertThat(((Number) connected.get("ms")).doubleValue()).isPositive();
+    assertThat(((Number) dial.next("ping").get("rttMs")).doubleValue()).isPositive();
+    assertThat(((Number) dial.next("ping").get("rttMs")).doubleValue()).isPositive();
+    Map<String, Object> echo = dial.next("echo");
+    assertThat(((Number) echo.get("bytes")).intValue()).isEqualTo(65536);
+    assertThat(dial.exitCode()).isZero();
+
+    Map<String, Object> inbound = peer.next("connection");
+    assertThat(inbound.get("direction")).isEqualTo("inbound");
+  }
+
+  @Test
+  void theIdentityFileKeepsThePeerIdAcrossRestarts(@TempDir Path dir) throws Exception {
+    Path key = dir.resolve("peer.pem");
+    Cli first = new Cli("peer", "--listen", "/ip4/127.0.0.1/tcp/0", "--identity", key.toString());
+    String id = (String) first.next("listening").get("peerId");
+    first.process.destroy();
+    assertThat(Files.exists(key)).isTrue();
+    Cli second = new Cli("peer", "--listen", "/ip4/127.0.0.1/tcp/0", "--identity", key.toString());
+    assertThat(second.next("listening").get("peerId")).isEqualTo(id);
+  }
+
+  @Test
+  void aWrongPeerIdIsATlsErrorAndExitsNonZero() throws Exception {
+    Cli peer = new Cli("peer", "--listen", "/ip4/127.0.0.1/tcp/0");
+    String addr = JsPeer.strings(peer.next("listening").get("addrs")).get(0);
+    String wrong = Multiaddr.parse(addr).withoutPeerId().withPeerId(Identity.generate().peerId()).toString();
+    Cli dial = new Cli("dial", "--target", wrong);
+    Map<String, Object> error = dial.next("error");
+    assertThat(error.get("kind")).isEqualTo("tls");
+    assertThat(dial.exitCode()).isEqualTo(1);
+  }
+
+  @Test
+  void aClosedPortIsAConnectError() throws Exception {
+    String addr;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      addr = "/ip4/127.0.0.1/tcp/" + s.getLocalPort() + "/p2p/" + Identity.generate().peerId();
+    }
+    Cli dial = new Cli("dial", "--target", addr);
+    assertThat(dial.next("error").get("kind")).isEqualTo("connect");
+    assertThat(dial.exitCode()).isEqualTo(1);
+  }
+
+  @Test
+  void aUsageMistakeSaysWhatIsWrongAndExitsTwo() throws Exception {
+    Cli dial = new Cli("dial");
+    Map<String, Object> error = dial.next("error");
+    assertThat(error.get("kind")).isEqualTo("usage");
+    assertThat((String) error.get("message")).contains("--target");
+    assertThat(dial.exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void theDemoRunsEveryStepAndExitsZero() throws Exception {
+    Cli demo = new Cli("demo");
+    List<String> steps = new ArrayList<>();
+    Map<String, Object> line;
+    do {
+      line = demo.next("demo");
+      steps.add((String) line.get("step"));
+    } while (!"done".equals(line.get("step")));
+    assertThat(steps).containsSubsequence("identities", "listening", "connected", "identify", "ping", "echo",
+        "connected", "identify", "ping", "echo", "done");
+    assertThat(demo.exitCode()).isZero();
+  }
+
+  @Test
+  void aJsPeerDialsTheCliPeer() throws Exception {
+    Cli peer = new Cli("peer", "--listen", "/ip4/127.0.0.1/tcp/0", "--security", "noise");
+    String addr = JsPeer.strings(peer.next("listening").get("addrs")).get(0);
+    try (JsPeer js = JsPeer.start("--security", "noise")) {
+      Map<String, Object> echo = js.requestOk(Duration.ofSeconds(60),
+          "cmd", "echo", "addr", addr, "bytes", 1 << 20, "streams", 4);
+      assertThat(echo.get("verified")).isEqualTo(true);
+    }
+    Map<String, Object> inbound = peer.next("connection");
+    assertThat(inbound.get("security")).isEqualTo("/noise");
+  }
+}
