@@ -199,9 +199,13 @@ public final class RelayServer {
     return limiter;
   }
 
-  /** The live reservations (a snapshot). */
+  /**
+   * The live reservations (a snapshot): those not expired by the relay's clock, even if the
+   * periodic sweep has not dropped the expired ones yet.
+   */
   public List<ReservationInfo> reservations() {
-    return reservations.snapshot();
+    Instant now = clock.instant();
+    return reservations.snapshot().stream().filter(r -> !now.isAfter(r.expires())).toList();
   }
 
   /** The circuits admitted and not yet closed (a snapshot; includes circuits still in their stop handshake). */
@@ -299,6 +303,9 @@ public final class RelayServer {
       return refuse(ch, RelayStatus.RESERVATION_REFUSED, "relay stopping", peer);
     }
     Instant now = clock.instant();
+    // Drop (and count) expired entries here, so the table's own purge in reserve() finds none
+    // and every ended reservation reaches the metrics.
+    expireReservations(now);
     // Whole seconds on the wire: round the expiry down so the peer never outlives our entry.
     Instant expires = Instant.ofEpochSecond(now.plus(limiter.reservationTtl()).getEpochSecond());
     ReservationTable.Outcome outcome =
@@ -480,13 +487,20 @@ public final class RelayServer {
 
   private void sweep() {
     try {
-      int n = reservations.expire(clock.instant()).size();
-      if (n > 0) {
-        metrics.reservationsEnded(n);
-      }
+      expireReservations(clock.instant());
     } catch (RuntimeException e) {
       log.warn("reservation sweep failed", e);
     }
+  }
+
+  /** Drops the reservations expired at {@code now} and reports them; returns how many. What the periodic sweep runs; tests call it directly. */
+  int expireReservations(Instant now) {
+    int n = reservations.expire(now).size();
+    if (n > 0) {
+      metrics.reservationsEnded(n);
+      log.debug("{} reservation(s) expired", n);
+    }
+    return n;
   }
 
   /** Builds a {@link RelayServer}. */

@@ -218,6 +218,25 @@ class RelayServerLoopbackTest {
   }
 
   @Test
+  void totalCircuitLimitAtItsBoundary() throws Exception {
+    relay(RelayLimiter.builder().maxCircuits(2).maxCircuitsPerPeer(0).build(), Acl.ALLOW_ALL);
+    HopTestPeer a = peer();
+    assertThat(status(get(HopTestPeer.reserve(get(a.connect(relayAddr())))))).isEqualTo(RelayStatus.OK);
+    HopTestPeer.Circuit c1 = get(HopTestPeer.connectVia(get(peer().connect(relayAddr())), a.peerId()));
+    HopTestPeer.Circuit c2 = get(HopTestPeer.connectVia(get(peer().connect(relayAddr())), a.peerId()));
+    assertThat(status(c1.answer())).isEqualTo(RelayStatus.OK);
+    assertThat(status(c2.answer())).isEqualTo(RelayStatus.OK);
+    Peer third = get(peer().connect(relayAddr()));
+    assertThat(status(get(HopTestPeer.connectVia(third, a.peerId())).answer()))
+        .isEqualTo(RelayStatus.RESOURCE_LIMIT_EXCEEDED);
+    assertThat(relay.circuits()).hasSize(2);
+    // Closing one circuit frees its slot for the third source.
+    c1.stream().channel().close();
+    waitFor(() -> relay.circuits().size() == 1);
+    assertThat(status(get(HopTestPeer.connectVia(third, a.peerId())).answer())).isEqualTo(RelayStatus.OK);
+  }
+
+  @Test
   void aclDenies() throws Exception {
     HopTestPeer denied = peer();
     relay(RelayLimiter.defaults(), new Acl() {

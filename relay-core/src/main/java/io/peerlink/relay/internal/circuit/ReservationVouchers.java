@@ -1,27 +1,20 @@
 package io.peerlink.relay.internal.circuit;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.peerlink.core.ProtocolViolationException;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
-import io.peerlink.core.identity.PublicKey;
-import io.peerlink.core.internal.Varint;
+import io.peerlink.core.identity.SignedEnvelope;
 import io.peerlink.relay.internal.proto.CircuitProtos.ReservationVoucher;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
+import java.security.SignatureException;
+import java.util.Arrays;
 
 /**
- * Reservation vouchers: a {@code ReservationVoucher} sealed in a signed envelope (RFC 0002) by the
- * relay's identity key, domain {@value #DOMAIN}, payload type the raw bytes {@code 03 02} (what go
- * and js send and accept; the varint form {@code 82 06} is rejected by go).
- *
- * <p>The envelope is encoded here directly (four fields) so relay-core needs nothing beyond the
- * identity API; when peer-core grows a general {@code SignedEnvelope}, this delegates to it.
+ * Reservation vouchers: a {@code ReservationVoucher} sealed in a signed envelope (RFC 0002,
+ * {@link SignedEnvelope}) by the relay's identity key, domain {@value #DOMAIN}, payload type the raw
+ * bytes {@code 03 02} (what go and js send and accept; the varint form {@code 82 06} is rejected by
+ * go).
  */
 public final class ReservationVouchers {
 
@@ -50,19 +43,7 @@ public final class ReservationVouchers {
         .setExpiration(expirationUnixSeconds)
         .build()
         .toByteArray();
-    byte[] signature = relay.sign(signedBytes(DOMAIN, PAYLOAD_TYPE, payload));
-    try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + payload.length + signature.length);
-      CodedOutputStream out = CodedOutputStream.newInstance(bytes);
-      out.writeByteArray(1, relay.publicKey().marshal());
-      out.writeByteArray(2, PAYLOAD_TYPE);
-      out.writeByteArray(3, payload);
-      out.writeByteArray(5, signature);
-      out.flush();
-      return bytes.toByteArray();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return SignedEnvelope.seal(relay, DOMAIN, PAYLOAD_TYPE, payload).marshal();
   }
 
   /**
@@ -75,43 +56,18 @@ public final class ReservationVouchers {
     if (envelope.length > MAX_ENVELOPE_SIZE) {
       throw new ProtocolViolationException("voucher envelope over " + MAX_ENVELOPE_SIZE + " bytes");
     }
-    byte[] keyBytes = null;
-    byte[] payloadType = null;
-    byte[] payload = null;
-    byte[] signature = null;
+    SignedEnvelope env;
     try {
-      CodedInputStream in = CodedInputStream.newInstance(envelope);
-      int tag;
-      while ((tag = in.readTag()) != 0) {
-        switch (tag) {
-          case (1 << 3) | 2 -> keyBytes = in.readByteArray();
-          case (2 << 3) | 2 -> payloadType = in.readByteArray();
-          case (3 << 3) | 2 -> payload = in.readByteArray();
-          case (5 << 3) | 2 -> signature = in.readByteArray();
-          default -> in.skipField(tag);
-        }
-      }
-    } catch (IOException e) {
-      throw new ProtocolViolationException("malformed voucher envelope: " + e.getMessage(), e);
+      env = SignedEnvelope.open(envelope, DOMAIN);
+    } catch (SignatureException e) {
+      throw new ProtocolViolationException("voucher envelope: " + e.getMessage(), e);
     }
-    if (keyBytes == null || payloadType == null || payload == null || signature == null) {
-      throw new ProtocolViolationException("voucher envelope lacks a field");
-    }
-    if (!java.util.Arrays.equals(payloadType, PAYLOAD_TYPE)) {
+    if (!Arrays.equals(env.payloadType(), PAYLOAD_TYPE)) {
       throw new ProtocolViolationException("voucher payload type is not 03 02");
-    }
-    PublicKey key;
-    try {
-      key = PublicKey.unmarshal(keyBytes);
-    } catch (InvalidKeyException e) {
-      throw new ProtocolViolationException("voucher signer key invalid: " + e.getMessage(), e);
-    }
-    if (!key.verify(signedBytes(DOMAIN, payloadType, payload), signature)) {
-      throw new ProtocolViolationException("voucher signature does not verify");
     }
     ReservationVoucher voucher;
     try {
-      voucher = ReservationVoucher.parseFrom(payload);
+      voucher = ReservationVoucher.parseFrom(env.payload());
     } catch (InvalidProtocolBufferException e) {
       throw new ProtocolViolationException("malformed voucher: " + e.getMessage(), e);
     }
@@ -123,22 +79,9 @@ public final class ReservationVouchers {
     } catch (IllegalArgumentException e) {
       throw new ProtocolViolationException("voucher peer IDs invalid: " + e.getMessage(), e);
     }
-    if (!relay.matches(key)) {
-      throw new ProtocolViolationException("voucher signed by " + key.peerId() + ", not its relay " + relay);
+    if (!relay.matches(env.publicKey())) {
+      throw new ProtocolViolationException("voucher signed by " + env.signer() + ", not its relay " + relay);
     }
     return new Voucher(relay, peer, voucher.getExpiration());
-  }
-
-  /** {@code uvarint(len(domain)) ‖ domain ‖ uvarint(len(type)) ‖ type ‖ uvarint(len(payload)) ‖ payload}. */
-  static byte[] signedBytes(String domain, byte[] payloadType, byte[] payload) {
-    byte[] d = domain.getBytes(StandardCharsets.UTF_8);
-    ByteArrayOutputStream out = new ByteArrayOutputStream(d.length + payloadType.length + payload.length + 12);
-    out.writeBytes(Varint.encode(d.length));
-    out.writeBytes(d);
-    out.writeBytes(Varint.encode(payloadType.length));
-    out.writeBytes(payloadType);
-    out.writeBytes(Varint.encode(payload.length));
-    out.writeBytes(payload);
-    return out.toByteArray();
   }
 }

@@ -7,6 +7,7 @@ import com.google.protobuf.ByteString;
 import io.peerlink.core.ProtocolViolationException;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PublicKey;
+import io.peerlink.core.identity.SignedEnvelope;
 import io.peerlink.core.internal.proto.EnvelopeProtos.Envelope;
 import io.peerlink.relay.internal.proto.CircuitProtos.ReservationVoucher;
 import java.io.ByteArrayOutputStream;
@@ -72,12 +73,18 @@ class ReservationVouchersTest {
         .setRelay(ByteString.copyFrom(relay.peerId().bytes()))
         .setPeer(ByteString.copyFrom(peer.peerId().bytes()))
         .setExpiration(1).build().toByteArray();
-    byte[] sig = peer.sign(ReservationVouchers.signedBytes("libp2p-relay-rsvp", new byte[] {3, 2}, payload));
-    byte[] env = Envelope.newBuilder()
-        .setPublicKey(io.peerlink.core.internal.proto.CryptoProtos.PublicKey.parseFrom(peer.publicKey().marshal()))
-        .setPayloadType(ByteString.copyFrom(new byte[] {3, 2}))
-        .setPayload(ByteString.copyFrom(payload))
-        .setSignature(ByteString.copyFrom(sig)).build().toByteArray();
+    byte[] env = SignedEnvelope.seal(peer, "libp2p-relay-rsvp", new byte[] {3, 2}, payload).marshal();
     assertThatThrownBy(() -> ReservationVouchers.open(env)).hasMessageContaining("not its relay");
+  }
+
+  @Test
+  void envelopeForAnotherDomainIsRefused() {
+    byte[] payload = ReservationVoucher.newBuilder()
+        .setRelay(ByteString.copyFrom(relay.peerId().bytes()))
+        .setPeer(ByteString.copyFrom(peer.peerId().bytes()))
+        .setExpiration(1).build().toByteArray();
+    byte[] env = SignedEnvelope.seal(relay, "libp2p-peer-record", new byte[] {3, 2}, payload).marshal();
+    assertThatThrownBy(() -> ReservationVouchers.open(env)).isInstanceOf(ProtocolViolationException.class)
+        .hasMessageContaining("signature");
   }
 }
