@@ -99,9 +99,16 @@ public final class Connector implements AutoCloseable {
    * the same peer is under way, which it then joins; use a {@link PeerPool} to reuse connections.
    * Cancelling the future abandons the dial (once no other caller waits for it).
    *
+   * <p>A {@code <relay>/p2p-circuit/p2p/<id>} address is dialed through that relay when a relay
+   * client (relay-core's {@code RelayClient}) is attached to this host.
+   *
    * @throws IllegalArgumentException if {@code target} has no {@code /p2p/} or is not a TCP address
    */
   public CompletableFuture<Peer> connect(Multiaddr target) {
+    if (target.isRelayed()) {
+      // A /p2p-circuit address is reached through its relay, by the relay client (relay-core).
+      return core.dial(target);
+    }
     PeerId expected =
         target.peerId().orElseThrow(() -> new IllegalArgumentException(
             "the address must end in /p2p/<peer id> so the remote can be authenticated: " + target));
@@ -132,7 +139,11 @@ public final class Connector implements AutoCloseable {
     return List.copyOf(core.connections());
   }
 
-  HostCore core() {
+  /**
+   * The core this connector dials with. Internal: public only so peerlink's relay-core can reach
+   * the host; applications should not use it.
+   */
+  public HostCore core() {
     return core;
   }
 

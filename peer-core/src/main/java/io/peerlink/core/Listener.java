@@ -201,8 +201,12 @@ public final class Listener implements AutoCloseable {
     return List.copyOf(core.connections());
   }
 
-  /** The shared core, for a {@link Connector} that should dial with this listener's identity and handlers. */
-  HostCore core() {
+  /**
+   * The shared core, for a {@link Connector} that should dial with this listener's identity and
+   * handlers. Internal: public only so peerlink's relay-core can reach the host (listen addresses,
+   * relayed dialing, relayed connections); applications should not use it.
+   */
+  public HostCore core() {
     return core;
   }
 

@@ -32,6 +32,15 @@ public interface Peer {
   /** How the connection reaches the peer. */
   ConnectionPath path();
 
+  /**
+   * The relay's limit when this is a limited relayed connection; empty for direct connections and
+   * for relayed ones without a limit. On a limited connection streams run only for protocols that
+   * opted in to limited connections.
+   */
+  default java.util.Optional<ConnectionLimit> limit() {
+    return java.util.Optional.empty();
+  }
+
   /** The security protocol in use, {@code "/tls/1.0.0"} or {@code "/noise"}. */
   String securityProtocol();
 

@@ -37,6 +37,11 @@ final class Args {
     return v;
   }
 
+  /** Whether the flag was given (with or without a value). */
+  boolean has(String name) {
+    return values.containsKey(name);
+  }
+
   List<String> all(String name) {
     return values.getOrDefault(name, List.of());
   }

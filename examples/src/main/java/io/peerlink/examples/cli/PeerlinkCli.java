@@ -1,7 +1,5 @@
 package io.peerlink.examples.cli;
 
-import io.peerlink.core.Connector;
-import io.peerlink.core.Listener;
 import io.peerlink.core.Peer;
 import io.peerlink.core.PeerConfig;
 import io.peerlink.core.PeerError;
@@ -10,7 +8,13 @@ import io.peerlink.core.SecurityProtocol;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.internal.protocol.EchoClient;
 import io.peerlink.core.internal.protocol.EchoHandler;
+import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.relay.Manager;
+import io.peerlink.relay.RelayService;
+import io.peerlink.relay.Reservation;
+import io.peerlink.relay.ReservationListener;
+import io.peerlink.relay.spi.RelayHopOptions;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -26,7 +30,11 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <pre>
  * java -jar peerlink.jar peer --listen /ip4/127.0.0.1/tcp/0 [--identity key.pem] [--security tls|noise|both]
+ * java -jar peerlink.jar peer --listen … --relay &lt;relay multiaddr&gt;     (reachable through the relay; prints "reserved")
+ * java -jar peerlink.jar peer --listen … --serve-relay [--relay-any-address]  (serves as a relay)
  * java -jar peerlink.jar dial --target &lt;multiaddr/p2p/id&gt; [--ping N] [--echo BYTES] [--security …]
+ * java -jar peerlink.jar dial --target &lt;relay&gt;/p2p-circuit/p2p/&lt;id&gt;        (prints "path":"relayed")
+ * java -jar peerlink.jar dial --target &lt;id&gt; --relay &lt;relay multiaddr&gt;     (direct first, then the relay)
  * java -jar peerlink.jar demo
  * </pre>
  */
@@ -77,31 +85,67 @@ public final class PeerlinkCli {
 
   private static String usage() {
     return "usage: peerlink peer --listen <multiaddr> [--identity key.pem] [--security tls|noise|both]"
-        + " | peerlink dial --target <multiaddr with /p2p/> [--ping N] [--echo BYTES] [--security …]"
+        + " [--relay <relay multiaddr>] [--serve-relay [--relay-any-address]]"
+        + " | peerlink dial --target <multiaddr with /p2p/ (may be <relay>/p2p-circuit/p2p/<id>) | peer id>"
+        + " [--relay <relay multiaddr>] [--ping N] [--echo BYTES] [--security …]"
         + " | peerlink demo";
   }
 
   private static int peer(Args a) throws Exception {
-    Identity identity = identity(a);
-    Listener.Builder b = Listener.builder(identity)
-        .config(config(a))
-        .handler(ECHO, stream -> stream.channel().pipeline().addLast(new EchoHandler()))
-        .onConnection(p -> print(connectionEvent(p)));
     List<String> listen = a.all("listen");
     if (listen.isEmpty()) {
       throw new Args.UsageException("missing --listen");
     }
+    Manager.Builder b = Manager.builder(identity(a))
+        .config(config(a))
+        // Echo runs over limited relayed connections too, as the js harness's does.
+        .handlerOnLimitedConnections(ECHO, stream -> stream.channel().pipeline().addLast(new EchoHandler()))
+        .onConnection(p -> print(connectionEvent(p)))
+        .relayHopOptions(new RelayHopOptions(a.has("relay-any-address") ? addr -> true : null, Duration.ofSeconds(5)));
     for (String l : listen) {
       b.listenOn(Multiaddr.parse(l));
     }
-    Listener listener = b.build().start().join();
+    Manager manager = b.build().start().join();
     Map<String, Object> ev = Json.event("listening");
-    ev.put("peerId", listener.peerId().toString());
-    ev.put("addrs", listener.listenAddresses().stream().map(Object::toString).toList());
+    ev.put("peerId", manager.peerId().toString());
+    ev.put("addrs", manager.listener().listenAddresses().stream().map(Object::toString).toList());
     print(ev);
+    if (a.has("serve-relay")) {
+      manager.enableRelay();
+      print(Json.event("relay-enabled"));
+    }
+    String relay = a.get("relay", null);
+    if (relay != null) {
+      RelayService service = manager.relayService();
+      service.addListener(change -> {
+        Map<String, Object> st = Json.event("relay-state");
+        st.put("from", change.from().name().toLowerCase(java.util.Locale.ROOT));
+        st.put("to", change.to().name().toLowerCase(java.util.Locale.ROOT));
+        if (change.cause() != null) {
+          st.put("error", String.valueOf(change.cause().getMessage()));
+        }
+        if (change.retryIn() != null) {
+          st.put("retryMs", change.retryIn().toMillis());
+        }
+        print(st);
+      });
+      manager.relayClient().addListener(new ReservationListener() {
+        @Override
+        public void reserved(Reservation r) {
+          Map<String, Object> rv = Json.event("reserved");
+          rv.put("relay", r.relayAddr().toString());
+          rv.put("addrs", r.addrs().stream().map(Object::toString).toList());
+          rv.put("expires", r.expiration().getEpochSecond());
+          print(rv);
+        }
+      });
+      manager.setRelayAddr(Multiaddr.parse(relay));
+      // Keeps trying with backoff when the relay is not reachable yet.
+      service.connect().exceptionally(err -> null);
+    }
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      listener.close();
+      manager.close();
       stop.countDown();
     }, "peerlink-shutdown"));
     stop.await();
@@ -109,12 +153,38 @@ public final class PeerlinkCli {
   }
 
   private static int dial(Args a) throws Exception {
-    Multiaddr target = Multiaddr.parse(a.require("target"));
+    String targetArg = a.require("target");
+    String relay = a.get("relay", null);
     int pings = a.getInt("ping", 0);
     int echoBytes = a.getInt("echo", -1);
-    try (Connector connector = Connector.builder(identity(a)).config(config(a)).build()) {
+    try (Manager manager = Manager.builder(identity(a)).config(config(a))
+        .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
+        .handlerOnLimitedConnections(ECHO, stream -> stream.channel().pipeline().addLast(new EchoHandler()))
+        .build().start().get()) {
       long start = System.nanoTime();
-      Peer peer = connector.connect(target).get();
+      Peer peer;
+      if (targetArg.startsWith("/")) {
+        Multiaddr target = Multiaddr.parse(targetArg);
+        if (relay != null) {
+          manager.setRelayAddr(Multiaddr.parse(relay));
+          PeerId id = target.peerId().orElseThrow(() -> new Args.UsageException("--target needs /p2p/<id>"));
+          peer = manager.dialWithPriority(id, List.of(target)).get();
+        } else {
+          peer = manager.connect(target).get();
+        }
+      } else {
+        PeerId id;
+        try {
+          id = PeerId.parse(targetArg);
+        } catch (IllegalArgumentException e) {
+          throw new Args.UsageException("--target is a multiaddr or a peer ID, not '" + targetArg + "'");
+        }
+        if (relay == null) {
+          throw new Args.UsageException("dialing a bare peer ID needs --relay <relay multiaddr>");
+        }
+        manager.setRelayAddr(Multiaddr.parse(relay));
+        peer = manager.dialWithPriority(id, List.of()).get();
+      }
       Map<String, Object> ev = Json.event("connected");
       ev.put("peerId", peer.peerId().toString());
       ev.put("path", peer.path().wireName());
@@ -122,6 +192,7 @@ public final class PeerlinkCli {
       ev.put("remoteAddr", peer.remoteAddress().toString());
       ev.put("security", peer.securityProtocol());
       ev.put("muxer", peer.muxer());
+      peer.limit().ifPresent(l -> ev.put("limit", Map.of("seconds", l.duration().toSeconds(), "bytes", l.dataBytes())));
       print(ev);
       for (int i = 0; i < pings; i++) {
         Duration rtt = peer.ping().get();

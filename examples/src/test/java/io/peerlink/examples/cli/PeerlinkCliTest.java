@@ -76,6 +76,18 @@ class PeerlinkCliTest {
       return line;
     }
 
+    /** The next line that is {@code event}, skipping others (relay state lines come and go). */
+    Map<String, Object> skipTo(String event) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (System.nanoTime() < deadline) {
+        Map<String, Object> line = lines.poll(1, TimeUnit.SECONDS);
+        if (line != null && event.equals(line.get("event"))) {
+          return line;
+        }
+      }
+      throw new AssertionError("no " + event + " line; output so far:\n" + raw);
+    }
+
     int exitCode() throws InterruptedException {
       assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exited; output:%n%s", raw).isTrue();
       return process.exitValue();
@@ -175,5 +187,32 @@ class PeerlinkCliTest {
     }
     Map<String, Object> inbound = peer.next("connection");
     assertThat(inbound.get("security")).isEqualTo("/noise");
+  }
+
+  @Test
+  void aPeerReservesOnACliRelayAndIsDialedThroughIt() throws Exception {
+    Cli relay = new Cli("peer", "--listen", "/ip4/127.0.0.1/tcp/0", "--serve-relay", "--relay-any-address");
+    String relayAddr = JsPeer.strings(relay.next("listening").get("addrs")).get(0);
+    relay.next("relay-enabled");
+    Cli peer = new Cli("peer", "--listen", "/ip4/127.0.0.1/tcp/0", "--relay", relayAddr);
+    String peerId = (String) peer.next("listening").get("peerId");
+    Map<String, Object> reserved = peer.skipTo("reserved");
+    assertThat(reserved.get("relay")).isEqualTo(relayAddr);
+    String circuit = relayAddr + "/p2p-circuit/p2p/" + peerId;
+    assertThat(JsPeer.strings(reserved.get("addrs"))).containsExactly(circuit);
+
+    Cli dial = new Cli("dial", "--target", circuit, "--ping", "1", "--echo", "10000");
+    Map<String, Object> connected = dial.next("connected");
+    assertThat(connected.get("path")).isEqualTo("relayed");
+    assertThat(connected.get("peerId")).isEqualTo(peerId);
+    assertThat((String) connected.get("remoteAddr")).isEqualTo(relayAddr + "/p2p-circuit");
+    dial.next("ping");
+    dial.next("echo");
+    assertThat(dial.exitCode()).isZero();
+
+    Cli byId = new Cli("dial", "--target", peerId, "--relay", relayAddr, "--ping", "1");
+    assertThat(byId.next("connected").get("path")).isEqualTo("relayed");
+    byId.next("ping");
+    assertThat(byId.exitCode()).isZero();
   }
 }

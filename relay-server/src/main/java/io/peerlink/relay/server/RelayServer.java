@@ -86,6 +86,7 @@ public final class RelayServer {
   private final Clock clock;
   private final Listener listener;
   private final boolean ownsListener;
+  private final boolean attached;
   private final ReservationTable reservations;
   private final CircuitTable circuits;
   private final Set<CircuitSplice> splices = ConcurrentHashMap.newKeySet();
@@ -106,15 +107,21 @@ public final class RelayServer {
     this.reservations = new ReservationTable(limiter);
     this.circuits = new CircuitTable(limiter);
     Listener.Builder lb = b.listenerBuilder;
-    this.ownsListener = lb == null;
-    if (lb == null) {
-      lb = Listener.builder(identity).config(b.peerConfig);
-      for (Multiaddr a : b.listenAddrs) {
-        lb.listenOn(a);
+    this.ownsListener = lb == null && b.running == null;
+    this.attached = b.running != null;
+    if (attached) {
+      // Serving on a host that already runs: the hop handler goes in at start, out at stop.
+      this.listener = b.running;
+    } else {
+      if (lb == null) {
+        lb = Listener.builder(identity).config(b.peerConfig);
+        for (Multiaddr a : b.listenAddrs) {
+          lb.listenOn(a);
+        }
       }
+      lb.handler(CircuitMessages.HOP_PROTOCOL, hopHandler());
+      this.listener = lb.build();
     }
-    lb.handler(CircuitMessages.HOP_PROTOCOL, hopHandler());
-    this.listener = lb.build();
     this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "relay-reservation-sweeper");
       t.setDaemon(true);
@@ -135,6 +142,10 @@ public final class RelayServer {
     state = State.RUNNING;
     long sweep = limiter.reservationSweepInterval().toNanos();
     sweeper.scheduleAtFixedRate(this::sweep, sweep, sweep, TimeUnit.NANOSECONDS);
+    if (attached) {
+      listener.core().protocols().put(CircuitMessages.HOP_PROTOCOL, hopHandler());
+      return CompletableFuture.completedFuture(this);
+    }
     return listener.start().thenApply(l -> this);
   }
 
@@ -149,6 +160,9 @@ public final class RelayServer {
         return CompletableFuture.completedFuture(null);
       }
       state = State.STOPPING;
+    }
+    if (attached) {
+      listener.core().protocols().put(CircuitMessages.HOP_PROTOCOL, null);
     }
     List<CompletableFuture<CircuitEnd>> ends = new ArrayList<>();
     for (CircuitSplice s : splices) {
@@ -501,6 +515,7 @@ public final class RelayServer {
     private Clock clock = Clock.systemUTC();
     private PeerConfig peerConfig = PeerConfig.defaults();
     private Listener.Builder listenerBuilder;
+    private Listener running;
 
     private Builder(Identity identity) {
       this.identity = identity;
@@ -556,6 +571,16 @@ public final class RelayServer {
       return this;
     }
 
+    /**
+     * Serve the relay on this already running listener (made with the same identity): the hop
+     * handler is added at {@link RelayServer#start()} and removed at stop; the listener is neither
+     * started nor closed by the server. How {@code Manager.enableRelay()} turns a peer into a relay.
+     */
+    public Builder host(Listener running) {
+      this.running = Objects.requireNonNull(running, "running");
+      return this;
+    }
+
     /** Event sink for metrics; default none. */
     public Builder metrics(RelayMetrics v) {
       metrics = Objects.requireNonNull(v, "metrics");
@@ -574,6 +599,15 @@ public final class RelayServer {
      * @throws IllegalArgumentException if there is neither a listen address nor a listener builder
      */
     public RelayServer build() {
+      if (running != null) {
+        if (listenerBuilder != null || !listenAddrs.isEmpty()) {
+          throw new IllegalArgumentException("give host(...) alone, without listenOn(...) or listener(...)");
+        }
+        if (!running.peerId().equals(identity.peerId())) {
+          throw new IllegalArgumentException("the listener's identity is not the relay's");
+        }
+        return new RelayServer(this);
+      }
       if (listenerBuilder == null && listenAddrs.isEmpty()) {
         throw new IllegalArgumentException("relay server needs listenOn(...) or listener(...)");
       }

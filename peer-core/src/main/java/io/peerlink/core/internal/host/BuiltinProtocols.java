@@ -16,5 +16,9 @@ final class BuiltinProtocols {
     core.protocols().put(io.peerlink.core.MessageHandler.PROTOCOL,
         stream -> MessageChannel.serve(stream, core.config().maxMessageSize()));
     core.protocols().put(io.peerlink.core.internal.protocol.ProtocolIds.PING, stream -> stream.channel().pipeline().addLast(new PingHandler()));
+    // As in go and js: these run over limited relayed connections.
+    core.allowOnLimitedConnections(IdentifyProtocol.ID);
+    core.allowOnLimitedConnections(IdentifyProtocol.PUSH);
+    core.allowOnLimitedConnections(io.peerlink.core.internal.protocol.ProtocolIds.PING);
   }
 }

@@ -50,11 +50,16 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
   private final CompletableFuture<Peer> result;
   private final ConnectionLifecycle lifecycle;
   private PeerConnection conn;
+  private final io.peerlink.core.multiaddr.Multiaddr remoteAddress;
+  private final io.peerlink.core.ConnectionLimit limit;
   private ScheduledFuture<?> timeout;
   private boolean done;
 
   private ConnectionUpgrader(HostCore core, Direction direction, PeerId expected, ConnectionPath path,
-      ConnectionLifecycle lifecycle, CompletableFuture<Peer> result) {
+      ConnectionLifecycle lifecycle, io.peerlink.core.multiaddr.Multiaddr remoteAddress,
+      io.peerlink.core.ConnectionLimit limit, CompletableFuture<Peer> result) {
+    this.remoteAddress = remoteAddress;
+    this.limit = limit;
     this.core = core;
     this.lifecycle = lifecycle;
     this.direction = direction;
@@ -75,11 +80,26 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
   /** As {@link #install(HostCore, Channel, Direction, PeerId, CompletableFuture)}, for any path. */
   public static void install(HostCore core, Channel ch, Direction direction, PeerId expected,
       ConnectionPath path, CompletableFuture<Peer> result) {
-    java.net.SocketAddress remote = ch.remoteAddress();
-    io.peerlink.core.multiaddr.Multiaddr addr = remote instanceof java.net.InetSocketAddress s
-        ? io.peerlink.core.multiaddr.Multiaddr.fromSocketAddress(s)
-        : io.peerlink.core.multiaddr.Multiaddr.parse("/p2p-circuit");
-    install(core, ch, direction, expected, path, ConnectionLifecycle.start(core, direction, addr, expected), result);
+    install(core, ch, direction, expected, path, null, null, result);
+  }
+
+  /**
+   * As above, for a connection whose channel does not know its remote address (a relayed one over
+   * a stream): {@code remoteAddress} is what {@link Peer#remoteAddress()} reports (null: from the
+   * channel), and {@code limit} (null: none) makes the connection limited.
+   */
+  public static void install(HostCore core, Channel ch, Direction direction, PeerId expected,
+      ConnectionPath path, io.peerlink.core.multiaddr.Multiaddr remoteAddress,
+      io.peerlink.core.ConnectionLimit limit, CompletableFuture<Peer> result) {
+    io.peerlink.core.multiaddr.Multiaddr addr = remoteAddress;
+    if (addr == null) {
+      java.net.SocketAddress remote = ch.remoteAddress();
+      addr = remote instanceof java.net.InetSocketAddress s
+          ? io.peerlink.core.multiaddr.Multiaddr.fromSocketAddress(s)
+          : io.peerlink.core.multiaddr.Multiaddr.parse("/p2p-circuit");
+    }
+    install(core, ch, direction, expected, path, ConnectionLifecycle.start(core, direction, addr, expected),
+        remoteAddress, limit, result);
   }
 
   /**
@@ -89,13 +109,21 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
    */
   public static void install(HostCore core, Channel ch, Direction direction, PeerId expected,
       ConnectionPath path, ConnectionLifecycle lifecycle, CompletableFuture<Peer> result) {
+    install(core, ch, direction, expected, path, lifecycle, null, null, result);
+  }
+
+  /** The full form: an existing lifecycle, and a relayed connection's address and limit. */
+  public static void install(HostCore core, Channel ch, Direction direction, PeerId expected,
+      ConnectionPath path, ConnectionLifecycle lifecycle, io.peerlink.core.multiaddr.Multiaddr remoteAddress,
+      io.peerlink.core.ConnectionLimit limit, CompletableFuture<Peer> result) {
     if (direction == Direction.OUTBOUND && expected == null) {
       throw new IllegalArgumentException("an outbound connection needs the expected peer ID");
     }
     if (ch.pipeline().get(TrafficCounter.class) == null) {
       ch.pipeline().addFirst(TrafficCounter.NAME, new TrafficCounter());
     }
-    ch.pipeline().addLast(NAME, new ConnectionUpgrader(core, direction, expected, path, lifecycle, result));
+    ch.pipeline().addLast(NAME,
+        new ConnectionUpgrader(core, direction, expected, path, lifecycle, remoteAddress, limit, result));
   }
 
   @Override
@@ -189,7 +217,8 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
       return null;
     }
     PeerConnection conn =
-        new PeerConnection(core, ctx.channel(), session, direction, path, YAMUX, early, lifecycle);
+        new PeerConnection(core, ctx.channel(), session, direction, path, YAMUX, early, lifecycle,
+            remoteAddress, limit);
     this.conn = conn;
     boolean client = direction == Direction.OUTBOUND;
     YamuxSession yamux = YamuxSessions.create(core.yamuxConfig(), client, conn.inboundStreamInitializer());
@@ -274,7 +303,7 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
   }
 
   private String describe(ChannelHandlerContext ctx) {
-    return expected != null ? expected + " at " + ctx.channel().remoteAddress()
-        : String.valueOf(ctx.channel().remoteAddress());
+    Object where = remoteAddress != null ? remoteAddress : ctx.channel().remoteAddress();
+    return expected != null ? expected + " at " + where : String.valueOf(where);
   }
 }

@@ -38,6 +38,11 @@ public final class HostCore {
   private final Set<PeerConnection> connections = ConcurrentHashMap.newKeySet();
   private final List<Consumer<Peer>> connectionListeners = new CopyOnWriteArrayList<>();
   private volatile Supplier<List<Multiaddr>> listenAddrs = List::of;
+  // Hooks for relay-core: addresses reached through relays, dialing /p2p-circuit addresses, and
+  // which protocols may run over limited (relayed) connections.
+  private final List<Supplier<List<Multiaddr>>> extraListenAddrs = new CopyOnWriteArrayList<>();
+  private volatile java.util.function.Function<Multiaddr, CompletableFuture<Peer>> relayedDialer;
+  private final Set<String> limitedProtocols = ConcurrentHashMap.newKeySet();
   private final SecurityHandlers security;
   private final io.peerlink.core.internal.yamux.YamuxConfig yamuxConfig;
   private final EventDispatcher events = new EventDispatcher(null);
@@ -113,9 +118,48 @@ public final class HostCore {
     return protocols;
   }
 
-  /** Our listen addresses (with {@code /p2p}), as identify announces them. */
+  /**
+   * Our listen addresses (with {@code /p2p}), as identify announces them: the listener's, then
+   * those of every {@link #addListenAddrSource source} (relayed addresses).
+   */
   public List<Multiaddr> listenAddrs() {
-    return listenAddrs.get();
+    List<Multiaddr> own = listenAddrs.get();
+    if (extraListenAddrs.isEmpty()) {
+      return own;
+    }
+    java.util.LinkedHashSet<Multiaddr> all = new java.util.LinkedHashSet<>(own);
+    for (Supplier<List<Multiaddr>> s : extraListenAddrs) {
+      all.addAll(s.get());
+    }
+    return List.copyOf(all);
+  }
+
+  /** Adds addresses we can be reached at besides the bound ones (a relay client's reserved addresses). */
+  public void addListenAddrSource(Supplier<List<Multiaddr>> source) {
+    extraListenAddrs.add(Objects.requireNonNull(source));
+  }
+
+  /** Removes a source added with {@link #addListenAddrSource}. */
+  public void removeListenAddrSource(Supplier<List<Multiaddr>> source) {
+    extraListenAddrs.remove(source);
+  }
+
+  /**
+   * Sets who dials {@code /p2p-circuit} addresses (relay-core's relay client); {@code null}
+   * removes it, and such addresses are then refused.
+   */
+  public void relayedDialer(java.util.function.Function<Multiaddr, CompletableFuture<Peer>> dialer) {
+    this.relayedDialer = dialer;
+  }
+
+  /** Lets {@code protocol} run over limited connections (both directions). */
+  public void allowOnLimitedConnections(String protocol) {
+    limitedProtocols.add(Objects.requireNonNull(protocol));
+  }
+
+  /** Whether {@code protocol} may run over a limited connection. */
+  public boolean runsOnLimitedConnections(String protocol) {
+    return limitedProtocols.contains(protocol);
   }
 
   /** Sets where {@link #listenAddrs()} comes from (the listener's bound addresses). */
@@ -151,8 +195,17 @@ public final class HostCore {
    * Dials {@code target}, which must end in {@code /p2p/<peer id>}: the remote must prove that ID.
    * One attempt at one resolved address; retries, DNS and several addresses are the
    * {@link Dialer}'s.
+   * A {@code /p2p-circuit} address goes to the {@link #relayedDialer relayed dialer}.
    */
   public CompletableFuture<Peer> dial(Multiaddr target) {
+    if (target.isRelayed()) {
+      java.util.function.Function<Multiaddr, CompletableFuture<Peer>> relayed = relayedDialer;
+      if (relayed == null) {
+        throw new IllegalArgumentException(
+            "cannot dial a /p2p-circuit address without a relay client (relay-core): " + target);
+      }
+      return relayed.apply(target);
+    }
     PeerId expected =
         target.peerId().orElseThrow(() -> new IllegalArgumentException(
             "the address must end in /p2p/<peer id> so the remote can be authenticated: " + target));

@@ -49,6 +49,7 @@ public final class PeerConnection implements Peer {
   private final boolean earlyMuxer;
   private final Multiaddr remoteAddress;
   private final Multiaddr localAddress;
+  private final io.peerlink.core.ConnectionLimit limit;
   private final ProtocolRegistry ownHandlers = new ProtocolRegistry();
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
   private final CompletableFuture<IdentifyInfo> identify = new CompletableFuture<>();
@@ -75,6 +76,14 @@ public final class PeerConnection implements Peer {
 
   PeerConnection(HostCore core, Channel channel, SecureSession secure, Direction direction,
       ConnectionPath path, String muxer, boolean earlyMuxer, ConnectionLifecycle lifecycle) {
+    this(core, channel, secure, direction, path, muxer, earlyMuxer, lifecycle, null, null);
+  }
+
+  /** {@code remoteAddress} null: the channel's; {@code limit} null: not limited. */
+  PeerConnection(HostCore core, Channel channel, SecureSession secure, Direction direction,
+      ConnectionPath path, String muxer, boolean earlyMuxer, ConnectionLifecycle lifecycle,
+      Multiaddr remoteAddress, io.peerlink.core.ConnectionLimit limit) {
+    this.limit = limit;
     this.core = core;
     this.lifecycle = lifecycle;
     this.traffic = channel.pipeline().get(TrafficCounter.class);
@@ -84,7 +93,7 @@ public final class PeerConnection implements Peer {
     this.path = path;
     this.muxer = muxer;
     this.earlyMuxer = earlyMuxer;
-    this.remoteAddress = toMultiaddr(channel.remoteAddress());
+    this.remoteAddress = remoteAddress != null ? remoteAddress : toMultiaddr(channel.remoteAddress());
     this.localAddress = toMultiaddr(channel.localAddress());
     channel.closeFuture().addListener(f -> {
       identify.completeExceptionally(new PeerException(PeerError.IO, "connection closed"));
@@ -190,6 +199,10 @@ public final class PeerConnection implements Peer {
 
   /** The installer for an inbound stream's protocol, or null (answered {@code na}) if none is registered. */
   private ChannelHandler installerFor(String protocol) {
+    if (limit != null && !core.runsOnLimitedConnections(protocol)) {
+      log.debug("refused {} from {}: not allowed on a limited connection", protocol, peerId());
+      return null;
+    }
     StreamHandler h = ownHandlers.get(protocol);
     if (h == null) {
       h = core.protocols().get(protocol);
@@ -280,6 +293,11 @@ public final class PeerConnection implements Peer {
   }
 
   @Override
+  public java.util.Optional<io.peerlink.core.ConnectionLimit> limit() {
+    return java.util.Optional.ofNullable(limit);
+  }
+
+  @Override
   public String securityProtocol() {
     return secure.securityProtocol();
   }
@@ -306,6 +324,16 @@ public final class PeerConnection implements Peer {
       throw new IllegalArgumentException("name at least one protocol");
     }
     CompletableFuture<Stream> result = new CompletableFuture<>();
+    if (limit != null) {
+      protocols = protocols.stream().filter(core::runsOnLimitedConnections).toList();
+      if (protocols.isEmpty()) {
+        result.completeExceptionally(new io.peerlink.core.LimitExceededException(
+            "the connection to " + peerId() + " is a limited relayed connection and none of the"
+                + " protocols opted in to limited connections"));
+        return result;
+      }
+    }
+    List<String> offered = protocols;
     YamuxSession s = session;
     if (s == null || !channel.isActive()) {
       result.completeExceptionally(new PeerException(PeerError.IO, "connection to " + peerId() + " is closed"));
@@ -325,7 +353,7 @@ public final class PeerConnection implements Peer {
         halfClosable(ch);
         lastActivityNanos = System.nanoTime();
         ch.pipeline().addLast(activity);
-        ch.pipeline().addLast(new MultistreamInitiator(protocols,
+        ch.pipeline().addLast(new MultistreamInitiator(offered,
             id -> new StreamInstaller(handler, id, result), agreed, core.config().streamNegotiationTimeout()));
       }
     }).addListener(f -> {

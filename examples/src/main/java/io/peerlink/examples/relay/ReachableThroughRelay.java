@@ -1,0 +1,54 @@
+package io.peerlink.examples.relay;
+
+import io.peerlink.core.identity.Identity;
+import io.peerlink.core.internal.protocol.EchoHandler;
+import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.relay.Manager;
+import io.peerlink.relay.RelayState;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * A peer behind a NAT made reachable through a relay. Copy it and change the protocol.
+ *
+ * <pre>
+ * java -cp peerlink.jar io.peerlink.examples.relay.ReachableThroughRelay /ip4/198.51.100.7/tcp/4001/p2p/12D3KooW… [key.pem]
+ * </pre>
+ *
+ * <p>It prints the relayed address others dial (for example with {@link DialThroughRelay}) and
+ * keeps the reservation: refreshed before it expires, re-made after the relay restarts.
+ */
+public final class ReachableThroughRelay {
+  private ReachableThroughRelay() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length < 1) {
+      System.err.println("usage: ReachableThroughRelay <relay multiaddr with /p2p/> [identity.pem]");
+      System.exit(2);
+    }
+    Identity identity = args.length > 1 ? Identity.loadOrCreate(Path.of(args[1])) : Identity.generate();
+    Manager manager = Manager.builder(identity)
+        .listenOn(Multiaddr.parse("/ip4/0.0.0.0/tcp/0"))
+        // Relays usually limit relayed connections; a protocol must opt in to run over them.
+        .handlerOnLimitedConnections("/echo/1.0.0", stream -> stream.channel().pipeline().addLast(new EchoHandler()))
+        .onConnection(peer -> System.out.println("connection from " + peer.peerId() + " (" + peer.path().wireName() + ")"))
+        .build().start().join();
+
+    manager.relayService().addListener(change -> {
+      System.out.println("relay: " + change.from() + " -> " + change.to()
+          + (change.cause() != null ? " (" + change.cause().getMessage() + ", retry in " + change.retryIn() + ")" : ""));
+      if (change.to() == RelayState.CONNECTED) {
+        System.out.println("reachable at " + manager.relayService().relayedAddresses());
+      }
+    });
+    manager.setRelayAddr(Multiaddr.parse(args[0]));
+    manager.relayService().connect().exceptionally(err -> null); // failures retry on their own
+
+    CountDownLatch stop = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      manager.close();
+      stop.countDown();
+    }));
+    stop.await();
+  }
+}

@@ -1,0 +1,106 @@
+package io.peerlink.relay;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+
+/**
+ * Settings of a {@link RelayService}: the reconnect policy and where listeners run. Immutable.
+ */
+public final class RelayServiceConfig {
+  private static final RelayServiceConfig DEFAULTS = builder().build();
+
+  private final Duration initialBackoff;
+  private final Duration maxBackoff;
+  private final boolean reconnect;
+  private final Executor eventExecutor;
+
+  private RelayServiceConfig(Builder b) {
+    this.initialBackoff = b.initialBackoff;
+    this.maxBackoff = b.maxBackoff;
+    this.reconnect = b.reconnect;
+    this.eventExecutor = b.eventExecutor;
+  }
+
+  /** The defaults. */
+  public static RelayServiceConfig defaults() {
+    return DEFAULTS;
+  }
+
+  /** A builder starting from the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Wait before the first retry after a failed connect or a dropped relay. Default 1 s; doubles per failure. */
+  public Duration initialBackoff() {
+    return initialBackoff;
+  }
+
+  /** Longest wait between retries. Default 1 min. */
+  public Duration maxBackoff() {
+    return maxBackoff;
+  }
+
+  /**
+   * Whether the service retries on its own after a failed connect or a dropped relay, once it has
+   * been asked to connect. Default true.
+   */
+  public boolean reconnect() {
+    return reconnect;
+  }
+
+  /** Where {@link RelayStateListener}s run, one event at a time; null (default): a thread of the service's own. */
+  public Executor eventExecutor() {
+    return eventExecutor;
+  }
+
+  /** Builds a {@link RelayServiceConfig}; {@link #build()} checks the values. */
+  public static final class Builder {
+    private Duration initialBackoff = Duration.ofSeconds(1);
+    private Duration maxBackoff = Duration.ofMinutes(1);
+    private boolean reconnect = true;
+    private Executor eventExecutor;
+
+    private Builder() {}
+
+    /** See {@link RelayServiceConfig#initialBackoff()}. */
+    public Builder initialBackoff(Duration v) {
+      initialBackoff = Objects.requireNonNull(v);
+      return this;
+    }
+
+    /** See {@link RelayServiceConfig#maxBackoff()}. */
+    public Builder maxBackoff(Duration v) {
+      maxBackoff = Objects.requireNonNull(v);
+      return this;
+    }
+
+    /** See {@link RelayServiceConfig#reconnect()}. */
+    public Builder reconnect(boolean v) {
+      reconnect = v;
+      return this;
+    }
+
+    /** See {@link RelayServiceConfig#eventExecutor()}. */
+    public Builder eventExecutor(Executor v) {
+      eventExecutor = v;
+      return this;
+    }
+
+    /**
+     * Builds the settings.
+     *
+     * @throws IllegalArgumentException if a backoff is not positive or the maximum is below the initial
+     */
+    public RelayServiceConfig build() {
+      if (initialBackoff.isZero() || initialBackoff.isNegative()) {
+        throw new IllegalArgumentException("initialBackoff must be positive: " + initialBackoff);
+      }
+      if (maxBackoff.compareTo(initialBackoff) < 0) {
+        throw new IllegalArgumentException("maxBackoff " + maxBackoff + " is below initialBackoff " + initialBackoff);
+      }
+      return new RelayServiceConfig(this);
+    }
+  }
+}

@@ -1,0 +1,24 @@
+package io.peerlink.relay.spi;
+
+import io.peerlink.core.Listener;
+
+/**
+ * Serves the relay (hop) protocol on a running host, so that {@code RelayService.enable()} and
+ * {@code Manager.enableRelay()} can turn a peer into a relay without relay-core depending on the
+ * relay server. peerlink's relay-server module provides one through {@link java.util.ServiceLoader}
+ * ({@code META-INF/services/io.peerlink.relay.spi.RelayServerProvider}); an application may hand
+ * its own to the builders instead.
+ */
+public interface RelayServerProvider {
+
+  /**
+   * Starts serving the hop protocol on {@code listener}'s host (its identity is the relay's). The
+   * listener is already running and stays the caller's.
+   */
+  RelayHop serve(Listener listener, RelayHopOptions options);
+
+  /** A running relay; {@link #stop()} ends it (open circuits are reset). */
+  interface RelayHop {
+    java.util.concurrent.CompletableFuture<Void> stop();
+  }
+}
