@@ -4,6 +4,8 @@ import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.bouncycastle.jcajce.util.DefaultJcaJceHelper;
 import org.bouncycastle.jcajce.util.JcaJceHelper;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
@@ -31,6 +33,16 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
  * milliseconds, while an {@code SSLContext} from an existing provider is cheap.
  */
 final class TlsEngineProvider {
+  /**
+   * Bouncy Castle's JSSE logs three INFO lines per connection ("accepting connection", ...) through
+   * {@code java.util.logging}, which by default prints INFO to stderr: a node with many peers
+   * would flood it. Unless the application configured a level for these loggers (or an ancestor
+   * below the root), they log from WARNING up. Set before the provider exists, so its start-up
+   * INFO lines are quiet too. A strong reference, because JUL forgets the level of a logger that
+   * is garbage-collected.
+   */
+  private static final Logger BC_JSSE_LOG = quietByDefault(Logger.getLogger("org.bouncycastle.jsse"));
+
   /** Bouncy Castle's JCA provider, used for nothing but parsing certificates. */
   private static final Provider CERTIFICATE_PARSER = new BouncyCastleProvider();
 
@@ -39,6 +51,16 @@ final class TlsEngineProvider {
       new BouncyCastleJsseProvider(false, new CryptoProvider());
 
   private TlsEngineProvider() {}
+
+  private static Logger quietByDefault(Logger logger) {
+    for (Logger l = logger; l != null && l.getParent() != null; l = l.getParent()) {
+      if (l.getLevel() != null) {
+        return logger; // configured by the application: its choice
+      }
+    }
+    logger.setLevel(Level.WARNING);
+    return logger;
+  }
 
   /** Bouncy Castle's TLS crypto on the default JCA providers, except for certificate parsing. */
   private static final class CryptoProvider extends JcaTlsCryptoProvider {
