@@ -67,6 +67,8 @@ final class TlsEngineProvider {
     private static final JcaJceHelper HELPER = new LenientCertificatesHelper();
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    private JcaTlsCrypto shared; // guarded by this
+
     @Override
     public JcaJceHelper getHelper() {
       return HELPER;
@@ -74,10 +76,20 @@ final class TlsEngineProvider {
 
     @Override
     public JcaTlsCrypto create(SecureRandom random) {
-      // Netty initialises the SSLContext without a SecureRandom, and Bouncy Castle's fallback
-      // asks the default providers for a "DEFAULT" SecureRandom, which only Bouncy Castle's
-      // provider has. The runtime's default SecureRandom is what the JDK engine would use.
-      return super.create(random != null ? random : RANDOM);
+      // Netty initialises every SSLContext without a SecureRandom; Bouncy Castle's fallback then
+      // asks the default providers for a "DEFAULT" SecureRandom, which only Bouncy Castle's own
+      // provider has. So: the runtime's default SecureRandom, as the JDK engine would use, and
+      // one crypto object for all our contexts. It is safe to share (one context's engines all
+      // use its crypto concurrently) and it caches which curves and ciphers the providers
+      // support, which a new one probes again, with exceptions, on every connection.
+      return random != null ? super.create(random) : shared();
+    }
+
+    private synchronized JcaTlsCrypto shared() {
+      if (shared == null) {
+        shared = super.create(RANDOM);
+      }
+      return shared;
     }
   }
 
