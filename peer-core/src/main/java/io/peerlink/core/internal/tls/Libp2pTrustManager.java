@@ -14,13 +14,13 @@ import javax.net.ssl.X509ExtendedTrustManager;
 /**
  * The trust decision of one libp2p TLS connection: the remote is trusted when its certificate
  * passes {@link Libp2pCertificates#verify} and, if an expected peer was given, proves that peer.
- * There are no CAs. It extends {@link X509ExtendedTrustManager} so the JDK uses it as is and adds no
- * host name check of its own.
+ * There are no CAs. It extends {@link X509ExtendedTrustManager} so the TLS engine uses it as is and adds
+ * no host name check of its own.
  *
  * <p>One instance serves exactly one connection: it remembers the host key it verified, which the
  * {@link TlsHandshakeHandler} reads once the handshake completes ({@link #verifiedKey()}). A failed
  * check is thrown as a {@link CertificateException} whose cause is a {@link HandshakeException}
- * with the precise reason; the JDK turns it into a TLS alert for the remote.
+ * with the precise reason; the engine turns it into a TLS alert for the remote.
  */
 final class Libp2pTrustManager extends X509ExtendedTrustManager {
   private static final X509Certificate[] NO_ISSUERS = new X509Certificate[0];

@@ -29,8 +29,8 @@ final class MuxerAlpn {
 
   /**
    * The server's choice among the client's {@code offered} protocols: the first offered muxer the
-   * server supports, otherwise {@code "libp2p"} if offered, otherwise null, which makes the JDK
-   * abort with a {@code no_application_protocol} alert (the spec's "server MUST abort").
+   * server supports, otherwise {@code "libp2p"} if offered, otherwise null, which makes the TLS
+   * engine abort with a {@code no_application_protocol} alert (the spec's "server MUST abort").
    *
    * <p>A muxer wins over an earlier {@code "libp2p"} entry, as go-libp2p and js-libp2p do; clients
    * put {@code "libp2p"} last anyway.

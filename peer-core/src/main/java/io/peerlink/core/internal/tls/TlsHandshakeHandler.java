@@ -14,6 +14,7 @@ import io.peerlink.core.internal.security.SecureSession;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLException;
+import org.bouncycastle.tls.TlsFatalAlertReceived;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,7 +124,7 @@ public final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
       return new PeerTimeoutException(
           "TLS handshake did not finish within " + ssl.getHandshakeTimeoutMillis() + " ms", cause);
     }
-    // Our own reason, raised in the trust manager and wrapped by the JDK.
+    // Our own reason, raised in the trust manager and wrapped by the engine.
     for (Throwable t = cause; t != null; t = t.getCause()) {
       if (t instanceof HandshakeException local) {
         return new HandshakeException("TLS handshake failed: " + local.getMessage(), cause);
@@ -136,6 +137,13 @@ public final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
     if (message.contains("no_application_protocol") || message.contains("application layer protocol")) {
       return new HandshakeException(
           "TLS handshake failed: no common ALPN protocol (" + message + ")", cause);
+    }
+    // The remote's alert, as Bouncy Castle's engine (ours, see TlsEngineProvider) or the JDK's says.
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof TlsFatalAlertReceived alert) {
+        return new HandshakeException(
+            "the remote aborted the TLS handshake: " + alert.getMessage(), cause);
+      }
     }
     if (message.startsWith("Received fatal alert")) {
       return new HandshakeException("the remote aborted the TLS handshake: " + message, cause);

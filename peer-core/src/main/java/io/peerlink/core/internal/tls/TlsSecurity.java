@@ -148,8 +148,10 @@ public final class TlsSecurity {
     SslContextBuilder builder =
         client ? SslContextBuilder.forClient().keyManager(keys) : SslContextBuilder.forServer(keys);
     builder
-        // The JDK provider: we ship no netty-tcnative, and the JDK's TLS 1.3 has what we need.
+        // Netty's JDK-style engine path (we ship no netty-tcnative), but Bouncy Castle's JSSE
+        // rather than the JDK's: the JDK refuses js-libp2p's certificates (see TlsEngineProvider).
         .sslProvider(SslProvider.JDK)
+        .sslContextProvider(TlsEngineProvider.JSSE)
         .protocols(TLS_13)
         .ciphers(CIPHER_SUITES)
         .clientAuth(ClientAuth.REQUIRE)
@@ -163,7 +165,7 @@ public final class TlsSecurity {
     try {
       return builder.build();
     } catch (SSLException e) {
-      // Only a JDK without TLS 1.3 or these suites gets here: a broken runtime, not a peer's fault.
+      // Only a runtime without TLS 1.3 or these suites gets here: a broken runtime, not a peer's fault.
       throw new IllegalStateException("cannot build a TLS 1.3 context", e);
     }
   }
@@ -174,7 +176,7 @@ public final class TlsSecurity {
       params.setApplicationProtocols(clientAlpn.toArray(String[]::new));
       engine.setSSLParameters(params);
     } else {
-      // The JDK's default ALPN choice is the server's preference; libp2p wants the client's.
+      // The engines' default ALPN choice is the server's preference; libp2p wants the client's.
       engine.setHandshakeApplicationProtocolSelector(
           (e, offered) -> MuxerAlpn.select(offered, muxers));
     }

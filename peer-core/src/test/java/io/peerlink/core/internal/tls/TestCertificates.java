@@ -19,11 +19,14 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** Builds deliberately good or broken libp2p certificates for tests. */
 final class TestCertificates {
   static final ASN1ObjectIdentifier LIBP2P = new ASN1ObjectIdentifier(Libp2pCertificates.EXTENSION_OID);
+
+  private static final BouncyCastleProvider BC = new BouncyCastleProvider();
 
   private TestCertificates() {}
 
@@ -56,7 +59,7 @@ final class TestCertificates {
     private Instant notBefore = Instant.now().minus(1, ChronoUnit.HOURS);
     private Instant notAfter = Instant.now().plus(1, ChronoUnit.DAYS);
     private X500Name issuer = new X500Name("SERIALNUMBER=1");
-    private final X500Name subject = new X500Name("SERIALNUMBER=1");
+    private X500Name subject = new X500Name("SERIALNUMBER=1");
     private ASN1Encodable libp2p;
     private boolean libp2pCritical;
     private ASN1ObjectIdentifier extraOid;
@@ -89,6 +92,13 @@ final class TestCertificates {
       return this;
     }
 
+    /** Both issuer and subject; {@code ""} gives the empty names js-libp2p's certificates have. */
+    Builder names(String dn) {
+      this.issuer = new X500Name(dn);
+      this.subject = new X500Name(dn);
+      return this;
+    }
+
     Builder extra(String oid, boolean critical) {
       this.extraOid = new ASN1ObjectIdentifier(oid);
       this.extraCritical = critical;
@@ -110,7 +120,9 @@ final class TestCertificates {
       if (extraOid != null) {
         b.addExtension(extraOid, extraCritical, new DEROctetString(new byte[] {1, 2, 3}));
       }
+      // Bouncy Castle's parser: the JDK's refuses the empty names some tests need.
       return new JcaX509CertificateConverter()
+          .setProvider(BC)
           .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate())));
     }
   }

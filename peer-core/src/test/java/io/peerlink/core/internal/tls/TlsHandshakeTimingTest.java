@@ -84,6 +84,7 @@ class TlsHandshakeTimingTest {
               ? SslContextBuilder.forServer(ck.privateKey(), ck.certificate())
               : SslContextBuilder.forServer(new Libp2pKeyManager(ck));
       b.sslProvider(SslProvider.JDK)
+          .sslContextProvider(TlsEngineProvider.JSSE)
           .protocols(TlsSecurity.TLS_13)
           .ciphers(TlsSecurity.CIPHER_SUITES)
           .clientAuth(ClientAuth.REQUIRE)
