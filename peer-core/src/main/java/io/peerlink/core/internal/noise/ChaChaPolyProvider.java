@@ -4,7 +4,7 @@ import java.util.function.Function;
 
 /**
  * Chooses the ChaCha20-Poly1305 engine every {@link CipherState} uses. The default is the one the
- * benchmark in {@code ChaChaPolyThroughputTest} found faster for 64 KiB frames: on OpenJDK 17.0.15
+ * benchmark in {@code ChaChaPolyThroughputBenchmark} found faster for 64 KiB frames: on OpenJDK 17.0.15
  * (x86-64, 2 shared cores) the JDK engine ran at about 210 MiB/s encrypt and 200-225 MiB/s decrypt,
  * BouncyCastle 1.82 at about 117 MiB/s encrypt and 75 MiB/s decrypt, heap or direct buffers alike.
  * Newer JDKs add ChaCha20/Poly1305 intrinsics, so the gap only grows. The system property

@@ -19,11 +19,11 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * Handshake and setup costs on loopback, printed to the test output. Opt-in, because timings under
  * PARANOID leak tracking and a shared CI machine assert nothing:
- * {@code mvn -o -pl peer-core test -Dtest=TlsHandshakeTimingTest -Dpeerlink.bench=true
+ * {@code mvn -o -pl peer-core test -Dtest=TlsHandshakeTimingBenchmark -Dpeerlink.bench=true
  * -Dnetty.leak.level=disabled}.
  */
 @EnabledIfSystemProperty(named = "peerlink.bench", matches = "true")
-class TlsHandshakeTimingTest {
+class TlsHandshakeTimingBenchmark {
   // Enough rounds for the JIT to compile the JDK's TLS and EC code before we measure.
   private static final int WARMUP = 200;
   private static final int RUNS = 50;

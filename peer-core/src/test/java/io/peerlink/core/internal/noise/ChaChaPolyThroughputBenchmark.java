@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Test;
  * A JMH-free throughput comparison of the ChaCha20-Poly1305 engines for 64 KiB Noise frames, heap
  * and direct buffers. It decides {@link ChaChaPolyProvider}'s default. Runs only with
  * {@code -Dpeerlink.bench=true} because it takes seconds and shares the CPU with other builds:
- * {@code mvn -o -pl peer-core test -Dtest=ChaChaPolyThroughputTest -Dpeerlink.bench=true}; the figures
+ * {@code mvn -o -pl peer-core test -Dtest=ChaChaPolyThroughputBenchmark -Dpeerlink.bench=true}; the figures
  * are printed to the test's output file.
  */
-class ChaChaPolyThroughputTest {
+class ChaChaPolyThroughputBenchmark {
   private static final int FRAME = 65519;
   private static final int ROUNDS = 3;
   private static final long MEASURE_NANOS = 1_000_000_000L;
