@@ -156,6 +156,9 @@ const node = await createLibp2p({
   // Tests run on 127.0.0.1 and on private/documentation ranges inside network namespaces.
   // The Node build of libp2p allows those already (only the browser build denies private
   // addresses), but spell it out so a future default change cannot silently break tests.
+  // js refuses more than 5 inbound connections per second from one host by default; benchmarks
+  // and tests open many from 127.0.0.1, so the harness lifts that limit.
+  connectionManager: { inboundConnectionThreshold: 100_000 },
   connectionGater: {
     denyDialMultiaddr: () => false,
     denyDialPeer: () => false,
