@@ -49,6 +49,7 @@ public final class PeerlinkCli {
 
   /** Entry point; exits 0 on success, 1 on a network failure, 2 on a usage error. */
   public static void main(String[] args) {
+    quietTlsEngineLogs();
     int code;
     try {
       code = run(args);
@@ -65,6 +66,19 @@ public final class PeerlinkCli {
     }
     System.exit(code);
   }
+
+  /**
+   * BouncyCastle's TLS engine warns once per JVM about JDK disabled-algorithm entries it does not
+   * understand; harmless, but noise on a tool whose output is read by scripts. The library leaves
+   * the application's logging alone; the tool may choose for itself.
+   */
+  private static void quietTlsEngineLogs() {
+    TLS_ENGINE_LOG.setLevel(java.util.logging.Level.SEVERE);
+  }
+
+  /** Held so the level set above stays: JUL keeps loggers only weakly. */
+  private static final java.util.logging.Logger TLS_ENGINE_LOG =
+      java.util.logging.Logger.getLogger("org.bouncycastle.jsse");
 
   static int run(String[] args) throws Exception {
     if (args.length == 0) {
