@@ -132,7 +132,7 @@ class JsInteropTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"tls", "noise"})
+  @ValueSource(strings = {"tls", "noise", "both"})
   void sixtyFourConcurrentStreamsEchoOneMebibyteEachWayThroughJs(String mode) throws Exception {
     try (Listener listener = listener(mode); JsPeer js = JsPeer.start("--security", mode);
         Connector connector = connector(mode)) {
