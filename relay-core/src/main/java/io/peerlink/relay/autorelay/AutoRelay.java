@@ -266,8 +266,9 @@ public final class AutoRelay {
   /**
    * Stops: no more reservations or refreshes, every reservation this AutoRelay held is cancelled
    * (its addresses are no longer announced; listeners get {@code addressesChanged([])}), and the
-   * direct connections to relays that carry no open stream are closed, so the relays free the
-   * slots. Completes once those connections are closed. Calling it again returns at once.
+   * direct connections to those relays (and to candidates it dialed) are closed, so the relays
+   * free the slots, except those that carry a relayed connection of ours (closing them would cut
+   * it; the relay drops such a reservation at its expiry). Completes once those connections are closed. Calling it again returns at once.
    */
   public CompletableFuture<Void> stop() {
     List<CompletableFuture<Void>> closing = new ArrayList<>();
@@ -295,7 +296,7 @@ public final class AutoRelay {
         }
       }
       for (Peer p : toClose) {
-        if (p.isOpen() && p.openStreams() == 0) {
+        if (p.isOpen() && !carriesCircuits(p.peerId())) {
           closing.add(p.close().exceptionally(e -> null));
         }
       }
@@ -313,6 +314,17 @@ public final class AutoRelay {
       events.execute(ownExecutor::shutdown);
     }
     return CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new));
+  }
+
+  /** Whether a relayed connection of ours runs through {@code relay} (closing it would cut that too). */
+  private boolean carriesCircuits(PeerId relay) {
+    String through = "/p2p/" + relay + "/p2p-circuit";
+    for (Peer p : core.connections()) {
+      if (p.path() == ConnectionPath.RELAYED && p.isOpen() && p.remoteAddress().toString().contains(through)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void cancel(ScheduledFuture<?> f) {
