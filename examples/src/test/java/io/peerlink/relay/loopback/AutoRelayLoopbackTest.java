@@ -10,6 +10,7 @@ import io.peerlink.core.Peer;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.relay.Manager;
 import io.peerlink.relay.RelayClient;
 import io.peerlink.relay.RelayException;
 import io.peerlink.relay.Reservation;
@@ -392,6 +393,31 @@ class AutoRelayLoopbackTest {
     assertThat(r1.reservations()).isEmpty();
     assertThat(r2.reservations()).isEmpty();
     assertThat(get(auto.stop())).isNull(); // twice is fine
+  }
+
+  @Test
+  void aManagerConfiguredWithAutoRelayStaysReachable() throws Exception {
+    RelayServer r1 = relay();
+    RelayServer r2 = relay();
+    RelayServer r3 = relay();
+    Manager m = Manager.builder(Identity.generate())
+        .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
+        .autoRelay(quick().build(), List.of(addr(r1), addr(r2)))
+        .preferredRelay(addr(r3))
+        .build();
+    closers.add(m);
+    Events ev = new Events();
+    m.autoRelay().orElseThrow().addListener(ev);
+    get(m.start());
+    Set<PeerId> held = reservedOn(ev, 2);
+    assertThat(held).contains(r3.peerId());
+    assertThat(m.listenAddresses()).containsAll(m.autoRelay().orElseThrow().relayAddresses());
+    Manager dialer = Manager.builder(Identity.generate()).listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0")).build();
+    closers.add(dialer);
+    get(dialer.start());
+    Peer p = get(dialer.connect(m.autoRelay().orElseThrow().relayAddresses().get(0)));
+    assertThat(p.peerId()).isEqualTo(m.peerId());
+    assertThat(p.path()).isEqualTo(ConnectionPath.RELAYED);
   }
 
   @Test
