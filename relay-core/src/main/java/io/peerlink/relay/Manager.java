@@ -11,6 +11,10 @@ import io.peerlink.core.StreamHandler;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.relay.autorelay.AutoRelay;
+import io.peerlink.relay.autorelay.AutoRelayConfig;
+import io.peerlink.relay.autorelay.CandidateSource;
+import io.peerlink.relay.autorelay.IdentifyCandidateSource;
 import io.peerlink.relay.spi.RelayHopOptions;
 import io.peerlink.relay.spi.RelayServerProvider;
 import java.util.ArrayList;
@@ -38,6 +42,9 @@ import java.util.function.Consumer;
  * Peer p = m.dialWithPriority(target, knownAddrs).join();
  * }</pre>
  *
+ * <p>With {@link Builder#autoRelay} the manager keeps itself reachable through several relays at
+ * once ({@link AutoRelay}), started with the manager and stopped when it closes.
+ *
  * <p>Thread-safe.
  */
 public final class Manager implements AutoCloseable {
@@ -46,6 +53,7 @@ public final class Manager implements AutoCloseable {
   private final RelayClient client;
   private final RelayService relay;
   private final RelayHopOptions hopOptions;
+  private final AutoRelay autoRelay;
 
   private Manager(Builder b) {
     Listener.Builder lb = Listener.builder(b.identity).config(b.config);
@@ -59,6 +67,17 @@ public final class Manager implements AutoCloseable {
     b.limitedProtocols.forEach(client::allowOnLimitedConnections);
     this.relay = RelayService.create(client, listener, b.serviceConfig, b.provider);
     this.hopOptions = b.hopOptions;
+    if (b.autoRelayConfig != null) {
+      autoRelay = AutoRelay.create(client, listener, b.autoRelayConfig);
+      if (!b.autoRelayCandidates.isEmpty()) {
+        autoRelay.addSource(CandidateSource.of(b.autoRelayCandidates));
+      }
+      b.autoRelayPreferred.forEach(autoRelay::addPreferredRelay);
+      b.autoRelaySources.forEach(autoRelay::addSource);
+      autoRelay.addSource(IdentifyCandidateSource.watching(listener, b.autoRelayConfig.maxCandidates()));
+    } else {
+      autoRelay = null;
+    }
   }
 
   /** A builder for a manager with this identity. */
@@ -66,9 +85,19 @@ public final class Manager implements AutoCloseable {
     return new Builder(Objects.requireNonNull(identity, "identity"));
   }
 
-  /** Binds the listen addresses; completes with this manager. */
+  /** Binds the listen addresses and starts AutoRelay if configured; completes with this manager. */
   public CompletableFuture<Manager> start() {
-    return listener.start().thenApply(l -> this);
+    return listener.start().thenApply(l -> {
+      if (autoRelay != null) {
+        autoRelay.start();
+      }
+      return this;
+    });
+  }
+
+  /** AutoRelay, when the builder configured it ({@link Builder#autoRelay}); listen to it for address changes. */
+  public Optional<AutoRelay> autoRelay() {
+    return Optional.ofNullable(autoRelay);
   }
 
   /** Our peer ID. */
@@ -192,6 +221,9 @@ public final class Manager implements AutoCloseable {
   /** Stops serving as a relay, drops the relay, closes every connection and the listener. */
   @Override
   public void close() {
+    if (autoRelay != null) {
+      autoRelay.stop();
+    }
     relay.close();
     client.close();
     connector.close();
@@ -210,6 +242,10 @@ public final class Manager implements AutoCloseable {
     private RelayServiceConfig serviceConfig = RelayServiceConfig.defaults();
     private RelayServerProvider provider;
     private RelayHopOptions hopOptions = RelayHopOptions.defaults();
+    private AutoRelayConfig autoRelayConfig;
+    private final List<Multiaddr> autoRelayCandidates = new ArrayList<>();
+    private final List<Multiaddr> autoRelayPreferred = new ArrayList<>();
+    private final List<CandidateSource> autoRelaySources = new ArrayList<>();
 
     private Builder(Identity identity) {
       this.identity = identity;
@@ -270,8 +306,34 @@ public final class Manager implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Keeps this peer reachable through relays with {@link AutoRelay}, started by
+     * {@link Manager#start()}: {@code candidates} (each {@code <transport>/p2p/<relay id>}) are its
+     * static source, and relays the peer meets through identify are candidates too.
+     */
+    public Builder autoRelay(AutoRelayConfig config, List<Multiaddr> candidates) {
+      autoRelayConfig = Objects.requireNonNull(config);
+      autoRelayCandidates.addAll(candidates);
+      return this;
+    }
+
+    /** A relay AutoRelay reserves on before any other; needs {@link #autoRelay}. Repeatable. */
+    public Builder preferredRelay(Multiaddr relay) {
+      autoRelayPreferred.add(Objects.requireNonNull(relay));
+      return this;
+    }
+
+    /** Another candidate source for AutoRelay (a DHT, say); needs {@link #autoRelay}. Repeatable. */
+    public Builder relayCandidateSource(CandidateSource source) {
+      autoRelaySources.add(Objects.requireNonNull(source));
+      return this;
+    }
+
     /** Builds the manager; {@link Manager#start()} binds it. */
     public Manager build() {
+      if (autoRelayConfig == null && (!autoRelayPreferred.isEmpty() || !autoRelaySources.isEmpty())) {
+        throw new IllegalStateException("preferredRelay and relayCandidateSource need autoRelay(config, candidates)");
+      }
       return new Manager(this);
     }
   }

@@ -14,6 +14,8 @@ import io.peerlink.relay.Manager;
 import io.peerlink.relay.RelayService;
 import io.peerlink.relay.Reservation;
 import io.peerlink.relay.ReservationListener;
+import io.peerlink.relay.autorelay.AutoRelayConfig;
+import io.peerlink.relay.autorelay.AutoRelayListener;
 import io.peerlink.relay.spi.RelayHopOptions;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +33,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * <pre>
  * java -jar peerlink.jar peer --listen /ip4/127.0.0.1/tcp/0 [--identity key.pem] [--security tls|noise|both]
  * java -jar peerlink.jar peer --listen … --relay &lt;relay multiaddr&gt;     (reachable through the relay; prints "reserved")
+ * java -jar peerlink.jar peer --listen … --autorelay --relay A --relay B --relay C  (keeps 2 reservations; prints
+ *     "reserved" per reservation made and "relay-lost" per relay lost)
  * java -jar peerlink.jar peer --listen … --serve-relay [--relay-any-address]  (serves as a relay)
  * java -jar peerlink.jar dial --target &lt;multiaddr/p2p/id&gt; [--ping N] [--echo BYTES] [--security …]
  * java -jar peerlink.jar dial --target &lt;relay&gt;/p2p-circuit/p2p/&lt;id&gt;        (prints "path":"relayed")
@@ -99,7 +103,8 @@ public final class PeerlinkCli {
 
   private static String usage() {
     return "usage: peerlink peer --listen <multiaddr> [--identity key.pem] [--security tls|noise|both]"
-        + " [--relay <relay multiaddr>] [--serve-relay [--relay-any-address]]"
+        + " [--relay <relay multiaddr>] [--autorelay --relay A --relay B … [--min-relays N]]"
+        + " [--serve-relay [--relay-any-address]]"
         + " | peerlink dial --target <multiaddr with /p2p/ (may be <relay>/p2p-circuit/p2p/<id>) | peer id>"
         + " [--relay <relay multiaddr>] [--ping N] [--echo BYTES] [--security …]"
         + " | peerlink demo";
@@ -119,7 +124,17 @@ public final class PeerlinkCli {
     for (String l : listen) {
       b.listenOn(Multiaddr.parse(l));
     }
-    Manager manager = b.build().start().join();
+    boolean auto = a.has("autorelay");
+    if (auto) {
+      List<Multiaddr> relays = a.all("relay").stream().map(Multiaddr::parse).toList();
+      b.autoRelay(AutoRelayConfig.builder().minRelays(a.getInt("min-relays", 2))
+          .maxRelays(Math.max(a.getInt("min-relays", 2), AutoRelayConfig.defaults().maxRelays())).build(), relays);
+    }
+    Manager built = b.build();
+    if (auto) {
+      built.autoRelay().orElseThrow().addListener(autoRelayPrinter());
+    }
+    Manager manager = built.start().join();
     Map<String, Object> ev = Json.event("listening");
     ev.put("peerId", manager.peerId().toString());
     ev.put("addrs", manager.listener().listenAddresses().stream().map(Object::toString).toList());
@@ -129,7 +144,7 @@ public final class PeerlinkCli {
       print(Json.event("relay-enabled"));
     }
     String relay = a.get("relay", null);
-    if (relay != null) {
+    if (relay != null && !auto) {
       RelayService service = manager.relayService();
       service.addListener(change -> {
         Map<String, Object> st = Json.event("relay-state");
@@ -164,6 +179,28 @@ public final class PeerlinkCli {
     }, "peerlink-shutdown"));
     stop.await();
     return 0;
+  }
+
+  /** peer --autorelay: a "reserved" line per reservation made (first or replacement), "relay-lost" per one lost. */
+  private static AutoRelayListener autoRelayPrinter() {
+    return new AutoRelayListener() {
+      @Override
+      public void reserved(Reservation r) {
+        Map<String, Object> rv = Json.event("reserved");
+        rv.put("relay", r.relay().toString());
+        rv.put("addrs", r.addrs().stream().map(Object::toString).toList());
+        rv.put("expires", r.expiration().getEpochSecond());
+        print(rv);
+      }
+
+      @Override
+      public void relayLost(PeerId relay, String reason, Throwable cause) {
+        Map<String, Object> ev = Json.event("relay-lost");
+        ev.put("relay", relay.toString());
+        ev.put("reason", reason);
+        print(ev);
+      }
+    };
   }
 
   private static int dial(Args a) throws Exception {

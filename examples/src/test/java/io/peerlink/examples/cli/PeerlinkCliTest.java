@@ -215,4 +215,49 @@ class PeerlinkCliTest {
     byId.next("ping");
     assertThat(byId.exitCode()).isZero();
   }
+
+  @Test
+  void autorelayKeepsTwoReservationsAndReplacesAKilledRelay() throws Exception {
+    Map<String, String> relayAddrs = new java.util.LinkedHashMap<>(); // peer id -> address
+    Map<String, Cli> relayProcs = new java.util.HashMap<>();
+    for (int i = 0; i < 3; i++) {
+      Cli relay = new Cli("peer", "--listen", "/ip4/127.0.0.1/tcp/0", "--serve-relay", "--relay-any-address");
+      Map<String, Object> listening = relay.next("listening");
+      String id = (String) listening.get("peerId");
+      relayAddrs.put(id, JsPeer.strings(listening.get("addrs")).get(0));
+      relayProcs.put(id, relay);
+      relay.next("relay-enabled");
+    }
+    List<String> args = new ArrayList<>(List.of("peer", "--listen", "/ip4/127.0.0.1/tcp/0", "--autorelay"));
+    for (String a : relayAddrs.values()) {
+      args.add("--relay");
+      args.add(a);
+    }
+    Cli peer = new Cli(args.toArray(String[]::new));
+    String peerId = (String) peer.next("listening").get("peerId");
+    Map<String, Object> first = peer.skipTo("reserved");
+    Map<String, Object> second = peer.skipTo("reserved");
+    List<String> held = List.of((String) first.get("relay"), (String) second.get("relay"));
+    assertThat(held).doesNotHaveDuplicates().allMatch(relayAddrs::containsKey);
+    assertThat(JsPeer.strings(first.get("addrs")))
+        .containsExactly(relayAddrs.get(held.get(0)) + "/p2p-circuit/p2p/" + peerId);
+
+    String victim = held.get(0);
+    String spare = relayAddrs.keySet().stream().filter(id -> !held.contains(id)).findFirst().orElseThrow();
+    relayProcs.get(victim).process.destroyForcibly();
+    Map<String, Object> lost = peer.skipTo("relay-lost");
+    assertThat(lost.get("relay")).isEqualTo(victim);
+    assertThat((String) lost.get("reason")).isNotBlank();
+    Map<String, Object> replacement = peer.skipTo("reserved");
+    assertThat(replacement.get("relay")).isEqualTo(spare);
+    String circuit = relayAddrs.get(spare) + "/p2p-circuit/p2p/" + peerId;
+    assertThat(JsPeer.strings(replacement.get("addrs"))).containsExactly(circuit);
+
+    Cli dial = new Cli("dial", "--target", circuit, "--ping", "1");
+    Map<String, Object> connected = dial.next("connected");
+    assertThat(connected.get("path")).isEqualTo("relayed");
+    assertThat(connected.get("peerId")).isEqualTo(peerId);
+    dial.next("ping");
+    assertThat(dial.exitCode()).isZero();
+  }
 }
