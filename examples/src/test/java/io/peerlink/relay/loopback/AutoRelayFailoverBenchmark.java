@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
  * (3) the new address set announced, (4) a dialer that was connected through the dead relay
  * reaching the peer again with the addresses it already had (the second relay held), and (5) a
  * dialer reaching it through the replacement's address once announced. Prints {@code [bench]}
- * lines (median and max over {@code -Dpeerlink.bench.rounds}, default 5) and checks only loose
- * bounds, so it runs with the ordinary tests:
+ * lines (median and max over {@code -Dpeerlink.bench.rounds}, default 5). Not part of the normal
+ * test run (the class name does not end in Test); run it with:
  *
  * <pre>
  * mvn -q -o -pl peer-core,relay-core,relay-server,examples test -Dtest=AutoRelayFailoverBenchmark \
@@ -61,9 +61,10 @@ class AutoRelayFailoverBenchmark {
     report("relay death -> addresses announced", results.stream().mapToDouble(Round::addrsMs).toArray());
     report("relay death -> dialer back (addresses it had)", results.stream().mapToDouble(Round::redialKnownMs).toArray());
     report("relay death -> dialer back (via the replacement)", results.stream().mapToDouble(Round::dialNewMs).toArray());
+    // A benchmark reports figures; it does not pass or fail on them. It only checks it measured.
     for (Round r : results) {
-      assertThat(r.reservedMs).isLessThan(5_000);
-      assertThat(r.dialNewMs).isLessThan(10_000);
+      assertThat(r.reservedMs).isPositive();
+      assertThat(r.dialNewMs).isPositive();
     }
   }
 
