@@ -17,7 +17,7 @@ import io.peerlink.relay.ReservationListener;
 import io.peerlink.relay.internal.autorelay.CandidateState;
 import io.peerlink.relay.internal.autorelay.RelaySelection;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
-import io.peerlink.relay.internal.client.SerialExecutor;
+import io.peerlink.core.internal.SerialExecutor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.peerlink.core.internal.host;
 
+import io.peerlink.core.internal.SerialExecutor;
 import io.peerlink.core.PeerListener;
 import java.util.List;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package io.peerlink.core.internal.host;
+package io.peerlink.core.internal;
 
 import java.util.ArrayDeque;
 import java.util.Objects;
@@ -10,14 +10,14 @@ import org.slf4j.LoggerFactory;
  * Runs tasks one at a time, in submission order, on a delegate executor: event order survives a
  * thread pool. A task that throws is logged and the next one still runs.
  */
-final class SerialExecutor implements Executor {
+public final class SerialExecutor implements Executor {
   private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
 
   private final Executor delegate;
   private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
   private boolean running;
 
-  SerialExecutor(Executor delegate) {
+  public SerialExecutor(Executor delegate) {
     this.delegate = Objects.requireNonNull(delegate, "executor");
   }
 
