@@ -102,7 +102,6 @@ public final class Listener implements AutoCloseable {
         .group(core.group())
         .channel(Transports.serverSocketChannel())
         .option(ChannelOption.SO_BACKLOG, 1024)
-        .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
@@ -110,6 +109,7 @@ public final class Listener implements AutoCloseable {
             admit(ch);
           }
         });
+    Transports.reusePort(sb); // hole punching dials from this port (issue 7)
     sb.bind(socket).addListener((io.netty.channel.ChannelFutureListener) f -> {
       if (f.isSuccess()) {
         serverChannels.add(f.channel());

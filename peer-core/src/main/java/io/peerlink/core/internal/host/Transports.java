@@ -36,6 +36,20 @@ public final class Transports {
     return EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
   }
 
+  /**
+   * Sets SO_REUSEADDR and SO_REUSEPORT on {@code b}, so a listening socket and outgoing sockets
+   * can share one local port: hole punching dials from the listening port, so the NAT mapping
+   * the peer learnt stays the one the punch uses.
+   */
+  public static void reusePort(io.netty.bootstrap.AbstractBootstrap<?, ?> b) {
+    b.option(io.netty.channel.ChannelOption.SO_REUSEADDR, true);
+    if (EPOLL) {
+      b.option(io.netty.channel.epoll.EpollChannelOption.SO_REUSEPORT, true);
+    } else {
+      b.option(io.netty.channel.socket.nio.NioChannelOption.of(java.net.StandardSocketOptions.SO_REUSEPORT), true);
+    }
+  }
+
   /** Whether the native epoll transport is in use. */
   public static boolean nativeTransport() {
     return EPOLL;
