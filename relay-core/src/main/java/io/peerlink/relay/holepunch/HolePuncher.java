@@ -152,7 +152,7 @@ public final class HolePuncher implements AutoCloseable {
                 new ProtocolViolationException("expected DCUtR CONNECT, got " + m.type()));
           }
           theirs.set(m.addrs());
-          return ds.write(DcutrMessages.connect(ownAddrs(true)));
+          return identified().thenCompose(x -> ds.write(DcutrMessages.connect(ownAddrs(true))));
         })
         .thenCompose(v -> ds.read(config.messageTimeout()))
         .thenCompose(m -> {
@@ -190,8 +190,12 @@ public final class HolePuncher implements AutoCloseable {
    */
   public CompletableFuture<Peer> punch(Peer relayed) {
     PeerId peer = relayed.peerId();
-    List<Multiaddr> mine = ownAddrs(false);
     emit(HolePunchEvent.Kind.STARTED, peer, "B", 0, null, null);
+    return identified().thenCompose(x -> punchWith(relayed, ownAddrs(false)));
+  }
+
+  private CompletableFuture<Peer> punchWith(Peer relayed, List<Multiaddr> mine) {
+    PeerId peer = relayed.peerId();
     if (mine.isEmpty()) {
       PeerException e = new PeerException(PeerError.CONNECT,
           "no public address of ours is known (identify's observed addresses), so no hole punch with " + peer);
@@ -325,6 +329,21 @@ public final class HolePuncher implements AutoCloseable {
       });
     }
     return first;
+  }
+
+  /**
+   * Completes once identify finished on every open direct connection (bounded by the message
+   * timeout), so the observed addresses are known before we name ours.
+   */
+  private CompletableFuture<Void> identified() {
+    List<CompletableFuture<?>> all = new ArrayList<>();
+    for (io.peerlink.core.internal.host.PeerConnection c : core.connections()) {
+      if (c.path() != ConnectionPath.RELAYED && c.isOpen()) {
+        all.add(c.identify().handle((i, e) -> null));
+      }
+    }
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+        .completeOnTimeout(null, config.messageTimeout().toMillis() / 2, TimeUnit.MILLISECONDS);
   }
 
   private int listenPort() {
