@@ -26,7 +26,7 @@ public final class PublicAddressFilter implements Predicate<Multiaddr> {
       Cidr.parse("198.18.0.0/15"), Cidr.parse("198.51.100.0/24"), Cidr.parse("203.0.113.0/24"),
       Cidr.parse("224.0.0.0/3"), Cidr.parse("::/128"), Cidr.parse("::1/128"),
       Cidr.parse("fc00::/7"), Cidr.parse("fe80::/10"), Cidr.parse("ff00::/8"),
-      Cidr.parse("2001:db8::/32"), Cidr.parse("::ffff:0:0/96"));
+      Cidr.parse("2001:db8::/32"));
 
   private final List<Cidr> extraPublic;
   private final boolean everything;

@@ -281,10 +281,10 @@ public final class HostCore {
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
+            Transports.reusePort(ch); // registered, not yet bound: the flags apply to the bind
             ConnectionUpgrader.install(HostCore.this, ch, role, expected, path, lifecycle, result);
           }
         });
-    Transports.reusePort(b);
     ChannelFuture cf = b.connect(remote, local);
     cf.addListener(f -> {
       if (!f.isSuccess() && !f.isCancelled()) {
