@@ -113,7 +113,10 @@ public final class Listener implements AutoCloseable {
     sb.bind(socket).addListener((io.netty.channel.ChannelFutureListener) f -> {
       if (f.isSuccess()) {
         serverChannels.add(f.channel());
-        result.complete(Multiaddr.fromSocketAddress((InetSocketAddress) f.channel().localAddress()));
+        // The native transport binds a dual-stack socket and reports 0.0.0.0 as "::": keep the
+        // address asked for (with the port given), or an IPv4 wildcard expands to IPv6 interfaces.
+        int port = ((InetSocketAddress) f.channel().localAddress()).getPort();
+        result.complete(Multiaddr.fromSocketAddress(new InetSocketAddress(socket.getAddress(), port)));
       } else {
         result.completeExceptionally(new PeerException(
             PeerError.CONNECT, "could not listen on " + addr + ": " + f.cause().getMessage(), f.cause()));

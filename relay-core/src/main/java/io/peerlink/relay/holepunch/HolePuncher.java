@@ -77,6 +77,10 @@ public final class HolePuncher implements AutoCloseable {
     core.protocols().put(DcutrMessages.PROTOCOL, this::onStream);
     core.allowOnLimitedConnections(DcutrMessages.PROTOCOL);
     core.addConnectionListener(p -> {
+      Waiter w = p.path() != ConnectionPath.RELAYED ? waiters.get(p.peerId()) : null;
+      if (w != null) {
+        w.result.complete(p); // B's connection reversal, or a punch: a direct connection is up
+      }
       if (!closed && initiateOnInbound && p.path() == ConnectionPath.RELAYED && p.direction() == Direction.INBOUND) {
         punch(p).exceptionally(err -> null); // the events tell; the relayed connection stays
       }
@@ -113,7 +117,8 @@ public final class HolePuncher implements AutoCloseable {
   // ------------------------------------------------------------------ A side
 
   /**
-   * A side: completes with the direct connection to {@code peer} once a punch it started wins, or
+   * A side: completes with the direct connection to {@code peer} once a punch wins (or B dials us
+   * directly: connection reversal), or
    * fails once B's attempts all failed or {@code timeout} passed. Call before (or just after)
    * opening the relayed connection: B starts punching as soon as it has it.
    */
