@@ -179,7 +179,15 @@ final class PriorityDialer {
         return CompletableFuture.completedFuture(run.report(rp));
       }
       long punchStart = System.nanoTime();
-      return punched.handle((direct, perr) -> {
+      return puncher.hasPublicAddress().thenCompose(reachable -> {
+        if (!reachable) {
+          punched.cancel(false);
+          run.record("holepunch", "skipped", Duration.ofNanos(System.nanoTime() - punchStart),
+              new PeerException(PeerError.CONNECT, "no public address of ours is known to punch to"));
+          run.record("relay", "ok", relayTook, null);
+          return CompletableFuture.completedFuture(run.report(rp));
+        }
+        return punched.handle((direct, perr) -> {
         Duration punchTook = Duration.ofNanos(System.nanoTime() - punchStart);
         if (perr == null) {
           run.record("holepunch", "ok", punchTook, null);
@@ -189,6 +197,7 @@ final class PriorityDialer {
         run.record("holepunch", "failed", punchTook, perr);
         run.record("relay", "ok", relayTook, null);
         return run.report(rp);
+        });
       });
     }).thenCompose(f -> f);
   }

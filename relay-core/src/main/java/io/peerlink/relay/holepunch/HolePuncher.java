@@ -140,6 +140,15 @@ public final class HolePuncher implements AutoCloseable {
     });
   }
 
+  /**
+   * Whether a punch to us can work at all: once identify finished on our direct connections,
+   * whether we know a public address of ours (observed, or a public listen address). Without one
+   * the remote's dials have nowhere to go, so A need not wait for a punch.
+   */
+  public CompletableFuture<Boolean> hasPublicAddress() {
+    return identified().thenApply(x -> !ownAddrs(false).isEmpty());
+  }
+
   private void onStream(Stream s) {
     Peer conn = s.peer();
     if (conn.path() != ConnectionPath.RELAYED || conn.direction() != Direction.OUTBOUND) {
