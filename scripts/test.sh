@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-node.sh
+bash scripts/setup-nat.sh   # iptables for the NAT testbed tests (root only, when missing)
 mvn -B -ntp verify "$@"

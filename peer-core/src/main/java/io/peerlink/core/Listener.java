@@ -102,7 +102,6 @@ public final class Listener implements AutoCloseable {
         .group(core.group())
         .channel(Transports.serverSocketChannel())
         .option(ChannelOption.SO_BACKLOG, 1024)
-        .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
@@ -110,10 +109,14 @@ public final class Listener implements AutoCloseable {
             admit(ch);
           }
         });
+    Transports.reusePort(sb); // hole punching dials from this port (issue 7)
     sb.bind(socket).addListener((io.netty.channel.ChannelFutureListener) f -> {
       if (f.isSuccess()) {
         serverChannels.add(f.channel());
-        result.complete(Multiaddr.fromSocketAddress((InetSocketAddress) f.channel().localAddress()));
+        // The native transport binds a dual-stack socket and reports 0.0.0.0 as "::": keep the
+        // address asked for (with the port given), or an IPv4 wildcard expands to IPv6 interfaces.
+        int port = ((InetSocketAddress) f.channel().localAddress()).getPort();
+        result.complete(Multiaddr.fromSocketAddress(new InetSocketAddress(socket.getAddress(), port)));
       } else {
         result.completeExceptionally(new PeerException(
             PeerError.CONNECT, "could not listen on " + addr + ": " + f.cause().getMessage(), f.cause()));

@@ -31,7 +31,7 @@ import java.util.function.Consumer;
 /**
  * A peer that connects wherever the other peer is: the seed's Manager. It listens, dials, keeps a
  * relay ({@link RelayService}) and orders the ways to reach a peer in {@link #dialWithPriority}:
- * direct first, then through the relay (hole punching will sit between them).
+ * direct first, then a hole punch (DCUtR) over a relayed connection, then that relayed connection.
  *
  * <pre>{@code
  * Manager m = Manager.builder(Identity.loadOrCreate(Path.of("peer.pem")))
@@ -54,6 +54,9 @@ public final class Manager implements AutoCloseable {
   private final RelayService relay;
   private final RelayHopOptions hopOptions;
   private final AutoRelay autoRelay;
+  private final io.peerlink.relay.holepunch.ObservedAddresses observed;
+  private final io.peerlink.relay.holepunch.HolePuncher puncher;
+  private final PriorityDialer priority;
 
   private Manager(Builder b) {
     Listener.Builder lb = Listener.builder(b.identity).config(b.config);
@@ -78,6 +81,21 @@ public final class Manager implements AutoCloseable {
     } else {
       autoRelay = null;
     }
+    this.observed = new io.peerlink.relay.holepunch.ObservedAddresses(b.addressFilter, b.confirmations);
+    observed.attach(listener.core());
+    this.puncher = b.holePunch == null ? null
+        : new io.peerlink.relay.holepunch.HolePuncher(listener.core(), observed, b.holePunch).start();
+    this.priority = new PriorityDialer(listener, connector, relay, puncher, b.punchTimeout, b.stageListeners);
+  }
+
+  /** Our addresses as other peers observe them (identify), with the public-address filter. */
+  public io.peerlink.relay.holepunch.ObservedAddresses observedAddresses() {
+    return observed;
+  }
+
+  /** The hole puncher (DCUtR), or empty when hole punching is off. */
+  public Optional<io.peerlink.relay.holepunch.HolePuncher> holePuncher() {
+    return Optional.ofNullable(puncher);
   }
 
   /** A builder for a manager with this identity. */
@@ -175,47 +193,18 @@ public final class Manager implements AutoCloseable {
 
   /**
    * Reaches {@code target} the best way known: an open connection if there is one (direct before
-   * relayed), else each of {@code directAddrs} in turn, else through the relay if one is set.
-   * Fails with the last error when nothing works.
+   * relayed), else each of {@code directAddrs} in turn, else — with a relay set — a hole punch
+   * over a relayed connection (the punched connection if it wins), else that relayed connection.
+   * Fails naming every stage when nothing works. {@code peer.path()} says which path won.
    */
   public CompletableFuture<Peer> dialWithPriority(PeerId target, List<Multiaddr> directAddrs) {
-    Objects.requireNonNull(target, "target");
-    Peer relayed = null;
-    for (Peer p : listener.peers()) {
-      if (p.peerId().equals(target) && p.isOpen()) {
-        if (p.path() != ConnectionPath.RELAYED) {
-          return CompletableFuture.completedFuture(p);
-        }
-        relayed = p;
-      }
-    }
-    if (relayed != null && directAddrs.isEmpty()) {
-      return CompletableFuture.completedFuture(relayed);
-    }
-    List<Multiaddr> direct = new ArrayList<>();
-    for (Multiaddr a : directAddrs) {
-      if (!a.isRelayed()) {
-        direct.add(a.withPeerId(target));
-      }
-    }
-    return tryDirect(target, direct, 0, null);
+    return dialWithReport(target, directAddrs).thenApply(DialReport::peer);
   }
 
-  private CompletableFuture<Peer> tryDirect(PeerId target, List<Multiaddr> direct, int i, Throwable last) {
-    if (i < direct.size()) {
-      CompletableFuture<Peer> attempt;
-      try {
-        attempt = connector.connect(direct.get(i));
-      } catch (IllegalArgumentException e) {
-        attempt = CompletableFuture.failedFuture(e);
-      }
-      return attempt.exceptionallyCompose(err -> tryDirect(target, direct, i + 1, err));
-    }
-    if (hasRelay()) {
-      return relay.dialViaRelay(target);
-    }
-    return CompletableFuture.failedFuture(last != null ? PeerException.wrap(last, PeerError.CONNECT)
-        : new PeerException(PeerError.CONNECT, "no direct address for " + target + " and no relay set"));
+  /** As {@link #dialWithPriority}, with the path that won and each stage's outcome and timing. */
+  public CompletableFuture<DialReport> dialWithReport(PeerId target, List<Multiaddr> directAddrs) {
+    Objects.requireNonNull(target, "target");
+    return priority.dial(target, List.copyOf(directAddrs));
   }
 
   /** Stops serving as a relay, drops the relay, closes every connection and the listener. */
@@ -223,6 +212,9 @@ public final class Manager implements AutoCloseable {
   public void close() {
     if (autoRelay != null) {
       autoRelay.stop();
+    }
+    if (puncher != null) {
+      puncher.close();
     }
     relay.close();
     client.close();
@@ -246,6 +238,13 @@ public final class Manager implements AutoCloseable {
     private final List<Multiaddr> autoRelayCandidates = new ArrayList<>();
     private final List<Multiaddr> autoRelayPreferred = new ArrayList<>();
     private final List<CandidateSource> autoRelaySources = new ArrayList<>();
+    private io.peerlink.relay.holepunch.PublicAddressFilter addressFilter =
+        io.peerlink.relay.holepunch.PublicAddressFilter.internet();
+    private int confirmations = 2;
+    private io.peerlink.relay.holepunch.HolePunchConfig holePunch =
+        io.peerlink.relay.holepunch.HolePunchConfig.defaults();
+    private java.time.Duration punchTimeout = java.time.Duration.ofSeconds(30);
+    private final List<Consumer<DialStage>> stageListeners = new ArrayList<>();
 
     private Builder(Identity identity) {
       this.identity = identity;
@@ -326,6 +325,39 @@ public final class Manager implements AutoCloseable {
     /** Another candidate source for AutoRelay (a DHT, say); needs {@link #autoRelay}. Repeatable. */
     public Builder relayCandidateSource(CandidateSource source) {
       autoRelaySources.add(Objects.requireNonNull(source));
+      return this;
+    }
+
+    /**
+     * What counts as a public address (observed addresses, DCUtR, AutoNAT); default
+     * {@link io.peerlink.relay.holepunch.PublicAddressFilter#internet()}.
+     */
+    public Builder publicAddressFilter(io.peerlink.relay.holepunch.PublicAddressFilter v) {
+      addressFilter = Objects.requireNonNull(v);
+      return this;
+    }
+
+    /** How many distinct peers must observe an address before identify advertises it; default 2. */
+    public Builder observedAddressConfirmations(int v) {
+      confirmations = v;
+      return this;
+    }
+
+    /** Hole punching settings; null turns hole punching (DCUtR) off. Default on. */
+    public Builder holePunching(io.peerlink.relay.holepunch.HolePunchConfig v) {
+      holePunch = v;
+      return this;
+    }
+
+    /** How long {@link Manager#dialWithPriority}'s hole punch stage waits; default 30 s. */
+    public Builder punchTimeout(java.time.Duration v) {
+      punchTimeout = Objects.requireNonNull(v);
+      return this;
+    }
+
+    /** Called with each stage of every {@link Manager#dialWithPriority} as it ends; must not block. */
+    public Builder onDialStage(Consumer<DialStage> v) {
+      stageListeners.add(Objects.requireNonNull(v));
       return this;
     }
 

@@ -39,6 +39,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * java -jar peerlink.jar dial --target &lt;multiaddr/p2p/id&gt; [--ping N] [--echo BYTES] [--security …]
  * java -jar peerlink.jar dial --target &lt;relay&gt;/p2p-circuit/p2p/&lt;id&gt;        (prints "path":"relayed")
  * java -jar peerlink.jar dial --target &lt;id&gt; --relay &lt;relay multiaddr&gt;     (direct first, then the relay)
+ * java -jar peerlink.jar dial --listen /ip4/0.0.0.0/tcp/0 --target &lt;id&gt; --relay &lt;relay&gt; [--public-cidr CIDR]
+ *     (direct, then a hole punch, then the relay; prints "path":"holepunched", "relayed" or "direct")
  * java -jar peerlink.jar demo
  * </pre>
  */
@@ -104,9 +106,10 @@ public final class PeerlinkCli {
   private static String usage() {
     return "usage: peerlink peer --listen <multiaddr> [--identity key.pem] [--security tls|noise|both]"
         + " [--relay <relay multiaddr>] [--autorelay --relay A --relay B … [--min-relays N]]"
-        + " [--serve-relay [--relay-any-address]]"
+        + " [--serve-relay [--relay-any-address]] [--public-cidr CIDR]"
         + " | peerlink dial --target <multiaddr with /p2p/ (may be <relay>/p2p-circuit/p2p/<id>) | peer id>"
-        + " [--relay <relay multiaddr>] [--ping N] [--echo BYTES] [--security …]"
+        + " [--listen <multiaddr>] [--relay <relay multiaddr>] [--public-cidr CIDR] [--no-holepunch]"
+        + " [--punch-timeout-ms N] [--ping N] [--echo BYTES] [--security …]"
         + " | peerlink demo";
   }
 
@@ -121,6 +124,7 @@ public final class PeerlinkCli {
         .handlerOnLimitedConnections(ECHO, stream -> stream.channel().pipeline().addLast(new EchoHandler()))
         .onConnection(p -> print(connectionEvent(p)))
         .relayHopOptions(new RelayHopOptions(a.has("relay-any-address") ? addr -> true : null, Duration.ofSeconds(5)));
+    natOptions(a, b);
     for (String l : listen) {
       b.listenOn(Multiaddr.parse(l));
     }
@@ -139,6 +143,7 @@ public final class PeerlinkCli {
     ev.put("peerId", manager.peerId().toString());
     ev.put("addrs", manager.listener().listenAddresses().stream().map(Object::toString).toList());
     print(ev);
+    manager.holePuncher().ifPresent(h -> h.addListener(PeerlinkCli::printPunch));
     if (a.has("serve-relay")) {
       manager.enableRelay();
       print(Json.event("relay-enabled"));
@@ -208,10 +213,22 @@ public final class PeerlinkCli {
     String relay = a.get("relay", null);
     int pings = a.getInt("ping", 0);
     int echoBytes = a.getInt("echo", -1);
-    try (Manager manager = Manager.builder(identity(a)).config(config(a))
-        .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
+    Manager.Builder mb = Manager.builder(identity(a)).config(config(a))
+        .listenOn(Multiaddr.parse(a.get("listen", "/ip4/127.0.0.1/tcp/0")))
         .handlerOnLimitedConnections(ECHO, stream -> stream.channel().pipeline().addLast(new EchoHandler()))
-        .build().start().get()) {
+        .onDialStage(st -> {
+          Map<String, Object> ev = Json.event("dial-stage");
+          ev.put("stage", st.stage());
+          ev.put("outcome", st.outcome());
+          ev.put("ms", millis(st.took().toNanos()));
+          if (st.error() != null) {
+            ev.put("error", st.error());
+          }
+          print(ev);
+        });
+    natOptions(a, mb);
+    try (Manager manager = mb.build().start().get()) {
+      manager.holePuncher().ifPresent(h -> h.addListener(PeerlinkCli::printPunch));
       long start = System.nanoTime();
       Peer peer;
       if (targetArg.startsWith("/")) {
@@ -235,6 +252,14 @@ public final class PeerlinkCli {
         }
         manager.setRelayAddr(Multiaddr.parse(relay));
         peer = manager.dialWithPriority(id, List.of()).get();
+      }
+      if (peer.path() == io.peerlink.core.ConnectionPath.HOLE_PUNCHED) {
+        // Direct traffic flows on the punched connection; the relayed one stays beside it.
+        Map<String, Object> d = Json.event("direct");
+        d.put("rttMs", millis(peer.ping().get().toNanos()));
+        d.put("relayedKept", manager.listener().peers().stream().anyMatch(
+            p -> p.peerId().equals(peer.peerId()) && p.isOpen() && p.path() == io.peerlink.core.ConnectionPath.RELAYED));
+        print(d);
       }
       Map<String, Object> ev = Json.event("connected");
       ev.put("peerId", peer.peerId().toString());
@@ -265,10 +290,36 @@ public final class PeerlinkCli {
     return 0;
   }
 
+  /** {@code --public-cidr CIDR} (repeatable) counts a range as public; {@code --no-holepunch}; {@code --punch-timeout-ms}. */
+  private static void natOptions(Args a, Manager.Builder b) {
+    io.peerlink.relay.holepunch.PublicAddressFilter f = io.peerlink.relay.holepunch.PublicAddressFilter.internet();
+    for (String c : a.all("public-cidr")) {
+      f = f.withPublic(c);
+    }
+    b.publicAddressFilter(f);
+    if (a.has("no-holepunch")) {
+      b.holePunching(null);
+    }
+    b.punchTimeout(Duration.ofMillis(a.getInt("punch-timeout-ms", 30_000)));
+  }
+
+  private static void printPunch(io.peerlink.relay.holepunch.HolePunchEvent e) {
+    Map<String, Object> ev = Json.event("holepunch");
+    ev.put("kind", e.kind().name().toLowerCase(java.util.Locale.ROOT));
+    ev.put("peerId", e.peer().toString());
+    ev.put("role", e.role());
+    ev.put("attempt", e.attempt());
+    if (e.error() != null) {
+      ev.put("error", e.error());
+    }
+    print(ev);
+  }
+
   static Map<String, Object> connectionEvent(Peer p) {
     Map<String, Object> ev = Json.event("connection");
     ev.put("peerId", p.peerId().toString());
     ev.put("direction", p.direction().name().toLowerCase(java.util.Locale.ROOT));
+    ev.put("path", p.path().wireName());
     ev.put("remoteAddr", p.remoteAddress().toString());
     ev.put("security", p.securityProtocol());
     ev.put("muxer", p.muxer());

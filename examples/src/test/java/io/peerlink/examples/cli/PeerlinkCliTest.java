@@ -106,7 +106,7 @@ class PeerlinkCliTest {
     assertThat(addr).startsWith("/ip4/127.0.0.1/tcp/").endsWith("/p2p/" + peerId);
 
     Cli dial = new Cli("dial", "--target", addr, "--ping", "2", "--echo", "65536");
-    Map<String, Object> connected = dial.next("connected");
+    Map<String, Object> connected = dial.skipTo("connected");
     assertThat(connected.get("peerId")).isEqualTo(peerId);
     assertThat(connected.get("path")).isEqualTo("direct");
     assertThat(((Number) connected.get("ms")).doubleValue()).isPositive();
@@ -202,7 +202,7 @@ class PeerlinkCliTest {
     assertThat(JsPeer.strings(reserved.get("addrs"))).containsExactly(circuit);
 
     Cli dial = new Cli("dial", "--target", circuit, "--ping", "1", "--echo", "10000");
-    Map<String, Object> connected = dial.next("connected");
+    Map<String, Object> connected = dial.skipTo("connected");
     assertThat(connected.get("path")).isEqualTo("relayed");
     assertThat(connected.get("peerId")).isEqualTo(peerId);
     assertThat((String) connected.get("remoteAddr")).isEqualTo(relayAddr + "/p2p-circuit");
@@ -211,7 +211,7 @@ class PeerlinkCliTest {
     assertThat(dial.exitCode()).isZero();
 
     Cli byId = new Cli("dial", "--target", peerId, "--relay", relayAddr, "--ping", "1");
-    assertThat(byId.next("connected").get("path")).isEqualTo("relayed");
+    assertThat(byId.skipTo("connected").get("path")).isEqualTo("relayed");
     byId.next("ping");
     assertThat(byId.exitCode()).isZero();
   }

@@ -261,6 +261,51 @@ public final class HostCore {
     return new Attempt(result, cancel);
   }
 
+  /**
+   * Dials {@code remote} from {@code local} (our listening port, shared with SO_REUSEADDR and
+   * SO_REUSEPORT) for hole punching: both peers dial at once, TCP simultaneous open joins the two
+   * attempts into one connection, and {@code role} says which side of the upgrade we play
+   * ({@link Direction#OUTBOUND}: multistream initiator, security client, yamux client). The
+   * connection's path is {@code path} (HOLE_PUNCHED).
+   */
+  public Attempt dialFrom(PeerId expected, InetSocketAddress remote, InetSocketAddress local,
+      Direction role, io.peerlink.core.ConnectionPath path, java.time.Duration connectTimeout) {
+    CompletableFuture<Peer> result = new CompletableFuture<>();
+    Multiaddr display = Multiaddr.fromSocketAddress(remote);
+    ConnectionLifecycle lifecycle = ConnectionLifecycle.start(this, role, display, expected);
+    Bootstrap b = new Bootstrap()
+        .group(group)
+        .channel(Transports.socketChannel())
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
+        .option(ChannelOption.TCP_NODELAY, true)
+        .handler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            Transports.reusePort(ch); // registered, not yet bound: the flags apply to the bind
+            ConnectionUpgrader.install(HostCore.this, ch, role, expected, path, lifecycle, result);
+          }
+        });
+    ChannelFuture cf = b.connect(remote, local);
+    cf.addListener(f -> {
+      if (!f.isSuccess() && !f.isCancelled()) {
+        PeerException pe = connectFailure(display.withPeerId(expected), f.cause());
+        lifecycle.failed(pe);
+        result.completeExceptionally(pe);
+      }
+    });
+    Runnable cancel = () -> {
+      if (result.isDone()) {
+        return;
+      }
+      PeerException pe = new PeerException(PeerError.CONNECT, "dial to " + display + " cancelled");
+      lifecycle.failed(pe);
+      result.completeExceptionally(pe);
+      cf.cancel(false);
+      cf.channel().close();
+    };
+    return new Attempt(result, cancel);
+  }
+
   private static PeerException connectFailure(Multiaddr target, Throwable cause) {
     PeerException pe = PeerException.wrap(cause, PeerError.CONNECT);
     if (pe.kind() == PeerError.TIMEOUT) {

@@ -36,6 +36,39 @@ public final class Transports {
     return EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
   }
 
+  /**
+   * Sets SO_REUSEADDR and SO_REUSEPORT on {@code b}, so a listening socket and outgoing sockets
+   * can share one local port: hole punching dials from the listening port, so the NAT mapping
+   * the peer learnt stays the one the punch uses.
+   */
+  public static void reusePort(io.netty.bootstrap.AbstractBootstrap<?, ?> b) {
+    b.option(io.netty.channel.ChannelOption.SO_REUSEADDR, true);
+    if (EPOLL) {
+      b.option(io.netty.channel.epoll.EpollChannelOption.SO_REUSEPORT, true);
+    } else {
+      b.option(io.netty.channel.socket.nio.NioChannelOption.of(java.net.StandardSocketOptions.SO_REUSEPORT), true);
+    }
+  }
+
+  /**
+   * Sets SO_REUSEADDR and SO_REUSEPORT on a client socket before it binds. Netty's epoll socket
+   * channel takes no SO_REUSEPORT option (only server and datagram channels do), so the flag goes
+   * on its file descriptor directly.
+   */
+  public static void reusePort(Channel ch) {
+    ch.config().setOption(io.netty.channel.ChannelOption.SO_REUSEADDR, true);
+    if (ch instanceof io.netty.channel.unix.UnixChannel unix && unix.fd() instanceof io.netty.channel.unix.Socket socket) {
+      try {
+        socket.setReusePort(true);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("could not set SO_REUSEPORT", e);
+      }
+    } else {
+      ch.config().setOption(
+          io.netty.channel.socket.nio.NioChannelOption.of(java.net.StandardSocketOptions.SO_REUSEPORT), true);
+    }
+  }
+
   /** Whether the native epoll transport is in use. */
   public static boolean nativeTransport() {
     return EPOLL;

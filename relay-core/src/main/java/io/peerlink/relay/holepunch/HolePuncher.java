@@ -1,0 +1,419 @@
+package io.peerlink.relay.holepunch;
+
+import io.peerlink.core.ConnectionPath;
+import io.peerlink.core.Direction;
+import io.peerlink.core.Peer;
+import io.peerlink.core.PeerError;
+import io.peerlink.core.PeerException;
+import io.peerlink.core.ProtocolViolationException;
+import io.peerlink.core.Stream;
+import io.peerlink.core.identity.PeerId;
+import io.peerlink.core.internal.host.HostCore;
+import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.relay.internal.holepunch.DcutrMessages;
+import io.peerlink.relay.internal.holepunch.DcutrStream;
+import io.peerlink.relay.internal.proto.HolePunchProtos.HolePunch;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * DCUtR ({@code /libp2p/dcutr}, checklist section 13): turns a relayed connection into a direct
+ * one by TCP simultaneous open.
+ *
+ * <p>Roles: <b>A</b> dialed the relayed connection, <b>B</b> received it. B opens the DCUtR stream,
+ * sends CONNECT with its public addresses and starts a timer; A answers CONNECT with its own; B
+ * takes the round trip as RTT, sends SYNC and dials A's addresses RTT/2 later, while A dials B's as
+ * soon as SYNC arrives. Both dial from their listening port (SO_REUSEADDR + SO_REUSEPORT), so the
+ * NAT mappings the peers learnt are the ones the dials use, and the two SYNs cross. On the
+ * resulting connection A is the client of every protocol (multistream initiator, security client,
+ * yamux client) and B the server. B makes {@link HolePunchConfig#attempts} rounds. The direct
+ * connection joins the host's connections next to the relayed one, which stays open.
+ *
+ * <p>Thread-safe.
+ */
+public final class HolePuncher implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(HolePuncher.class);
+
+  private final HostCore core;
+  private final ObservedAddresses observed;
+  private final HolePunchConfig config;
+  private final List<Consumer<HolePunchEvent>> listeners = new CopyOnWriteArrayList<>();
+  private final Map<PeerId, Waiter> waiters = new ConcurrentHashMap<>();
+  private volatile boolean initiateOnInbound = true;
+  private volatile boolean closed;
+
+  /** A side: someone waiting for a punch from {@code peer}. */
+  private static final class Waiter {
+    final CompletableFuture<Peer> result = new CompletableFuture<>();
+    final AtomicInteger failures = new AtomicInteger();
+  }
+
+  /** A hole puncher for the host {@code core}; {@link #start()} serves DCUtR. */
+  public HolePuncher(HostCore core, ObservedAddresses observed, HolePunchConfig config) {
+    this.core = Objects.requireNonNull(core, "core");
+    this.observed = Objects.requireNonNull(observed, "observed");
+    this.config = Objects.requireNonNull(config, "config");
+  }
+
+  /**
+   * Serves {@code /libp2p/dcutr} as A (over relayed connections we dialed) and, as B, punches every
+   * relayed connection we receive.
+   */
+  public HolePuncher start() {
+    core.protocols().put(DcutrMessages.PROTOCOL, this::onStream);
+    core.allowOnLimitedConnections(DcutrMessages.PROTOCOL);
+    core.addConnectionListener(p -> {
+      Waiter w = p.path() != ConnectionPath.RELAYED ? waiters.get(p.peerId()) : null;
+      if (w != null) {
+        w.result.complete(p); // B's connection reversal, or a punch: a direct connection is up
+      }
+      if (!closed && initiateOnInbound && p.path() == ConnectionPath.RELAYED && p.direction() == Direction.INBOUND) {
+        punch(p).exceptionally(err -> null); // the events tell; the relayed connection stays
+      }
+    });
+    return this;
+  }
+
+  /** Whether B punches inbound relayed connections on its own (default true). */
+  public void initiateOnInbound(boolean on) {
+    initiateOnInbound = on;
+  }
+
+  /** Tells {@code l} about every punch; called on event loops, must not block. */
+  public void addListener(Consumer<HolePunchEvent> l) {
+    listeners.add(Objects.requireNonNull(l));
+  }
+
+  private void emit(HolePunchEvent.Kind kind, PeerId peer, String role, int attempt, Duration rtt, Throwable err) {
+    HolePunchEvent ev = new HolePunchEvent(kind, peer, role, attempt, rtt, err == null ? null : message(err));
+    for (Consumer<HolePunchEvent> l : listeners) {
+      try {
+        l.accept(ev);
+      } catch (RuntimeException e) {
+        log.warn("hole punch listener threw", e);
+      }
+    }
+  }
+
+  private static String message(Throwable t) {
+    Throwable c = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+    return c.getMessage() != null ? c.getMessage() : c.toString();
+  }
+
+  // ------------------------------------------------------------------ A side
+
+  /**
+   * A side: completes with the direct connection to {@code peer} once a punch wins (or B dials us
+   * directly: connection reversal), or
+   * fails once B's attempts all failed or {@code timeout} passed. Call before (or just after)
+   * opening the relayed connection: B starts punching as soon as it has it.
+   */
+  public CompletableFuture<Peer> awaitPunch(PeerId peer, Duration timeout) {
+    for (io.peerlink.core.internal.host.PeerConnection c : core.connections()) {
+      if (c.peerId().equals(peer) && c.isOpen() && c.path() == ConnectionPath.HOLE_PUNCHED) {
+        return CompletableFuture.completedFuture(c);
+      }
+    }
+    Waiter w = waiters.computeIfAbsent(peer, k -> new Waiter());
+    w.result.whenComplete((p, e) -> waiters.remove(peer, w));
+    return w.result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(err -> {
+      Throwable c = err instanceof java.util.concurrent.CompletionException ? err.getCause() : err;
+      if (c instanceof java.util.concurrent.TimeoutException) {
+        return CompletableFuture.failedFuture(new io.peerlink.core.PeerTimeoutException(
+            "no hole punch from " + peer + " succeeded within " + timeout.toMillis() + " ms"));
+      }
+      return CompletableFuture.failedFuture(c);
+    });
+  }
+
+  /**
+   * Whether a punch to us can work at all: once identify finished on our direct connections,
+   * whether we know a public address of ours (observed, or a public listen address). Without one
+   * the remote's dials have nowhere to go, so A need not wait for a punch.
+   */
+  public CompletableFuture<Boolean> hasPublicAddress() {
+    return identified().thenApply(x -> !ownAddrs(false).isEmpty());
+  }
+
+  private void onStream(Stream s) {
+    Peer conn = s.peer();
+    if (conn.path() != ConnectionPath.RELAYED || conn.direction() != Direction.OUTBOUND) {
+      // Only A (who dialed the relayed connection) answers; as go does, refuse anything else.
+      s.channel().close();
+      return;
+    }
+    PeerId peer = conn.peerId();
+    DcutrStream ds = DcutrStream.install(s.channel());
+    AtomicReference<List<Multiaddr>> theirs = new AtomicReference<>();
+    ds.read(config.messageTimeout())
+        .thenCompose(m -> {
+          if (m.type() != HolePunch.Type.CONNECT) {
+            throw new java.util.concurrent.CompletionException(
+                new ProtocolViolationException("expected DCUtR CONNECT, got " + m.type()));
+          }
+          theirs.set(m.addrs());
+          return identified().thenCompose(x -> ds.write(DcutrMessages.connect(ownAddrs(true))));
+        })
+        .thenCompose(v -> ds.read(config.messageTimeout()))
+        .thenCompose(m -> {
+          if (m.type() != HolePunch.Type.SYNC) {
+            throw new java.util.concurrent.CompletionException(
+                new ProtocolViolationException("expected DCUtR SYNC, got " + m.type()));
+          }
+          s.channel().close();
+          return dialAll(peer, theirs.get(), Direction.OUTBOUND); // A: at once, as the client
+        })
+        .whenComplete((direct, err) -> {
+          s.channel().close();
+          Waiter w = waiters.get(peer);
+          if (err == null) {
+            emit(HolePunchEvent.Kind.SUCCEEDED, peer, "A", 0, null, null);
+            if (w != null) {
+              w.result.complete(direct);
+            }
+          } else {
+            log.debug("DCUtR round with {} failed: {}", peer, err.toString());
+            if (w != null && w.failures.incrementAndGet() >= config.attempts()) {
+              w.result.completeExceptionally(new PeerException(PeerError.CONNECT,
+                  "hole punching with " + peer + " failed " + config.attempts() + " times; last: " + message(err)));
+            }
+          }
+        });
+  }
+
+  // ------------------------------------------------------------------ B side
+
+  /**
+   * B side: punches through {@code relayed} (a relayed connection the remote dialed to us). Tries a
+   * direct dial first when the remote lists public addresses (connection reversal), then up to
+   * {@link HolePunchConfig#attempts} CONNECT/SYNC rounds. Completes with the direct connection.
+   */
+  public CompletableFuture<Peer> punch(Peer relayed) {
+    PeerId peer = relayed.peerId();
+    emit(HolePunchEvent.Kind.STARTED, peer, "B", 0, null, null);
+    return identified().thenCompose(x -> punchWith(relayed, ownAddrs(false)));
+  }
+
+  private CompletableFuture<Peer> punchWith(Peer relayed, List<Multiaddr> mine) {
+    PeerId peer = relayed.peerId();
+    if (mine.isEmpty()) {
+      PeerException e = new PeerException(PeerError.CONNECT,
+          "no public address of ours is known (identify's observed addresses), so no hole punch with " + peer);
+      emit(HolePunchEvent.Kind.FAILED, peer, "B", 0, null, e);
+      return CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<Peer> result = reverse(relayed)
+        .exceptionallyCompose(err -> attempt(relayed, mine, 1));
+    return result.whenComplete((p, err) -> {
+      if (err == null) {
+        emit(HolePunchEvent.Kind.SUCCEEDED, peer, "B", 0, null, null);
+      } else {
+        emit(HolePunchEvent.Kind.FAILED, peer, "B", config.attempts(), null, err);
+      }
+    });
+  }
+
+  private CompletableFuture<Peer> reverse(Peer relayed) {
+    if (config.reversalTimeout().isZero()) {
+      return CompletableFuture.failedFuture(new PeerException(PeerError.CONNECT, "no reversal"));
+    }
+    return relayed.identify()
+        .orTimeout(config.reversalTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .thenCompose(info -> {
+          List<Multiaddr> pub = info.listenAddrs().stream().filter(observed.filter()).toList();
+          if (pub.isEmpty()) {
+            return CompletableFuture.failedFuture(new PeerException(PeerError.CONNECT, "no public address"));
+          }
+          return firstOf(pub.stream().map(a -> core.dial(a.withPeerId(relayed.peerId()))).toList(), "reversal")
+              .orTimeout(config.reversalTimeout().toMillis(), TimeUnit.MILLISECONDS)
+              .thenApply(p -> {
+                emit(HolePunchEvent.Kind.REVERSED, relayed.peerId(), "B", 0, null, null);
+                return p;
+              });
+        });
+  }
+
+  private CompletableFuture<Peer> attempt(Peer relayed, List<Multiaddr> mine, int n) {
+    PeerId peer = relayed.peerId();
+    if (closed || !relayed.isOpen()) {
+      return CompletableFuture.failedFuture(new PeerException(PeerError.IO,
+          "the relayed connection to " + peer + " closed before hole punching finished"));
+    }
+    return round(relayed, mine, n).exceptionallyCompose(err -> {
+      emit(HolePunchEvent.Kind.ATTEMPT_FAILED, peer, "B", n, null, err);
+      if (n >= config.attempts()) {
+        return CompletableFuture.failedFuture(new PeerException(PeerError.CONNECT,
+            "hole punching with " + peer + " failed " + n + " times; last: " + message(err), err));
+      }
+      return attempt(relayed, ownAddrs(false), n + 1);
+    });
+  }
+
+  private CompletableFuture<Peer> round(Peer relayed, List<Multiaddr> mine, int n) {
+    PeerId peer = relayed.peerId();
+    AtomicReference<DcutrStream> holder = new AtomicReference<>();
+    long[] sent = new long[1];
+    return relayed.newStream(DcutrMessages.PROTOCOL, s -> holder.set(DcutrStream.install(s.channel())))
+        .thenCompose(s -> {
+          sent[0] = System.nanoTime();
+          return holder.get().write(DcutrMessages.connect(mine));
+        })
+        .thenCompose(v -> holder.get().read(config.messageTimeout()))
+        .thenCompose(m -> {
+          Duration rtt = Duration.ofNanos(System.nanoTime() - sent[0]);
+          if (m.type() != HolePunch.Type.CONNECT) {
+            throw new java.util.concurrent.CompletionException(
+                new ProtocolViolationException("expected DCUtR CONNECT, got " + m.type()));
+          }
+          DcutrStream ds = holder.get();
+          return ds.write(DcutrMessages.sync()).thenCompose(v -> {
+            ds.channel().close();
+            CompletableFuture<Peer> dialed = new CompletableFuture<>();
+            // B dials RTT/2 after SYNC, when A (dialing on SYNC's arrival) dials too.
+            ds.channel().eventLoop().schedule(() -> {
+              dialAll(peer, m.addrs(), Direction.INBOUND).whenComplete((p, e) -> {
+                if (e == null) {
+                  dialed.complete(p);
+                } else {
+                  dialed.completeExceptionally(e);
+                }
+              });
+            }, rtt.toNanos() / 2, TimeUnit.NANOSECONDS);
+            log.debug("DCUtR round {} with {}: rtt {} ms", n, peer, rtt.toMillis());
+            return dialed;
+          });
+        })
+        .whenComplete((p, e) -> {
+          DcutrStream ds = holder.get();
+          if (ds != null) {
+            ds.channel().close();
+          }
+        });
+  }
+
+  // ------------------------------------------------------------------ dialing
+
+  /** Dials every address from our listening port at once, in {@code role}; the first to connect wins. */
+  private CompletableFuture<Peer> dialAll(PeerId peer, List<Multiaddr> addrs, Direction role) {
+    InetSocketAddress local = new InetSocketAddress("0.0.0.0", listenPort());
+    List<HostCore.Attempt> attempts = new ArrayList<>();
+    for (Multiaddr a : addrs) {
+      InetSocketAddress remote = a.toSocketAddress().orElse(null);
+      if (remote == null || remote.isUnresolved() || remote.getAddress() instanceof java.net.Inet6Address) {
+        continue;
+      }
+      attempts.add(core.dialFrom(peer, remote, local, role, ConnectionPath.HOLE_PUNCHED, config.dialTimeout()));
+    }
+    if (attempts.isEmpty()) {
+      return CompletableFuture.failedFuture(new PeerException(PeerError.CONNECT,
+          "none of " + peer + "'s addresses " + addrs + " is an IPv4 TCP address"));
+    }
+    CompletableFuture<Peer> first = firstOf(attempts.stream().map(HostCore.Attempt::result).toList(), "punch to " + addrs);
+    first.whenComplete((p, e) -> attempts.forEach(at -> at.cancel().run()));
+    return first;
+  }
+
+  /** The first of {@code dials} to succeed (the others are closed when they succeed later), or the last failure. */
+  private static CompletableFuture<Peer> firstOf(List<CompletableFuture<Peer>> dials, String what) {
+    CompletableFuture<Peer> first = new CompletableFuture<>();
+    AtomicInteger left = new AtomicInteger(dials.size());
+    for (CompletableFuture<Peer> d : dials) {
+      d.whenComplete((p, e) -> {
+        if (e == null) {
+          if (!first.complete(p)) {
+            p.close();
+          }
+        } else if (left.decrementAndGet() == 0) {
+          first.completeExceptionally(new PeerException(PeerError.CONNECT, what + " failed: " + message(e), e));
+        }
+      });
+    }
+    return first;
+  }
+
+  /**
+   * Completes once identify finished on every open direct connection (bounded by the message
+   * timeout), so the observed addresses are known before we name ours.
+   */
+  private CompletableFuture<Void> identified() {
+    List<CompletableFuture<?>> all = new ArrayList<>();
+    for (io.peerlink.core.internal.host.PeerConnection c : core.connections()) {
+      if (c.path() != ConnectionPath.RELAYED && c.isOpen()) {
+        all.add(c.identify().handle((i, e) -> null));
+      }
+    }
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+        .completeOnTimeout(null, config.messageTimeout().toMillis() / 2, TimeUnit.MILLISECONDS);
+  }
+
+  private int listenPort() {
+    for (Multiaddr a : core.listenAddrs()) {
+      if (!a.isRelayed()) {
+        InetSocketAddress s = a.withoutPeerId().toSocketAddress().orElse(null);
+        if (s != null && s.getPort() != 0) {
+          return s.getPort();
+        }
+      }
+    }
+    throw new IllegalStateException("hole punching needs a listening TCP port to dial from; listen first");
+  }
+
+  /**
+   * Our addresses for CONNECT: the public ones peers observed, each also with our listening port
+   * (a NAT that keeps ports maps our listening port to itself). A, having none, still answers with
+   * its direct listen addresses so B's attempt fails on the dial rather than on the message.
+   */
+  List<Multiaddr> ownAddrs(boolean fallBackToListen) {
+    LinkedHashSet<Multiaddr> out = new LinkedHashSet<>();
+    int port;
+    try {
+      port = listenPort();
+    } catch (IllegalStateException e) {
+      return List.of();
+    }
+    for (Multiaddr a : observed.candidates()) {
+      InetSocketAddress s = a.toSocketAddress().orElse(null);
+      if (s == null || s.isUnresolved()) {
+        continue;
+      }
+      out.add(Multiaddr.fromSocketAddress(new InetSocketAddress(s.getAddress(), port)));
+      out.add(a.withoutPeerId());
+    }
+    for (Multiaddr a : core.listenAddrs()) {
+      if (observed.filter().test(a)) {
+        out.add(a.withoutPeerId());
+      }
+    }
+    if (out.isEmpty() && fallBackToListen) {
+      for (Multiaddr a : core.listenAddrs()) {
+        if (!a.isRelayed()) {
+          out.add(a.withoutPeerId());
+        }
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** Stops serving DCUtR and punching. Connections made stay. */
+  @Override
+  public void close() {
+    closed = true;
+    core.protocols().put(DcutrMessages.PROTOCOL, null);
+    PeerException e = new PeerException(PeerError.IO, "hole puncher closed");
+    waiters.values().forEach(w -> w.result.completeExceptionally(e));
+  }
+}

@@ -1,0 +1,102 @@
+package io.peerlink.relay.holepunch;
+
+import io.peerlink.core.ConnectionPath;
+import io.peerlink.core.Peer;
+import io.peerlink.core.identity.PeerId;
+import io.peerlink.core.internal.host.HostCore;
+import io.peerlink.core.multiaddr.Multiaddr;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Our addresses as other peers see them: identify's {@code observedAddr} from every direct
+ * connection. An address is a <em>candidate</em> as soon as one peer reports it (good enough to
+ * try a hole punch with, since only the peer we punch to learns it) and <em>confirmed</em> once
+ * {@code confirmations} distinct peers have reported it or AutoNAT confirmed it; only confirmed
+ * addresses are advertised (identify's listen addresses). Only addresses the
+ * {@link PublicAddressFilter} calls public are kept.
+ *
+ * <p>Thread-safe.
+ */
+public final class ObservedAddresses {
+  private final PublicAddressFilter filter;
+  private final int confirmations;
+  private final Map<Multiaddr, Set<PeerId>> seen = new LinkedHashMap<>();
+  private final Set<Multiaddr> autonatConfirmed = new LinkedHashSet<>();
+
+  /** Tracks observed addresses; {@code confirmations} distinct observers confirm one. */
+  public ObservedAddresses(PublicAddressFilter filter, int confirmations) {
+    this.filter = Objects.requireNonNull(filter, "filter");
+    if (confirmations < 1) {
+      throw new IllegalArgumentException("confirmations must be at least 1: " + confirmations);
+    }
+    this.confirmations = confirmations;
+  }
+
+  /** The filter deciding what is public. */
+  public PublicAddressFilter filter() {
+    return filter;
+  }
+
+  /**
+   * Records identify's observed address of every direct connection of {@code core}, and
+   * advertises the confirmed ones through identify.
+   */
+  public void attach(HostCore core) {
+    core.addConnectionListener(this::watch);
+    core.addListenAddrSource(
+        () -> confirmed().stream().map(a -> a.withPeerId(core.identity().peerId())).toList());
+  }
+
+  private void watch(Peer p) {
+    if (p.path() == ConnectionPath.RELAYED) {
+      return; // the relay's view of a circuit says nothing about our NAT
+    }
+    p.identify().thenAccept(info -> {
+      if (info.observedAddr() != null) {
+        record(p.peerId(), info.observedAddr());
+      }
+    });
+  }
+
+  /** Records that {@code observer} sees us at {@code addr}. Ignored unless public. */
+  public void record(PeerId observer, Multiaddr addr) {
+    if (!filter.test(addr)) {
+      return;
+    }
+    Multiaddr plain = addr.withoutPeerId();
+    synchronized (this) {
+      seen.computeIfAbsent(plain, k -> new LinkedHashSet<>()).add(observer);
+    }
+  }
+
+  /** Marks {@code addr} confirmed (AutoNAT dialed us back there). */
+  public synchronized void confirm(Multiaddr addr) {
+    if (filter.test(addr)) {
+      autonatConfirmed.add(addr.withoutPeerId());
+    }
+  }
+
+  /** Every public address someone saw us at, most recent observers last. */
+  public synchronized List<Multiaddr> candidates() {
+    LinkedHashSet<Multiaddr> out = new LinkedHashSet<>(autonatConfirmed);
+    out.addAll(seen.keySet());
+    return List.copyOf(out);
+  }
+
+  /** The addresses seen by enough peers or confirmed by AutoNAT. */
+  public synchronized List<Multiaddr> confirmed() {
+    List<Multiaddr> out = new ArrayList<>(autonatConfirmed);
+    for (Map.Entry<Multiaddr, Set<PeerId>> e : seen.entrySet()) {
+      if (e.getValue().size() >= confirmations && !out.contains(e.getKey())) {
+        out.add(e.getKey());
+      }
+    }
+    return List.copyOf(out);
+  }
+}

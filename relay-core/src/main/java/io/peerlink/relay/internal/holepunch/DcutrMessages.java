@@ -1,0 +1,70 @@
+package io.peerlink.relay.internal.holepunch;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.peerlink.core.PeerException;
+import io.peerlink.core.ProtocolViolationException;
+import io.peerlink.core.internal.protocol.ProtobufFrames;
+import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.relay.internal.proto.HolePunchProtos.HolePunch;
+import java.util.ArrayList;
+import java.util.List;
+
+/** DCUtR's one message, {@code HolePunch}: building, parsing and checking (checklist section 13). */
+public final class DcutrMessages {
+  /** The protocol ID. */
+  public static final String PROTOCOL = "/libp2p/dcutr";
+  /** Messages over this many bytes are refused. */
+  public static final int MAX_MESSAGE_BYTES = 4096;
+  /** At most this many addresses are taken from one CONNECT. */
+  public static final int MAX_ADDRS = 32;
+
+  private DcutrMessages() {}
+
+  /** A parsed message: its type and, for CONNECT, the direct addresses (relayed ones dropped). */
+  public record Message(HolePunch.Type type, List<Multiaddr> addrs) {}
+
+  /** CONNECT with our addresses. */
+  public static ByteBuf connect(List<Multiaddr> addrs) {
+    HolePunch.Builder b = HolePunch.newBuilder().setType(HolePunch.Type.CONNECT);
+    for (Multiaddr a : addrs) {
+      b.addObsAddrs(com.google.protobuf.ByteString.copyFrom(a.withoutPeerId().bytes()));
+    }
+    return Unpooled.wrappedBuffer(b.build().toByteArray());
+  }
+
+  /** SYNC (no addresses). */
+  public static ByteBuf sync() {
+    return Unpooled.wrappedBuffer(HolePunch.newBuilder().setType(HolePunch.Type.SYNC).build().toByteArray());
+  }
+
+  /**
+   * Parses one frame (not released here).
+   *
+   * @throws PeerException a {@link io.peerlink.core.LimitExceededException} over 4 KiB, a
+   *     {@link ProtocolViolationException} when malformed, or when a CONNECT has no usable address
+   */
+  public static Message parse(ByteBuf frame) throws PeerException {
+    HolePunch msg = ProtobufFrames.parse(frame, HolePunch.parser(), MAX_MESSAGE_BYTES);
+    if (msg.getType() == HolePunch.Type.SYNC) {
+      return new Message(HolePunch.Type.SYNC, List.of());
+    }
+    List<Multiaddr> addrs = new ArrayList<>();
+    for (com.google.protobuf.ByteString raw : msg.getObsAddrsList()) {
+      Multiaddr a;
+      try {
+        a = Multiaddr.fromBytes(raw.toByteArray());
+      } catch (IllegalArgumentException e) {
+        continue; // one unreadable address (an unknown protocol) does not spoil the others
+      }
+      if (!a.isRelayed() && a.toSocketAddress().isPresent() && addrs.size() < MAX_ADDRS) {
+        addrs.add(a.withoutPeerId());
+      }
+    }
+    if (addrs.isEmpty()) {
+      throw new ProtocolViolationException(
+          "DCUtR CONNECT carries no direct TCP address (" + msg.getObsAddrsCount() + " given)");
+    }
+    return new Message(HolePunch.Type.CONNECT, List.copyOf(addrs));
+  }
+}
