@@ -58,6 +58,7 @@ class DialerLoopbackTest extends PeerTestSupport {
     List<Integer> failedAttempts = new CopyOnWriteArrayList<>();
     List<Duration> waits = new CopyOnWriteArrayList<>();
     CompletableFuture<Listener> server = new CompletableFuture<>();
+    CompletableFuture<Peer> serverSide = new CompletableFuture<>();
     Connector client = connector(Connector.builder(Identity.generate()).config(FAST)
         .dialPolicy(DialPolicy.builder().maxAttempts(5).backoff(Duration.ofMillis(50), Duration.ofMillis(400)).build())
         .listener(new PeerListener() {
@@ -70,7 +71,8 @@ class DialerLoopbackTest extends PeerTestSupport {
             if (attempt == 1) {
               // Open the port only now that the first attempt has failed: the retry must find it.
               server.complete(listen(Listener.builder(serverId).config(FAST)
-                  .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/" + port))));
+                  .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/" + port))
+                  .onConnection(serverSide::complete)));
             }
           }
         }));
@@ -80,6 +82,8 @@ class DialerLoopbackTest extends PeerTestSupport {
     assertThat(peer.peerId()).isEqualTo(serverId.peerId());
     assertThat(failedAttempts).containsExactly(1);
     assertThat(waits.get(0)).isBetween(Duration.ofMillis(40), Duration.ofMillis(60)); // 50 ms +-20%
+    // The server registers the connection after the TLS 1.3 client is already done: await it.
+    assertThat(get(serverSide).peerId()).isEqualTo(client.peerId());
     assertThat(get(server).peers()).hasSize(1);
   }
 
@@ -114,7 +118,11 @@ class DialerLoopbackTest extends PeerTestSupport {
 
   @Test
   void tenConcurrentDialsToOnePeerMakeOneConnection() throws Exception {
-    Listener server = listen();
+    // The server's own view is awaited: in TLS 1.3 the client is ready before the server has
+    // checked the client's certificate, so the server may register the connection a moment later.
+    CompletableFuture<Peer> serverSide = new CompletableFuture<>();
+    Listener server = listen(Listener.builder(Identity.generate()).config(FAST).listenOn(LOOPBACK)
+        .onConnection(serverSide::complete));
     Connector client = connector();
     Multiaddr addr = server.listenAddresses().get(0);
     ExecutorService pool = Executors.newFixedThreadPool(10);
@@ -147,6 +155,7 @@ class DialerLoopbackTest extends PeerTestSupport {
     } finally {
       pool.shutdownNow();
     }
+    get(serverSide);
     assertThat(server.stats().accepted()).isEqualTo(1);
     assertThat(server.peers()).hasSize(1);
     assertThat(client.peers()).hasSize(1);
