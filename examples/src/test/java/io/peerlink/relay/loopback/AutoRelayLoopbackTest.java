@@ -390,6 +390,8 @@ class AutoRelayLoopbackTest {
     assertThat(peer.core().listenAddrs()).noneMatch(Multiaddr::isRelayed);
     // The relays see the connections close, and with them the reservations go.
     get(CompletableFuture.allOf(relaySides.toArray(CompletableFuture[]::new)));
+    // The relay drops the reservation in its own close callback, which may run after ours.
+    RelayClientLoopbackTest.waitFor(() -> r1.reservations().isEmpty() && r2.reservations().isEmpty());
     assertThat(r1.reservations()).isEmpty();
     assertThat(r2.reservations()).isEmpty();
     assertThat(get(auto.stop())).isNull(); // twice is fine
