@@ -57,6 +57,8 @@ public final class Manager implements AutoCloseable {
   private final io.peerlink.relay.holepunch.ObservedAddresses observed;
   private final io.peerlink.relay.holepunch.HolePuncher puncher;
   private final PriorityDialer priority;
+  private final io.peerlink.relay.autonat.AutoNatServer autoNatServer;
+  private final io.peerlink.relay.autonat.AutoNatClient autoNatClient;
 
   private Manager(Builder b) {
     Listener.Builder lb = Listener.builder(b.identity).config(b.config);
@@ -85,12 +87,49 @@ public final class Manager implements AutoCloseable {
     observed.attach(listener.core());
     this.puncher = b.holePunch == null ? null
         : new io.peerlink.relay.holepunch.HolePuncher(listener.core(), observed, b.holePunch).start();
+    io.peerlink.relay.autonat.AutoNatConfig nat = b.autoNat;
+    this.autoNatServer = nat == null || !nat.server() ? null
+        : new io.peerlink.relay.autonat.AutoNatServer(listener.core(), b.addressFilter, nat).start();
+    this.autoNatClient = nat == null || !nat.client() ? null
+        : new io.peerlink.relay.autonat.AutoNatClient(listener.core(), observed, nat);
+    if (autoNatClient != null && autoRelay != null) {
+      // AutoRelay runs while reachability is PRIVATE or UNKNOWN and stops once it is PUBLIC.
+      autoNatClient.addListener(new io.peerlink.relay.autonat.ReachabilityListener() {
+        @Override
+        public void reachabilityChanged(io.peerlink.relay.autonat.Reachability previous,
+            io.peerlink.relay.autonat.Reachability current) {
+          if (current == io.peerlink.relay.autonat.Reachability.PUBLIC) {
+            autoRelay.stop();
+          }
+        }
+      });
+    }
     this.priority = new PriorityDialer(listener, connector, relay, puncher, b.punchTimeout, b.stageListeners);
   }
 
   /** Our addresses as other peers observe them (identify), with the public-address filter. */
   public io.peerlink.relay.holepunch.ObservedAddresses observedAddresses() {
     return observed;
+  }
+
+  /**
+   * What AutoNAT found out about our reachability; UNKNOWN when the AutoNAT client is off
+   * ({@link Builder#autoNat}).
+   */
+  public io.peerlink.relay.autonat.Reachability reachability() {
+    return autoNatClient == null ? io.peerlink.relay.autonat.Reachability.UNKNOWN : autoNatClient.reachability();
+  }
+
+  /** Tells {@code l} about every reachability change (nothing when the AutoNAT client is off). */
+  public void addReachabilityListener(io.peerlink.relay.autonat.ReachabilityListener l) {
+    if (autoNatClient != null) {
+      autoNatClient.addListener(l);
+    }
+  }
+
+  /** The AutoNAT client, or empty when it is off. */
+  public Optional<io.peerlink.relay.autonat.AutoNatClient> autoNatClient() {
+    return Optional.ofNullable(autoNatClient);
   }
 
   /** The hole puncher (DCUtR), or empty when hole punching is off. */
@@ -106,7 +145,10 @@ public final class Manager implements AutoCloseable {
   /** Binds the listen addresses and starts AutoRelay if configured; completes with this manager. */
   public CompletableFuture<Manager> start() {
     return listener.start().thenApply(l -> {
-      if (autoRelay != null) {
+      if (autoNatClient != null) {
+        autoNatClient.start();
+      }
+      if (autoRelay != null && reachability() != io.peerlink.relay.autonat.Reachability.PUBLIC) {
         autoRelay.start();
       }
       return this;
@@ -216,6 +258,12 @@ public final class Manager implements AutoCloseable {
     if (puncher != null) {
       puncher.close();
     }
+    if (autoNatClient != null) {
+      autoNatClient.close();
+    }
+    if (autoNatServer != null) {
+      autoNatServer.close();
+    }
     relay.close();
     client.close();
     connector.close();
@@ -245,6 +293,7 @@ public final class Manager implements AutoCloseable {
         io.peerlink.relay.holepunch.HolePunchConfig.defaults();
     private java.time.Duration punchTimeout = java.time.Duration.ofSeconds(30);
     private final List<Consumer<DialStage>> stageListeners = new ArrayList<>();
+    private io.peerlink.relay.autonat.AutoNatConfig autoNat = io.peerlink.relay.autonat.AutoNatConfig.defaults();
 
     private Builder(Identity identity) {
       this.identity = identity;
@@ -346,6 +395,16 @@ public final class Manager implements AutoCloseable {
     /** Hole punching settings; null turns hole punching (DCUtR) off. Default on. */
     public Builder holePunching(io.peerlink.relay.holepunch.HolePunchConfig v) {
       holePunch = v;
+      return this;
+    }
+
+    /**
+     * AutoNAT v1 settings (client and server, both on by default; the public-address filter is
+     * {@link #publicAddressFilter}'s); null turns AutoNAT off. With AutoNAT's client on and
+     * {@link #autoRelay} configured, AutoRelay stops once reachability is PUBLIC.
+     */
+    public Builder autoNat(io.peerlink.relay.autonat.AutoNatConfig v) {
+      autoNat = v;
       return this;
     }
 
