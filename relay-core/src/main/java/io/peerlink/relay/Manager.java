@@ -54,6 +54,7 @@ public final class Manager implements AutoCloseable {
   private final RelayService relay;
   private final RelayHopOptions hopOptions;
   private final AutoRelay autoRelay;
+  private volatile boolean started;
   private final io.peerlink.relay.holepunch.ObservedAddresses observed;
   private final io.peerlink.relay.holepunch.HolePuncher puncher;
   private final PriorityDialer priority;
@@ -93,13 +94,20 @@ public final class Manager implements AutoCloseable {
     this.autoNatClient = nat == null || !nat.client() ? null
         : new io.peerlink.relay.autonat.AutoNatClient(listener.core(), observed, nat);
     if (autoNatClient != null && autoRelay != null) {
-      // AutoRelay runs while reachability is PRIVATE or UNKNOWN and stops once it is PUBLIC.
+      // AutoRelay runs while reachability is PRIVATE or UNKNOWN: suspended once it is PUBLIC,
+      // resumed when that ends.
       autoNatClient.addListener(new io.peerlink.relay.autonat.ReachabilityListener() {
         @Override
         public void reachabilityChanged(io.peerlink.relay.autonat.Reachability previous,
             io.peerlink.relay.autonat.Reachability current) {
           if (current == io.peerlink.relay.autonat.Reachability.PUBLIC) {
-            autoRelay.stop();
+            autoRelay.suspend();
+          } else if (started) {
+            try {
+              autoRelay.start();
+            } catch (IllegalStateException closed) {
+              // The manager closed meanwhile: nothing to resume.
+            }
           }
         }
       });
@@ -145,6 +153,7 @@ public final class Manager implements AutoCloseable {
   /** Binds the listen addresses and starts AutoRelay if configured; completes with this manager. */
   public CompletableFuture<Manager> start() {
     return listener.start().thenApply(l -> {
+      started = true;
       if (autoNatClient != null) {
         autoNatClient.start();
       }

@@ -398,6 +398,31 @@ class AutoRelayLoopbackTest {
   }
 
   @Test
+  void suspendReleasesTheReservationsAndStartResumes() throws Exception {
+    RelayServer r1 = relay();
+    RelayServer r2 = relay();
+    Listener peer = listener();
+    RelayClient pc = client(peer);
+    Events ev = new Events();
+    AutoRelay auto = auto(peer, pc, quick().build(), ev);
+    auto.addSource(CandidateSource.of(List.of(addr(r1), addr(r2))));
+    auto.start();
+    reservedOn(ev, 2);
+
+    get(auto.suspend());
+    assertThat(ev.next(Events.Addrs.class, a -> a.addrs().isEmpty()).addrs()).isEmpty();
+    assertThat(auto.activeRelays()).isEmpty();
+    assertThat(pc.reservations()).isEmpty();
+    assertThat(peer.core().listenAddrs()).noneMatch(Multiaddr::isRelayed);
+
+    auto.start(); // resumes from the same candidate sources
+    reservedOn(ev, 2);
+    assertThat(auto.activeRelays()).hasSize(2);
+    assertThat(auto.relayAddresses()).hasSize(2);
+    get(auto.stop());
+  }
+
+  @Test
   void aManagerConfiguredWithAutoRelayStaysReachable() throws Exception {
     RelayServer r1 = relay();
     RelayServer r2 = relay();

@@ -105,6 +105,7 @@ public final class AutoRelay {
   private long seq;
   private boolean started;
   private boolean stopped;
+  private boolean sourcesWatched;
   private boolean booting;
   private int querying;
   private boolean sourcesExhausted;
@@ -247,8 +248,11 @@ public final class AutoRelay {
       started = true;
       booting = true;
       client.addListener(watch);
-      for (CandidateSource s : sources) {
-        s.watch(this::newCandidatesAvailable);
+      if (!sourcesWatched) {
+        sourcesWatched = true;
+        for (CandidateSource s : sources) {
+          s.watch(this::newCandidatesAvailable);
+        }
       }
       bootTimer = loop.schedule(() -> {
         synchronized (AutoRelay.this) {
@@ -271,37 +275,13 @@ public final class AutoRelay {
    * it; the relay drops such a reservation at its expiry). Completes once those connections are closed. Calling it again returns at once.
    */
   public CompletableFuture<Void> stop() {
-    List<CompletableFuture<Void>> closing = new ArrayList<>();
+    CompletableFuture<Void> released;
     synchronized (this) {
       if (stopped) {
         return CompletableFuture.completedFuture(null);
       }
       stopped = true;
-      client.removeListener(watch);
-      cancel(tick);
-      cancel(bootTimer);
-      for (ScheduledFuture<?> t : timers) {
-        t.cancel(false);
-      }
-      timers.clear();
-      Set<PeerId> held = new HashSet<>(active.keySet());
-      for (PeerId id : held) {
-        client.cancelReservation(id);
-      }
-      active.clear();
-      Set<Peer> toClose = new LinkedHashSet<>(dialed);
-      for (Peer p : core.connections()) {
-        if (held.contains(p.peerId()) && p.path() != ConnectionPath.RELAYED) {
-          toClose.add(p);
-        }
-      }
-      for (Peer p : toClose) {
-        if (p.isOpen() && !carriesCircuits(p.peerId())) {
-          closing.add(p.close().exceptionally(e -> null));
-        }
-      }
-      dialed.clear();
-      addressesMayHaveChanged();
+      released = release();
     }
     for (CandidateSource s : sources) {
       try {
@@ -313,6 +293,53 @@ public final class AutoRelay {
     if (ownExecutor != null) {
       events.execute(ownExecutor::shutdown);
     }
+    return released;
+  }
+
+  /**
+   * Pauses: releases what {@link #stop()} releases (reservations, their addresses, the relay
+   * connections), but the candidate sources stay and {@link #start()} resumes. The Manager
+   * suspends AutoRelay while AutoNAT finds the peer publicly reachable, and resumes it when that
+   * ends. Does nothing unless running.
+   */
+  public CompletableFuture<Void> suspend() {
+    synchronized (this) {
+      if (stopped || !started) {
+        return CompletableFuture.completedFuture(null);
+      }
+      started = false;
+      return release();
+    }
+  }
+
+  /** Cancels timers and reservations and closes the relay connections; holds the lock. */
+  private CompletableFuture<Void> release() {
+    List<CompletableFuture<Void>> closing = new ArrayList<>();
+    client.removeListener(watch);
+    cancel(tick);
+    cancel(bootTimer);
+    for (ScheduledFuture<?> t : timers) {
+      t.cancel(false);
+    }
+    timers.clear();
+    Set<PeerId> held = new HashSet<>(active.keySet());
+    for (PeerId id : held) {
+      client.cancelReservation(id);
+    }
+    active.clear();
+    Set<Peer> toClose = new LinkedHashSet<>(dialed);
+    for (Peer p : core.connections()) {
+      if (held.contains(p.peerId()) && p.path() != ConnectionPath.RELAYED) {
+        toClose.add(p);
+      }
+    }
+    for (Peer p : toClose) {
+      if (p.isOpen() && !carriesCircuits(p.peerId())) {
+        closing.add(p.close().exceptionally(e -> null));
+      }
+    }
+    dialed.clear();
+    addressesMayHaveChanged();
     return CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new));
   }
 
