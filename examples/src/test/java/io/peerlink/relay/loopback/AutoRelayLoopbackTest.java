@@ -423,6 +423,55 @@ class AutoRelayLoopbackTest {
   }
 
   @Test
+  void aManagerSuspendsAutoRelayOnceAutoNatFindsItPublic() throws Exception {
+    RelayServer r1 = relay();
+    RelayServer r2 = relay();
+    io.peerlink.relay.holepunch.PublicAddressFilter loopbackPublic =
+        io.peerlink.relay.holepunch.PublicAddressFilter.internet().withPublic("127.0.0.0/8");
+    io.peerlink.relay.autonat.AutoNatConfig nat = io.peerlink.relay.autonat.AutoNatConfig.builder()
+        .confirmations(1)
+        .serverQueryInterval(Duration.ZERO)
+        .serverPerPeerLimit(100)
+        .dialBackTimeout(Duration.ofSeconds(5))
+        .listenerExecutor(Runnable::run)
+        .build();
+    Manager natServer = Manager.builder(Identity.generate())
+        .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
+        .publicAddressFilter(loopbackPublic)
+        .autoNat(nat)
+        .build();
+    closers.add(natServer);
+    get(natServer.start());
+    Manager m = Manager.builder(Identity.generate())
+        .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
+        .publicAddressFilter(loopbackPublic)
+        .autoNat(nat)
+        .autoRelay(quick().build(), List.of(addr(r1), addr(r2)))
+        .build();
+    closers.add(m);
+    java.util.concurrent.LinkedBlockingQueue<io.peerlink.relay.autonat.Reachability> changes =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    m.addReachabilityListener(new io.peerlink.relay.autonat.ReachabilityListener() {
+      @Override
+      public void reachabilityChanged(io.peerlink.relay.autonat.Reachability previous,
+          io.peerlink.relay.autonat.Reachability current) {
+        changes.add(current);
+      }
+    });
+    get(m.start());
+    AutoRelay auto = m.autoRelay().orElseThrow();
+    // While reachability is UNKNOWN, AutoRelay reserves.
+    RelayClientLoopbackTest.waitFor(() -> auto.activeRelays().size() == 2);
+
+    // Meeting an AutoNAT server that can dial us back makes us PUBLIC: AutoRelay lets go.
+    get(m.connect(natServer.listener().listenAddresses().get(0)));
+    assertThat(changes.poll(20, TimeUnit.SECONDS)).isEqualTo(io.peerlink.relay.autonat.Reachability.PUBLIC);
+    RelayClientLoopbackTest.waitFor(() -> auto.activeRelays().isEmpty());
+    assertThat(auto.relayAddresses()).isEmpty();
+    assertThat(m.listener().core().listenAddrs()).noneMatch(Multiaddr::isRelayed);
+  }
+
+  @Test
   void aManagerConfiguredWithAutoRelayStaysReachable() throws Exception {
     RelayServer r1 = relay();
     RelayServer r2 = relay();
