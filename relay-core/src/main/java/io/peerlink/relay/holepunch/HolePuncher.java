@@ -359,6 +359,7 @@ public final class HolePuncher implements AutoCloseable {
     }
     Runnable[] withdraw = new Runnable[1];
     HostCore.PunchExpectation expected = core.expectPunch(peer, role, remotes, withdraw);
+    long started = System.nanoTime();
     List<HostCore.Attempt> attempts = new ArrayList<>();
     for (InetSocketAddress remote : remotes) {
       attempts.add(core.dialFrom(peer, remote, local, role, ConnectionPath.HOLE_PUNCHED, config.dialTimeout()));
@@ -373,8 +374,10 @@ public final class HolePuncher implements AutoCloseable {
         }
       } else {
         // Our dials failed; the remote's SYN may have reached our listener (its upgrade still
-        // running). Wait for that one up to the dial timeout.
-        accepted.copy().orTimeout(config.dialTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        // running, or our connect failed on the 4-tuple before the listener accepted it). Wait for
+        // that one for what is left of the dial timeout: after a timeout, nothing.
+        long left = config.dialTimeout().toNanos() - (System.nanoTime() - started);
+        accepted.copy().orTimeout(Math.max(0, left), TimeUnit.NANOSECONDS)
             .whenComplete((p2, e2) -> {
               if (e2 != null) {
                 first.completeExceptionally(e);
