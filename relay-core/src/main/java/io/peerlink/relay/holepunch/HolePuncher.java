@@ -166,6 +166,7 @@ public final class HolePuncher implements AutoCloseable {
     int round = rounds.incrementAndGet();
     DcutrStream ds = DcutrStream.install(s.channel());
     AtomicReference<List<Multiaddr>> theirs = new AtomicReference<>();
+    AtomicReference<Expect> expectA = new AtomicReference<>();
     ds.read(config.messageTimeout())
         .thenCompose(m -> {
           if (m.type() != HolePunch.Type.CONNECT) {
@@ -173,6 +174,8 @@ public final class HolePuncher implements AutoCloseable {
                 new ProtocolViolationException("expected DCUtR CONNECT, got " + m.type()));
           }
           theirs.set(m.addrs());
+          // Expect B's SYN from now on: it may reach our listener before ours leaves.
+          expectA.set(expect(peer, m.addrs(), roleOfA(config, round)));
           return identified().thenCompose(x -> ds.write(DcutrMessages.connect(ownAddrs(true))));
         })
         .thenCompose(v -> ds.read(config.messageTimeout()))
@@ -182,10 +185,14 @@ public final class HolePuncher implements AutoCloseable {
                 new ProtocolViolationException("expected DCUtR SYNC, got " + m.type()));
           }
           s.channel().close();
-          return dialAll(peer, theirs.get(), roleOfA(config, round)); // A: at once (the client, but see the config)
+          return dialAll(peer, theirs.get(), expectA.get()); // A: at once (the client, but see the config)
         })
         .whenComplete((direct, err) -> {
           s.channel().close();
+          Expect ex = expectA.get();
+          if (ex != null) {
+            ex.withdraw().run();
+          }
           Waiter w = waiters.get(peer);
           if (err == null) {
             emit(HolePunchEvent.Kind.SUCCEEDED, peer, "A", 0, null, null);
@@ -278,6 +285,7 @@ public final class HolePuncher implements AutoCloseable {
   private CompletableFuture<Peer> round(Peer relayed, List<Multiaddr> mine, int n) {
     PeerId peer = relayed.peerId();
     AtomicReference<DcutrStream> holder = new AtomicReference<>();
+    AtomicReference<Expect> expectB = new AtomicReference<>();
     long[] sent = new long[1];
     return relayed.newStream(DcutrMessages.PROTOCOL, s -> holder.set(DcutrStream.install(s.channel())))
         .thenCompose(s -> {
@@ -292,12 +300,15 @@ public final class HolePuncher implements AutoCloseable {
                 new ProtocolViolationException("expected DCUtR CONNECT, got " + m.type()));
           }
           DcutrStream ds = holder.get();
+          // Expect A's SYN from before SYNC leaves: A dials when SYNC arrives, RTT/2 before we do.
+          Expect ex = expect(peer, m.addrs(), roleOfB(config, n));
+          expectB.set(ex);
           return ds.write(DcutrMessages.sync()).thenCompose(v -> {
             ds.channel().close();
             CompletableFuture<Peer> dialed = new CompletableFuture<>();
             // B dials RTT/2 after SYNC, when A (dialing on SYNC's arrival) dials too.
             ds.channel().eventLoop().schedule(() -> {
-              dialAll(peer, m.addrs(), roleOfB(config, n)).whenComplete((p, e) -> {
+              dialAll(peer, m.addrs(), ex).whenComplete((p, e) -> {
                 if (e == null) {
                   dialed.complete(p);
                 } else {
@@ -313,6 +324,10 @@ public final class HolePuncher implements AutoCloseable {
           DcutrStream ds = holder.get();
           if (ds != null) {
             ds.channel().close();
+          }
+          Expect ex = expectB.get();
+          if (ex != null) {
+            ex.withdraw().run();
           }
         });
   }
@@ -343,8 +358,12 @@ public final class HolePuncher implements AutoCloseable {
    * to that address fails: the listener then upgrades it in {@code role} too
    * ({@link HostCore#expectPunch}), and it wins.
    */
-  private CompletableFuture<Peer> dialAll(PeerId peer, List<Multiaddr> addrs, Direction role) {
-    InetSocketAddress local = new InetSocketAddress("0.0.0.0", listenPort());
+  /** A punch's expected remote SYNs (see {@link HostCore#expectPunch}); withdraw once it ended. */
+  private record Expect(HostCore.PunchExpectation expectation, Direction role, List<InetSocketAddress> remotes,
+      Runnable withdraw) {}
+
+  /** Registers the remote's IPv4 TCP addresses among {@code addrs} as expected punch sources. */
+  private Expect expect(PeerId peer, List<Multiaddr> addrs, Direction role) {
     List<InetSocketAddress> remotes = new ArrayList<>();
     for (Multiaddr a : addrs) {
       InetSocketAddress remote = a.toSocketAddress().orElse(null);
@@ -353,12 +372,22 @@ public final class HolePuncher implements AutoCloseable {
       }
       remotes.add(remote);
     }
+    Runnable[] withdraw = new Runnable[1];
+    HostCore.PunchExpectation e = core.expectPunch(peer, role, remotes, withdraw);
+    return new Expect(e, role, remotes, withdraw[0]);
+  }
+
+  private CompletableFuture<Peer> dialAll(PeerId peer, List<Multiaddr> addrs, Expect ex) {
+    InetSocketAddress local = new InetSocketAddress("0.0.0.0", listenPort());
+    List<InetSocketAddress> remotes = ex.remotes();
+    Direction role = ex.role();
     if (remotes.isEmpty()) {
+      ex.withdraw().run();
       return CompletableFuture.failedFuture(new PeerException(PeerError.CONNECT,
           "none of " + peer + "'s addresses " + addrs + " is an IPv4 TCP address"));
     }
-    Runnable[] withdraw = new Runnable[1];
-    HostCore.PunchExpectation expected = core.expectPunch(peer, role, remotes, withdraw);
+    Runnable[] withdraw = {ex.withdraw()};
+    HostCore.PunchExpectation expected = ex.expectation();
     long started = System.nanoTime();
     List<HostCore.Attempt> attempts = new ArrayList<>();
     for (InetSocketAddress remote : remotes) {
