@@ -142,6 +142,12 @@ public final class Listener implements AutoCloseable {
     ch.closeFuture().addListener(f -> accepted.closed());
     CompletableFuture<Peer> upgraded = new CompletableFuture<>();
     upgraded.whenComplete((p, e) -> accepted.upgradeFinished(e == null));
+    io.peerlink.core.internal.host.HostCore.PunchExpectation punch = core.punchExpectedFrom(remote);
+    if (punch != null && punch.claim(upgraded)) {
+      // A hole punch's SYN reached our listener: play the punch's role, not the listener's.
+      ConnectionUpgrader.install(core, ch, punch.role(), punch.peer(), ConnectionPath.HOLE_PUNCHED, upgraded);
+      return;
+    }
     ConnectionUpgrader.install(core, ch, Direction.INBOUND, null, upgraded);
   }
 

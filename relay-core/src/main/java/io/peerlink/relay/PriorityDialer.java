@@ -34,6 +34,32 @@ final class PriorityDialer {
     this.puncher = puncher;
     this.punchTimeout = punchTimeout;
     this.stageListeners = new CopyOnWriteArrayList<>(stageListeners);
+    if (puncher != null) {
+      listener.core().addConnectionListener(this::onConnection);
+    }
+  }
+
+  /** Dials that ended relayed while hole punching was on: a later punch upgrades them. */
+  private final java.util.Map<PeerId, Run> awaitingUpgrade = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private void awaitUpgrade(Run run, Peer relayed) {
+    awaitingUpgrade.put(run.target, run);
+    relayed.closeFuture().whenComplete((v, e) -> awaitingUpgrade.remove(run.target, run));
+  }
+
+  /**
+   * A direct connection to a peer whose dial returned the relayed one: a punch (B keeps trying
+   * after our punch stage timed out) or a reversal won later. Tells the stage listeners
+   * ({@code holepunch upgraded}); the next {@code dialWithPriority} returns it ("existing").
+   */
+  private void onConnection(Peer p) {
+    if (p.path() == ConnectionPath.RELAYED || !p.isOpen()) {
+      return;
+    }
+    Run run = awaitingUpgrade.remove(p.peerId());
+    if (run != null) {
+      run.record("holepunch", "upgraded", run.elapsed(), null);
+    }
   }
 
   void addStageListener(Consumer<DialStage> l) {
@@ -185,6 +211,7 @@ final class PriorityDialer {
           run.record("holepunch", "skipped", Duration.ofNanos(System.nanoTime() - punchStart),
               new PeerException(PeerError.CONNECT, "no public address of ours is known to punch to"));
           run.record("relay", "ok", relayTook, null);
+          awaitUpgrade(run, rp);
           return CompletableFuture.completedFuture(run.report(rp));
         }
         return punched.handle((direct, perr) -> {
@@ -196,6 +223,7 @@ final class PriorityDialer {
         }
         run.record("holepunch", "failed", punchTook, perr);
         run.record("relay", "ok", relayTook, null);
+        awaitUpgrade(run, rp);
         return run.report(rp);
         });
       });

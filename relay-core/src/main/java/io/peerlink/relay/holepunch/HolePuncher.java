@@ -53,6 +53,8 @@ public final class HolePuncher implements AutoCloseable {
   private final HolePunchConfig config;
   private final List<Consumer<HolePunchEvent>> listeners = new CopyOnWriteArrayList<>();
   private final Map<PeerId, Waiter> waiters = new ConcurrentHashMap<>();
+  /** A side: the DCUtR rounds B started on each relayed connection, for the round's roles. */
+  private final Map<Peer, AtomicInteger> roundsAsA = new ConcurrentHashMap<>();
   private volatile boolean initiateOnInbound = true;
   private volatile boolean closed;
 
@@ -157,8 +159,14 @@ public final class HolePuncher implements AutoCloseable {
       return;
     }
     PeerId peer = conn.peerId();
+    AtomicInteger rounds = roundsAsA.computeIfAbsent(conn, c -> {
+      c.closeFuture().whenComplete((v, e) -> roundsAsA.remove(c));
+      return new AtomicInteger();
+    });
+    int round = rounds.incrementAndGet();
     DcutrStream ds = DcutrStream.install(s.channel());
     AtomicReference<List<Multiaddr>> theirs = new AtomicReference<>();
+    AtomicReference<Expect> expectA = new AtomicReference<>();
     ds.read(config.messageTimeout())
         .thenCompose(m -> {
           if (m.type() != HolePunch.Type.CONNECT) {
@@ -166,6 +174,8 @@ public final class HolePuncher implements AutoCloseable {
                 new ProtocolViolationException("expected DCUtR CONNECT, got " + m.type()));
           }
           theirs.set(m.addrs());
+          // Expect B's SYN from now on: it may reach our listener before ours leaves.
+          expectA.set(expect(peer, m.addrs(), roleOfA(config, round)));
           return identified().thenCompose(x -> ds.write(DcutrMessages.connect(ownAddrs(true))));
         })
         .thenCompose(v -> ds.read(config.messageTimeout()))
@@ -175,10 +185,14 @@ public final class HolePuncher implements AutoCloseable {
                 new ProtocolViolationException("expected DCUtR SYNC, got " + m.type()));
           }
           s.channel().close();
-          return dialAll(peer, theirs.get(), Direction.OUTBOUND); // A: at once, as the client
+          return dialAll(peer, theirs.get(), expectA.get()); // A: at once (the client, but see the config)
         })
         .whenComplete((direct, err) -> {
           s.channel().close();
+          Expect ex = expectA.get();
+          if (ex != null) {
+            ex.withdraw().run();
+          }
           Waiter w = waiters.get(peer);
           if (err == null) {
             emit(HolePunchEvent.Kind.SUCCEEDED, peer, "A", 0, null, null);
@@ -253,6 +267,11 @@ public final class HolePuncher implements AutoCloseable {
       return CompletableFuture.failedFuture(new PeerException(PeerError.IO,
           "the relayed connection to " + peer + " closed before hole punching finished"));
     }
+    for (io.peerlink.core.internal.host.PeerConnection c : core.connections()) {
+      if (n > 1 && c.peerId().equals(peer) && c.isOpen() && c.path() != ConnectionPath.RELAYED) {
+        return CompletableFuture.completedFuture(c); // a late winner of the last round, as go checks
+      }
+    }
     return round(relayed, mine, n).exceptionallyCompose(err -> {
       emit(HolePunchEvent.Kind.ATTEMPT_FAILED, peer, "B", n, null, err);
       if (n >= config.attempts()) {
@@ -266,6 +285,7 @@ public final class HolePuncher implements AutoCloseable {
   private CompletableFuture<Peer> round(Peer relayed, List<Multiaddr> mine, int n) {
     PeerId peer = relayed.peerId();
     AtomicReference<DcutrStream> holder = new AtomicReference<>();
+    AtomicReference<Expect> expectB = new AtomicReference<>();
     long[] sent = new long[1];
     return relayed.newStream(DcutrMessages.PROTOCOL, s -> holder.set(DcutrStream.install(s.channel())))
         .thenCompose(s -> {
@@ -280,12 +300,15 @@ public final class HolePuncher implements AutoCloseable {
                 new ProtocolViolationException("expected DCUtR CONNECT, got " + m.type()));
           }
           DcutrStream ds = holder.get();
+          // Expect A's SYN from before SYNC leaves: A dials when SYNC arrives, RTT/2 before we do.
+          Expect ex = expect(peer, m.addrs(), roleOfB(config, n));
+          expectB.set(ex);
           return ds.write(DcutrMessages.sync()).thenCompose(v -> {
             ds.channel().close();
             CompletableFuture<Peer> dialed = new CompletableFuture<>();
             // B dials RTT/2 after SYNC, when A (dialing on SYNC's arrival) dials too.
             ds.channel().eventLoop().schedule(() -> {
-              dialAll(peer, m.addrs(), Direction.INBOUND).whenComplete((p, e) -> {
+              dialAll(peer, m.addrs(), ex).whenComplete((p, e) -> {
                 if (e == null) {
                   dialed.complete(p);
                 } else {
@@ -302,28 +325,104 @@ public final class HolePuncher implements AutoCloseable {
           if (ds != null) {
             ds.channel().close();
           }
+          Expect ex = expectB.get();
+          if (ex != null) {
+            ex.withdraw().run();
+          }
         });
+  }
+
+  // ------------------------------------------------------------------ roles
+
+  /**
+   * B's side of the upgrade on the connection its round {@code attempt} (from 1) punches: the
+   * server ({@link Direction#INBOUND}), or the client on the last round with
+   * {@link HolePunchConfig#legacyRolesOnLastAttempt}.
+   */
+  static Direction roleOfB(HolePunchConfig config, int attempt) {
+    return config.legacyRolesOnLastAttempt() && attempt >= config.attempts() ? Direction.OUTBOUND : Direction.INBOUND;
+  }
+
+  /** A's side in the {@code round}-th DCUtR round B started on one relayed connection: B's opposite. */
+  static Direction roleOfA(HolePunchConfig config, int round) {
+    return roleOfB(config, round) == Direction.INBOUND ? Direction.OUTBOUND : Direction.INBOUND;
   }
 
   // ------------------------------------------------------------------ dialing
 
   /** Dials every address from our listening port at once, in {@code role}; the first to connect wins. */
-  private CompletableFuture<Peer> dialAll(PeerId peer, List<Multiaddr> addrs, Direction role) {
-    InetSocketAddress local = new InetSocketAddress("0.0.0.0", listenPort());
-    List<HostCore.Attempt> attempts = new ArrayList<>();
+  /**
+   * Dials every address from our listening port at once, in {@code role}; the first to connect
+   * wins. When the remote's SYN reaches our listener before ours leaves (loopback; a NAT that
+   * filters by endpoint only), the kernel hands the connection to the listener and our own dial
+   * to that address fails: the listener then upgrades it in {@code role} too
+   * ({@link HostCore#expectPunch}), and it wins.
+   */
+  /** A punch's expected remote SYNs (see {@link HostCore#expectPunch}); withdraw once it ended. */
+  private record Expect(HostCore.PunchExpectation expectation, Direction role, List<InetSocketAddress> remotes,
+      Runnable withdraw) {}
+
+  /** Registers the remote's IPv4 TCP addresses among {@code addrs} as expected punch sources. */
+  private Expect expect(PeerId peer, List<Multiaddr> addrs, Direction role) {
+    List<InetSocketAddress> remotes = new ArrayList<>();
     for (Multiaddr a : addrs) {
       InetSocketAddress remote = a.toSocketAddress().orElse(null);
       if (remote == null || remote.isUnresolved() || remote.getAddress() instanceof java.net.Inet6Address) {
         continue;
       }
-      attempts.add(core.dialFrom(peer, remote, local, role, ConnectionPath.HOLE_PUNCHED, config.dialTimeout()));
+      remotes.add(remote);
     }
-    if (attempts.isEmpty()) {
+    Runnable[] withdraw = new Runnable[1];
+    HostCore.PunchExpectation e = core.expectPunch(peer, role, remotes, withdraw);
+    return new Expect(e, role, remotes, withdraw[0]);
+  }
+
+  private CompletableFuture<Peer> dialAll(PeerId peer, List<Multiaddr> addrs, Expect ex) {
+    InetSocketAddress local = new InetSocketAddress("0.0.0.0", listenPort());
+    List<InetSocketAddress> remotes = ex.remotes();
+    Direction role = ex.role();
+    if (remotes.isEmpty()) {
+      ex.withdraw().run();
       return CompletableFuture.failedFuture(new PeerException(PeerError.CONNECT,
           "none of " + peer + "'s addresses " + addrs + " is an IPv4 TCP address"));
     }
-    CompletableFuture<Peer> first = firstOf(attempts.stream().map(HostCore.Attempt::result).toList(), "punch to " + addrs);
-    first.whenComplete((p, e) -> attempts.forEach(at -> at.cancel().run()));
+    Runnable[] withdraw = {ex.withdraw()};
+    HostCore.PunchExpectation expected = ex.expectation();
+    long started = System.nanoTime();
+    List<HostCore.Attempt> attempts = new ArrayList<>();
+    for (InetSocketAddress remote : remotes) {
+      attempts.add(core.dialFrom(peer, remote, local, role, ConnectionPath.HOLE_PUNCHED, config.dialTimeout()));
+    }
+    CompletableFuture<Peer> dialed = firstOf(attempts.stream().map(HostCore.Attempt::result).toList(), "punch to " + addrs);
+    CompletableFuture<Peer> accepted = expected.accepted().thenCompose(f -> f);
+    CompletableFuture<Peer> first = new CompletableFuture<>();
+    dialed.whenComplete((p, e) -> {
+      if (e == null) {
+        if (!first.complete(p)) {
+          p.close();
+        }
+      } else {
+        // Our dials failed; the remote's SYN may have reached our listener (its upgrade still
+        // running, or our connect failed on the 4-tuple before the listener accepted it). Wait for
+        // that one for what is left of the dial timeout: after a timeout, nothing.
+        long left = config.dialTimeout().toNanos() - (System.nanoTime() - started);
+        accepted.copy().orTimeout(Math.max(0, left), TimeUnit.NANOSECONDS)
+            .whenComplete((p2, e2) -> {
+              if (e2 != null) {
+                first.completeExceptionally(e);
+              }
+            });
+      }
+    });
+    accepted.whenComplete((p, e) -> {
+      if (e == null && !first.complete(p)) {
+        p.close();
+      }
+    });
+    first.whenComplete((p, e) -> {
+      withdraw[0].run();
+      attempts.forEach(at -> at.cancel().run());
+    });
     return first;
   }
 

@@ -177,6 +177,64 @@ public final class HostCore {
     return connections;
   }
 
+  /**
+   * A hole punch in progress expects the remote's SYN from one of a few addresses: if it reaches
+   * our listener (the remote's SYN arrived before ours left, as on loopback or behind a NAT that
+   * filters by endpoint only) instead of crossing our own SYN, the accepted connection must still
+   * play the punch's role, or both ends would be servers. {@link #accepted()} completes with the
+   * upgrade of the first such connection.
+   */
+  public static final class PunchExpectation {
+    private final PeerId peer;
+    private final Direction role;
+    private final CompletableFuture<CompletableFuture<Peer>> accepted = new CompletableFuture<>();
+
+    PunchExpectation(PeerId peer, Direction role) {
+      this.peer = peer;
+      this.role = role;
+    }
+
+    /** The peer the punch is with (the accepted connection must prove it). */
+    public PeerId peer() {
+      return peer;
+    }
+
+    /** Our side of the upgrade on the punched connection. */
+    public Direction role() {
+      return role;
+    }
+
+    /** Completes with the upgrade of the connection our listener accepted for this punch. */
+    public CompletableFuture<CompletableFuture<Peer>> accepted() {
+      return accepted;
+    }
+
+    /** Claims an accepted connection for this punch; false if one was claimed already. */
+    public boolean claim(CompletableFuture<Peer> upgrade) {
+      return accepted.complete(upgrade);
+    }
+  }
+
+  private final java.util.Map<InetSocketAddress, PunchExpectation> punchExpected = new ConcurrentHashMap<>();
+
+  /**
+   * Expects a punch from {@code remotes}; the returned runnable withdraws the expectation (call it
+   * once the punch ended).
+   */
+  public PunchExpectation expectPunch(PeerId peer, Direction role, List<InetSocketAddress> remotes, Runnable[] withdraw) {
+    PunchExpectation e = new PunchExpectation(peer, role);
+    for (InetSocketAddress r : remotes) {
+      punchExpected.put(r, e);
+    }
+    withdraw[0] = () -> remotes.forEach(r -> punchExpected.remove(r, e));
+    return e;
+  }
+
+  /** The punch expecting a connection from {@code remote}, or null. */
+  public PunchExpectation punchExpectedFrom(InetSocketAddress remote) {
+    return remote == null ? null : punchExpected.get(remote);
+  }
+
   /** Records a ready connection and tells the listeners. Called on the connection's event loop. */
   void connectionReady(PeerConnection conn) {
     connections.add(conn);

@@ -1,0 +1,223 @@
+package io.peerlink.examples.nat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.peerlink.examples.cli.PeerlinkCli;
+import io.peerlink.testing.JsPeerJson;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The figures of docs/nat-traversal.md: each NAT testbed scenario run {@code -Dpeerlink.bench.rounds}
+ * times (default 20), every round a fresh dialing CLI process (a fresh identity, so a fresh punch)
+ * against one relay and one B per scenario. Reports, per scenario, how often each path won and the
+ * time from the start of {@code dialWithPriority} to a usable connection (the sum of the dial
+ * stages: direct, relay, hole punch), median and p90, as {@code [bench]} lines and in
+ * {@code target/nat-benchmark.txt}. Needs root. Not part of the normal run (the name does not end
+ * in Test):
+ *
+ * <pre>
+ * sudo mvn -q -o -pl peer-core,relay-core,relay-server,examples test -Dtest=NatTestbedBenchmark \
+ *     -Dsurefire.failIfNoSpecifiedTests=false [-Dpeerlink.bench.rounds=20]
+ * </pre>
+ */
+class NatTestbedBenchmark {
+  private static final int ROUNDS = Integer.getInteger("peerlink.bench.rounds", 20);
+  private final List<Process> processes = new ArrayList<>();
+  private String prefix;
+
+  private static void requireRoot() throws Exception {
+    Process id = new ProcessBuilder("id", "-u").start();
+    String uid = new String(id.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    id.waitFor();
+    Assumptions.assumeTrue("0".equals(uid), "the NAT testbed benchmark needs root; uid " + uid);
+  }
+
+  private static Path script() {
+    Path p = Path.of("").toAbsolutePath();
+    while (p != null && !Files.exists(p.resolve("scripts/nat-testbed.sh"))) {
+      p = p.getParent();
+    }
+    assertThat(p).isNotNull();
+    return p.resolve("scripts/nat-testbed.sh");
+  }
+
+  private void testbed(String mode) throws Exception {
+    requireRoot();
+    prefix = "pb" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 30, 1L << 35), 36) + "-";
+    Process up = new ProcessBuilder("bash", script().toString(), "up", prefix, mode).redirectErrorStream(true).start();
+    String out = new String(up.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(up.waitFor()).as("nat-testbed.sh up: %s", out).isZero();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    try {
+      for (Process p : processes) {
+        p.destroy();
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+          p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+      }
+    } finally {
+      if (prefix != null) {
+        new ProcessBuilder("bash", script().toString(), "down", prefix).inheritIO().start().waitFor(60, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private final class Cli {
+    final BlockingQueue<Map<String, Object>> lines = new LinkedBlockingQueue<>();
+    final List<Map<String, Object>> all = Collections.synchronizedList(new ArrayList<>());
+    final StringBuilder raw = new StringBuilder();
+    final Process process;
+
+    Cli(String ns, String... args) throws IOException {
+      List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", prefix + ns,
+          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-cp", System.getProperty("java.class.path"), PeerlinkCli.class.getName()));
+      cmd.addAll(List.of(args));
+      cmd.addAll(List.of("--public-cidr", "203.0.113.0/24", "--public-cidr", "198.51.100.0/24"));
+      process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      processes.add(process);
+      Thread t = new Thread(() -> {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+          for (String line; (line = r.readLine()) != null; ) {
+            synchronized (raw) {
+              raw.append(line).append('\n');
+            }
+            if (line.startsWith("{")) {
+              Map<String, Object> m = JsPeerJson.parseObject(line);
+              all.add(m);
+              lines.add(m);
+            }
+          }
+        } catch (IOException | RuntimeException e) {
+          // the process ended
+        }
+      }, "nat-bench-cli");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    Map<String, Object> until(String event) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+      while (System.nanoTime() < deadline) {
+        Map<String, Object> l = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        if (l != null && (event.equals(l.get("event")) || "error".equals(l.get("event")))) {
+          return l;
+        }
+      }
+      throw new AssertionError("no " + event + " line; output:\n" + raw);
+    }
+  }
+
+  private String[] relayAndTarget() throws Exception {
+    Cli relay = new Cli("inet", "peer", "--listen", "/ip4/0.0.0.0/tcp/4001", "--serve-relay", "--relay-any-address");
+    String relayId = (String) relay.until("listening").get("peerId");
+    relay.until("relay-enabled");
+    String relayAddr = "/ip4/203.0.113.1/tcp/4001/p2p/" + relayId;
+    Cli b = new Cli("b", "peer", "--listen", "/ip4/0.0.0.0/tcp/4001", "--relay", relayAddr);
+    String bId = (String) b.until("listening").get("peerId");
+    assertThat(b.until("reserved").get("event")).as(b.raw.toString()).isEqualTo("reserved");
+    return new String[] {relayAddr, bId, String.valueOf(processes.indexOf(relay.process))};
+  }
+
+  /** One round: the path ("error" if the dial failed) and the summed stage times in ms. */
+  private record Round(String path, double ms) {}
+
+  private Round dial(String ns, String relayAddr, String target) throws Exception {
+    Cli a = new Cli(ns, "dial", "--listen", "/ip4/0.0.0.0/tcp/0", "--target", target, "--relay", relayAddr,
+        "--punch-timeout-ms", "20000");
+    Map<String, Object> end = a.until("connected");
+    assertThat(a.process.waitFor(60, TimeUnit.SECONDS)).as(a.raw.toString()).isTrue();
+    processes.remove(a.process);
+    double ms = 0;
+    synchronized (a.all) {
+      for (Map<String, Object> l : a.all) {
+        if ("dial-stage".equals(l.get("event")) && !"kept".equals(l.get("outcome"))
+            && !"upgraded".equals(l.get("outcome"))) {
+          ms += ((Number) l.get("ms")).doubleValue();
+        }
+      }
+    }
+    boolean relayedKept = a.raw.toString().contains("\"relayedKept\":true");
+    String path = "error".equals(end.get("event")) ? "error" : (String) end.get("path");
+    if ("holepunched".equals(path) && !relayedKept) {
+      path = "holepunched-relay-lost";
+    }
+    return new Round(path, ms);
+  }
+
+  private void run(String scenario, String mode, String fromNs, boolean killRelay) throws Exception {
+    testbed(mode);
+    String[] rt = relayAndTarget();
+    if (killRelay) {
+      Process relay = processes.get(Integer.parseInt(rt[2]));
+      relay.destroy();
+      assertThat(relay.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    }
+    List<Round> rounds = new ArrayList<>();
+    for (int i = 0; i < ROUNDS; i++) {
+      Round r = dial(fromNs, rt[0], rt[1]);
+      rounds.add(r);
+      System.out.printf(Locale.ROOT, "[bench] %s round %d: %s in %.0f ms%n", scenario, i + 1, r.path(), r.ms());
+    }
+    report(scenario, rounds);
+  }
+
+  private static void report(String scenario, List<Round> rounds) throws IOException {
+    Map<String, Long> paths = new java.util.TreeMap<>();
+    rounds.forEach(r -> paths.merge(r.path(), 1L, Long::sum));
+    List<Double> ms = rounds.stream().map(Round::ms).sorted().toList();
+    String line = String.format(Locale.ROOT, "[bench] %s: %d rounds, paths %s, time to connection median %.0f ms, p90 %.0f ms, max %.0f ms",
+        scenario, rounds.size(), paths, pct(ms, 50), pct(ms, 90), ms.get(ms.size() - 1));
+    System.out.println(line);
+    Path out = Path.of("target", "nat-benchmark.txt");
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, line + "\n", StandardCharsets.UTF_8,
+        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+  }
+
+  /** Nearest-rank percentile. */
+  static double pct(List<Double> sorted, int p) {
+    int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+    return sorted.get(Math.max(0, rank - 1));
+  }
+
+  @Test
+  void ordinaryNats() throws Exception {
+    run("1 both behind ordinary NATs", "ordinary", "a", false);
+  }
+
+  @Test
+  void symmetricNat() throws Exception {
+    run("2 B behind a random-fully NAT", "symmetric", "a", false);
+  }
+
+  @Test
+  void publicDialer() throws Exception {
+    run("3 dialer public", "ordinary", "inet", false);
+  }
+
+  @Test
+  void relayGone() throws Exception {
+    run("4 relay gone", "ordinary", "a", true);
+  }
+}
