@@ -25,7 +25,6 @@ import io.peerlink.relay.autonat.ReachabilityListener;
 import io.peerlink.relay.holepunch.ObservedAddresses;
 import io.peerlink.relay.holepunch.PublicAddressFilter;
 import io.peerlink.relay.internal.autonat.AutoNatMessages;
-import io.peerlink.relay.internal.autonat.AutoNatStream;
 import io.peerlink.relay.internal.proto.AutoNatProtos.Message;
 import io.peerlink.relay.server.AddressFilters;
 import io.peerlink.relay.server.RelayLimiter;
@@ -192,8 +191,8 @@ class AutoNatLoopbackTest {
 
   /** Sends {@code request} on a new AutoNAT stream; the server's one answer. */
   private static Message exchange(Peer p, io.netty.buffer.ByteBuf request) throws Exception {
-    AtomicReference<AutoNatStream> holder = new AtomicReference<>();
-    Stream s = get(p.newStream(List.of(AutoNatMessages.PROTOCOL), st -> holder.set(AutoNatStream.install(st.channel()))));
+    AtomicReference<io.peerlink.core.internal.protocol.MessageStream<Message>> holder = new AtomicReference<>();
+    Stream s = get(p.newStream(List.of(AutoNatMessages.PROTOCOL), st -> holder.set(AutoNatMessages.stream(st.channel()))));
     CompletableFuture<Message> answer = holder.get().write(request)
         .thenCompose(v -> holder.get().read(Duration.ofSeconds(10)));
     try {

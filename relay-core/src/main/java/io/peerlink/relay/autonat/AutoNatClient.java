@@ -12,7 +12,6 @@ import io.peerlink.core.internal.host.PeerConnection;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.relay.holepunch.ObservedAddresses;
 import io.peerlink.relay.internal.autonat.AutoNatMessages;
-import io.peerlink.relay.internal.autonat.AutoNatStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -194,8 +193,8 @@ public final class AutoNatClient implements AutoCloseable {
    * {@link io.peerlink.core.PeerTimeoutException} after the stream timeout.
    */
   public CompletableFuture<DialBackResult> ask(Peer server, List<Multiaddr> addrs) {
-    AtomicReference<AutoNatStream> holder = new AtomicReference<>();
-    return server.newStream(List.of(AutoNatMessages.PROTOCOL), s -> holder.set(AutoNatStream.install(s.channel())))
+    AtomicReference<io.peerlink.core.internal.protocol.MessageStream<io.peerlink.relay.internal.proto.AutoNatProtos.Message>> holder = new AtomicReference<>();
+    return server.newStream(List.of(AutoNatMessages.PROTOCOL), s -> holder.set(AutoNatMessages.stream(s.channel())))
         .thenCompose(s -> holder.get().write(AutoNatMessages.dial(core.identity().peerId(), addrs)))
         .thenCompose(v -> holder.get().read(config.streamTimeout()))
         .thenApply(m -> {
@@ -207,7 +206,7 @@ public final class AutoNatClient implements AutoCloseable {
           return new DialBackResult(server.peerId(), status(r.status()), r.text(), r.addr());
         })
         .whenComplete((r, e) -> {
-          AutoNatStream as = holder.get();
+          io.peerlink.core.internal.protocol.MessageStream<io.peerlink.relay.internal.proto.AutoNatProtos.Message> as = holder.get();
           if (as != null) {
             as.channel().close();
           }

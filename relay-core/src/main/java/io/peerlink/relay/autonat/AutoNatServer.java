@@ -8,7 +8,6 @@ import io.peerlink.core.internal.host.HostCore;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.relay.holepunch.PublicAddressFilter;
 import io.peerlink.relay.internal.autonat.AutoNatMessages;
-import io.peerlink.relay.internal.autonat.AutoNatStream;
 import io.peerlink.relay.internal.autonat.RateLimiter;
 import io.peerlink.relay.internal.proto.AutoNatProtos.Message;
 import io.peerlink.relay.internal.proto.AutoNatProtos.Message.ResponseStatus;
@@ -74,7 +73,7 @@ public final class AutoNatServer implements AutoCloseable {
       s.channel().close();
       return;
     }
-    AutoNatStream as = AutoNatStream.install(s.channel());
+    io.peerlink.core.internal.protocol.MessageStream<Message> as = AutoNatMessages.stream(s.channel());
     io.netty.util.concurrent.ScheduledFuture<?> deadline = s.channel().eventLoop().schedule(
         () -> s.channel().close(), config.streamTimeout().toMillis(), TimeUnit.MILLISECONDS);
     as.read(config.streamTimeout())

@@ -11,7 +11,6 @@ import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.internal.host.HostCore;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.relay.internal.holepunch.DcutrMessages;
-import io.peerlink.relay.internal.holepunch.DcutrStream;
 import io.peerlink.relay.internal.proto.HolePunchProtos.HolePunch;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -164,7 +163,7 @@ public final class HolePuncher implements AutoCloseable {
       return new AtomicInteger();
     });
     int round = rounds.incrementAndGet();
-    DcutrStream ds = DcutrStream.install(s.channel());
+    io.peerlink.core.internal.protocol.MessageStream<DcutrMessages.Message> ds = DcutrMessages.stream(s.channel());
     AtomicReference<List<Multiaddr>> theirs = new AtomicReference<>();
     AtomicReference<Expect> expectA = new AtomicReference<>();
     ds.read(config.messageTimeout())
@@ -284,10 +283,10 @@ public final class HolePuncher implements AutoCloseable {
 
   private CompletableFuture<Peer> round(Peer relayed, List<Multiaddr> mine, int n) {
     PeerId peer = relayed.peerId();
-    AtomicReference<DcutrStream> holder = new AtomicReference<>();
+    AtomicReference<io.peerlink.core.internal.protocol.MessageStream<DcutrMessages.Message>> holder = new AtomicReference<>();
     AtomicReference<Expect> expectB = new AtomicReference<>();
     long[] sent = new long[1];
-    return relayed.newStream(DcutrMessages.PROTOCOL, s -> holder.set(DcutrStream.install(s.channel())))
+    return relayed.newStream(DcutrMessages.PROTOCOL, s -> holder.set(DcutrMessages.stream(s.channel())))
         .thenCompose(s -> {
           sent[0] = System.nanoTime();
           return holder.get().write(DcutrMessages.connect(mine));
@@ -299,7 +298,7 @@ public final class HolePuncher implements AutoCloseable {
             throw new java.util.concurrent.CompletionException(
                 new ProtocolViolationException("expected DCUtR CONNECT, got " + m.type()));
           }
-          DcutrStream ds = holder.get();
+          io.peerlink.core.internal.protocol.MessageStream<DcutrMessages.Message> ds = holder.get();
           // Expect A's SYN from before SYNC leaves: A dials when SYNC arrives, RTT/2 before we do.
           Expect ex = expect(peer, m.addrs(), roleOfB(config, n));
           expectB.set(ex);
@@ -321,7 +320,7 @@ public final class HolePuncher implements AutoCloseable {
           });
         })
         .whenComplete((p, e) -> {
-          DcutrStream ds = holder.get();
+          io.peerlink.core.internal.protocol.MessageStream<DcutrMessages.Message> ds = holder.get();
           if (ds != null) {
             ds.channel().close();
           }

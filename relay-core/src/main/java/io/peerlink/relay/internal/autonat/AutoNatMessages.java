@@ -54,6 +54,11 @@ public final class AutoNatMessages {
     return Unpooled.wrappedBuffer(m.toByteArray());
   }
 
+  /** Installs the bounded framing and a AutoNAT message reader on a stream's channel. */
+  public static io.peerlink.core.internal.protocol.MessageStream<Message> stream(io.netty.channel.Channel ch) {
+    return io.peerlink.core.internal.protocol.MessageStream.install(ch, "AutoNAT", MAX_MESSAGE_BYTES, AutoNatMessages::parse);
+  }
+
   /**
    * Parses one frame (not released here).
    *

@@ -38,6 +38,11 @@ public final class DcutrMessages {
     return Unpooled.wrappedBuffer(HolePunch.newBuilder().setType(HolePunch.Type.SYNC).build().toByteArray());
   }
 
+  /** Installs the bounded framing and a DCUtR message reader on a stream's channel. */
+  public static io.peerlink.core.internal.protocol.MessageStream<Message> stream(io.netty.channel.Channel ch) {
+    return io.peerlink.core.internal.protocol.MessageStream.install(ch, "DCUtR", MAX_MESSAGE_BYTES, DcutrMessages::parse);
+  }
+
   /**
    * Parses one frame (not released here).
    *

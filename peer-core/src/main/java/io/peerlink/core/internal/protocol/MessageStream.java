@@ -1,4 +1,4 @@
-package io.peerlink.relay.internal.autonat;
+package io.peerlink.core.internal.protocol;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -9,35 +9,51 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.peerlink.core.PeerError;
 import io.peerlink.core.PeerException;
 import io.peerlink.core.PeerTimeoutException;
-import io.peerlink.core.internal.protocol.LengthPrefixedFrameDecoder;
-import io.peerlink.core.internal.protocol.LengthPrefixedFrameEncoder;
-import io.peerlink.relay.internal.proto.AutoNatProtos.Message;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A AutoNAT stream as futures: {@link #read} completes with the next message, {@link #write} sends
- * one. Everything runs on the stream's event loop; a malformed or oversized message, the stream
- * closing or a read timeout fails the pending read and closes the stream.
+ * A request/response protocol stream of length-prefixed messages (DCUtR, AutoNAT) as futures:
+ * {@link #read} completes with the next parsed message, {@link #write} sends one. Frames are
+ * bounded before they are buffered. Everything runs on the stream's event loop; a malformed or
+ * oversized message, the stream closing or a read timeout fails the pending read and closes the
+ * stream.
+ *
+ * @param <T> the parsed message type
  */
-public final class AutoNatStream extends ChannelInboundHandlerAdapter {
+public final class MessageStream<T> extends ChannelInboundHandlerAdapter {
+
+  /** Parses one frame; the caller releases it. */
+  @FunctionalInterface
+  public interface Parser<T> {
+    /** Parses {@code frame}, or throws a typed exception for a malformed one. */
+    T parse(ByteBuf frame) throws PeerException;
+  }
+
   private final Channel channel;
   private final ArrayDeque<Object> received = new ArrayDeque<>(); // Message or Throwable
-  private CompletableFuture<Message> waiting;
+  private final String name;
+  private final Parser<T> parser;
+  private CompletableFuture<T> waiting;
   private ScheduledFuture<?> timer;
   private Throwable closedWith;
 
-  private AutoNatStream(Channel channel) {
+  private MessageStream(Channel channel, String name, Parser<T> parser) {
     this.channel = channel;
+    this.name = name;
+    this.parser = parser;
   }
 
-  /** Installs the framing and this reader on {@code ch}. */
-  public static AutoNatStream install(Channel ch) {
-    AutoNatStream s = new AutoNatStream(ch);
-    ch.pipeline().addLast(new LengthPrefixedFrameDecoder(AutoNatMessages.MAX_MESSAGE_BYTES),
-        new LengthPrefixedFrameEncoder(AutoNatMessages.MAX_MESSAGE_BYTES), s);
+  /**
+   * Installs framing bounded at {@code maxMessageBytes} and this reader on {@code ch}.
+   * {@code name} names the protocol in error messages.
+   */
+  public static <T> MessageStream<T> install(Channel ch, String name, int maxMessageBytes, Parser<T> parser) {
+    MessageStream<T> s = new MessageStream<>(ch, name, parser);
+    ch.pipeline().addLast(new LengthPrefixedFrameDecoder(maxMessageBytes),
+        new LengthPrefixedFrameEncoder(maxMessageBytes), s);
     return s;
   }
 
@@ -47,8 +63,8 @@ public final class AutoNatStream extends ChannelInboundHandlerAdapter {
   }
 
   /** The next message, failing after {@code timeout}. Call on the event loop, one read at a time. */
-  public CompletableFuture<Message> read(Duration timeout) {
-    CompletableFuture<Message> f = new CompletableFuture<>();
+  public CompletableFuture<T> read(Duration timeout) {
+    CompletableFuture<T> f = new CompletableFuture<>();
     Object next = received.poll();
     if (next != null) {
       complete(f, next);
@@ -60,7 +76,7 @@ public final class AutoNatStream extends ChannelInboundHandlerAdapter {
     }
     waiting = f;
     timer = channel.eventLoop().schedule(() -> fail(new PeerTimeoutException(
-        "no AutoNAT message within " + timeout.toMillis() + " ms")), timeout.toMillis(), TimeUnit.MILLISECONDS);
+        "no " + name + " message within " + timeout.toMillis() + " ms")), timeout.toMillis(), TimeUnit.MILLISECONDS);
     return f;
   }
 
@@ -77,11 +93,12 @@ public final class AutoNatStream extends ChannelInboundHandlerAdapter {
     return f;
   }
 
-  private static void complete(CompletableFuture<Message> f, Object next) {
+  @SuppressWarnings("unchecked")
+  private static <T> void complete(CompletableFuture<T> f, Object next) {
     if (next instanceof Throwable t) {
       f.completeExceptionally(t);
     } else {
-      f.complete((Message) next);
+      f.complete((T) next);
     }
   }
 
@@ -89,7 +106,7 @@ public final class AutoNatStream extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     Object parsed;
     try {
-      parsed = AutoNatMessages.parse((ByteBuf) msg);
+      parsed = parser.parse((ByteBuf) msg);
     } catch (PeerException e) {
       parsed = e;
     } finally {
@@ -104,7 +121,7 @@ public final class AutoNatStream extends ChannelInboundHandlerAdapter {
 
   private void deliver(Object item) {
     if (waiting != null) {
-      CompletableFuture<Message> w = waiting;
+      CompletableFuture<T> w = waiting;
       waiting = null;
       timer.cancel(false);
       complete(w, item);
@@ -130,7 +147,7 @@ public final class AutoNatStream extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    fail(new PeerException(PeerError.IO, "the AutoNAT stream closed"));
+    fail(new PeerException(PeerError.IO, "the " + name + " stream closed"));
     ctx.fireChannelInactive();
   }
 }
