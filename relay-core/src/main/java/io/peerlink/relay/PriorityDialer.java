@@ -124,14 +124,22 @@ final class PriorityDialer {
   CompletableFuture<DialReport> dial(PeerId target, List<Multiaddr> directAddrs) {
     Run run = new Run(target);
     Peer relayedOpen = null;
+    Peer directOpen = null;
     for (Peer p : listener.peers()) {
       if (p.peerId().equals(target) && p.isOpen()) {
-        if (p.path() != ConnectionPath.RELAYED) {
-          run.record("existing", "ok", Duration.ZERO, null);
-          return CompletableFuture.completedFuture(run.report(p));
+        if (p.path() == ConnectionPath.RELAYED) {
+          relayedOpen = p;
+        } else if (directOpen == null || (p.direction() == io.peerlink.core.Direction.OUTBOUND
+            && directOpen.direction() != io.peerlink.core.Direction.OUTBOUND)) {
+          // A punch can leave two direct connections (ours and the remote's dial that reached our
+          // listener); prefer the one we dialed, so every caller gets the same connection.
+          directOpen = p;
         }
-        relayedOpen = p;
       }
+    }
+    if (directOpen != null) {
+      run.record("existing", "ok", Duration.ZERO, null);
+      return CompletableFuture.completedFuture(run.report(directOpen));
     }
     List<Multiaddr> direct = new ArrayList<>();
     for (Multiaddr a : directAddrs) {
