@@ -16,6 +16,8 @@ import io.peerlink.core.ProtocolViolationException;
 import io.peerlink.core.Stream;
 import io.peerlink.core.identity.PublicKey;
 import io.peerlink.core.internal.Varint;
+import io.peerlink.core.internal.protocol.LengthPrefixedFrameDecoder;
+import io.netty.buffer.ByteBufUtil;
 import io.peerlink.core.internal.proto.IdentifyProtos.Identify;
 import io.peerlink.core.multiaddr.Multiaddr;
 import java.security.InvalidKeyException;
@@ -73,13 +75,15 @@ public final class IdentifyProtocol {
 
   /** Receives pushed updates on {@code stream}, merging each into {@code sink}. */
   static void receivePush(PeerConnection conn, Stream stream, Consumer<Identify> sink) {
-    stream.channel().pipeline().addLast(new Collector(conn, msg -> sink.accept(msg), null));
+    stream.channel().pipeline().addLast(
+        new LengthPrefixedFrameDecoder(MAX_MESSAGE_BYTES), new Collector(conn, msg -> sink.accept(msg), null));
   }
 
   /** Asks the remote of {@code conn}; the future completes with the verified answer. */
   static CompletableFuture<IdentifyInfo> request(PeerConnection conn) {
     CompletableFuture<IdentifyInfo> result = new CompletableFuture<>();
-    conn.newStream(ID, s -> s.channel().pipeline().addLast(new Collector(conn, null, result)))
+    conn.newStream(ID, s -> s.channel().pipeline().addLast(
+            new LengthPrefixedFrameDecoder(MAX_MESSAGE_BYTES), new Collector(conn, null, result)))
         .whenComplete((s, e) -> {
           if (e != null) {
             result.completeExceptionally(PeerException.wrap(e, PeerError.PROTOCOL));
@@ -124,15 +128,14 @@ public final class IdentifyProtocol {
   }
 
   /**
-   * Reads length-prefixed identify messages until end of stream. Sizes are checked before bytes
-   * are buffered; only the current message's bytes are held.
+   * Merges the identify messages (one frame each, bounded before buffering by the
+   * {@link LengthPrefixedFrameDecoder} in front of it) until end of stream.
    */
   private static final class Collector extends ChannelInboundHandlerAdapter {
     private final PeerConnection conn;
     private final Consumer<Identify> onPush;
     private final CompletableFuture<IdentifyInfo> result;
     private final Identify.Builder merged = Identify.newBuilder();
-    private ByteBuf pending;
     private int messages;
     private boolean failed;
 
@@ -143,57 +146,21 @@ public final class IdentifyProtocol {
     }
 
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-      pending = ctx.alloc().buffer(256);
-    }
-
-    @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-      if (pending != null) {
-        pending.release();
-        pending = null;
-      }
-    }
-
-    @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      ByteBuf in = (ByteBuf) msg;
+      ByteBuf frame = (ByteBuf) msg;
       try {
         if (failed) {
           return;
         }
-        pending.writeBytes(in);
-        drain();
-      } catch (PeerException | InvalidProtocolBufferException e) {
-        fail(ctx, e);
-      } finally {
-        in.release();
-      }
-    }
-
-    private void drain() throws PeerException, InvalidProtocolBufferException {
-      while (true) {
-        int start = pending.readerIndex();
-        long len = Varint.tryRead(pending);
-        if (len == Varint.INCOMPLETE) {
-          break;
-        }
-        if (len > MAX_MESSAGE_BYTES) {
-          throw new LimitExceededException("identify message of " + len + " bytes exceeds " + MAX_MESSAGE_BYTES);
-        }
-        if (pending.readableBytes() < len) {
-          pending.readerIndex(start);
-          break;
-        }
         if (++messages > MAX_MESSAGES) {
           throw new LimitExceededException("more than " + MAX_MESSAGES + " identify messages on one stream");
         }
-        byte[] body = new byte[(int) len];
-        pending.readBytes(body);
-        merged.mergeFrom(body);
+        merged.mergeFrom(ByteBufUtil.getBytes(frame));
+      } catch (PeerException | InvalidProtocolBufferException e) {
+        fail(ctx, e);
+      } finally {
+        frame.release();
       }
-      // Unread bytes never exceed one varint plus MAX_MESSAGE_BYTES, as checked above.
-      pending.discardSomeReadBytes();
     }
 
     @Override
@@ -217,9 +184,6 @@ public final class IdentifyProtocol {
       }
       failed = true; // finish once
       try {
-        if (pending.isReadable()) {
-          throw new ProtocolViolationException("identify stream ended inside a message");
-        }
         Identify msg = merged.build();
         if (onPush != null) {
           onPush.accept(msg);
