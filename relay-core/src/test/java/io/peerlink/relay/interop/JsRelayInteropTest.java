@@ -97,6 +97,25 @@ class JsRelayInteropTest {
   }
 
   @Test
+  void peerlinkPeersEchoSixtyFourMebibytesEachWayThroughAJsRelay() throws Exception {
+    // The js relay forwards js-sized (whole-window) frames of the inner yamux session untouched,
+    // and its own yamux sessions send whole-window frames on both hops.
+    try (JsPeer relay = JsPeer.start("--relay-server", "--relay-unlimited", "--security", "noise");
+         Listener target = listener();
+         RelayClient targetClient = RelayClient.create(target);
+         Listener dialer = listener();
+         RelayClient dialerClient = RelayClient.create(dialer)) {
+      get(targetClient.reserve(Multiaddr.parse(relay.addr())));
+      Multiaddr circuit = Multiaddr.parse(relay.addr() + "/p2p-circuit/p2p/" + target.peerId());
+      Peer peer = get(dialer.core().dial(circuit));
+      assertThat(peer.path()).isEqualTo(ConnectionPath.RELAYED);
+      byte[] payload = new byte[64 << 20];
+      new java.util.Random(64).nextBytes(payload);
+      assertThat(EchoClient.roundTrip(peer, payload).get(240, TimeUnit.SECONDS)).isPositive();
+    }
+  }
+
+  @Test
   void limitedJsRelayCarriesItsLimitAndPingRunsOverIt() throws Exception {
     try (JsPeer relay = JsPeer.start("--relay-server", "--security", "noise");
          JsPeer js = JsPeer.start("--relay-client", "--security", "noise");

@@ -8,11 +8,19 @@ package io.peerlink.core.internal.yamux;
  * <p>Updates are batched as go-yamux does: a window update is due once at least half the window has
  * been consumed (or when one must be sent anyway, to ACK). If that happens within four round trips
  * of the previous update, the reader is faster than the window lets the remote send, so the window
- * doubles, up to the configured maximum (go and js do the same).
+ * doubles, up to the configured maximum (go and js do the same), as far as the connection's
+ * {@link WindowBudget} allows.
+ *
+ * <p>The window is the bound on what the stream buffers: bytes received and not yet consumed never
+ * exceed it, because the remote may send only {@link #credit()} and credit comes back only for
+ * consumed bytes. A data frame may be as large as the credit (js-libp2p sends frames the size of the
+ * whole window); a larger one is a protocol violation.
  */
 final class ReceiveWindow {
 
   private final int maxWindow;
+  private final int initialWindow;
+  private final WindowBudget budget;
   private int window;
   private long credit;
   private long pending;
@@ -21,11 +29,14 @@ final class ReceiveWindow {
   /**
    * @param initialWindow the window this side grants
    * @param maxWindow the most auto-tuning may grow it to
+   * @param budget the connection's budget that growth beyond {@code initialWindow} is taken from
    * @param grantedAtOpen true for an outbound stream (the SYN grants the whole initial window);
    *     false for an inbound one (the remote may send 256 KiB until our ACK grants the rest)
    */
-  ReceiveWindow(int initialWindow, int maxWindow, boolean grantedAtOpen, long nowNanos) {
+  ReceiveWindow(int initialWindow, int maxWindow, WindowBudget budget, boolean grantedAtOpen, long nowNanos) {
     this.maxWindow = maxWindow;
+    this.initialWindow = initialWindow;
+    this.budget = budget;
     this.window = initialWindow;
     this.credit = grantedAtOpen ? initialWindow : YamuxConfig.SPEC_INITIAL_WINDOW;
     this.pending = grantedAtOpen ? 0 : initialWindow - YamuxConfig.SPEC_INITIAL_WINDOW;
@@ -33,7 +44,7 @@ final class ReceiveWindow {
   }
 
   /** Accounts for {@code bytes} received; false if that overruns what the remote was granted. */
-  boolean onReceived(int bytes) {
+  boolean onReceived(long bytes) {
     if (bytes > credit) {
       return false;
     }
@@ -56,15 +67,20 @@ final class ReceiveWindow {
       return -1;
     }
     if (!force && rttNanos > 0 && nowNanos - epochStartNanos < 4 * rttNanos && window < maxWindow) {
-      int grown = (int) Math.min((long) window * 2, maxWindow);
-      pending += grown - window;
-      window = grown;
+      long growth = budget.reserve(Math.min((long) window * 2, maxWindow) - window);
+      pending += growth;
+      window += (int) growth;
     }
     epochStartNanos = nowNanos;
     long delta = pending;
     credit += delta;
     pending = 0;
     return delta;
+  }
+
+  /** Gives the growth back to the connection's budget; called once, when the stream closes. */
+  void releaseGrowth() {
+    budget.release(window - initialWindow);
   }
 
   /** The current window size in bytes. */

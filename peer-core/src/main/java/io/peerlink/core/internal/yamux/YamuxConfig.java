@@ -17,7 +17,7 @@ public final class YamuxConfig {
   private final int initialStreamWindow;
   private final int maxStreamWindow;
   private final int maxDataFrameSize;
-  private final int maxInboundDataFrame;
+  private final long maxConnectionWindowGrowth;
   private final int maxConcurrentStreams;
   private final int maxUnackedOutboundStreams;
   private final int maxPendingInboundStreams;
@@ -30,7 +30,7 @@ public final class YamuxConfig {
     this.initialStreamWindow = b.initialStreamWindow;
     this.maxStreamWindow = b.maxStreamWindow;
     this.maxDataFrameSize = b.maxDataFrameSize;
-    this.maxInboundDataFrame = b.maxInboundDataFrame;
+    this.maxConnectionWindowGrowth = b.maxConnectionWindowGrowth;
     this.maxConcurrentStreams = b.maxConcurrentStreams;
     this.maxUnackedOutboundStreams = b.maxUnackedOutboundStreams;
     this.maxPendingInboundStreams = b.maxPendingInboundStreams;
@@ -51,7 +51,7 @@ public final class YamuxConfig {
     b.initialStreamWindow = initialStreamWindow;
     b.maxStreamWindow = maxStreamWindow;
     b.maxDataFrameSize = maxDataFrameSize;
-    b.maxInboundDataFrame = maxInboundDataFrame;
+    b.maxConnectionWindowGrowth = maxConnectionWindowGrowth;
     b.maxConcurrentStreams = maxConcurrentStreams;
     b.maxUnackedOutboundStreams = maxUnackedOutboundStreams;
     b.maxPendingInboundStreams = maxPendingInboundStreams;
@@ -78,12 +78,15 @@ public final class YamuxConfig {
   }
 
   /**
-   * Largest data payload accepted in one inbound frame, in bytes; checked on the header, before the
-   * payload is buffered, so it bounds what one frame can make us hold. Default 1 MiB (or the max
-   * stream window if smaller): go and js send at most 64 KiB per frame, rust-yamux 16 KiB.
+   * Most bytes the receive windows of one connection's streams may grow beyond their initial
+   * windows, together. Auto-tuning doubles a fast stream's window up to {@link #maxStreamWindow()}
+   * only while this budget lasts, and a closed stream gives its growth back. What one connection
+   * can make us buffer is therefore at most {@code maxConcurrentStreams × initialStreamWindow} plus
+   * this. Inbound data frames are not bounded separately: a frame may be as large as the window we
+   * granted (js-libp2p sends whole-window frames), never larger. Default 32 MiB.
    */
-  public int maxInboundDataFrame() {
-    return maxInboundDataFrame;
+  public long maxConnectionWindowGrowth() {
+    return maxConnectionWindowGrowth;
   }
 
   /** Most streams (both directions) open at once in one session; more inbound get RST. Default 1024. */
@@ -124,7 +127,7 @@ public final class YamuxConfig {
   @Override
   public String toString() {
     return "YamuxConfig{initialStreamWindow=" + initialStreamWindow + ", maxStreamWindow=" + maxStreamWindow
-        + ", maxDataFrameSize=" + maxDataFrameSize + ", maxInboundDataFrame=" + maxInboundDataFrame
+        + ", maxDataFrameSize=" + maxDataFrameSize + ", maxConnectionWindowGrowth=" + maxConnectionWindowGrowth
         + ", maxConcurrentStreams=" + maxConcurrentStreams + ", maxUnackedOutboundStreams="
         + maxUnackedOutboundStreams + ", maxPendingInboundStreams=" + maxPendingInboundStreams
         + ", keepAliveInterval=" + keepAliveInterval + ", pingTimeout=" + pingTimeout
@@ -136,7 +139,7 @@ public final class YamuxConfig {
     private int initialStreamWindow = SPEC_INITIAL_WINDOW;
     private int maxStreamWindow = 16 * 1024 * 1024;
     private int maxDataFrameSize = 64 * 1024;
-    private Integer maxInboundDataFrame;
+    private long maxConnectionWindowGrowth = 32L * 1024 * 1024;
     private int maxConcurrentStreams = 1024;
     private int maxUnackedOutboundStreams = 256;
     private int maxPendingInboundStreams = 256;
@@ -165,9 +168,9 @@ public final class YamuxConfig {
       return this;
     }
 
-    /** See {@link YamuxConfig#maxInboundDataFrame()}; at least 64 KiB. */
-    public Builder maxInboundDataFrame(int bytes) {
-      this.maxInboundDataFrame = bytes;
+    /** See {@link YamuxConfig#maxConnectionWindowGrowth()}; 0 turns window growth off. */
+    public Builder maxConnectionWindowGrowth(long bytes) {
+      this.maxConnectionWindowGrowth = bytes;
       return this;
     }
 
@@ -210,15 +213,11 @@ public final class YamuxConfig {
 
     /** Validates and builds. */
     public YamuxConfig build() {
-      if (maxInboundDataFrame == null) {
-        maxInboundDataFrame = Math.min(maxStreamWindow, 1024 * 1024);
-      }
       require(initialStreamWindow >= SPEC_INITIAL_WINDOW, "initialStreamWindow must be >= 256 KiB");
       require(maxStreamWindow >= initialStreamWindow, "maxStreamWindow must be >= initialStreamWindow");
       require(maxDataFrameSize >= 1 && maxDataFrameSize <= 16 * 1024 * 1024,
           "maxDataFrameSize must be in [1, 16 MiB]");
-      require(maxInboundDataFrame >= 64 * 1024 && maxInboundDataFrame <= Integer.MAX_VALUE - 12,
-          "maxInboundDataFrame must be >= 64 KiB");
+      require(maxConnectionWindowGrowth >= 0, "maxConnectionWindowGrowth must be >= 0");
       require(maxConcurrentStreams >= 1, "maxConcurrentStreams must be >= 1");
       require(maxUnackedOutboundStreams >= 1, "maxUnackedOutboundStreams must be >= 1");
       require(maxPendingInboundStreams >= 1, "maxPendingInboundStreams must be >= 1");

@@ -9,11 +9,10 @@ import java.util.Objects;
  * One yamux frame: the 12-byte header ({@code version | type | flags | streamID | length}) and, for
  * a {@link #TYPE_DATA data} frame, its payload.
  *
- * <p>A frame is immutable. Its reference count is the payload's: a data frame produced by
- * {@link YamuxFrameDecoder} holds a retained slice of the inbound buffer and whoever consumes the
- * frame must release it (or pass the payload on and release that); a data frame handed to
- * {@link YamuxFrameEncoder} is released by the encoder. Frames of the other types hold no buffer,
- * and releasing them is a no-op.
+ * <p>A frame is immutable. Its reference count is the payload's: a data frame handed to
+ * {@link YamuxFrameEncoder} is released by the encoder. Frames of the other types, and the data
+ * frame headers {@link YamuxFrameDecoder} produces (their payload follows as separate buffers),
+ * hold no buffer, and releasing them is a no-op.
  *
  * <p>{@link #streamId()} and {@link #length()} are unsigned 32-bit values on the wire; they are
  * exposed as {@code long} so callers never see a negative number.
@@ -96,7 +95,7 @@ public final class YamuxFrame implements ReferenceCounted {
     return new YamuxFrame(TYPE_GO_AWAY, 0, SESSION_STREAM_ID, code, null);
   }
 
-  /** Builds a frame from decoded header fields; used by the decoder. */
+  /** Builds a frame from decoded header fields; used by the decoder (with a null payload). */
   static YamuxFrame decoded(int type, int flags, long streamId, long length, ByteBuf payload) {
     return new YamuxFrame(type, flags, streamId, length, payload);
   }
@@ -132,7 +131,10 @@ public final class YamuxFrame implements ReferenceCounted {
     return length;
   }
 
-  /** The payload of a data frame; an empty buffer for other types. Not retained by this call. */
+  /**
+   * The payload of a data frame made by {@link #data}; an empty buffer for other types and for a
+   * decoded data header. Not retained by this call.
+   */
   public ByteBuf payload() {
     return payload == null ? Unpooled.EMPTY_BUFFER : payload;
   }

@@ -1,5 +1,6 @@
 package io.peerlink.core.internal.yamux;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
@@ -65,6 +66,14 @@ public final class YamuxSession extends ChannelDuplexHandler {
   private ScheduledFuture<?> keepAlive;
   private boolean keepAliveOutstanding;
   private long lastFrameReadNanos = System.nanoTime();
+  /** Bytes of window growth the connection's streams may still take, together. */
+  private final WindowBudget windowBudget;
+  /** Payload bytes of the data frame being read that are still to come. */
+  private long payloadRemaining;
+  /** The stream the payload being read belongs to; null discards it. */
+  private YamuxStreamChannel payloadStream;
+  /** Whether the data frame being read carries FIN, applied after its last payload byte. */
+  private boolean payloadFin;
   private volatile java.util.function.LongConsumer roundTripObserver;
 
   /**
@@ -79,6 +88,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
     this.inboundStreamInitializer = inboundStreamInitializer;
     this.nextStreamId = client ? 1 : 2;
     this.pings = new PingTracker(config.pingTimeout().toNanos());
+    this.windowBudget = new WindowBudget(config.maxConnectionWindowGrowth());
   }
 
   /** Whether this side is the client (odd stream IDs). */
@@ -156,7 +166,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    ctx.pipeline().addBefore(ctx.name(), null, new YamuxFrameDecoder(config.maxInboundDataFrame()));
+    ctx.pipeline().addBefore(ctx.name(), null, new YamuxFrameDecoder());
     ctx.pipeline().addBefore(ctx.name(), null, new YamuxFrameEncoder());
     if (ctx.channel().isActive()) {
       start();
@@ -203,6 +213,10 @@ public final class YamuxSession extends ChannelDuplexHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof ByteBuf payload) {
+      onPayload(payload);
+      return;
+    }
     if (!(msg instanceof YamuxFrame frame)) {
       ctx.fireChannelRead(msg);
       return;
@@ -222,7 +236,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
     } catch (ProtocolViolationException e) {
       fail(e, GoAwayCode.PROTOCOL_ERROR);
     } finally {
-      frame.release(); // a payload handed to a stream was retained for it
+      frame.release(); // decoded headers hold no buffer; a frame built elsewhere may
     }
   }
 
@@ -329,6 +343,12 @@ public final class YamuxSession extends ChannelDuplexHandler {
     if (id == 0) {
       throw new ProtocolViolationException("yamux stream frame on stream 0");
     }
+    boolean data = frame.type() == YamuxFrame.TYPE_DATA;
+    if (data) {
+      payloadRemaining = frame.length(); // discarded unless handed to a stream below
+      payloadStream = null;
+      payloadFin = false;
+    }
     YamuxStreamChannel child = streams.get(id);
     if (frame.hasFlag(YamuxFrame.FLAG_SYN)) {
       if (child != null) {
@@ -341,7 +361,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
     }
     if (child == null) {
       if (isRemoteId(id) ? id <= highestRemoteStreamId : id < nextStreamId) {
-        return; // a stream closed or reset earlier: late frames are expected
+        return; // a stream closed or reset earlier: late frames are expected, their payload dropped
       }
       throw new ProtocolViolationException("yamux frame for unknown stream " + id + " without SYN");
     }
@@ -352,13 +372,44 @@ public final class YamuxSession extends ChannelDuplexHandler {
       child.onRemoteReset(frame.type() == YamuxFrame.TYPE_WINDOW_UPDATE ? frame.length() : 0);
       return;
     }
-    if (frame.type() == YamuxFrame.TYPE_WINDOW_UPDATE) {
+    if (!data) {
       child.onWindowUpdate(frame.length());
-    } else if (frame.length() > 0 && !child.onData(frame.payload().retain())) {
-      throw new ProtocolViolationException("yamux stream " + id + " overran its receive window");
+    } else if (!child.onDataFrame(frame.length())) {
+      // Checked on the header, before any payload byte is passed on: the window is the bound.
+      throw new ProtocolViolationException("yamux stream " + id + " sent a data frame of "
+          + frame.length() + " bytes, more than the " + child.receiveCredit()
+          + " bytes of window it was granted");
+    } else if (frame.length() > 0) {
+      payloadStream = child;
+      payloadFin = frame.hasFlag(YamuxFrame.FLAG_FIN);
+      return; // FIN is applied after the last payload byte
     }
     if (frame.hasFlag(YamuxFrame.FLAG_FIN)) {
       child.onRemoteFin();
+    }
+  }
+
+  /** A piece of the current data frame's payload; delivered to its stream or released. */
+  private void onPayload(ByteBuf payload) {
+    inReadBatch = true;
+    int length = payload.readableBytes();
+    if (closed || length > payloadRemaining) {
+      payload.release(); // the session failed mid-frame; the decoder never oversupplies
+      return;
+    }
+    payloadRemaining -= length;
+    YamuxStreamChannel child = payloadStream;
+    if (child == null) {
+      payload.release();
+    } else {
+      child.onPayload(payload);
+    }
+    if (payloadRemaining == 0) {
+      payloadStream = null;
+      if (payloadFin) {
+        payloadFin = false;
+        child.onRemoteFin();
+      }
     }
   }
 
@@ -498,6 +549,10 @@ public final class YamuxSession extends ChannelDuplexHandler {
 
   YamuxConfig config() {
     return config;
+  }
+
+  WindowBudget windowBudget() {
+    return windowBudget;
   }
 
   boolean isClosed() {

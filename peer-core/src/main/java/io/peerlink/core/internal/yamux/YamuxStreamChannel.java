@@ -99,8 +99,8 @@ public final class YamuxStreamChannel extends AbstractChannel implements DuplexC
     this.config = new YamuxStreamChannelConfig(this);
     config.setWriteBufferWaterMark(new WriteBufferWaterMark(
         cfg.streamWriteBufferLowWaterMark(), cfg.streamWriteBufferHighWaterMark()));
-    this.receiveWindow = new ReceiveWindow(
-        cfg.initialStreamWindow(), cfg.maxStreamWindow(), outbound, System.nanoTime());
+    this.receiveWindow = new ReceiveWindow(cfg.initialStreamWindow(), cfg.maxStreamWindow(),
+        session.windowBudget(), outbound, System.nanoTime());
     this.awaitingAck = outbound;
     this.ackNeeded = !outbound;
   }
@@ -260,30 +260,43 @@ public final class YamuxStreamChannel extends AbstractChannel implements DuplexC
 
   // ---------------------------------------------------------------- called by the session
 
-  /** A data payload arrived; takes ownership. Returns false if it overran the window. */
-  boolean onData(ByteBuf payload) {
-    int length = payload.readableBytes();
+  /**
+   * A data frame of {@code length} bytes starts; its payload follows through {@link #onPayload}.
+   * Returns false if it overruns the window this side granted.
+   */
+  boolean onDataFrame(long length) {
     if (!receiveWindow.onReceived(length)) {
-      payload.release();
       return false;
     }
-    if (!open) {
-      // Data after our full close: the remote should stop; tell it.
-      payload.release();
+    if (!open && length > 0) {
+      // Data after our full close: the remote should stop; tell it. The payload is dropped.
       sendReset();
       session.streamFinished(this);
-      return true;
+    }
+    return true;
+  }
+
+  /** A piece of the current data frame's payload; takes ownership. */
+  void onPayload(ByteBuf payload) {
+    int length = payload.readableBytes();
+    if (!open) {
+      payload.release();
+      return;
     }
     if (inputShutdownLocal || remoteFin) {
       payload.release();
       receiveWindow.onConsumed(length);
       maybeSendWindowUpdate();
-      return true;
+      return;
     }
     inbound.add(payload);
     bufferedBytes += length;
     deliver();
-    return true;
+  }
+
+  /** Bytes the remote may still send on this stream before we grant more. */
+  long receiveCredit() {
+    return receiveWindow.credit();
   }
 
   void onWindowUpdate(long delta) {
@@ -549,6 +562,7 @@ public final class YamuxStreamChannel extends AbstractChannel implements DuplexC
     }
     open = false;
     releaseInbound();
+    receiveWindow.releaseGrowth(); // nothing more is buffered for this stream
     if (!reset && !session.isClosed()) {
       if (pendingWritesAtClose) {
         sendReset(); // the remote must not take a truncated stream for a complete one

@@ -75,6 +75,12 @@ final class StreamProbe extends ChannelInboundHandlerAdapter {
     }
   }
 
+  byte[] bytes() {
+    synchronized (received) {
+      return io.netty.buffer.ByteBufUtil.getBytes(received);
+    }
+  }
+
   /** Frees the copy buffer (unpooled heap, but the leak detector tracks it too). */
   void dispose() {
     received.release();

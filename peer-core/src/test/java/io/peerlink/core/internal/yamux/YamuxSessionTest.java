@@ -174,7 +174,50 @@ class YamuxSessionTest {
     server.receive(YamuxFrame.data(1, YamuxFrame.FLAG_SYN, Unpooled.buffer(200_000).writeZero(200_000)));
     assertThat(server.channel.isOpen()).isTrue();
     server.receive(YamuxFrame.data(1, 0, Unpooled.buffer(62_145).writeZero(62_145)));
-    assertProtocolError(server, "overran its receive window");
+    assertProtocolError(server, "data frame of 62145 bytes, more than the 62144 bytes of window");
+  }
+
+  @Test
+  void aDataFrameOverTheWindowIsRejectedOnItsHeaderBeforeThePayloadArrives() {
+    YamuxTestPeer server = peer(false, quiet().build());
+    server.receive(YamuxFrame.windowUpdate(1, YamuxFrame.FLAG_SYN, 0));
+    io.netty.buffer.ByteBuf header = Unpooled.buffer(12);
+    YamuxFrame.windowUpdate(1, 0, 0).writeHeader(header);
+    header.setByte(1, YamuxFrame.TYPE_DATA);
+    header.setInt(8, -1); // 4 GiB - 1: only the header is sent
+    server.channel.writeInbound(header);
+    assertProtocolError(server, "data frame of 4294967295 bytes");
+  }
+
+  @Test
+  void aDataFrameAsLargeAsTheWholeGrantedWindowIsDeliveredIntact() {
+    // An outbound stream grants its whole initial window with the SYN; the remote answers with
+    // one frame of exactly that size, as js-libp2p does once windows have grown.
+    int window = 16 * 1024 * 1024;
+    YamuxTestPeer client = peer(true, quiet().initialStreamWindow(window).maxStreamWindow(window).build());
+    YamuxStreamChannel out = client.open();
+    client.writtenFrames().forEach(YamuxFrame::release);
+    byte[] payload = new byte[window];
+    new java.util.Random(11).nextBytes(payload);
+    client.receive(YamuxFrame.data(1, YamuxFrame.FLAG_ACK, Unpooled.wrappedBuffer(payload)));
+    assertThat(client.channel.isOpen()).isTrue();
+    assertThat(client.connectionExceptions).isEmpty();
+    assertThat(probeOf(out).bytes()).isEqualTo(payload);
+  }
+
+  @Test
+  void dataForAClosedStreamIsDroppedWithoutBufferingItsPayload() {
+    YamuxTestPeer server = peer(false, quiet().build());
+    server.receive(YamuxFrame.windowUpdate(1, YamuxFrame.FLAG_SYN, 0));
+    YamuxStreamChannel in = server.accepted.get(0);
+    in.reset();
+    server.channel.runPendingTasks();
+    server.writtenFrames().forEach(YamuxFrame::release);
+    // A late frame's payload, split across reads, goes nowhere; the next frame still decodes.
+    server.receive(YamuxFrame.data(1, 0, Unpooled.buffer(100_000).writeZero(100_000)),
+        YamuxFrame.ping(YamuxFrame.FLAG_SYN, 42));
+    assertThat(server.channel.isOpen()).isTrue();
+    assertThat(server.writtenHeaders()).containsExactly("YamuxFrame(PING ACK stream=0 length=42)");
   }
 
   @Test
@@ -323,7 +366,7 @@ class YamuxSessionTest {
     YamuxConfig d = YamuxConfig.DEFAULT;
     assertThat(d.initialStreamWindow()).isEqualTo(256 * 1024);
     assertThat(d.maxStreamWindow()).isEqualTo(16 * 1024 * 1024);
-    assertThat(d.maxInboundDataFrame()).isEqualTo(1024 * 1024);
+    assertThat(d.maxConnectionWindowGrowth()).isEqualTo(32L * 1024 * 1024);
     assertThat(d.maxUnackedOutboundStreams()).isEqualTo(256);
     assertThat(d.keepAliveInterval()).isEqualTo(Duration.ofSeconds(30));
     assertThat(d.toBuilder().build().toString()).isEqualTo(d.toString());

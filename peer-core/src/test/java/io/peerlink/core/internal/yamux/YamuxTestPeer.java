@@ -105,15 +105,40 @@ final class YamuxTestPeer {
 
   /** Decodes everything the peer wrote so far into frames; the caller releases them. */
   List<YamuxFrame> writtenFrames() {
-    EmbeddedChannel decoder = new EmbeddedChannel(new YamuxFrameDecoder(64 * 1024 * 1024));
+    EmbeddedChannel decoder = new EmbeddedChannel(new YamuxFrameDecoder());
     for (Object m; (m = channel.readOutbound()) != null; ) {
       decoder.writeInbound(m);
     }
-    List<YamuxFrame> frames = new ArrayList<>();
-    for (Object f; (f = decoder.readInbound()) != null; ) {
-      frames.add((YamuxFrame) f);
-    }
+    List<YamuxFrame> frames = reassemble(decoder);
     decoder.finishAndReleaseAll();
+    return frames;
+  }
+
+  /**
+   * Reads what a {@link YamuxFrameDecoder} produced (headers, each data header followed by its
+   * payload pieces) and joins every data frame back to one frame with its whole payload (a copy;
+   * tests only). The caller releases the frames.
+   */
+  static List<YamuxFrame> reassemble(EmbeddedChannel decoder) {
+    List<YamuxFrame> frames = new ArrayList<>();
+    for (Object m; (m = decoder.readInbound()) != null; ) {
+      YamuxFrame header = (YamuxFrame) m;
+      if (header.type() != YamuxFrame.TYPE_DATA) {
+        frames.add(header);
+        continue;
+      }
+      ByteBuf payload = io.netty.buffer.Unpooled.buffer((int) header.length());
+      while (payload.readableBytes() < header.length()) {
+        ByteBuf piece = decoder.readInbound();
+        if (piece == null) {
+          payload.release();
+          throw new AssertionError("payload of " + header + " incomplete");
+        }
+        payload.writeBytes(piece);
+        piece.release();
+      }
+      frames.add(YamuxFrame.data(header.streamId(), header.flags(), payload));
+    }
     return frames;
   }
 

@@ -91,6 +91,26 @@ class JsRelayInteropTest {
   }
 
   @Test
+  void jsPeersEchoSixtyFourMebibytesEachWayThroughThePeerlinkRelay() throws Exception {
+    // js-libp2p's yamux sends whole-window data frames (MiBs once windows have grown) on both of
+    // the relay's connections; the relay must take them and splice every byte through.
+    relay(RelayLimiter.unlimited());
+    Duration bulk = Duration.ofSeconds(240);
+    try (JsPeer a = reservingPeer(); JsPeer b = JsPeer.start("--relay-client", "--security", "noise")) {
+      Map<String, Object> dial = b.requestOk(T, "cmd", "dial",
+          "addr", relayAddr() + "/p2p-circuit/p2p/" + a.peerId());
+      Object connId = dial.get("connId");
+      Map<String, Object> echo = b.requestOk(bulk, "cmd", "echo", "connId", connId,
+          "bytes", 64 << 20, "streams", 1, "timeoutMs", bulk.toMillis());
+      assertThat(echo.get("verified")).isEqualTo(true);
+      assertThat(relay.circuits()).singleElement().satisfies(c -> {
+        assertThat(c.bytesToTarget()).isGreaterThanOrEqualTo(64L << 20);
+        assertThat(c.bytesToSource()).isGreaterThanOrEqualTo(64L << 20);
+      });
+    }
+  }
+
+  @Test
   void jsSeesTheCircuitEndAtTheDataLimit() throws Exception {
     int limit = 64 * 1024;
     relay(RelayLimiter.builder().maxCircuitData(limit).build());
