@@ -266,10 +266,13 @@ function perfHandler (stream) {
   let headerRead = 0
   let uploadBytes = 0
   stream.addEventListener('message', (evt) => {
-    const data = evt.data.subarray()
     let off = 0
-    while (headerRead < 8 && off < data.length) header[headerRead++] = data[off++]
-    uploadBytes += data.length - off
+    if (headerRead < 8) {
+      // Only the header's bytes are looked at (subarray() may copy a Uint8ArrayList).
+      const data = evt.data.subarray()
+      while (headerRead < 8 && off < data.length) header[headerRead++] = data[off++]
+    }
+    uploadBytes += evt.data.byteLength - off
   })
   stream.addEventListener('end', () => {
     (async () => {
