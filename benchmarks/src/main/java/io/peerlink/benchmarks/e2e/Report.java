@@ -86,9 +86,9 @@ final class Report {
         o.streamSize() >> 10, Runtime.getRuntime().availableProcessors());
     out.printf("TLS 1.3 cipher suite (peerlink's choice, used by the raw socket too): %s%n", cipherSuite);
     out.printf("relay scenarios: %s%n%n", o.relays() ? "security " + o.relaySecurity() : "off");
-    out.printf("%-48s %10s  %-8s %s%n", "metric", "median", "unit", "values");
+    out.printf("%-48s %10s  %-11s %s%n", "metric", "median", "unit", "values");
     for (Map.Entry<String, List<Double>> e : s.all().entrySet()) {
-      out.printf("%-48s %10.2f  %-8s %s%n", e.getKey(), s.median(e.getKey()), s.unit(e.getKey()),
+      out.printf("%-48s %10.2f  %-11s %s%n", e.getKey(), s.median(e.getKey()), s.unit(e.getKey()),
           e.getValue().stream().map(v -> String.format("%.1f", v)).toList());
     }
     out.println();

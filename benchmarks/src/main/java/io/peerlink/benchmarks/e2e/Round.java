@@ -87,13 +87,13 @@ final class Round {
 
   private void aead() throws Exception {
     AeadThroughput.Rates chacha = AeadThroughput.measure(AeadThroughput.Aead.CHACHA20_POLY1305, o.aeadBytes());
-    out.add("aead.chacha20-poly1305.encrypt", "MiB/s", chacha.encryptMiBps());
-    out.add("aead.chacha20-poly1305.decrypt", "MiB/s", chacha.decryptMiBps());
+    out.add("aead.chacha20-poly1305.encrypt", "MiB/cpu-s", chacha.encryptMiBps());
+    out.add("aead.chacha20-poly1305.decrypt", "MiB/cpu-s", chacha.decryptMiBps());
     AeadThroughput.Rates tls = AeadThroughput.measure(AeadThroughput.Aead.ofTlsSuite(f.cipherSuite), o.aeadBytes());
-    out.add("aead.tls-suite.encrypt", "MiB/s", tls.encryptMiBps());
-    out.add("aead.tls-suite.decrypt", "MiB/s", tls.decryptMiBps());
+    out.add("aead.tls-suite.encrypt", "MiB/cpu-s", tls.encryptMiBps());
+    out.add("aead.tls-suite.decrypt", "MiB/cpu-s", tls.decryptMiBps());
     AeadThroughput.Rates relay = o.relaySecurity() == SecurityProtocol.TLS ? tls : chacha;
-    out.add("aead.relay-cipher.decrypt+encrypt", "ms/MiB", relay.msPerMiBDecryptPlusEncrypt());
+    out.add("aead.relay-cipher.decrypt+encrypt", "cpu-ms/MiB", relay.msPerMiBDecryptPlusEncrypt());
   }
 
   private long perf(Peer p) throws Exception {
@@ -129,7 +129,7 @@ final class Round {
     long nanos = t.nanos();
     double cpu = ProcessCpu.seconds(relayPid) - cpu0;
     mibps(key + ".oneway", nanos);
-    out.add(key + ".relay-cpu", "ms/MiB", cpu * 1000 / (size / MIB));
+    out.add(key + ".relay-cpu", "cpu-ms/MiB", cpu * 1000 / (size / MIB));
   }
 
   private void mibps(String metric, long nanos) {
