@@ -36,6 +36,9 @@ import { createLibp2p } from 'libp2p'
 
 const ECHO = '/echo/1.0.0'
 const PING = '/ipfs/ping/1.0.0'
+const PERF = '/perf/1.0.0'
+// What @libp2p/perf writes per send, and what go-libp2p writes too.
+const PERF_BLOCK = 64 * 1024
 // Chunk size for echo writes; yamux splits larger writes into 64 KiB frames anyway.
 const ECHO_CHUNK = 64 * 1024
 const DEFAULT_TIMEOUT_MS = 30_000
@@ -250,6 +253,53 @@ await node.handle(ECHO, echoHandler, {
   maxOutboundStreams: 1024
 })
 
+// ---------------------------------------------------------------------------------------------
+// Perf server (/perf/1.0.0, libp2p/specs perf/perf.md), behaving as @libp2p/perf 5.x does (that
+// package is not on the registry this harness installs from): read the 8-byte big-endian count,
+// drain the upload until the remote closes its write side, only then send the count in 64 KiB
+// blocks of one zeroed buffer (waiting for 'drain' when send() says so), then close. Reports each
+// served stream as a "perf-served" event so tests can check the byte counts on this side.
+const perfBlock = new Uint8Array(PERF_BLOCK)
+
+function perfHandler (stream) {
+  const header = new Uint8Array(8)
+  let headerRead = 0
+  let uploadBytes = 0
+  stream.addEventListener('message', (evt) => {
+    let off = 0
+    if (headerRead < 8) {
+      // Only the header's bytes are looked at (subarray() may copy a Uint8ArrayList).
+      const data = evt.data.subarray()
+      while (headerRead < 8 && off < data.length) header[headerRead++] = data[off++]
+    }
+    uploadBytes += evt.data.byteLength - off
+  })
+  stream.addEventListener('end', () => {
+    (async () => {
+      if (headerRead < 8) throw new Error(`perf: stream ended after ${headerRead} of 8 header bytes`)
+      let left = Number(new DataView(header.buffer).getBigUint64(0, false))
+      const downloadBytes = left
+      while (left > 0) {
+        const n = Math.min(PERF_BLOCK, left)
+        left -= n
+        if (!stream.send(perfBlock.subarray(0, n))) await stream.onDrain()
+      }
+      await stream.close()
+      emit({ event: 'perf-served', uploadBytes, downloadBytes })
+    })().catch((err) => {
+      log('perf server:', err?.message ?? err)
+      stream.abort(err)
+    })
+  })
+}
+
+await node.handle(PERF, perfHandler, {
+  // Relayed benchmarks run perf over circuits; tests run several at once.
+  runOnLimitedConnection: true,
+  maxInboundStreams: 1024,
+  maxOutboundStreams: 1024
+})
+
 // Already started by createLibp2p (start defaults to true).
 emit({ event: 'listening', peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map(String) })
 
@@ -288,6 +338,7 @@ async function connectionById (connId) {
 }
 
 async function echoOnce (cmd, size, signal) {
+  if (cmd.verify === false) return echoCounted(cmd, size, signal)
   const stream = await openStream(cmd, ECHO, signal)
   const onAbort = () => stream.abort(signal.reason ?? new Error('aborted'))
   signal.addEventListener('abort', onAbort, { once: true })
@@ -308,6 +359,88 @@ async function echoOnce (cmd, size, signal) {
     const echoed = await reading
     if (!payload.equals(echoed)) {
       throw new CommandError(`echo mismatch: sent ${size} bytes, got ${echoed.length} back`, 'ECHO_MISMATCH')
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+  }
+}
+
+/**
+ * Echo for benchmarks ("verify": false): sends 64 KiB slices of one zeroed block and only counts
+ * what comes back, so the figure is the transport's and not the cost of random bytes and a copy.
+ */
+async function echoCounted (cmd, size, signal) {
+  const stream = await openStream(cmd, ECHO, signal)
+  const onAbort = () => stream.abort(signal.reason ?? new Error('aborted'))
+  signal.addEventListener('abort', onAbort, { once: true })
+  try {
+    let received = 0
+    const ended = new Promise((resolve, reject) => {
+      stream.addEventListener('message', (evt) => { received += evt.data.byteLength })
+      stream.addEventListener('end', resolve)
+      // A reset carries its error; any close before 'end' means the answer was cut short.
+      stream.addEventListener('close', (evt) => reject(evt.error ?? new Error('stream closed before its end')))
+    })
+    for (let off = 0; off < size; off += PERF_BLOCK) {
+      if (!stream.send(perfBlock.subarray(0, Math.min(PERF_BLOCK, size - off)))) {
+        await stream.onDrain({ signal })
+      }
+    }
+    await stream.close({ signal })
+    await ended
+    if (received !== size) {
+      throw new CommandError(`echo mismatch: sent ${size} bytes, got ${received} back`, 'ECHO_MISMATCH')
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+  }
+}
+
+/**
+ * One perf run as a client: header, upload in 64 KiB blocks, half-close, count the answer. The
+ * upload counts as delivered when the first answer byte (or the end, for 0) arrives, because the
+ * server sends only after reading everything; times are from just before the stream opened.
+ */
+async function perfOnce (cmd, signal) {
+  const upload = cmd.upload ?? 0
+  const download = cmd.download ?? 0
+  const start = performance.now()
+  const stream = await openStream(cmd, PERF, signal)
+  const onAbort = () => stream.abort(signal.reason ?? new Error('aborted'))
+  signal.addEventListener('abort', onAbort, { once: true })
+  try {
+    let received = 0
+    let answerAt = null
+    const ended = new Promise((resolve, reject) => {
+      stream.addEventListener('message', (evt) => {
+        if (answerAt == null) answerAt = performance.now()
+        received += evt.data.byteLength
+      })
+      stream.addEventListener('end', resolve)
+      // A reset carries its error; any close before 'end' means the answer was cut short.
+      stream.addEventListener('close', (evt) => reject(evt.error ?? new Error('stream closed before its end')))
+    })
+    const header = new Uint8Array(8)
+    new DataView(header.buffer).setBigUint64(0, BigInt(download), false)
+    if (!stream.send(header)) await stream.onDrain({ signal })
+    for (let off = 0; off < upload; off += PERF_BLOCK) {
+      if (!stream.send(perfBlock.subarray(0, Math.min(PERF_BLOCK, upload - off)))) {
+        await stream.onDrain({ signal })
+      }
+    }
+    await stream.close({ signal })
+    await ended
+    const end = performance.now()
+    if (answerAt == null) answerAt = end
+    if (received !== download) {
+      throw new CommandError(`perf: asked for ${download} bytes, got ${received}`, 'PERF_MISMATCH')
+    }
+    return {
+      uploadBytes: upload,
+      downloadBytes: received,
+      uploadMs: answerAt - start,
+      downloadMs: end - answerAt,
+      ms: end - start
     }
   } finally {
     signal.removeEventListener('abort', onAbort)
@@ -372,6 +505,26 @@ const handlers = {
     const start = performance.now()
     await Promise.all(Array.from({ length: streams }, () => echoOnce(cmd, bytes, signal)))
     return { ms: Math.round(performance.now() - start), verified: true, bytes, streams }
+  },
+
+  async perf (cmd, signal) {
+    // Dial first, so the run measures the stream and not the connection set-up.
+    if (cmd.connId == null && cmd.addr != null) await node.dial(target(cmd), { signal })
+    return perfOnce(cmd, signal)
+  },
+
+  async handshakes (cmd, signal) {
+    // "count" fresh connections one after another (force: never reuse one); each is timed from
+    // the dial to a secured, multiplexed connection, then closed.
+    const count = cmd.count ?? 1
+    const ms = []
+    for (let i = 0; i < count; i++) {
+      const start = performance.now()
+      const conn = await node.dial(target(cmd), { signal, force: true })
+      ms.push(performance.now() - start)
+      await conn.close({ signal })
+    }
+    return { ms }
   },
 
   async identify (cmd, signal) {

@@ -58,6 +58,18 @@ final class Args {
     }
   }
 
+  long getLong(String name, long dflt) {
+    String v = get(name, null);
+    if (v == null) {
+      return dflt;
+    }
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw new UsageException("--" + name + " takes a whole number, not '" + v + "'");
+    }
+  }
+
   /** A command-line mistake; printed as an error of kind "usage". */
   static final class UsageException extends RuntimeException {
     private static final long serialVersionUID = 1L;

@@ -41,8 +41,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * java -jar peerlink.jar dial --target &lt;id&gt; --relay &lt;relay multiaddr&gt;     (direct first, then the relay)
  * java -jar peerlink.jar dial --listen /ip4/0.0.0.0/tcp/0 --target &lt;id&gt; --relay &lt;relay&gt; [--public-cidr CIDR]
  *     (direct, then a hole punch, then the relay; prints "path":"holepunched", "relayed" or "direct")
+ * java -jar peerlink.jar perf --target &lt;multiaddr/p2p/id&gt; --upload BYTES --download BYTES [--security …]
+ *     (the libp2p perf protocol; prints the perf dashboard's lines, "type" intermediary and final)
  * java -jar peerlink.jar demo
  * </pre>
+ *
+ * <p>{@code peer} serves {@code /perf/1.0.0} (see {@link PerfCommand}), so a perf client can target it.
  */
 public final class PeerlinkCli {
   /** The echo protocol the tool serves. */
@@ -94,6 +98,8 @@ public final class PeerlinkCli {
     return switch (args[0]) {
       case "peer" -> peer(a);
       case "dial" -> dial(a);
+      case "perf" -> PerfCommand.run(OUT, Multiaddr.parse(a.require("target")),
+          a.getLong("upload", 0), a.getLong("download", 0), config(a));
       case "demo" -> Demo.run(OUT);
       case "help", "--help", "-h" -> {
         OUT.println(usage());
@@ -110,6 +116,7 @@ public final class PeerlinkCli {
         + " | peerlink dial --target <multiaddr with /p2p/ (may be <relay>/p2p-circuit/p2p/<id>) | peer id>"
         + " [--listen <multiaddr>] [--relay <relay multiaddr>] [--public-cidr CIDR] [--no-holepunch]"
         + " [--punch-timeout-ms N] [--ping N] [--echo BYTES] [--security …]"
+        + " | peerlink perf --target <multiaddr with /p2p/> --upload BYTES --download BYTES [--security …]"
         + " | peerlink demo";
   }
 
@@ -122,6 +129,9 @@ public final class PeerlinkCli {
         .config(config(a))
         // Echo runs over limited relayed connections too, as the js harness's does.
         .handlerOnLimitedConnections(ECHO, stream -> stream.channel().pipeline().addLast(new EchoHandler()))
+        // A diagnostics tool's peer: serve perf so `peerlink perf` (or any libp2p perf client) can
+        // measure against it. The library itself never registers perf on its own.
+        .handler(io.peerlink.core.perf.Perf.PROTOCOL, io.peerlink.core.perf.Perf.server())
         .onConnection(p -> print(connectionEvent(p)))
         .relayHopOptions(new RelayHopOptions(a.has("relay-any-address") ? addr -> true : null, Duration.ofSeconds(5)));
     natOptions(a, b);

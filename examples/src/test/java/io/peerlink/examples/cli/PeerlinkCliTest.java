@@ -120,6 +120,44 @@ class PeerlinkCliTest {
     assertThat(inbound.get("direction")).isEqualTo("inbound");
   }
 
+  /** perf's last line: the dashboard's "final" line, after any "intermediary" ones. */
+  private static Map<String, Object> finalPerfLine(Cli perf) throws InterruptedException {
+    assertThat(perf.exitCode()).as("perf exits 0; output:%n%s", perf.raw).isZero();
+    Map<String, Object> last = null;
+    for (Map<String, Object> line; (line = perf.lines.poll(5, TimeUnit.SECONDS)) != null; ) {
+      assertThat(line.get("type")).as("output:%n%s", perf.raw).isIn("intermediary", "final");
+      last = line;
+    }
+    assertThat(last).as("output:%n%s", perf.raw).isNotNull();
+    assertThat(last.get("type")).isEqualTo("final");
+    assertThat(((Number) last.get("timeSeconds")).doubleValue()).isPositive();
+    return last;
+  }
+
+  @Test
+  void perfAgainstACliPeerMovesTheBytesAskedFor() throws Exception {
+    Cli peer = new Cli("peer", "--listen", "/ip4/127.0.0.1/tcp/0");
+    String addr = JsPeer.strings(peer.next("listening").get("addrs")).get(0);
+    Cli perf = new Cli("perf", "--target", addr, "--upload", String.valueOf(16 << 20), "--download", String.valueOf(12 << 20));
+    Map<String, Object> last = finalPerfLine(perf);
+    assertThat(((Number) last.get("uploadBytes")).longValue()).isEqualTo(16 << 20);
+    assertThat(((Number) last.get("downloadBytes")).longValue()).isEqualTo(12 << 20);
+  }
+
+  @Test
+  void perfAgainstAJsPeer() throws Exception {
+    try (JsPeer js = JsPeer.start("--security", "noise")) {
+      // Downloads stay at 1 MiB: js sizes yamux frames to the granted window, which peerlink still
+      // refuses above 1 MiB (being fixed in yamux).
+      Cli perf = new Cli("perf", "--target", js.addr(), "--upload", String.valueOf(16 << 20), "--download", String.valueOf(1 << 20));
+      Map<String, Object> last = finalPerfLine(perf);
+      assertThat(((Number) last.get("uploadBytes")).longValue()).isEqualTo(16 << 20);
+      assertThat(((Number) last.get("downloadBytes")).longValue()).isEqualTo(1 << 20);
+      Map<String, Object> served = js.awaitEvent("perf-served", Duration.ofSeconds(30));
+      assertThat(((Number) served.get("uploadBytes")).longValue()).isEqualTo(16 << 20);
+    }
+  }
+
   @Test
   void theIdentityFileKeepsThePeerIdAcrossRestarts(@TempDir Path dir) throws Exception {
     Path key = dir.resolve("peer.pem");

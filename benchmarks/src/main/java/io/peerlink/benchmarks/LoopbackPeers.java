@@ -1,0 +1,112 @@
+package io.peerlink.benchmarks;
+
+import io.peerlink.core.Connector;
+import io.peerlink.core.Listener;
+import io.peerlink.core.PeerConfig;
+import io.peerlink.core.SecurityProtocol;
+import io.peerlink.core.StreamHandler;
+import io.peerlink.core.identity.Identity;
+import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.perf.Perf;
+import io.peerlink.core.perf.PerfConfig;
+import io.peerlink.relay.Manager;
+import io.peerlink.relay.Reservation;
+import io.peerlink.relay.ReservationListener;
+import io.peerlink.relay.server.AddressFilters;
+import io.peerlink.relay.server.RelayLimiter;
+import io.peerlink.relay.server.RelayServer;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Peers on 127.0.0.1 set up for measuring: a listener serving echo and perf, a relay with no
+ * limits, a peer reachable through a relay, and a dialer that reaches relayed addresses. Hole
+ * punching and AutoNAT are off so no background traffic runs beside a measurement. Every host
+ * accepts yamux frames as large as its window ({@link YamuxFrameLimit}). Used by the end-to-end
+ * benchmark's processes; reusable by JMH benchmarks that need a real circuit.
+ */
+public final class LoopbackPeers {
+  /** Where every peer here listens. */
+  public static final Multiaddr LOOPBACK = Multiaddr.parse("/ip4/127.0.0.1/tcp/0");
+  /** A perf server that sends whatever is asked: benchmarks choose their own sizes. */
+  public static final StreamHandler PERF_SERVER =
+      Perf.server(PerfConfig.builder().maxDownloadBytes(Long.MAX_VALUE).build());
+
+  private LoopbackPeers() {}
+
+  /** A configuration offering only {@code security} (null: TLS then Noise). */
+  public static PeerConfig config(SecurityProtocol security) {
+    PeerConfig.Builder b = PeerConfig.builder();
+    if (security != null) {
+      b.securityProtocols(security);
+    }
+    return b.build();
+  }
+
+  /** A started listener serving {@code handlers} (protocol to handler). */
+  public static Listener listener(PeerConfig config, Map<String, StreamHandler> handlers) throws Exception {
+    Listener.Builder b = Listener.builder(Identity.generate()).config(config).listenOn(LOOPBACK);
+    handlers.forEach(b::handler);
+    Listener l = b.build();
+    YamuxFrameLimit.raise(l.core());
+    return l.start().get(30, TimeUnit.SECONDS);
+  }
+
+  /** A connector for direct dials. */
+  public static Connector connector(PeerConfig config) {
+    Connector c = Connector.builder(Identity.generate()).config(config).build();
+    YamuxFrameLimit.raise(c.core());
+    return c;
+  }
+
+  /** A started relay server with no limits, serving anyone on loopback. */
+  public static RelayServer relay(PeerConfig config) throws Exception {
+    RelayServer relay = RelayServer.builder(Identity.generate())
+        .peerConfig(config)
+        .listenOn(LOOPBACK)
+        .limiter(RelayLimiter.unlimited())
+        .publicAddressFilter(AddressFilters.any())
+        .build();
+    YamuxFrameLimit.raise(relay.listener().core());
+    return relay.start().get(30, TimeUnit.SECONDS);
+  }
+
+  /** A started manager that dials direct and {@code /p2p-circuit} addresses. */
+  public static Manager dialer(PeerConfig config) throws Exception {
+    return manager(config, Map.of());
+  }
+
+  /**
+   * A started manager serving {@code handlers} (also over limited relayed connections) that holds
+   * a reservation on {@code relay}; completes once reserved.
+   */
+  public static CompletableFuture<Manager> reservedOn(Multiaddr relay, PeerConfig config,
+      Map<String, StreamHandler> handlers) throws Exception {
+    Manager m = manager(config, handlers);
+    CompletableFuture<Manager> reserved = new CompletableFuture<>();
+    m.relayClient().addListener(new ReservationListener() {
+      @Override
+      public void reserved(Reservation r) {
+        reserved.complete(m);
+      }
+    });
+    m.setRelayAddr(relay);
+    m.relayService().connect().exceptionally(e -> null);
+    return reserved;
+  }
+
+  /** The address that reaches {@code target} through {@code relay} (which ends in /p2p/<relay id>). */
+  public static Multiaddr circuit(Multiaddr relay, String target) {
+    return Multiaddr.parse(relay + "/p2p-circuit/p2p/" + target);
+  }
+
+  private static Manager manager(PeerConfig config, Map<String, StreamHandler> handlers) throws Exception {
+    Manager.Builder b = Manager.builder(Identity.generate()).config(config).listenOn(LOOPBACK)
+        .holePunching(null).autoNat(null);
+    handlers.forEach(b::handlerOnLimitedConnections);
+    Manager m = b.build();
+    YamuxFrameLimit.raise(m.listener().core());
+    return m.start().get(30, TimeUnit.SECONDS);
+  }
+}
