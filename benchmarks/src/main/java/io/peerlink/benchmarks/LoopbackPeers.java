@@ -22,8 +22,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Peers on 127.0.0.1 set up for measuring: a listener serving echo and perf, a relay with no
  * limits, a peer reachable through a relay, and a dialer that reaches relayed addresses. Hole
- * punching and AutoNAT are off so no background traffic runs beside a measurement. Every host
- * accepts yamux frames as large as its window ({@link YamuxFrameLimit}). Used by the end-to-end
+ * punching and AutoNAT are off so no background traffic runs beside a measurement. Used by the end-to-end
  * benchmark's processes; reusable by JMH benchmarks that need a real circuit.
  */
 public final class LoopbackPeers {
@@ -49,14 +48,12 @@ public final class LoopbackPeers {
     Listener.Builder b = Listener.builder(Identity.generate()).config(config).listenOn(LOOPBACK);
     handlers.forEach(b::handler);
     Listener l = b.build();
-    YamuxFrameLimit.raise(l.core());
     return l.start().get(30, TimeUnit.SECONDS);
   }
 
   /** A connector for direct dials. */
   public static Connector connector(PeerConfig config) {
     Connector c = Connector.builder(Identity.generate()).config(config).build();
-    YamuxFrameLimit.raise(c.core());
     return c;
   }
 
@@ -68,7 +65,6 @@ public final class LoopbackPeers {
         .limiter(RelayLimiter.unlimited())
         .publicAddressFilter(AddressFilters.any())
         .build();
-    YamuxFrameLimit.raise(relay.listener().core());
     return relay.start().get(30, TimeUnit.SECONDS);
   }
 
@@ -106,7 +102,6 @@ public final class LoopbackPeers {
         .holePunching(null).autoNat(null);
     handlers.forEach(b::handlerOnLimitedConnections);
     Manager m = b.build();
-    YamuxFrameLimit.raise(m.listener().core());
     return m.start().get(30, TimeUnit.SECONDS);
   }
 }

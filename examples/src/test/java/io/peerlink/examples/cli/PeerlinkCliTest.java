@@ -147,12 +147,10 @@ class PeerlinkCliTest {
   @Test
   void perfAgainstAJsPeer() throws Exception {
     try (JsPeer js = JsPeer.start("--security", "noise")) {
-      // Downloads stay at 1 MiB: js sizes yamux frames to the granted window, which peerlink still
-      // refuses above 1 MiB (being fixed in yamux).
-      Cli perf = new Cli("perf", "--target", js.addr(), "--upload", String.valueOf(16 << 20), "--download", String.valueOf(1 << 20));
+      Cli perf = new Cli("perf", "--target", js.addr(), "--upload", String.valueOf(16 << 20), "--download", String.valueOf(16 << 20));
       Map<String, Object> last = finalPerfLine(perf);
       assertThat(((Number) last.get("uploadBytes")).longValue()).isEqualTo(16 << 20);
-      assertThat(((Number) last.get("downloadBytes")).longValue()).isEqualTo(1 << 20);
+      assertThat(((Number) last.get("downloadBytes")).longValue()).isEqualTo(16 << 20);
       Map<String, Object> served = js.awaitEvent("perf-served", Duration.ofSeconds(30));
       assertThat(((Number) served.get("uploadBytes")).longValue()).isEqualTo(16 << 20);
     }

@@ -33,13 +33,8 @@ class JsPerfInteropTest {
   private static final Duration T = Duration.ofSeconds(120);
   private static final long BYTES = 32L << 20;
 
-  /**
-   * js-libp2p's yamux sizes a data frame to the whole window it was granted, and peerlink's yamux
-   * still refuses inbound frames over 1 MiB; a 1 MiB window keeps js's frames within that until
-   * yamux accepts frames as large as the window it grants.
-   */
   private static PeerConfig config(SecurityProtocol security) {
-    return PeerConfig.builder().securityProtocols(security).maxStreamWindow(1 << 20).build();
+    return PeerConfig.builder().securityProtocols(security).build();
   }
 
   private static String jsSecurity(SecurityProtocol security) {
