@@ -7,17 +7,20 @@ import io.netty.handler.ssl.ApplicationProtocolConfig.Protocol;
 import io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior;
 import io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
 import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.KeyManagerFactoryWrapper;
 import io.netty.internal.tcnative.SSL;
 import io.peerlink.core.TlsEngine;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
 
 /**
@@ -48,7 +51,10 @@ final class NativeTlsContexts implements TlsContexts {
     this.trust = trust;
     this.muxers = List.copyOf(muxers);
     this.maxClientHelloBytes = maxClientHelloBytes;
-    Libp2pKeyManager keys = new Libp2pKeyManager(certificates);
+    // Caching: otherwise Netty encodes our key and certificate to PEM and BoringSSL parses them
+    // again on every handshake. The cache is keyed by alias, which changes when the certificate does.
+    KeyManagerFactory keys = new OpenSslCachingX509KeyManagerFactory(
+        new KeyManagerFactoryWrapper(new Libp2pKeyManager(certificates)));
     this.client = build(
         SslContextBuilder.forClient().keyManager(keys).endpointIdentificationAlgorithm(null),
         MuxerAlpn.offer(muxers));
