@@ -11,12 +11,14 @@ import io.peerlink.core.PeerConfig;
 import io.peerlink.core.PeerError;
 import io.peerlink.core.PeerException;
 import io.peerlink.core.SecurityProtocol;
+import io.peerlink.core.TlsEngine;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.internal.protocol.EchoClient;
 import io.peerlink.core.internal.protocol.EchoHandler;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.testing.JsPeer;
+import io.peerlink.testing.TlsEnginesUnderTest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,39 +26,56 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * peerlink against a real js-libp2p 3.x peer (interop/js/peer.mjs, Node 22), in both directions,
- * for each security choice: TLS only, Noise only, and both offered (TLS first, as go orders them).
+ * for each security choice: TLS only (on each TLS engine), Noise only, and both offered (TLS
+ * first, as go orders them).
  */
 class JsInteropTest {
   private static final Duration T = Duration.ofSeconds(60);
 
-  private static PeerConfig config(String mode) {
-    return PeerConfig.builder().securityProtocols(switch (mode) {
+  private static PeerConfig config(String mode, TlsEngine engine) {
+    return PeerConfig.builder().tlsEngine(engine).securityProtocols(switch (mode) {
       case "tls" -> List.of(SecurityProtocol.TLS);
       case "noise" -> List.of(SecurityProtocol.NOISE);
       default -> List.of(SecurityProtocol.TLS, SecurityProtocol.NOISE);
     }).build();
   }
 
+  /** TLS on each engine (js's certificates must parse on both), Noise, and both offered. */
+  static Stream<Arguments> modes() {
+    return Stream.concat(
+        TlsEnginesUnderTest.engines().map(e -> Arguments.of("tls", e)),
+        Stream.of(Arguments.of("noise", TlsEngine.AUTO), Arguments.of("both", TlsEngine.AUTO)));
+  }
+
+  /** TLS on each engine, and Noise. */
+  static Stream<Arguments> securities() {
+    return Stream.concat(
+        TlsEnginesUnderTest.engines().map(e -> Arguments.of("tls", e)),
+        Stream.of(Arguments.of("noise", TlsEngine.AUTO)));
+  }
+
   private static String expectedSecurity(String mode) {
     return mode.equals("noise") ? "/noise" : "/tls/1.0.0";
   }
 
-  private static Connector connector(String mode) {
+  private static Connector connector(String mode, TlsEngine engine) {
     return Connector.builder(Identity.generate())
-        .config(config(mode))
+        .config(config(mode, engine))
         .handler(EchoClient.PROTOCOL, s -> s.channel().pipeline().addLast(new EchoHandler()))
         .build();
   }
 
-  private static Listener listener(String mode) {
+  private static Listener listener(String mode, TlsEngine engine) {
     return Listener.builder(Identity.generate())
-        .config(config(mode))
+        .config(config(mode, engine))
         .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
         .handler(EchoClient.PROTOCOL, s -> s.channel().pipeline().addLast(new EchoHandler()))
         .build().start().join();
@@ -66,10 +85,10 @@ class JsInteropTest {
     return f.get(60, TimeUnit.SECONDS);
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"tls", "noise", "both"})
-  void peerlinkDialsJs(String mode) throws Exception {
-    try (JsPeer js = JsPeer.start("--security", mode); Connector connector = connector(mode)) {
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("modes")
+  void peerlinkDialsJs(String mode, TlsEngine engine) throws Exception {
+    try (JsPeer js = JsPeer.start("--security", mode); Connector connector = connector(mode, engine)) {
       Peer peer = get(connector.connect(Multiaddr.parse(js.addr())));
       assertThat(peer.peerId().toString()).isEqualTo(js.peerId());
       assertThat(peer.securityProtocol()).isEqualTo(expectedSecurity(mode));
@@ -100,10 +119,10 @@ class JsInteropTest {
     }
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"tls", "noise", "both"})
-  void jsDialsPeerlink(String mode) throws Exception {
-    try (Listener listener = listener(mode); JsPeer js = JsPeer.start("--security", mode)) {
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("modes")
+  void jsDialsPeerlink(String mode, TlsEngine engine) throws Exception {
+    try (Listener listener = listener(mode, engine); JsPeer js = JsPeer.start("--security", mode)) {
       String addr = listener.listenAddresses().get(0).toString();
       Map<String, Object> conn = js.requestOk(T, "cmd", "dial", "addr", addr);
       assertThat(conn.get("peerId")).isEqualTo(listener.peerId().toString());
@@ -131,11 +150,12 @@ class JsInteropTest {
     }
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"tls", "noise", "both"})
-  void sixtyFourConcurrentStreamsEchoOneMebibyteEachWayThroughJs(String mode) throws Exception {
-    try (Listener listener = listener(mode); JsPeer js = JsPeer.start("--security", mode);
-        Connector connector = connector(mode)) {
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("securities")
+  void sixtyFourConcurrentStreamsEchoOneMebibyteEachWayThroughJs(String mode, TlsEngine engine)
+      throws Exception {
+    try (Listener listener = listener(mode, engine); JsPeer js = JsPeer.start("--security", mode);
+        Connector connector = connector(mode, engine)) {
       // peerlink opens 64 streams to js.
       Peer peer = get(connector.connect(Multiaddr.parse(js.addr())));
       List<CompletableFuture<Duration>> echoes = new ArrayList<>();
@@ -154,10 +174,10 @@ class JsInteropTest {
     }
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"tls", "noise"})
-  void aWrongExpectedPeerIdFailsWithATlsKindError(String mode) throws Exception {
-    try (JsPeer js = JsPeer.start("--security", mode); Connector connector = connector(mode)) {
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("securities")
+  void aWrongExpectedPeerIdFailsWithATlsKindError(String mode, TlsEngine engine) throws Exception {
+    try (JsPeer js = JsPeer.start("--security", mode); Connector connector = connector(mode, engine)) {
       PeerId someoneElse = Identity.generate().peerId();
       Multiaddr wrong = Multiaddr.parse(js.addr()).withoutPeerId().withPeerId(someoneElse);
       assertThatThrownBy(() -> get(connector.connect(wrong)))

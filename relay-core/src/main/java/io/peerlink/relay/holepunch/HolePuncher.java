@@ -80,7 +80,14 @@ public final class HolePuncher implements AutoCloseable {
     core.addConnectionListener(p -> {
       Waiter w = p.path() != ConnectionPath.RELAYED ? waiters.get(p.peerId()) : null;
       if (w != null) {
-        w.result.complete(p); // B's connection reversal, or a punch: a direct connection is up
+        // B's connection reversal, or a punch: a direct connection is up. Taken once identify
+        // answered on it: B's AutoNAT dial back to us is a direct connection too, which B closes
+        // as soon as it stands, and which would otherwise win when it comes first.
+        p.identify().whenComplete((info, err) -> {
+          if (err == null && p.isOpen()) {
+            w.result.complete(p);
+          }
+        });
       }
       if (!closed && initiateOnInbound && p.path() == ConnectionPath.RELAYED && p.direction() == Direction.INBOUND) {
         punch(p).exceptionally(err -> null); // the events tell; the relayed connection stays

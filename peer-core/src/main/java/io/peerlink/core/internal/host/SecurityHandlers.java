@@ -29,8 +29,7 @@ final class SecurityHandlers {
     this.tls = TlsSecurity.builder(identity)
         .muxers(muxers)
         .handshakeTimeout(config.handshakeTimeout())
-        // A fresh certificate per connection, as the issue asks: nothing links two connections.
-        .certificatePerConnection(true)
+        .engine(config.tlsEngine())
         .build();
   }
 

@@ -16,22 +16,20 @@ import org.bouncycastle.asn1.teletrust.TeleTrusTNamedCurves;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 
 /**
- * Presents one {@link CertifiedKey} on both sides of the handshake, whatever CA names the peer asks
- * for (libp2p certificates are self-signed, so the names never match). Cheaper than building a
- * {@code KeyStore} and a {@code KeyManagerFactory} for every connection, which is what handing the
- * key and certificate to Netty's builder would do.
+ * Presents the host's {@link HostCertificate} on both sides of the handshake, whatever CA names the
+ * peer asks for (libp2p certificates are self-signed, so the names never match). The alias is the
+ * certificate's serial number, so a handshake that chose a certificate gets that certificate's
+ * chain and key even if the host renews it in between. Cheaper than building a {@code KeyStore}
+ * and a {@code KeyManagerFactory}, which is what handing the key and certificate to Netty's builder
+ * would do, and able to follow a renewal, which a key store is not.
  */
 final class Libp2pKeyManager extends X509ExtendedKeyManager {
-  private static final String ALIAS = "libp2p";
+  private final HostCertificate certificates;
+  // The key types of the last certificate looked at, so a handshake does not decode its key again.
+  private volatile KeyTypes lastTypes;
 
-  private final CertifiedKey certifiedKey;
-  private final Set<String> keyTypes;
-  private final X509Certificate[] chain;
-
-  Libp2pKeyManager(CertifiedKey certifiedKey) {
-    this.certifiedKey = Objects.requireNonNull(certifiedKey, "certifiedKey");
-    this.keyTypes = keyTypes(certifiedKey.certificate());
-    this.chain = new X509Certificate[] {certifiedKey.certificate()};
+  Libp2pKeyManager(HostCertificate certificates) {
+    this.certificates = Objects.requireNonNull(certificates, "certificates");
   }
 
   /**
@@ -67,16 +65,21 @@ final class Libp2pKeyManager extends X509ExtendedKeyManager {
     }
   }
 
-  private String aliasFor(String requestedType) {
-    return requestedType != null && keyTypes.contains(requestedType) ? ALIAS : null;
-  }
-
-  private String aliasFor(String[] requestedTypes) {
-    if (requestedTypes != null) {
-      for (String t : requestedTypes) {
-        if (aliasFor(t) != null) {
-          return ALIAS;
-        }
+  /** The current certificate's alias if its key is of one of the requested types, else null. */
+  private String aliasFor(String... requestedTypes) {
+    if (requestedTypes == null) {
+      return null;
+    }
+    CertifiedKey key = certificates.current();
+    KeyTypes cached = lastTypes;
+    if (cached == null || cached.key() != key) {
+      cached = new KeyTypes(key, keyTypes(key.certificate()));
+      lastTypes = cached;
+    }
+    Set<String> types = cached.types();
+    for (String t : requestedTypes) {
+      if (t != null && types.contains(t)) {
+        return HostCertificate.alias(key);
       }
     }
     return null;
@@ -104,7 +107,8 @@ final class Libp2pKeyManager extends X509ExtendedKeyManager {
 
   @Override
   public String[] getClientAliases(String keyType, Principal[] issuers) {
-    return aliasFor(keyType) == null ? null : new String[] {ALIAS};
+    String alias = aliasFor(keyType);
+    return alias == null ? null : new String[] {alias};
   }
 
   @Override
@@ -114,11 +118,15 @@ final class Libp2pKeyManager extends X509ExtendedKeyManager {
 
   @Override
   public X509Certificate[] getCertificateChain(String alias) {
-    return ALIAS.equals(alias) ? chain.clone() : null;
+    CertifiedKey key = alias == null ? null : certificates.byAlias(alias);
+    return key == null ? null : new X509Certificate[] {key.certificate()};
   }
 
   @Override
   public PrivateKey getPrivateKey(String alias) {
-    return ALIAS.equals(alias) ? certifiedKey.privateKey() : null;
+    CertifiedKey key = alias == null ? null : certificates.byAlias(alias);
+    return key == null ? null : key.privateKey();
   }
+
+  private record KeyTypes(CertifiedKey key, Set<String> types) {}
 }

@@ -1,64 +1,59 @@
 package io.peerlink.core.internal.tls;
 
 import io.peerlink.core.HandshakeException;
-import io.peerlink.core.identity.PeerId;
-import io.peerlink.core.identity.PublicKey;
 import java.net.Socket;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
-import java.util.Objects;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * The trust decision of one libp2p TLS connection: the remote is trusted when its certificate
- * passes {@link Libp2pCertificates#verify} and, if an expected peer was given, proves that peer.
- * There are no CAs. It extends {@link X509ExtendedTrustManager} so the TLS engine uses it as is and adds
- * no host name check of its own.
+ * The trust decision of libp2p TLS, shared by all connections of one {@code SslContext}: there are
+ * no CAs; each connection's engine is looked up to find its {@link PeerVerification}, which checks
+ * the certificate and the expected peer. It extends {@link X509ExtendedTrustManager} so both
+ * engines use it as is and add no host name check of their own.
  *
- * <p>One instance serves exactly one connection: it remembers the host key it verified, which the
- * {@link TlsHandshakeHandler} reads once the handshake completes ({@link #verifiedKey()}). A failed
- * check is thrown as a {@link CertificateException} whose cause is a {@link HandshakeException}
- * with the precise reason; the engine turns it into a TLS alert for the remote.
+ * <p>Fails closed: a certificate on an engine that nobody registered (or that was released), or
+ * on a socket, is refused. A failed check is thrown as a {@link CertificateException} whose cause
+ * is a {@link HandshakeException} with the precise reason; the engine turns it into a TLS alert
+ * for the remote.
+ *
+ * <p>Sharing the context is what makes connections cheap (no context, key manager or native
+ * {@code SSL_CTX} per connection); it is safe only because no session is ever resumed, which the
+ * contexts ensure and {@link TlsHandshakeHandler} checks.
  */
 final class Libp2pTrustManager extends X509ExtendedTrustManager {
   private static final X509Certificate[] NO_ISSUERS = new X509Certificate[0];
 
-  private final PeerId expectedRemote;
-  private final Clock clock;
-  // Written on the event loop by the engine during the handshake, read there afterwards; volatile
-  // only so a test thread may look too.
-  private volatile PublicKey verifiedKey;
+  // Keyed by identity: SSLEngines do not override equals. Entries live for one handshake.
+  private final Map<SSLEngine, PeerVerification> handshaking = new ConcurrentHashMap<>();
 
-  /**
-   * @param expectedRemote the peer the remote must prove, or null to accept any peer (a server)
-   * @param clock the time certificate validity is checked against
-   */
-  Libp2pTrustManager(PeerId expectedRemote, Clock clock) {
-    this.expectedRemote = expectedRemote;
-    this.clock = Objects.requireNonNull(clock, "clock");
+  void register(SSLEngine engine, PeerVerification verification) {
+    if (handshaking.putIfAbsent(engine, verification) != null) {
+      throw new IllegalStateException("engine already registered");
+    }
   }
 
-  /** The remote host key proven during the handshake, or null if no certificate was accepted. */
-  PublicKey verifiedKey() {
-    return verifiedKey;
+  void unregister(SSLEngine engine) {
+    handshaking.remove(engine);
   }
 
-  /** The peer the remote must prove, or null. */
-  PeerId expectedRemote() {
-    return expectedRemote;
+  /** Engines whose handshake is being checked now; for tests that look for leaks. */
+  int handshaking() {
+    return handshaking.size();
   }
 
-  private void check(X509Certificate[] chain) throws CertificateException {
+  private void check(X509Certificate[] chain, SSLEngine engine) throws CertificateException {
+    PeerVerification verification = engine == null ? null : handshaking.get(engine);
+    if (verification == null) {
+      throw new CertificateException(
+          "no libp2p verification for this connection",
+          new HandshakeException("no libp2p verification for this connection"));
+    }
     try {
-      PublicKey key = Libp2pCertificates.verify(chain, clock);
-      PeerId proven = key.peerId();
-      if (expectedRemote != null && !expectedRemote.equals(proven)) {
-        throw new HandshakeException(
-            "expected peer " + expectedRemote + " but the remote proved " + proven);
-      }
-      verifiedKey = key;
+      verification.verify(chain);
     } catch (HandshakeException e) {
       throw new CertificateException(e.getMessage(), e);
     } catch (RuntimeException e) {
@@ -71,37 +66,37 @@ final class Libp2pTrustManager extends X509ExtendedTrustManager {
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
       throws CertificateException {
-    check(chain);
+    check(chain, engine);
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
       throws CertificateException {
-    check(chain);
+    check(chain, engine);
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
       throws CertificateException {
-    check(chain);
+    check(chain, null);
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
       throws CertificateException {
-    check(chain);
+    check(chain, null);
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType)
       throws CertificateException {
-    check(chain);
+    check(chain, null);
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType)
       throws CertificateException {
-    check(chain);
+    check(chain, null);
   }
 
   @Override

@@ -14,8 +14,9 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 
 /**
- * The JSSE provider every libp2p TLS context is built from: Bouncy Castle's TLS engine, with the
- * runtime's own JCA providers for all cryptography and Bouncy Castle's certificate parser.
+ * The JSSE provider of the Java engine's contexts ({@link JavaTlsContexts}): Bouncy Castle's TLS
+ * engine, with the runtime's own JCA providers for all cryptography and Bouncy Castle's certificate
+ * parser.
  *
  * <p>Why not the JDK's engine: it parses the peer's certificates with the global
  * {@code CertificateFactory} before any trust manager runs, and the JDK's parser refuses a
@@ -30,7 +31,8 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
  * both providers are private instances handed only to our own {@code SSLContext}s.
  *
  * <p>Created once, on first use, and shared: building a {@link BouncyCastleProvider} costs tens of
- * milliseconds, while an {@code SSLContext} from an existing provider is cheap.
+ * milliseconds, while an {@code SSLContext} from an existing provider is cheap. Hosts on the
+ * native engine never load it.
  */
 final class TlsEngineProvider {
   /**

@@ -3,7 +3,6 @@ package io.peerlink.core.internal.tls;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.peerlink.core.HandshakeException;
@@ -12,31 +11,39 @@ import io.peerlink.core.PeerTimeoutException;
 import io.peerlink.core.identity.PublicKey;
 import io.peerlink.core.internal.security.SecureSession;
 import java.nio.channels.ClosedChannelException;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 import org.bouncycastle.tls.TlsFatalAlertReceived;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sits right after the {@link SslHandler} and turns the end of the TLS handshake into what the rest
- * of the connection upgrade understands.
+ * Sits right after the TLS handler ({@link TlsSecurity#SSL_HANDLER_NAME}) and turns the end of the
+ * TLS handshake into what the rest of the connection upgrade understands.
  *
  * <ul>
  *   <li>Success: fires a {@link SecureSession} user event ({@code remotePeerId}, {@code remoteKey}
- *       from the trust manager, {@code securityProtocol} {@value TlsSecurity#PROTOCOL_ID},
- *       {@code earlyMuxer} = the ALPN result if it is a muxer, else null), completes
- *       {@link #session()}, and removes itself. Plaintext reads pass through in order, after the
- *       event.
+ *       from the connection's {@link PeerVerification}, {@code securityProtocol}
+ *       {@value TlsSecurity#PROTOCOL_ID}, {@code earlyMuxer} = the ALPN result if it is a muxer, else
+ *       null), completes {@link #session()}, and removes itself. Plaintext reads pass through in
+ *       order, after the event.
  *   <li>Failure: fires {@code exceptionCaught} with a {@link HandshakeException} (kind TLS) whose
  *       message names the reason (bad certificate, wrong peer, no common ALPN protocol, remote
  *       alert, connection closed) and whose cause is the TLS engine's exception, completes
  *       {@link #session()} exceptionally with it, and closes the channel. The TLS engine's own
  *       exception, which follows, is swallowed so the failure is reported once.
- *   <li>Timeout ({@link TlsSecurity.Builder#handshakeTimeout}): the same, but with a
+ *   <li>Timeout ({@link TlsSecurity.Builder#handshakeTimeout}, counted here from the moment the
+ *       channel is active, whatever stands before the engine): the same, but with a
  *       {@link PeerTimeoutException} (kind TIMEOUT), because what failed is the deadline, as for
  *       every other timeout peerlink reports.
  * </ul>
+ *
+ * <p>Leaving the pipeline, for whatever reason, ends the connection's {@link PeerVerification}
+ * binding, so the shared trust manager holds nothing for a finished handshake.
  *
  * <p>The {@code SslHandshakeCompletionEvent} itself is consumed. Note for clients: in TLS 1.3 the
  * client finishes before the server has checked the client's certificate, so a server that rejects
@@ -44,15 +51,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(TlsHandshakeHandler.class);
+  private static final Pattern RECEIVED_ALERT = Pattern.compile("(SSLV3|TLSV1)_ALERT_");
 
-  private final SslHandler ssl;
-  private final Libp2pTrustManager trust;
+  private final PeerVerification verification;
+  private final long timeoutMillis;
   private final CompletableFuture<SecureSession> session = new CompletableFuture<>();
+  private ScheduledFuture<?> deadline;
   private boolean failed;
 
-  TlsHandshakeHandler(SslHandler ssl, Libp2pTrustManager trust) {
-    this.ssl = ssl;
-    this.trust = trust;
+  TlsHandshakeHandler(PeerVerification verification, long timeoutMillis) {
+    this.verification = verification;
+    this.timeoutMillis = timeoutMillis;
   }
 
   /**
@@ -61,6 +70,44 @@ public final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
    */
   public CompletableFuture<SecureSession> session() {
     return session;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    if (ctx.channel().isActive()) {
+      startDeadline(ctx);
+    }
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    startDeadline(ctx);
+    ctx.fireChannelActive();
+  }
+
+  private void startDeadline(ChannelHandlerContext ctx) {
+    if (deadline == null && !session.isDone()) {
+      deadline = ctx.executor().schedule(
+          () -> fail(ctx, new PeerTimeoutException(
+              "TLS handshake did not finish within " + timeoutMillis + " ms")),
+          timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    if (deadline != null) {
+      deadline.cancel(false);
+    }
+    verification.release();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    // Before the engine exists (the native server reading the ClientHello) nobody else says so.
+    fail(ctx, new HandshakeException(
+        "connection closed during the TLS handshake", new ClosedChannelException()));
+    ctx.fireChannelInactive();
   }
 
   @Override
@@ -73,14 +120,17 @@ public final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
       fail(ctx, toFailure(done.cause()));
       return;
     }
-    // The trust manager is the only place the remote key comes from. A handshake that completes
+    if (failed) {
+      return;
+    }
+    // The verification is the only place the remote key comes from. A handshake that completes
     // without it (a resumed session, which we never allow) must not be trusted.
-    PublicKey remoteKey = trust.verifiedKey();
+    PublicKey remoteKey = verification.verifiedKey();
     if (remoteKey == null) {
       fail(ctx, new HandshakeException("TLS handshake completed without a verified peer certificate"));
       return;
     }
-    String alpn = ssl.engine().getApplicationProtocol();
+    String alpn = verification.engine().getApplicationProtocol();
     SecureSession secured =
         new SecureSession(
             remoteKey.peerId(), remoteKey, TlsSecurity.PROTOCOL_ID, MuxerAlpn.earlyMuxer(alpn));
@@ -102,10 +152,13 @@ public final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void fail(ChannelHandlerContext ctx, PeerException failure) {
-    if (failed) {
+    if (failed || session.isDone()) {
       return;
     }
     failed = true;
+    if (deadline != null) {
+      deadline.cancel(false);
+    }
     log.debug("{} TLS handshake failed: {}", ctx.channel(), failure.getMessage());
     session.completeExceptionally(failure);
     ctx.fireExceptionCaught(failure);
@@ -122,7 +175,7 @@ public final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
     }
     if (cause instanceof SslHandshakeTimeoutException) {
       return new PeerTimeoutException(
-          "TLS handshake did not finish within " + ssl.getHandshakeTimeoutMillis() + " ms", cause);
+          "TLS handshake did not finish within " + timeoutMillis + " ms", cause);
     }
     // Our own reason, raised in the trust manager and wrapped by the engine.
     for (Throwable t = cause; t != null; t = t.getCause()) {
@@ -134,7 +187,8 @@ public final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
       return new HandshakeException("connection closed during the TLS handshake", cause);
     }
     String message = String.valueOf(cause.getMessage());
-    if (message.contains("no_application_protocol") || message.contains("application layer protocol")) {
+    String lower = message.toLowerCase(Locale.ROOT);
+    if (lower.contains("no_application_protocol") || lower.contains("application layer protocol")) {
       return new HandshakeException(
           "TLS handshake failed: no common ALPN protocol (" + message + ")", cause);
     }
@@ -145,7 +199,8 @@ public final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
             "the remote aborted the TLS handshake: " + alert.getMessage(), cause);
       }
     }
-    if (message.startsWith("Received fatal alert")) {
+    // The JDK's words, then BoringSSL's for an alert it received ("...:SSLV3_ALERT_BAD_CERTIFICATE").
+    if (message.startsWith("Received fatal alert") || RECEIVED_ALERT.matcher(message).find()) {
       return new HandshakeException("the remote aborted the TLS handshake: " + message, cause);
     }
     if (cause instanceof SSLException) {

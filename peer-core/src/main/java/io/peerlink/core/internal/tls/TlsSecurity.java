@@ -1,21 +1,16 @@
 package io.peerlink.core.internal.tls;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.ssl.ClientAuth;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslProvider;
+import io.peerlink.core.TlsEngine;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
 
 /**
  * The libp2p TLS 1.3 security protocol ({@value #PROTOCOL_ID}) for Netty pipelines: one instance per
@@ -29,7 +24,8 @@ import javax.net.ssl.SSLParameters;
  * tls.install(pipeline, ctx.name(), initiator, expectedPeerOrNull);  // then remove the multistream handler
  * }</pre>
  *
- * <p>{@link #install} adds an {@link SslHandler} ({@value #SSL_HANDLER_NAME}) and a
+ * <p>{@link #install} adds the TLS handler ({@value #SSL_HANDLER_NAME}: an {@link SslHandler}, or on
+ * the native engine's server side a handler that reads the ClientHello and then becomes one) and a
  * {@link TlsHandshakeHandler} ({@value #HANDSHAKE_HANDLER_NAME}) after the named handler. When the
  * handshake succeeds, a {@link io.peerlink.core.internal.security.SecureSession} user event comes
  * out of the pipeline and plaintext {@code ByteBuf}s follow; when it fails, a
@@ -37,12 +33,17 @@ import javax.net.ssl.SSLParameters;
  * comes out through {@code exceptionCaught} and the channel is closed.
  *
  * <p>What each connection gets: TLS 1.3 only with the three TLS 1.3 cipher suites; a client
- * certificate required; no SNI (the engine is made without a peer host); the libp2p certificate
- * checks in a per-connection trust manager (see {@link Libp2pCertificates#verify}), which on the
- * dialing side also requires the expected peer ID; ALPN early muxer negotiation (see
- * {@link MuxerAlpn}); no session resumption, because every connection gets its own
- * {@link SslContext} whose session cache nobody else can reach, and a resumed session would skip
- * the certificate checks.
+ * certificate required; no SNI (the engine is made without a peer host); the host's certificate,
+ * made once and reused until shortly before it expires ({@link HostCertificate}); the libp2p
+ * certificate checks (see {@link Libp2pCertificates#verify}), which on the dialing side also
+ * require the expected peer ID; ALPN early muxer negotiation by the client's preference (see
+ * {@link MuxerAlpn}); and no session resumption, which would skip the certificate checks: the
+ * contexts keep no session cache and issue no tickets, and a handshake that completes without a
+ * checked certificate fails.
+ *
+ * <p>The {@link TlsEngine} runs the records: the native one (BoringSSL) where it loads, Bouncy
+ * Castle's Java one otherwise (see {@link TlsEngines}). The {@code SslContext}s are made once, in
+ * {@link Builder#build()}, and shared by all connections; per connection there is only an engine.
  *
  * <p>Thread-safe and immutable.
  */
@@ -50,7 +51,7 @@ public final class TlsSecurity {
   /** The multistream-select protocol ID of libp2p TLS. */
   public static final String PROTOCOL_ID = "/tls/1.0.0";
 
-  /** Pipeline name of the {@link SslHandler}. */
+  /** Pipeline name of the TLS handler ({@link SslHandler}). */
   public static final String SSL_HANDLER_NAME = "tls";
 
   /** Pipeline name of the {@link TlsHandshakeHandler}. */
@@ -66,25 +67,32 @@ public final class TlsSecurity {
   /** Default {@link Builder#handshakeTimeout}: 10 seconds, as Netty's own default. */
   public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
+  /**
+   * Default {@link Builder#maxClientHelloBytes}: 64 KiB. A ClientHello is a few hundred bytes, about
+   * 1.5 KiB with a post-quantum key share; TLS lets one span several 16 KiB records.
+   */
+  public static final int DEFAULT_MAX_CLIENT_HELLO_BYTES = 64 * 1024;
+
   private final Identity identity;
   private final List<String> muxers;
-  private final List<String> clientAlpn;
   private final Duration handshakeTimeout;
   private final Clock clock;
-  private final boolean certificatePerConnection;
-  private final CertifiedKey sharedCertificate;
+  private final HostCertificate certificates;
+  private final Libp2pTrustManager trust = new Libp2pTrustManager();
+  private final TlsContexts contexts;
 
   private TlsSecurity(Builder b) {
     this.identity = b.identity;
     this.muxers = List.copyOf(b.muxers);
-    this.clientAlpn = MuxerAlpn.offer(muxers);
     this.handshakeTimeout = b.handshakeTimeout;
     this.clock = b.clock;
-    this.certificatePerConnection = b.certificatePerConnection;
-    this.sharedCertificate =
-        b.certificate != null
-            ? b.certificate
-            : certificatePerConnection ? null : Libp2pCertificates.generate(identity, clock);
+    this.certificates =
+        b.certificate != null ? HostCertificate.fixed(b.certificate) : HostCertificate.generated(identity, clock);
+    // Made now rather than on the first connection: an event loop should not stall for it.
+    certificates.current();
+    this.contexts = TlsEngines.resolve(b.engine) == TlsEngine.NATIVE
+        ? new NativeTlsContexts(certificates, trust, muxers, b.maxClientHelloBytes)
+        : new JavaTlsContexts(certificates, trust, muxers);
   }
 
   /** Starts a configuration for {@code identity}. */
@@ -102,11 +110,26 @@ public final class TlsSecurity {
     return muxers;
   }
 
+  /** The engine that runs this host's TLS: {@link TlsEngine#NATIVE} or {@link TlsEngine#JAVA}. */
+  public TlsEngine engine() {
+    return contexts.engine();
+  }
+
+  /** Connections whose handshake is under way (their certificate check is registered). */
+  int verificationsInProgress() {
+    return trust.handshaking();
+  }
+
+  /** The certificate presented now. */
+  CertifiedKey certificate() {
+    return certificates.current();
+  }
+
   /**
-   * Adds the TLS handlers to {@code pipeline}: the {@link SslHandler} right after
-   * {@code afterName} (or first, if null) and the {@link TlsHandshakeHandler} right after it. The
-   * handshake starts at once on an active channel, so call this on the channel's event loop at the
-   * moment the TLS bytes begin.
+   * Adds the TLS handlers to {@code pipeline}: the TLS handler right after {@code afterName} (or
+   * first, if null) and the {@link TlsHandshakeHandler} right after it. The handshake starts at
+   * once on an active channel, so call this on the channel's event loop at the moment the TLS bytes
+   * begin.
    *
    * @param client true on the side that dialed (the TLS client); false on the side that accepted
    * @param expectedRemote the peer the remote must prove; required on the client (the spec says a
@@ -120,66 +143,23 @@ public final class TlsSecurity {
     if (client && expectedRemote == null) {
       throw new IllegalArgumentException("a TLS client must know the peer it expects");
     }
-    Libp2pTrustManager trust = new Libp2pTrustManager(expectedRemote, clock);
-    SslHandler ssl = newSslHandler(pipeline.channel().alloc(), client, trust);
-    TlsHandshakeHandler handshake = new TlsHandshakeHandler(ssl, trust);
-    if (afterName == null) {
-      pipeline.addFirst(SSL_HANDLER_NAME, ssl);
-    } else {
-      pipeline.addAfter(afterName, SSL_HANDLER_NAME, ssl);
-    }
-    pipeline.addAfter(SSL_HANDLER_NAME, HANDSHAKE_HANDLER_NAME, handshake);
-    return handshake;
-  }
-
-  /** Builds the {@link SslHandler} of one connection around a fresh context and engine. */
-  SslHandler newSslHandler(ByteBufAllocator alloc, boolean client, Libp2pTrustManager trust) {
-    CertifiedKey certificate =
-        sharedCertificate != null ? sharedCertificate : Libp2pCertificates.generate(identity, clock);
-    SslHandler handler = newSslContext(client, certificate, trust).newHandler(alloc);
-    configureAlpn(handler.engine(), client);
-    handler.setHandshakeTimeoutMillis(handshakeTimeout.toMillis());
-    return handler;
-  }
-
-  private static SslContext newSslContext(
-      boolean client, CertifiedKey certificate, Libp2pTrustManager trust) {
-    Libp2pKeyManager keys = new Libp2pKeyManager(certificate);
-    SslContextBuilder builder =
-        client ? SslContextBuilder.forClient().keyManager(keys) : SslContextBuilder.forServer(keys);
-    builder
-        // Netty's JDK-style engine path (we ship no netty-tcnative), but Bouncy Castle's JSSE
-        // rather than the JDK's: the JDK refuses js-libp2p's certificates (see TlsEngineProvider).
-        .sslProvider(SslProvider.JDK)
-        .sslContextProvider(TlsEngineProvider.JSSE)
-        .protocols(TLS_13)
-        .ciphers(CIPHER_SUITES)
-        .clientAuth(ClientAuth.REQUIRE)
-        .trustManager(trust)
-        // The context serves a single connection, so there is nothing to cache.
-        .sessionCacheSize(1);
-    if (client) {
-      // Netty 4.2 turns on HTTPS host name checks for clients; libp2p peers have no host names.
-      builder.endpointIdentificationAlgorithm(null);
-    }
+    PeerVerification verification = new PeerVerification(expectedRemote, clock);
+    ByteBufAllocator alloc = pipeline.channel().alloc();
+    ChannelHandler tls =
+        client ? contexts.clientHandler(alloc, verification) : contexts.serverHandler(alloc, verification);
+    TlsHandshakeHandler handshake = new TlsHandshakeHandler(verification, handshakeTimeout.toMillis());
     try {
-      return builder.build();
-    } catch (SSLException e) {
-      // Only a runtime without TLS 1.3 or these suites gets here: a broken runtime, not a peer's fault.
-      throw new IllegalStateException("cannot build a TLS 1.3 context", e);
+      if (afterName == null) {
+        pipeline.addFirst(SSL_HANDLER_NAME, tls);
+      } else {
+        pipeline.addAfter(afterName, SSL_HANDLER_NAME, tls);
+      }
+      pipeline.addAfter(SSL_HANDLER_NAME, HANDSHAKE_HANDLER_NAME, handshake);
+    } catch (RuntimeException e) {
+      verification.release();
+      throw e;
     }
-  }
-
-  private void configureAlpn(SSLEngine engine, boolean client) {
-    if (client) {
-      SSLParameters params = engine.getSSLParameters();
-      params.setApplicationProtocols(clientAlpn.toArray(String[]::new));
-      engine.setSSLParameters(params);
-    } else {
-      // The engines' default ALPN choice is the server's preference; libp2p wants the client's.
-      engine.setHandshakeApplicationProtocolSelector(
-          (e, offered) -> MuxerAlpn.select(offered, muxers));
-    }
+    return handshake;
   }
 
   /** Builds a {@link TlsSecurity}; defaults in one place, checks in {@link #build()}. */
@@ -188,7 +168,8 @@ public final class TlsSecurity {
     private List<String> muxers = List.of();
     private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
     private Clock clock = Clock.systemUTC();
-    private boolean certificatePerConnection;
+    private TlsEngine engine = TlsEngine.AUTO;
+    private int maxClientHelloBytes = DEFAULT_MAX_CLIENT_HELLO_BYTES;
     private CertifiedKey certificate;
 
     private Builder(Identity identity) {
@@ -210,20 +191,28 @@ public final class TlsSecurity {
       return this;
     }
 
-    /** The clock for certificate validity, ours and the remote's. Default: the system UTC clock. */
+    /**
+     * The clock for certificate validity, ours and the remote's, and for renewing ours. Default:
+     * the system UTC clock.
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
+    /** Which TLS engine runs the connections. Default {@link TlsEngine#AUTO}. */
+    public Builder engine(TlsEngine engine) {
+      this.engine = Objects.requireNonNull(engine, "engine");
+      return this;
+    }
+
     /**
-     * Whether each connection gets a newly generated certificate instead of one made at
-     * {@link #build()} and reused, as go-libp2p does; the spec allows both. A new one costs a key
-     * generation and two signatures, a few milliseconds of CPU on the event loop in
-     * {@link #install} with the JDK 17 providers. Default false.
+     * The largest ClientHello a server reads before choosing the muxer (native engine only; the
+     * Java engine bounds its records itself), in bytes. A larger one fails the handshake. Default
+     * {@link #DEFAULT_MAX_CLIENT_HELLO_BYTES}.
      */
-    public Builder certificatePerConnection(boolean perConnection) {
-      this.certificatePerConnection = perConnection;
+    public Builder maxClientHelloBytes(int bytes) {
+      this.maxClientHelloBytes = bytes;
       return this;
     }
 
@@ -234,10 +223,11 @@ public final class TlsSecurity {
     }
 
     /**
-     * Validates and builds.
+     * Validates and builds, making the engine's contexts and the host's certificate.
      *
-     * @throws IllegalArgumentException if the timeout is not positive or a muxer ID is empty or
-     *     {@code "libp2p"}
+     * @throws IllegalArgumentException if the timeout is not positive, a muxer ID is empty or
+     *     {@code "libp2p"}, or the ClientHello bound is under 1 KiB
+     * @throws IllegalStateException if the native engine is asked for and cannot load here
      */
     public TlsSecurity build() {
       if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
@@ -247,6 +237,9 @@ public final class TlsSecurity {
         if (m.isEmpty() || m.length() > 255 || MuxerAlpn.LIBP2P.equals(m)) {
           throw new IllegalArgumentException("not a muxer protocol ID for ALPN: '" + m + "'");
         }
+      }
+      if (maxClientHelloBytes < 1024) {
+        throw new IllegalArgumentException("maxClientHelloBytes must be at least 1 KiB: " + maxClientHelloBytes);
       }
       return new TlsSecurity(this);
     }

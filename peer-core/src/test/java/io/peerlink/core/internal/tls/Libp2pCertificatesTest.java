@@ -3,6 +3,7 @@ package io.peerlink.core.internal.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.handler.ssl.util.LazyX509Certificate;
 import io.peerlink.core.HandshakeException;
 import io.peerlink.core.PeerError;
 import io.peerlink.core.identity.Identity;
@@ -225,6 +226,27 @@ class Libp2pCertificatesTest {
         .isInstanceOf(HandshakeException.class).hasMessageContaining("expired");
     assertThatThrownBy(() -> Libp2pCertificates.verify(chain, at("2029-12-31T00:00:00Z")))
         .isInstanceOf(HandshakeException.class).hasMessageContaining("not valid before");
+  }
+
+  @Test
+  void verifiesFromTheEncodingAloneSoTheJdksParserNeverRuns() throws Exception {
+    // js-libp2p's empty names, handed over as the native engine does: a lazy wrapper whose every
+    // method but getEncoded() would run the JDK's parser, which refuses the empty issuer.
+    Identity id = Identity.generate();
+    KeyPair certKey = TestCertificates.p256();
+    byte[] der = TestCertificates.builder(certKey)
+        .names("")
+        .libp2p(TestCertificates.signedKey(id, certKey), true)
+        .build()
+        .getEncoded();
+    X509Certificate lazy = new LazyX509Certificate(der);
+    assertThatThrownBy(lazy::getIssuerX500Principal).as("the JDK cannot parse it").isNotNull();
+    assertThat(verify(lazy)).isEqualTo(id.publicKey());
+  }
+
+  @Test
+  void rejectsACertificateThatIsNotDer() {
+    assertRejected(new LazyX509Certificate(new byte[] {0x30, 0x03, 0x02, 0x01, 0x01}), "malformed certificate");
   }
 
   @Test

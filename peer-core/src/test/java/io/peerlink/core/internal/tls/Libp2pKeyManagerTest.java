@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class Libp2pKeyManagerTest {
   private final CertifiedKey key = Libp2pCertificates.generate(Identity.generate());
-  private final Libp2pKeyManager manager = new Libp2pKeyManager(key);
+  private final Libp2pKeyManager manager = new Libp2pKeyManager(HostCertificate.fixed(key));
 
   @Test
   void answersTheJdksAndBouncyCastlesNamesForAP256Key() {

@@ -4,11 +4,14 @@ import static io.peerlink.core.internal.tls.TlsLoopback.WAIT_SECONDS;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.util.ReferenceCountUtil;
+import io.peerlink.core.TlsEngine;
 import io.peerlink.core.identity.Identity;
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -17,14 +20,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
- * Handshake and setup costs on loopback, printed to the test output. Opt-in, because timings under
- * PARANOID leak tracking and a shared CI machine assert nothing:
+ * Handshake and setup costs on loopback, for both engines, printed to the test output. Opt-in,
+ * because timings under PARANOID leak tracking and a shared CI machine assert nothing:
  * {@code mvn -o -pl peer-core test -Dtest=TlsHandshakeTimingBenchmark -Dpeerlink.bench=true
- * -Dnetty.leak.level=disabled}.
+ * -Dnetty.leak.level=disabled -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 @EnabledIfSystemProperty(named = "peerlink.bench", matches = "true")
 class TlsHandshakeTimingBenchmark {
-  // Enough rounds for the JIT to compile the JDK's TLS and EC code before we measure.
+  // Enough rounds for the JIT to compile the TLS and EC code before we measure.
   private static final int WARMUP = 200;
   private static final int RUNS = 50;
 
@@ -46,20 +49,23 @@ class TlsHandshakeTimingBenchmark {
             throw new AssertionError(e);
           }
         }));
-    report("SslContext + SslHandler per connection, our KeyManager", 200,
-        () -> time(() -> newContext(ck, false)));
-    report("SslContext + SslHandler per connection, Netty KeyStore from key+cert", 50,
-        () -> time(() -> newContext(ck, true)));
+    HostCertificate host = HostCertificate.fixed(ck);
+    for (TlsEngine engine : List.of(TlsEngine.JAVA, TlsEngine.NATIVE)) {
+      report("SslContext + SslHandler per connection, " + engine, 200,
+          () -> time(() -> newContextAndHandler(host, engine)));
+      SslContext shared = newContext(host, engine);
+      report("SslHandler from a shared SslContext, " + engine, 200,
+          () -> time(() -> release(shared.newHandler(ByteBufAllocator.DEFAULT))));
+    }
 
-    for (boolean fresh : new boolean[] {false, true}) {
+    for (TlsEngine engine : List.of(TlsEngine.JAVA, TlsEngine.NATIVE)) {
       try (TlsLoopback net = new TlsLoopback()) {
         TlsSecurity server =
-            TlsSecurity.builder(serverId).muxers(List.of("/yamux/1.0.0")).certificatePerConnection(fresh).build();
+            TlsSecurity.builder(serverId).muxers(List.of("/yamux/1.0.0")).engine(engine).build();
         TlsSecurity client =
-            TlsSecurity.builder(clientId).muxers(List.of("/yamux/1.0.0")).certificatePerConnection(fresh).build();
+            TlsSecurity.builder(clientId).muxers(List.of("/yamux/1.0.0")).engine(engine).build();
         InetSocketAddress addr = net.listen(server);
-        report("loopback handshake, connect to both SecureSessions"
-                + (fresh ? ", fresh certificate per connection" : ", certificate reused"), RUNS,
+        report("loopback handshake, connect to both SecureSessions, " + engine, RUNS,
             () -> {
               long t0 = System.nanoTime();
               try {
@@ -77,23 +83,32 @@ class TlsHandshakeTimingBenchmark {
     }
   }
 
-  private static void newContext(CertifiedKey ck, boolean viaKeyStore) {
+  private static SslContext newContext(HostCertificate host, TlsEngine engine) {
     try {
-      SslContextBuilder b =
-          viaKeyStore
-              ? SslContextBuilder.forServer(ck.privateKey(), ck.certificate())
-              : SslContextBuilder.forServer(new Libp2pKeyManager(ck));
-      b.sslProvider(SslProvider.JDK)
-          .sslContextProvider(TlsEngineProvider.JSSE)
+      SslContextBuilder b = SslContextBuilder.forServer(new Libp2pKeyManager(host))
           .protocols(TlsSecurity.TLS_13)
           .ciphers(TlsSecurity.CIPHER_SUITES)
           .clientAuth(ClientAuth.REQUIRE)
-          .trustManager(new Libp2pTrustManager(null, Clock.systemUTC()))
-          .build()
-          .newHandler(ByteBufAllocator.DEFAULT);
+          .trustManager(new Libp2pTrustManager());
+      if (engine == TlsEngine.NATIVE) {
+        b.sslProvider(SslProvider.OPENSSL);
+      } else {
+        b.sslProvider(SslProvider.JDK).sslContextProvider(TlsEngineProvider.JSSE);
+      }
+      return b.build();
     } catch (Exception e) {
       throw new AssertionError(e);
     }
+  }
+
+  private static void newContextAndHandler(HostCertificate host, TlsEngine engine) {
+    SslContext context = newContext(host, engine);
+    release(context.newHandler(ByteBufAllocator.DEFAULT));
+    ReferenceCountUtil.release(context);
+  }
+
+  private static void release(SslHandler handler) {
+    ReferenceCountUtil.release(handler.engine());
   }
 
   private static long time(Runnable r) {

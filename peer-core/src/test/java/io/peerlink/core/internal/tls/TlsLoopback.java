@@ -97,6 +97,28 @@ final class TlsLoopback implements AutoCloseable {
     return r;
   }
 
+  /** Connects to {@code address} with a pipeline {@code init} builds. */
+  Channel connectRaw(InetSocketAddress address, Consumer<SocketChannel> init) throws InterruptedException {
+    Channel ch =
+        new Bootstrap()
+            .group(group)
+            .channel(NioSocketChannel.class)
+            .handler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    init.accept(ch);
+                  }
+                })
+            .connect(address)
+            .sync()
+            .channel();
+    synchronized (channels) {
+      channels.add(ch);
+    }
+    return ch;
+  }
+
   Recorder dial(InetSocketAddress address, TlsSecurity client, PeerId expected)
       throws InterruptedException {
     return dial(address, client, expected, ch -> {});
