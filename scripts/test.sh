@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-node.sh
 bash scripts/setup-nat.sh   # iptables for the NAT testbed tests (root only, when missing)
-mvn -B -ntp verify "$@"
+# ./mvnw: the build needs Maven 3.9.6+ (the protobuf plugin); the wrapper fetches 3.9.16 once.
+./mvnw -B -ntp verify "$@"

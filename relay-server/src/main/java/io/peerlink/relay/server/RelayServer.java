@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.Listener;
+import io.peerlink.core.ListenerLimits;
 import io.peerlink.core.Peer;
 import io.peerlink.core.PeerConfig;
 import io.peerlink.core.Stream;
@@ -114,7 +115,7 @@ public final class RelayServer {
       this.listener = b.running;
     } else {
       if (lb == null) {
-        lb = Listener.builder(identity).config(b.peerConfig);
+        lb = Listener.builder(identity).config(b.peerConfig).limits(b.listenerLimits);
         for (Multiaddr a : b.listenAddrs) {
           lb.listenOn(a);
         }
@@ -514,6 +515,7 @@ public final class RelayServer {
     private RelayMetrics metrics = RelayMetrics.NONE;
     private Clock clock = Clock.systemUTC();
     private PeerConfig peerConfig = PeerConfig.defaults();
+    private ListenerLimits listenerLimits = ListenerLimits.defaults();
     private Listener.Builder listenerBuilder;
     private Listener running;
 
@@ -558,6 +560,16 @@ public final class RelayServer {
     /** Connection settings of the server's own listener; default {@link PeerConfig#defaults()}. */
     public Builder peerConfig(PeerConfig v) {
       peerConfig = Objects.requireNonNull(v, "peerConfig");
+      return this;
+    }
+
+    /**
+     * Limits on inbound connections of the server's own listener (total, per IP, accept rate);
+     * default {@link ListenerLimits#defaults()}. A relay that expects many peers behind one NAT
+     * raises {@link ListenerLimits#maxInboundPerIp()}.
+     */
+    public Builder listenerLimits(ListenerLimits v) {
+      listenerLimits = Objects.requireNonNull(v, "listenerLimits");
       return this;
     }
 

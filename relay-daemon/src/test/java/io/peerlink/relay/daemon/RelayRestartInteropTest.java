@@ -1,17 +1,11 @@
-package io.peerlink.relay.server.daemon;
+package io.peerlink.relay.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerlink.testing.JsPeer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -26,35 +20,6 @@ class RelayRestartInteropTest {
 
   @TempDir
   Path dir;
-
-  record Running(ByteArrayOutputStream out, CountDownLatch stop, CompletableFuture<Integer> exit) {
-    String stdout() {
-      return out.toString(StandardCharsets.UTF_8);
-    }
-
-    String listening() {
-      return stdout().lines().filter(l -> l.contains("\"listening\"")).findFirst().orElseThrow();
-    }
-
-    void stopAndWait() throws Exception {
-      stop.countDown();
-      assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
-    }
-  }
-
-  private static Running start(String... args) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
-    CountDownLatch stop = new CountDownLatch(1);
-    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> RelayDaemon.run(args, ps, System.err, stop));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!out.toString(StandardCharsets.UTF_8).contains("\"listening\"")) {
-      assertThat(exit).as("daemon exited early: " + out).isNotDone();
-      assertThat(System.nanoTime()).as("no listening event").isLessThan(deadline);
-      Thread.sleep(20);
-    }
-    return new Running(out, stop, exit);
-  }
 
   private static String first(String regex, String text) {
     Matcher m = Pattern.compile(regex).matcher(text);
@@ -75,13 +40,13 @@ class RelayRestartInteropTest {
   void afterARestartTheRelayHasTheSamePeerIdAndTheOldCircuitAddressWorksAgain() throws Exception {
     String key = dir.resolve("relay.pem").toString();
     String seed = "11".repeat(32);
-    Running r = start("--listen", "/ip4/127.0.0.1/tcp/0", "--identity", key, "--allow-private-addrs", "true",
+    RunningDaemon r = RunningDaemon.start("--listen", "/ip4/127.0.0.1/tcp/0", "--identity", key, "--allow-private-addrs", "true",
         "--drain-timeout", "0s");
     String peerId = first("\"peerId\":\"([^\"]+)\"", r.listening());
     String relayAddr = first("\"addrs\":\\[\"([^\"]+)\"", r.listening());
     assertThat(relayAddr).endsWith("/p2p/" + peerId);
     String addr = relayAddr.substring(0, relayAddr.indexOf("/p2p/"));
-    Running again = null;
+    RunningDaemon again = null;
     try (JsPeer b = JsPeer.start("--relay-client", "--security", "noise")) {
       String circuit;
       try (JsPeer a = JsPeer.start("--security", "noise", "--identity-seed", seed, "--reserve", relayAddr)) {
@@ -96,7 +61,7 @@ class RelayRestartInteropTest {
         waitFor(() -> a.requestOk(T, "cmd", "addrs").get("addrs").toString().indexOf("/p2p-circuit") < 0);
       }
 
-      again = start("--listen", addr, "--identity", key, "--allow-private-addrs", "true", "--drain-timeout", "0s");
+      again = RunningDaemon.start("--listen", addr, "--identity", key, "--allow-private-addrs", "true", "--drain-timeout", "0s");
       assertThat(first("\"peerId\":\"([^\"]+)\"", again.listening())).isEqualTo(peerId);
       try (JsPeer a = JsPeer.start("--security", "noise", "--identity-seed", seed, "--reserve", relayAddr)) {
         assertThat(JsPeer.strings(a.awaitEvent("reserved", T).get("addrs"))).contains(circuit);
@@ -114,11 +79,8 @@ class RelayRestartInteropTest {
     }
   }
 
-  static void waitFor(java.util.function.BooleanSupplier cond) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!cond.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition not met within 20 s").isLessThan(deadline);
-      Thread.sleep(50);
-    }
+  static void waitFor(java.util.concurrent.Callable<Boolean> cond) {
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(cond);
   }
+
 }

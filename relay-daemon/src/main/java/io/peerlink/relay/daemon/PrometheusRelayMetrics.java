@@ -1,4 +1,4 @@
-package io.peerlink.relay.server.daemon;
+package io.peerlink.relay.daemon;
 
 import io.peerlink.relay.internal.circuit.RelayStatus;
 import io.peerlink.relay.server.CircuitEnd;
@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  *   <li>{@code handshake_failures_total{stage}}
  * </ul>
  */
-public final class PrometheusRelayMetrics implements RelayMetrics {
+final class PrometheusRelayMetrics implements RelayMetrics {
   private final Counter requests;
   private final Counter granted;
   private final Counter ended;
@@ -36,7 +36,7 @@ public final class PrometheusRelayMetrics implements RelayMetrics {
   private final Counter bytes;
   private final Counter handshakeFailures;
 
-  public PrometheusRelayMetrics(PrometheusRegistry registry, Supplier<RelayServer> server) {
+  PrometheusRelayMetrics(PrometheusRegistry registry, Supplier<RelayServer> server) {
     requests = Counter.builder().name("peerlink_relay_requests_total")
         .help("Hop requests answered, by request kind and status").labelNames("request", "status").register(registry);
     granted = Counter.builder().name("peerlink_relay_reservations_granted_total")
