@@ -33,8 +33,9 @@ import java.util.function.Consumer;
  * Listener listener = Listener.builder(Identity.generate())
  *     .listenOn(Multiaddr.parse("/ip4/0.0.0.0/tcp/4001"))
  *     .limits(ListenerLimits.builder().maxInbound(512).maxInboundPerIp(4).build())
- *     .handler("/echo/1.0.0", stream -> stream.channel().pipeline().addLast(new MyEchoHandler()))
+ *     .handler(Echo.PROTOCOL_ID, Echo.handler())
  *     .onConnection(peer -> System.out.println("connected: " + peer.peerId()))
+ *     .build()
  *     .start().join();
  * System.out.println(listener.listenAddresses());
  * }</pre>
