@@ -35,7 +35,8 @@ import picocli.CommandLine.Option;
       "Every option is also a line name=value in the --config file (flags win over the file).",
       "Lists: comma-separated (flags may repeat). Durations: 500ms, 90s, 2m, 1h, 1d, plain seconds,"
           + " or ISO-8601 (PT2M). Relay counts and circuit limits: 0 = unlimited.",
-      "Exit status: 0 after a clean stop (SIGTERM/SIGINT), 1 if it could not start, 2 for a usage error."
+      "SIGTERM or SIGINT stop it gracefully (the JVM then exits with 128 + the signal: 143 or 130);"
+          + " 1 if it could not start, 2 for a usage error."
     })
 final class DaemonConfig {
 

@@ -117,6 +117,17 @@ class DaemonConfigTest {
         .hasMessageContaining(missing.toString()).hasMessageContaining("no such file");
   }
 
+  /** The example file shipped for systemd and containers is a valid configuration. */
+  @Test
+  void thePackagedExampleConfigurationIsValid() {
+    Path example = Path.of("packaging/relay.properties");
+    assertThat(example).exists();
+    DaemonConfig c = DaemonConfig.parse("--config", example.toString());
+    assertThat(c.limiter().maxReservations()).isEqualTo(512);
+    assertThat(c.listenerLimits().maxInboundPerIp()).isEqualTo(64);
+    assertThat(c.metrics).isEqualTo(new HostPort("127.0.0.1", 9100));
+  }
+
   /** The help text states each limit's default; those must be the library's real defaults. */
   @Test
   void helpStatesEveryLimitAndTheLibrarysDefaultForIt() {
