@@ -309,7 +309,7 @@ public final class Listener implements AutoCloseable {
     /**
      * Receives messages ({@link Peer#send}) from every peer without a handler of its own.
      *
-     * @param handler the handler
+     * @param handler receives the messages
      * @return this builder
      */
     public Builder onMessage(MessageHandler handler) {
@@ -343,7 +343,7 @@ public final class Listener implements AutoCloseable {
      * Serves {@code protocol} with {@code handler} on every connection.
      *
      * @param protocol the protocol ID, for example {@code /echo/1.0.0}
-     * @param handler the handler
+     * @param handler sets up each stream (its pipeline) once the protocol is agreed
      * @return this builder
      */
     public Builder handler(String protocol, StreamHandler handler) {

@@ -58,7 +58,7 @@ public interface Peer {
    * when the remote supports none of them.
    *
    * @param protocols the protocol IDs, most preferred first
-   * @param handler the handler
+   * @param handler sets up each stream (its pipeline) once the protocol is agreed
    * @return a future that completes with the negotiated stream
    */
   CompletableFuture<Stream> newStream(List<String> protocols, StreamHandler handler);
@@ -67,7 +67,7 @@ public interface Peer {
    * Opens a stream for one protocol; see {@link #newStream(List, StreamHandler)}.
    *
    * @param protocol the protocol ID, for example {@code /echo/1.0.0}
-   * @param handler the handler
+   * @param handler sets up each stream (its pipeline) once the protocol is agreed
    * @return a future that completes with the negotiated stream
    */
   default CompletableFuture<Stream> newStream(String protocol, StreamHandler handler) {
@@ -79,7 +79,7 @@ public interface Peer {
    * taking precedence over the listener's or connector's handler. A null handler removes it.
    *
    * @param protocol the protocol ID, for example {@code /echo/1.0.0}
-   * @param handler the handler
+   * @param handler sets up each stream (its pipeline) once the protocol is agreed
    */
   void handle(String protocol, StreamHandler handler);
 
@@ -143,7 +143,7 @@ public interface Peer {
    * Sets the handler for messages from this peer, taking precedence over the listener's,
    * connector's or pool's; null returns to that one (or to {@link #receive()}).
    *
-   * @param handler the handler
+   * @param handler receives the messages
    */
   void onMessage(MessageHandler handler);
 

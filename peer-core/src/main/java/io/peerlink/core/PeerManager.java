@@ -83,14 +83,14 @@ public interface PeerManager extends AutoCloseable {
    * Serves {@code protocol} with {@code handler} on every connection (null removes it).
    *
    * @param protocol the protocol ID, for example {@code /echo/1.0.0}
-   * @param handler the handler
+   * @param handler sets up each stream (its pipeline) once the protocol is agreed
    */
   void handle(String protocol, StreamHandler handler);
 
   /**
    * Receives messages from every peer without a handler of its own (null: use {@link Peer#receive()}).
    *
-   * @param handler the handler
+   * @param handler receives the messages
    */
   void onMessage(MessageHandler handler);
 

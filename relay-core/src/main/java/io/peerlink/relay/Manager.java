@@ -374,7 +374,7 @@ public final class Manager implements AutoCloseable {
      * Serves {@code protocol} on every connection (not over limited relayed ones).
      *
      * @param protocol the protocol ID, for example {@code /echo/1.0.0}
-     * @param handler the handler
+     * @param handler sets up each stream (its pipeline) once the protocol is agreed
      * @return this builder
      */
     public Builder handler(String protocol, StreamHandler handler) {
@@ -386,7 +386,7 @@ public final class Manager implements AutoCloseable {
      * Serves {@code protocol} on every connection, limited relayed ones included.
      *
      * @param protocol the protocol ID, for example {@code /echo/1.0.0}
-     * @param handler the handler
+     * @param handler sets up each stream (its pipeline) once the protocol is agreed
      * @return this builder
      */
     public Builder handlerOnLimitedConnections(String protocol, StreamHandler handler) {
