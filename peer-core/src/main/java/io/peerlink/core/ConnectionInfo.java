@@ -15,6 +15,14 @@ import java.util.Optional;
  * @param expectedPeer for an outbound connection the peer ID dialed; empty for inbound connections
  */
 public record ConnectionInfo(long id, Direction direction, Multiaddr remoteAddress, Optional<PeerId> expectedPeer) {
+  /**
+   * Checks that the components are present.
+   *
+   * @param id a number unique among the connections of one host (listener and connectors sharing it)
+   * @param direction who dialed
+   * @param remoteAddress the remote transport address, without {@code /p2p}
+   * @param expectedPeer for an outbound connection the peer ID dialed; empty for inbound connections
+   */
   public ConnectionInfo {
     Objects.requireNonNull(direction, "direction");
     Objects.requireNonNull(remoteAddress, "remoteAddress");

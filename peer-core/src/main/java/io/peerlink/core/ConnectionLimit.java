@@ -12,6 +12,12 @@ import java.util.Objects;
  * @param dataBytes how many bytes the relay carries in each direction; 0 means no limit
  */
 public record ConnectionLimit(Duration duration, long dataBytes) {
+  /**
+   * Checks the components.
+   *
+   * @param duration how long the relay keeps the connection open; {@link Duration#ZERO} means no limit
+   * @param dataBytes how many bytes the relay carries in each direction; 0 means no limit
+   */
   public ConnectionLimit {
     Objects.requireNonNull(duration, "duration");
     if (duration.isNegative() || dataBytes < 0) {

@@ -15,7 +15,7 @@ public enum ConnectionPath {
     this.wireName = wireName;
   }
 
-  /** The lower-case name the command-line tool prints as {@code "path"}. */
+  /** {@return the lower-case name the command-line tool prints as {@code "path"}} */
   public String wireName() {
     return wireName;
   }

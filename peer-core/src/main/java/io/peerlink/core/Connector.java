@@ -56,7 +56,12 @@ public final class Connector implements AutoCloseable {
     this.dialer = new io.peerlink.core.internal.host.Dialer(core, b.dialPolicy, b.random);
   }
 
-  /** A builder for a connector with this identity. */
+  /**
+   * A builder for a connector with this identity.
+   *
+   * @param identity the identity (key pair) to use
+   * @return a new builder
+   */
   public static Builder builder(Identity identity) {
     return new Builder(Objects.requireNonNull(identity, "identity"), null);
   }
@@ -64,6 +69,9 @@ public final class Connector implements AutoCloseable {
   /**
    * A builder for a connector that shares {@code listener}'s identity, settings, event loops and
    * handlers, so the peers it dials see the same peer and can open streams back to it.
+   *
+   * @param listener the listener whose identity, settings and event loops to share
+   * @return a new builder
    */
   public static Builder sharing(Listener listener) {
     return new Builder(null, Objects.requireNonNull(listener, "listener"));
@@ -78,6 +86,10 @@ public final class Connector implements AutoCloseable {
    * (the pair is checked, so a mixed-up pair fails here rather than at a remote peer); pass
    * {@code null} when there is none.
    *
+   * @param keyPath the PEM file holding the private key
+   * @param certPath a PEM certificate made for that key, or {@code null}
+   * @return a connector with that identity and default settings
+   * @throws IOException if a file cannot be read
    * @throws InvalidKeyException if the key file holds no supported key, or the certificate was not
    *     made for it
    */
@@ -102,6 +114,8 @@ public final class Connector implements AutoCloseable {
    * <p>A {@code <relay>/p2p-circuit/p2p/<id>} address is dialed through that relay when a relay
    * client (relay-core's {@code RelayClient}) is attached to this host.
    *
+   * @param target the peer to reach
+   * @return a future that completes with the connected peer, or fails with a {@link PeerException}
    * @throws IllegalArgumentException if {@code target} has no {@code /p2p/} or is not a TCP address
    */
   public CompletableFuture<Peer> connect(Multiaddr target) {
@@ -121,6 +135,9 @@ public final class Connector implements AutoCloseable {
    * tried {@link DialPolicy#addressStagger()} apart, the first to connect wins and the others are
    * cancelled. Otherwise as {@link #connect(Multiaddr)}.
    *
+   * @param peer the peer to reach
+   * @param addresses where to try it
+   * @return a future that completes with the connected peer, or fails with a {@link PeerException}
    * @throws IllegalArgumentException if {@code addresses} is empty, holds a non-TCP address, or
    *     one naming another peer
    */
@@ -129,12 +146,12 @@ public final class Connector implements AutoCloseable {
     return dialer.dial(peer, addresses);
   }
 
-  /** The dial policy in force. */
+  /** {@return the dial policy in force} */
   public DialPolicy dialPolicy() {
     return dialer.policy();
   }
 
-  /** The live connections of this connector's host (with a shared listener, its inbound ones too). */
+  /** {@return the live connections of this connector's host (with a shared listener, its inbound ones too)} */
   public List<Peer> peers() {
     return List.copyOf(core.connections());
   }
@@ -142,17 +159,23 @@ public final class Connector implements AutoCloseable {
   /**
    * The core this connector dials with. Internal: public only so peerlink's relay-core can reach
    * the host; applications should not use it.
+   *
+   * @return the host's internals
    */
   public HostCore core() {
     return core;
   }
 
-  /** Our peer ID. */
+  /** {@return our peer ID} */
   public io.peerlink.core.identity.PeerId peerId() {
     return core.identity().peerId();
   }
 
-  /** Closes every connection this connector's core holds (unless it shares a listener's core). */
+  /**
+   * Closes every connection this connector's core holds (unless it shares a listener's core).
+   *
+   * @return a future that completes once every connection is closed
+   */
   public CompletableFuture<Void> closeAsync() {
     return sharedCore ? CompletableFuture.completedFuture(null) : core.close();
   }
@@ -182,13 +205,23 @@ public final class Connector implements AutoCloseable {
       this.listener = listener;
     }
 
-    /** Retries, backoff, address stagger and dial rate; default {@link DialPolicy#defaults()}. */
+    /**
+     * Retries, backoff, address stagger and dial rate; default {@link DialPolicy#defaults()}.
+     *
+     * @param policy the dial policy
+     * @return this builder
+     */
     public Builder dialPolicy(DialPolicy policy) {
       this.dialPolicy = Objects.requireNonNull(policy, "policy");
       return this;
     }
 
-    /** Observes the connections of this connector's host; repeatable. */
+    /**
+     * Observes the connections of this connector's host; repeatable.
+     *
+     * @param listener the listener to notify
+     * @return this builder
+     */
     public Builder listener(PeerListener listener) {
       peerListeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
@@ -197,13 +230,21 @@ public final class Connector implements AutoCloseable {
     /**
      * Where {@link PeerListener} callbacks run, one at a time and in order; default the common
      * fork-join pool. Replaces a shared listener's executor.
+     *
+     * @param executor the executor that runs the callbacks
+     * @return this builder
      */
     public Builder callbackExecutor(Executor executor) {
       this.callbackExecutor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 
-    /** Receives messages ({@link Peer#send}) from every peer without a handler of its own. */
+    /**
+     * Receives messages ({@link Peer#send}) from every peer without a handler of its own.
+     *
+     * @param handler receives the messages
+     * @return this builder
+     */
     public Builder onMessage(MessageHandler handler) {
       this.messageHandler = Objects.requireNonNull(handler, "handler");
       return this;
@@ -215,31 +256,56 @@ public final class Connector implements AutoCloseable {
       return this;
     }
 
-    /** Connection and stream settings; default {@link PeerConfig#defaults()}. Ignored when sharing a listener. */
+    /**
+     * Connection and stream settings; default {@link PeerConfig#defaults()}. Ignored when sharing a listener.
+     *
+     * @param config the settings
+     * @return this builder
+     */
     public Builder config(PeerConfig config) {
       this.config = Objects.requireNonNull(config);
       return this;
     }
 
-    /** Serves {@code protocol} on connections this connector makes (streams the remote opens). */
+    /**
+     * Serves {@code protocol} on connections this connector makes (streams the remote opens).
+     *
+     * @param protocol the protocol ID, for example {@code /echo/1.0.0}
+     * @param handler sets up each stream (its pipeline) once the protocol is agreed
+     * @return this builder
+     */
     public Builder handler(String protocol, StreamHandler handler) {
       handlers.put(Objects.requireNonNull(protocol), Objects.requireNonNull(handler));
       return this;
     }
 
-    /** Called on the connection's event loop for every connection once it is ready. */
+    /**
+     * Called on the connection's event loop for every connection once it is ready.
+     *
+     * @param listener called with each connection once it is ready
+     * @return this builder
+     */
     public Builder onConnection(Consumer<Peer> listener) {
       this.onConnection = listener;
       return this;
     }
 
-    /** Runs on this event loop group; it is not shut down on close. */
+    /**
+     * Runs on this event loop group; it is not shut down on close.
+     *
+     * @param group the Netty event loop group to use
+     * @return this builder
+     */
     public Builder eventLoopGroup(EventLoopGroup group) {
       this.group = group;
       return this;
     }
 
-    /** Builds the connector. */
+    /**
+     * Builds the connector.
+     *
+     * @return the new {@code Connector}
+     */
     public Connector build() {
       return new Connector(this);
     }

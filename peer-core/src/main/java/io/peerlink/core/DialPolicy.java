@@ -33,17 +33,17 @@ public final class DialPolicy {
     this.dialBurst = b.dialBurst;
   }
 
-  /** The defaults listed on each field. */
+  /** {@return the defaults listed on each field} */
   public static DialPolicy defaults() {
     return DEFAULTS;
   }
 
-  /** A builder starting from the defaults. */
+  /** {@return a builder starting from the defaults} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder starting from this policy. */
+  /** {@return a builder starting from this policy} */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.maxAttempts = maxAttempts;
@@ -60,17 +60,27 @@ public final class DialPolicy {
    * Attempts per dial, the first included; each attempt tries every address of the peer. Only
    * failures that may pass (refused, unreachable, timed out, dropped) are retried; a wrong peer ID
    * or a protocol mismatch fails at once. Default 3.
+   *
+   * @return the attempts per dial
    */
   public int maxAttempts() {
     return maxAttempts;
   }
 
-  /** Wait before the first retry; it doubles for each further retry up to {@link #maxBackoff()}. Default 500 ms. */
+  /**
+   * Wait before the first retry; it doubles for each further retry up to {@link #maxBackoff()}. Default 500 ms.
+   *
+   * @return the first retry's wait
+   */
   public Duration initialBackoff() {
     return initialBackoff;
   }
 
-  /** Longest wait between attempts. Default 30 s. */
+  /**
+   * Longest wait between attempts. Default 30 s.
+   *
+   * @return the longest wait between attempts
+   */
   public Duration maxBackoff() {
     return maxBackoff;
   }
@@ -79,6 +89,8 @@ public final class DialPolicy {
    * Random spread of each wait, as a fraction: a wait of {@code b} becomes uniform in
    * {@code [b(1-jitter), b(1+jitter)]} (capped at the maximum), so peers that lost a server at the
    * same moment do not come back in step. Default 0.2.
+   *
+   * @return the jitter fraction, from 0 to 1
    */
   public double jitter() {
     return jitter;
@@ -88,6 +100,8 @@ public final class DialPolicy {
    * Delay before dialing a peer's next address while the previous one is still trying; a failure
    * starts the next one at once, and the first to connect wins while the rest are cancelled.
    * Default 250 ms, RFC 8305's connection attempt delay and go-libp2p's TCP delay.
+   *
+   * @return the delay between a peer's addresses
    */
   public Duration addressStagger() {
     return addressStagger;
@@ -98,12 +112,18 @@ public final class DialPolicy {
    * attempts over the rate wait for their turn rather than fail. {@link Double#POSITIVE_INFINITY}
    * turns it off. Default 100/s: a burst of dials costs file descriptors and handshakes, and
    * go-libp2p likewise caps concurrent dials (160 descriptors).
+   *
+   * @return the average dial attempts per second
    */
   public double dialsPerSecond() {
     return dialsPerSecond;
   }
 
-  /** Dial attempts started back to back before {@link #dialsPerSecond()} applies. Default 100. */
+  /**
+   * Dial attempts started back to back before {@link #dialsPerSecond()} applies. Default 100.
+   *
+   * @return the dial burst
+   */
   public int dialBurst() {
     return dialBurst;
   }
@@ -112,6 +132,10 @@ public final class DialPolicy {
    * The wait before retry number {@code retry} (1 = before the second attempt):
    * {@code min(maxBackoff, initialBackoff * 2^(retry-1))}, spread by {@link #jitter()} and capped
    * at {@link #maxBackoff()}.
+   *
+   * @param retry the retry number, from 1
+   * @param random the source of jitter
+   * @return the wait before that retry
    */
   public Duration backoff(int retry, RandomGenerator random) {
     if (retry < 1) {
@@ -142,32 +166,59 @@ public final class DialPolicy {
 
     private Builder() {}
 
-    /** See {@link DialPolicy#maxAttempts()}; 1 turns retries off. */
+    /**
+     * See {@link DialPolicy#maxAttempts()}; 1 turns retries off.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder maxAttempts(int v) {
       this.maxAttempts = v;
       return this;
     }
 
-    /** See {@link DialPolicy#initialBackoff()} and {@link DialPolicy#maxBackoff()}. */
+    /**
+     * See {@link DialPolicy#initialBackoff()} and {@link DialPolicy#maxBackoff()}.
+     *
+     * @param initial the first retry's wait
+     * @param max the longest wait
+     * @return this builder
+     */
     public Builder backoff(Duration initial, Duration max) {
       this.initialBackoff = initial;
       this.maxBackoff = max;
       return this;
     }
 
-    /** See {@link DialPolicy#jitter()}. */
+    /**
+     * See {@link DialPolicy#jitter()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder jitter(double v) {
       this.jitter = v;
       return this;
     }
 
-    /** See {@link DialPolicy#addressStagger()}. */
+    /**
+     * See {@link DialPolicy#addressStagger()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder addressStagger(Duration v) {
       this.addressStagger = v;
       return this;
     }
 
-    /** See {@link DialPolicy#dialsPerSecond()} and {@link DialPolicy#dialBurst()}. */
+    /**
+     * See {@link DialPolicy#dialsPerSecond()} and {@link DialPolicy#dialBurst()}.
+     *
+     * @param perSecond average dial attempts per second
+     * @param burst attempts allowed back to back
+     * @return this builder
+     */
     public Builder dialRate(double perSecond, int burst) {
       this.dialsPerSecond = perSecond;
       this.dialBurst = burst;
@@ -178,6 +229,7 @@ public final class DialPolicy {
      * Validates and builds.
      *
      * @throws IllegalArgumentException naming the first invalid setting
+     * @return the new {@code DialPolicy}
      */
     public DialPolicy build() {
       if (maxAttempts < 1) {

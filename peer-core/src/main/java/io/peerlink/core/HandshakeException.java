@@ -8,12 +8,21 @@ package io.peerlink.core;
 public class HandshakeException extends PeerException {
   private static final long serialVersionUID = 1L;
 
-  /** Creates a handshake failure. */
+  /**
+   * Creates a handshake failure.
+   *
+   * @param message the message
+   */
   public HandshakeException(String message) {
     super(PeerError.TLS, message);
   }
 
-  /** Creates a handshake failure with its cause. */
+  /**
+   * Creates a handshake failure with its cause.
+   *
+   * @param message the message
+   * @param cause the underlying failure, or null
+   */
   public HandshakeException(String message, Throwable cause) {
     super(PeerError.TLS, message, cause);
   }

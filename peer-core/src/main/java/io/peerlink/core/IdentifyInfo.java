@@ -22,6 +22,16 @@ public record IdentifyInfo(
     List<Multiaddr> listenAddrs,
     Multiaddr observedAddr,
     List<String> protocols) {
+  /**
+   * Copies the lists, so the record is immutable.
+   *
+   * @param protocolVersion for example {@code "ipfs/0.1.0"}; empty if not sent
+   * @param agentVersion the remote software, for example {@code "js-libp2p/3.3.11"}; empty if not sent
+   * @param publicKey the remote identity key
+   * @param listenAddrs the addresses the remote says it listens on
+   * @param observedAddr our address as the remote sees it, or null if not sent
+   * @param protocols the protocols the remote accepts streams for
+   */
   public IdentifyInfo {
     listenAddrs = List.copyOf(listenAddrs);
     protocols = List.copyOf(protocols);

@@ -7,7 +7,11 @@ package io.peerlink.core;
 public class LimitExceededException extends PeerException {
   private static final long serialVersionUID = 1L;
 
-  /** Creates a limit failure. */
+  /**
+   * Creates a limit failure.
+   *
+   * @param message the message
+   */
   public LimitExceededException(String message) {
     super(PeerError.LIMIT, message);
   }

@@ -33,8 +33,9 @@ import java.util.function.Consumer;
  * Listener listener = Listener.builder(Identity.generate())
  *     .listenOn(Multiaddr.parse("/ip4/0.0.0.0/tcp/4001"))
  *     .limits(ListenerLimits.builder().maxInbound(512).maxInboundPerIp(4).build())
- *     .handler("/echo/1.0.0", stream -> stream.channel().pipeline().addLast(new MyEchoHandler()))
+ *     .handler(Echo.PROTOCOL_ID, Echo.handler())
  *     .onConnection(peer -> System.out.println("connected: " + peer.peerId()))
+ *     .build()
  *     .start().join();
  * System.out.println(listener.listenAddresses());
  * }</pre>
@@ -67,7 +68,12 @@ public final class Listener implements AutoCloseable {
     core.listenAddrs(this::listenAddresses);
   }
 
-  /** A builder for a listener with this identity. */
+  /**
+   * A builder for a listener with this identity.
+   *
+   * @param identity the identity (key pair) to use
+   * @return a new builder
+   */
   public static Builder builder(Identity identity) {
     return new Builder(Objects.requireNonNull(identity, "identity"));
   }
@@ -75,6 +81,8 @@ public final class Listener implements AutoCloseable {
   /**
    * Binds every listen address. Completes with this listener once all are bound, or fails with a
    * {@link PeerException} of kind {@link PeerError#CONNECT} naming the address that could not be bound.
+   *
+   * @return a future that completes with this listener once every address is bound
    */
   public CompletableFuture<Listener> start() {
     List<CompletableFuture<Multiaddr>> binds = new ArrayList<>();
@@ -151,12 +159,12 @@ public final class Listener implements AutoCloseable {
     ConnectionUpgrader.install(core, ch, Direction.INBOUND, null, upgraded);
   }
 
-  /** The inbound limits in force. */
+  /** {@return the inbound limits in force} */
   public ListenerLimits limits() {
     return limits;
   }
 
-  /** Counters of accepted, rejected and failed inbound connections, and how many are open now. */
+  /** {@return counters of accepted, rejected and failed inbound connections, and how many are open now} */
   public ListenerStats stats() {
     return gate.stats();
   }
@@ -164,6 +172,8 @@ public final class Listener implements AutoCloseable {
   /**
    * The addresses peers can dial, each ending in {@code /p2p/<our peer id>}. A wildcard bind
    * ({@code 0.0.0.0} or {@code ::}) is expanded to the machine's interface addresses.
+   *
+   * @return the dialable addresses
    */
   public List<Multiaddr> listenAddresses() {
     Map<Multiaddr, Boolean> out = new LinkedHashMap<>();
@@ -200,12 +210,12 @@ public final class Listener implements AutoCloseable {
     return out;
   }
 
-  /** Our peer ID. */
+  /** {@return our peer ID} */
   public PeerId peerId() {
     return core.identity().peerId();
   }
 
-  /** The live connections, inbound and (when this listener's core also dials) outbound. */
+  /** {@return the live connections, inbound and (when this listener's core also dials) outbound} */
   public Collection<Peer> peers() {
     return List.copyOf(core.connections());
   }
@@ -214,12 +224,18 @@ public final class Listener implements AutoCloseable {
    * The shared core, for a {@link Connector} that should dial with this listener's identity and
    * handlers. Internal: public only so peerlink's relay-core can reach the host (listen addresses,
    * relayed dialing, relayed connections); applications should not use it.
+   *
+   * @return the host's internals
    */
   public HostCore core() {
     return core;
   }
 
-  /** Stops accepting and closes every connection. */
+  /**
+   * Stops accepting and closes every connection.
+   *
+   * @return a future that completes once the listener and its connections are closed
+   */
   public CompletableFuture<Void> closeAsync() {
     gate.close();
     List<CompletableFuture<Void>> closing = new ArrayList<>();
@@ -255,13 +271,23 @@ public final class Listener implements AutoCloseable {
       this.identity = identity;
     }
 
-    /** Inbound connection limits; default {@link ListenerLimits#defaults()}. */
+    /**
+     * Inbound connection limits; default {@link ListenerLimits#defaults()}.
+     *
+     * @param limits the inbound limits
+     * @return this builder
+     */
     public Builder limits(ListenerLimits limits) {
       this.limits = Objects.requireNonNull(limits, "limits");
       return this;
     }
 
-    /** Observes this listener's connections (and those of connectors sharing it); repeatable. */
+    /**
+     * Observes this listener's connections (and those of connectors sharing it); repeatable.
+     *
+     * @param listener the listener to notify
+     * @return this builder
+     */
     public Builder listener(PeerListener listener) {
       peerListeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
@@ -271,49 +297,87 @@ public final class Listener implements AutoCloseable {
      * Where {@link PeerListener} callbacks run, one at a time and in order; default the common
      * fork-join pool. A direct executor ({@code Runnable::run}) runs them on the Netty thread that
      * produced the event, which is fine only for callbacks that never block.
+     *
+     * @param executor the executor that runs the callbacks
+     * @return this builder
      */
     public Builder callbackExecutor(java.util.concurrent.Executor executor) {
       this.callbackExecutor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 
-    /** Receives messages ({@link Peer#send}) from every peer without a handler of its own. */
+    /**
+     * Receives messages ({@link Peer#send}) from every peer without a handler of its own.
+     *
+     * @param handler receives the messages
+     * @return this builder
+     */
     public Builder onMessage(MessageHandler handler) {
       this.messageHandler = Objects.requireNonNull(handler, "handler");
       return this;
     }
 
-    /** Connection and stream settings; default {@link PeerConfig#defaults()}. */
+    /**
+     * Connection and stream settings; default {@link PeerConfig#defaults()}.
+     *
+     * @param config the settings
+     * @return this builder
+     */
     public Builder config(PeerConfig config) {
       this.config = Objects.requireNonNull(config);
       return this;
     }
 
-    /** An address to listen on, such as {@code /ip4/0.0.0.0/tcp/4001}; repeatable. Port 0 picks a free port. */
+    /**
+     * An address to listen on, such as {@code /ip4/0.0.0.0/tcp/4001}; repeatable. Port 0 picks a free port.
+     *
+     * @param addr the address
+     * @return this builder
+     */
     public Builder listenOn(Multiaddr addr) {
       listenAddrs.add(Objects.requireNonNull(addr));
       return this;
     }
 
-    /** Serves {@code protocol} with {@code handler} on every connection. */
+    /**
+     * Serves {@code protocol} with {@code handler} on every connection.
+     *
+     * @param protocol the protocol ID, for example {@code /echo/1.0.0}
+     * @param handler sets up each stream (its pipeline) once the protocol is agreed
+     * @return this builder
+     */
     public Builder handler(String protocol, StreamHandler handler) {
       handlers.put(Objects.requireNonNull(protocol), Objects.requireNonNull(handler));
       return this;
     }
 
-    /** Called on the connection's event loop for every connection once it is ready. Must not block. */
+    /**
+     * Called on the connection's event loop for every connection once it is ready. Must not block.
+     *
+     * @param listener called with each connection once it is ready
+     * @return this builder
+     */
     public Builder onConnection(Consumer<Peer> listener) {
       connectionListeners.add(Objects.requireNonNull(listener));
       return this;
     }
 
-    /** Runs on this event loop group instead of one of its own; the group is not shut down on close. */
+    /**
+     * Runs on this event loop group instead of one of its own; the group is not shut down on close.
+     *
+     * @param group the Netty event loop group to use
+     * @return this builder
+     */
     public Builder eventLoopGroup(EventLoopGroup group) {
       this.group = group;
       return this;
     }
 
-    /** Builds the listener; call {@link Listener#start()} to bind. */
+    /**
+     * Builds the listener; call {@link Listener#start()} to bind.
+     *
+     * @return the new {@code Listener}
+     */
     public Listener build() {
       if (listenAddrs.isEmpty()) {
         throw new IllegalStateException("no listen address: call listenOn(Multiaddr.parse(\"/ip4/0.0.0.0/tcp/0\"))");

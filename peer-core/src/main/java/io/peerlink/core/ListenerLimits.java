@@ -32,23 +32,23 @@ public final class ListenerLimits {
     this.exemptLoopback = b.exemptLoopback;
   }
 
-  /** The defaults listed on each field. */
+  /** {@return the defaults listed on each field} */
   public static ListenerLimits defaults() {
     return DEFAULTS;
   }
 
-  /** No limits at all (only for tests and trusted networks). */
+  /** {@return limits that limit nothing (only for tests and trusted networks)} */
   public static ListenerLimits unlimited() {
     return builder().maxInbound(Integer.MAX_VALUE).maxInboundPerIp(Integer.MAX_VALUE)
         .acceptRate(Double.POSITIVE_INFINITY, Integer.MAX_VALUE).build();
   }
 
-  /** A builder starting from the defaults. */
+  /** {@return a builder starting from the defaults} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder starting from these limits. */
+  /** {@return a builder starting from these limits} */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.maxInbound = maxInbound;
@@ -64,6 +64,8 @@ public final class ListenerLimits {
    * Inbound connections open at once, handshaking or connected; the next is rejected with
    * {@link RejectReason#TOO_MANY_INBOUND}. Default 1024 (a count of sockets: each costs a file
    * descriptor and about the memory the guide measures).
+   *
+   * @return the most inbound connections open at once
    */
   public int maxInbound() {
     return maxInbound;
@@ -73,6 +75,8 @@ public final class ListenerLimits {
    * Inbound connections open at once from one IP address; the next is rejected with
    * {@link RejectReason#TOO_MANY_FROM_IP}. Default 8, go-libp2p's resource manager limit per IPv4
    * address.
+   *
+   * @return the most inbound connections from one IP address
    */
   public int maxInboundPerIp() {
     return maxInboundPerIp;
@@ -83,12 +87,18 @@ public final class ListenerLimits {
    * {@link Double#POSITIVE_INFINITY} turns the limit off. A connection that finds the bucket empty
    * is rejected with {@link RejectReason#RATE_LIMITED}. Default 256/s, avalanchego's inbound
    * connection throttler.
+   *
+   * @return the average accepts per second
    */
   public double acceptsPerSecond() {
     return acceptsPerSecond;
   }
 
-  /** Connections accepted back to back before the rate applies: the bucket's size. Default 256. */
+  /**
+   * Connections accepted back to back before the rate applies: the bucket's size. Default 256.
+   *
+   * @return the accept burst
+   */
   public int acceptBurst() {
     return acceptBurst;
   }
@@ -98,6 +108,8 @@ public final class ListenerLimits {
    * rejected with {@link RejectReason#COOLDOWN}. {@link Duration#ZERO} (the default) turns it off:
    * libp2p peers reconnect and open parallel connections legitimately, and many peers can share one
    * NAT address. avalanchego, whose peers each connect once, uses 10 s.
+   *
+   * @return the cooldown per IP address
    */
   public Duration upgradeCooldown() {
     return upgradeCooldown;
@@ -106,6 +118,8 @@ public final class ListenerLimits {
   /**
    * Whether connections from loopback addresses skip every limit here (they still count towards
    * {@link #maxInbound()}). Default false: local processes are not always friendly.
+   *
+   * @return whether loopback connections skip the limits
    */
   public boolean exemptLoopback() {
     return exemptLoopback;
@@ -129,32 +143,58 @@ public final class ListenerLimits {
 
     private Builder() {}
 
-    /** See {@link ListenerLimits#maxInbound()}. */
+    /**
+     * See {@link ListenerLimits#maxInbound()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder maxInbound(int v) {
       this.maxInbound = v;
       return this;
     }
 
-    /** See {@link ListenerLimits#maxInboundPerIp()}. */
+    /**
+     * See {@link ListenerLimits#maxInboundPerIp()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder maxInboundPerIp(int v) {
       this.maxInboundPerIp = v;
       return this;
     }
 
-    /** See {@link ListenerLimits#acceptsPerSecond()} and {@link ListenerLimits#acceptBurst()}. */
+    /**
+     * See {@link ListenerLimits#acceptsPerSecond()} and {@link ListenerLimits#acceptBurst()}.
+     *
+     * @param perSecond average accepts per second
+     * @param burst accepts allowed back to back
+     * @return this builder
+     */
     public Builder acceptRate(double perSecond, int burst) {
       this.acceptsPerSecond = perSecond;
       this.acceptBurst = burst;
       return this;
     }
 
-    /** See {@link ListenerLimits#upgradeCooldown()}; zero turns it off. */
+    /**
+     * See {@link ListenerLimits#upgradeCooldown()}; zero turns it off.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder upgradeCooldown(Duration v) {
       this.upgradeCooldown = v;
       return this;
     }
 
-    /** See {@link ListenerLimits#exemptLoopback()}. */
+    /**
+     * See {@link ListenerLimits#exemptLoopback()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder exemptLoopback(boolean v) {
       this.exemptLoopback = v;
       return this;
@@ -164,6 +204,7 @@ public final class ListenerLimits {
      * Validates and builds.
      *
      * @throws IllegalArgumentException naming the first invalid setting
+     * @return the new {@code ListenerLimits}
      */
     public ListenerLimits build() {
       if (maxInbound < 1) {

@@ -29,6 +29,13 @@ public interface LoadBalancer {
    * @param inFlight calls to it through {@link PeerPool#call} not yet completed
    */
   record Candidate(PeerId peerId, Optional<Duration> rtt, int inFlight) {
+    /**
+     * Checks the components.
+     *
+     * @param peerId the peer
+     * @param rtt its round-trip time moving average ({@link PeerStats#rtt()}), empty until measured
+     * @param inFlight calls to it through {@link PeerPool#call} not yet completed
+     */
     public Candidate {
       Objects.requireNonNull(peerId, "peerId");
       Objects.requireNonNull(rtt, "rtt");
@@ -43,23 +50,23 @@ public interface LoadBalancer {
    */
   int choose(List<Candidate> candidates);
 
-  /** Candidates in turn, one after the other. */
+  /** {@return a balancer that takes the candidates in turn, one after the other} */
   static LoadBalancer roundRobin() {
     AtomicLong next = new AtomicLong();
     return c -> (int) Math.floorMod(next.getAndIncrement(), (long) c.size());
   }
 
-  /** The lowest measured RTT; unmeasured peers come last; ties go to fewer in flight, then the first. */
+  /** {@return the lowest measured RTT; unmeasured peers come last; ties go to fewer in flight, then the first} */
   static LoadBalancer lowestRtt() {
     return c -> argMin(c, byRtt().thenComparingInt(Candidate::inFlight));
   }
 
-  /** The fewest calls in flight; ties go to the lower RTT, then the first. */
+  /** {@return the fewest calls in flight; ties go to the lower RTT, then the first} */
   static LoadBalancer leastInFlight() {
     return c -> argMin(c, Comparator.comparingInt(Candidate::inFlight).thenComparing(byRtt()));
   }
 
-  /** Power of two choices with a fresh random source. */
+  /** {@return a power-of-two-choices balancer with a fresh random source} */
   static LoadBalancer powerOfTwoChoices() {
     SplittableRandom seed = new SplittableRandom();
     return powerOfTwoChoices(seed.split());
@@ -68,6 +75,9 @@ public interface LoadBalancer {
   /**
    * Two distinct candidates drawn at random, and of them the one with fewer calls in flight (ties:
    * lower RTT, then the first drawn). {@code random} is used under a lock, so any generator will do.
+   *
+   * @param random the source of the random draws
+   * @return the balancer
    */
   static LoadBalancer powerOfTwoChoices(RandomGenerator random) {
     Objects.requireNonNull(random, "random");

@@ -19,7 +19,9 @@ public interface MessageHandler {
   /**
    * One message from {@code peer}.
    *
+   * @param peer the peer that sent it
    * @param message the message's bytes; the array is the handler's to keep
+   * @throws Exception to close the connection to that peer
    */
   void onMessage(Peer peer, byte[] message) throws Exception;
 }

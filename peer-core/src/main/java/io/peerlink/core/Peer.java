@@ -17,47 +17,59 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface Peer {
 
-  /** The remote peer's authenticated ID. */
+  /** {@return the remote peer's authenticated ID} */
   PeerId peerId();
 
-  /** The remote address, as a multiaddr without {@code /p2p}. */
+  /** {@return the remote address, as a multiaddr without {@code /p2p}} */
   Multiaddr remoteAddress();
 
-  /** Our local address of this connection. */
+  /** {@return our local address of this connection} */
   Multiaddr localAddress();
 
-  /** Who dialed. */
+  /** {@return who dialed} */
   Direction direction();
 
-  /** How the connection reaches the peer. */
+  /** {@return how the connection reaches the peer} */
   ConnectionPath path();
 
   /**
    * The relay's limit when this is a limited relayed connection; empty for direct connections and
    * for relayed ones without a limit. On a limited connection streams run only for protocols that
    * opted in to limited connections.
+   *
+   * @return the connection's limit, if it has one
    */
   default java.util.Optional<ConnectionLimit> limit() {
     return java.util.Optional.empty();
   }
 
-  /** The security protocol in use, {@code "/tls/1.0.0"} or {@code "/noise"}. */
+  /** {@return the security protocol in use, {@code "/tls/1.0.0"} or {@code "/noise"}} */
   String securityProtocol();
 
-  /** The stream multiplexer in use, {@code "/yamux/1.0.0"}. */
+  /** {@return the stream multiplexer in use, {@code "/yamux/1.0.0"}} */
   String muxer();
 
-  /** Whether the muxer was agreed inside the security handshake (one round trip saved). */
+  /** {@return whether the muxer was agreed inside the security handshake (one round trip saved)} */
   boolean earlyMuxerNegotiated();
 
   /**
    * Opens a stream, offering {@code protocols} in order of preference; {@code handler} sets it up
    * before any data arrives. Fails with a {@link PeerException} of kind {@link PeerError#PROTOCOL}
    * when the remote supports none of them.
+   *
+   * @param protocols the protocol IDs, most preferred first
+   * @param handler sets up each stream (its pipeline) once the protocol is agreed
+   * @return a future that completes with the negotiated stream
    */
   CompletableFuture<Stream> newStream(List<String> protocols, StreamHandler handler);
 
-  /** Opens a stream for one protocol; see {@link #newStream(List, StreamHandler)}. */
+  /**
+   * Opens a stream for one protocol; see {@link #newStream(List, StreamHandler)}.
+   *
+   * @param protocol the protocol ID, for example {@code /echo/1.0.0}
+   * @param handler sets up each stream (its pipeline) once the protocol is agreed
+   * @return a future that completes with the negotiated stream
+   */
   default CompletableFuture<Stream> newStream(String protocol, StreamHandler handler) {
     return newStream(List.of(protocol), handler);
   }
@@ -65,28 +77,41 @@ public interface Peer {
   /**
    * Registers a handler for streams the remote opens with {@code protocol} on this connection only,
    * taking precedence over the listener's or connector's handler. A null handler removes it.
+   *
+   * @param protocol the protocol ID, for example {@code /echo/1.0.0}
+   * @param handler sets up each stream (its pipeline) once the protocol is agreed
    */
   void handle(String protocol, StreamHandler handler);
 
-  /** Measures one round trip with the ping protocol ({@code /ipfs/ping/1.0.0}). */
+  /**
+   * Measures one round trip with the ping protocol ({@code /ipfs/ping/1.0.0}).
+   *
+   * @return a future that completes with the round-trip time
+   */
   CompletableFuture<Duration> ping();
 
-  /** Completes with the remote's identify answer; identify runs once per connection when it opens. */
+  /**
+   * Completes with the remote's identify answer; identify runs once per connection when it opens.
+   *
+   * @return a future that completes with the remote's identify answer
+   */
   CompletableFuture<IdentifyInfo> identify();
 
-  /** Whether the connection is open. */
+  /** {@return whether the connection is open} */
   boolean isOpen();
 
   /**
    * Where the connection is in its life: {@link PeerState#CONNECTED} while usable, then
    * {@link PeerState#DISCONNECTING} (we are closing it) and {@link PeerState#DISCONNECTED}.
+   *
+   * @return the connection's state
    */
   PeerState state();
 
-  /** The connection's counters: bytes, RTT moving average, last activity, streams, messages. */
+  /** {@return the connection's counters: bytes, RTT moving average, last activity, streams, messages} */
   PeerStats stats();
 
-  /** Streams open on this connection, both directions (the same as {@code stats().openStreams()}). */
+  /** {@return streams open on this connection, both directions (the same as {@code stats().openStreams()})} */
   int openStreams();
 
   // ------------------------------------------------------------------ messages
@@ -99,6 +124,9 @@ public interface Peer {
    * Fails with a {@link LimitExceededException} when the message is longer than
    * {@link PeerConfig#maxMessageSize()}, with {@link PeerError#PROTOCOL} when the remote does not
    * speak the message protocol, and with {@link PeerError#IO} when the connection is closed.
+   *
+   * @param message the message
+   * @return a future that completes once the message is handed to the transport
    */
   CompletableFuture<Void> send(byte[] message);
 
@@ -106,18 +134,30 @@ public interface Peer {
    * The next message the remote sent, when no {@link MessageHandler} takes them (neither one set
    * with {@link #onMessage} nor one on the listener, connector or pool). Fails with
    * {@link PeerError#IO} once the connection closes. Cancelling the future gives up the wait.
+   *
+   * @return a future that completes with the next message
    */
   CompletableFuture<byte[]> receive();
 
   /**
    * Sets the handler for messages from this peer, taking precedence over the listener's,
    * connector's or pool's; null returns to that one (or to {@link #receive()}).
+   *
+   * @param handler receives the messages
    */
   void onMessage(MessageHandler handler);
 
-  /** Closes the connection (yamux go-away, then the transport). */
+  /**
+   * Closes the connection (yamux go-away, then the transport).
+   *
+   * @return a future that completes once the connection is closed
+   */
   CompletableFuture<Void> close();
 
-  /** Completes when the connection has closed, for whatever reason. */
+  /**
+   * Completes when the connection has closed, for whatever reason.
+   *
+   * @return a future that completes once the connection is closed
+   */
   CompletableFuture<Void> closeFuture();
 }

@@ -48,17 +48,17 @@ public final class PeerConfig {
     this.tlsEngine = b.tlsEngine;
   }
 
-  /** The default settings. */
+  /** {@return the default settings} */
   public static PeerConfig defaults() {
     return DEFAULTS;
   }
 
-  /** A builder starting from the defaults. */
+  /** {@return a builder starting from the defaults} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder starting from this configuration. */
+  /** {@return a builder starting from this configuration} */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.connectTimeout = connectTimeout;
@@ -80,7 +80,11 @@ public final class PeerConfig {
     return b;
   }
 
-  /** TCP connect timeout. Default 10 s. */
+  /**
+   * TCP connect timeout. Default 10 s.
+   *
+   * @return the TCP connect timeout
+   */
   public Duration connectTimeout() {
     return connectTimeout;
   }
@@ -88,12 +92,18 @@ public final class PeerConfig {
   /**
    * Time allowed from TCP connect to a ready connection: security negotiation, the TLS or Noise
    * handshake and muxer negotiation. A peer that is slower is disconnected. Default 10 s.
+   *
+   * @return the handshake timeout
    */
   public Duration handshakeTimeout() {
     return handshakeTimeout;
   }
 
-  /** Time allowed for multistream-select on a new stream. Default 10 s. */
+  /**
+   * Time allowed for multistream-select on a new stream. Default 10 s.
+   *
+   * @return the stream negotiation timeout
+   */
   public Duration streamNegotiationTimeout() {
     return streamNegotiationTimeout;
   }
@@ -101,6 +111,8 @@ public final class PeerConfig {
   /**
    * Security protocols in order of preference: offered in this order when dialing, accepted when
    * listening. Default TLS, then Noise (go-libp2p's order).
+   *
+   * @return the security protocols, most preferred first
    */
   public List<SecurityProtocol> securityProtocols() {
     return securityProtocols;
@@ -109,42 +121,72 @@ public final class PeerConfig {
   /**
    * Whether to agree on the muxer inside the security handshake (TLS ALPN, Noise extensions),
    * saving a round trip. Peers that do not support it fall back to multistream-select. Default true.
+   *
+   * @return whether the muxer is agreed inside the handshake
    */
   public boolean earlyMuxerNegotiation() {
     return earlyMuxerNegotiation;
   }
 
-  /** Sent to peers in identify. Default {@code "peerlink/<version>"}. */
+  /**
+   * Sent to peers in identify. Default {@code "peerlink/<version>"}.
+   *
+   * @return the agent version
+   */
   public String agentVersion() {
     return agentVersion;
   }
 
-  /** Initial yamux receive window per stream, in bytes. Default 256 KiB (the spec's value; minimum). */
+  /**
+   * Initial yamux receive window per stream, in bytes. Default 256 KiB (the spec's value; minimum).
+   *
+   * @return the initial stream window, in bytes
+   */
   public int initialStreamWindow() {
     return initialStreamWindow;
   }
 
-  /** Largest receive window a stream grows to when its reader keeps up, in bytes. Default 16 MiB. */
+  /**
+   * Largest receive window a stream grows to when its reader keeps up, in bytes. Default 16 MiB.
+   *
+   * @return the largest stream window, in bytes
+   */
   public int maxStreamWindow() {
     return maxStreamWindow;
   }
 
-  /** Open streams allowed per connection, both directions together; more are refused. Default 1024. */
+  /**
+   * Open streams allowed per connection, both directions together; more are refused. Default 1024.
+   *
+   * @return the most open streams per connection
+   */
   public int maxStreamsPerPeer() {
     return maxStreamsPerPeer;
   }
 
-  /** Inbound streams the remote may open that are still negotiating; more are reset. Default 256. */
+  /**
+   * Inbound streams the remote may open that are still negotiating; more are reset. Default 256.
+   *
+   * @return the most inbound streams still negotiating
+   */
   public int maxPendingInboundStreams() {
     return maxPendingInboundStreams;
   }
 
-  /** A stream turns writable again when its queued outbound bytes fall below this. Default 32 KiB. */
+  /**
+   * A stream turns writable again when its queued outbound bytes fall below this. Default 32 KiB.
+   *
+   * @return the low water mark, in bytes
+   */
   public int streamWriteBufferLowWaterMark() {
     return streamWriteBufferLowWaterMark;
   }
 
-  /** A stream turns unwritable when its queued outbound bytes exceed this. Default 256 KiB. */
+  /**
+   * A stream turns unwritable when its queued outbound bytes exceed this. Default 256 KiB.
+   *
+   * @return the high water mark, in bytes
+   */
   public int streamWriteBufferHighWaterMark() {
     return streamWriteBufferHighWaterMark;
   }
@@ -154,6 +196,8 @@ public final class PeerConfig {
    * long is closed; keep-alive pings do not count as activity. {@link Duration#ZERO} (the default)
    * never closes an idle connection: libp2p connections are meant to stay up, and go-libp2p's swarm
    * does not time them out either; a {@link PeerPool} evicts idle peers on its own terms.
+   *
+   * @return the idle timeout
    */
   public Duration idleTimeout() {
     return idleTimeout;
@@ -163,6 +207,8 @@ public final class PeerConfig {
    * Interval between yamux keep-alive pings, which also measure the RTT ({@link PeerStats#rtt()}).
    * A connection whose ping goes unanswered (and which sends nothing else) for the ping timeout is
    * closed. {@link Duration#ZERO} turns keep-alive off. Default 30 s, go-libp2p's yamux value.
+   *
+   * @return the keep-alive interval
    */
   public Duration keepAliveInterval() {
     return keepAliveInterval;
@@ -172,6 +218,8 @@ public final class PeerConfig {
    * Largest message {@link Peer#send} sends and the message protocol accepts, in bytes (payload,
    * not counting the length prefix). A longer inbound message resets its stream. Default 2 MiB,
    * avalanchego's default maximum message size.
+   *
+   * @return the largest message, in bytes
    */
   public int maxMessageSize() {
     return maxMessageSize;
@@ -181,6 +229,8 @@ public final class PeerConfig {
    * Which implementation runs libp2p TLS. Default {@link TlsEngine#AUTO}: BoringSSL where it loads
    * (about twice the throughput), Bouncy Castle's Java engine elsewhere; the system property
    * {@code peerlink.tls.engine} overrides AUTO. The engine in use is logged once, at INFO.
+   *
+   * @return the TLS engine choice
    */
   public TlsEngine tlsEngine() {
     return tlsEngine;
@@ -207,96 +257,177 @@ public final class PeerConfig {
 
     private Builder() {}
 
-    /** See {@link PeerConfig#idleTimeout()}; zero turns it off. */
+    /**
+     * See {@link PeerConfig#idleTimeout()}; zero turns it off.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder idleTimeout(Duration v) {
       this.idleTimeout = v;
       return this;
     }
 
-    /** See {@link PeerConfig#keepAliveInterval()}; zero turns keep-alive off. */
+    /**
+     * See {@link PeerConfig#keepAliveInterval()}; zero turns keep-alive off.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder keepAliveInterval(Duration v) {
       this.keepAliveInterval = v;
       return this;
     }
 
-    /** See {@link PeerConfig#maxMessageSize()}. */
+    /**
+     * See {@link PeerConfig#maxMessageSize()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder maxMessageSize(int v) {
       this.maxMessageSize = v;
       return this;
     }
 
-    /** See {@link PeerConfig#connectTimeout()}. */
+    /**
+     * See {@link PeerConfig#connectTimeout()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder connectTimeout(Duration v) {
       this.connectTimeout = v;
       return this;
     }
 
-    /** See {@link PeerConfig#handshakeTimeout()}. */
+    /**
+     * See {@link PeerConfig#handshakeTimeout()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder handshakeTimeout(Duration v) {
       this.handshakeTimeout = v;
       return this;
     }
 
-    /** See {@link PeerConfig#streamNegotiationTimeout()}. */
+    /**
+     * See {@link PeerConfig#streamNegotiationTimeout()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder streamNegotiationTimeout(Duration v) {
       this.streamNegotiationTimeout = v;
       return this;
     }
 
-    /** See {@link PeerConfig#securityProtocols()}. */
+    /**
+     * See {@link PeerConfig#securityProtocols()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder securityProtocols(List<SecurityProtocol> v) {
       this.securityProtocols = List.copyOf(v);
       return this;
     }
 
-    /** See {@link PeerConfig#securityProtocols()}. */
+    /**
+     * See {@link PeerConfig#securityProtocols()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder securityProtocols(SecurityProtocol... v) {
       return securityProtocols(List.of(v));
     }
 
-    /** See {@link PeerConfig#earlyMuxerNegotiation()}. */
+    /**
+     * See {@link PeerConfig#earlyMuxerNegotiation()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder earlyMuxerNegotiation(boolean v) {
       this.earlyMuxerNegotiation = v;
       return this;
     }
 
-    /** See {@link PeerConfig#agentVersion()}. */
+    /**
+     * See {@link PeerConfig#agentVersion()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder agentVersion(String v) {
       this.agentVersion = v;
       return this;
     }
 
-    /** See {@link PeerConfig#initialStreamWindow()}. */
+    /**
+     * See {@link PeerConfig#initialStreamWindow()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder initialStreamWindow(int v) {
       this.initialStreamWindow = v;
       return this;
     }
 
-    /** See {@link PeerConfig#maxStreamWindow()}. */
+    /**
+     * See {@link PeerConfig#maxStreamWindow()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder maxStreamWindow(int v) {
       this.maxStreamWindow = v;
       return this;
     }
 
-    /** See {@link PeerConfig#maxStreamsPerPeer()}. */
+    /**
+     * See {@link PeerConfig#maxStreamsPerPeer()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder maxStreamsPerPeer(int v) {
       this.maxStreamsPerPeer = v;
       return this;
     }
 
-    /** See {@link PeerConfig#maxPendingInboundStreams()}. */
+    /**
+     * See {@link PeerConfig#maxPendingInboundStreams()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder maxPendingInboundStreams(int v) {
       this.maxPendingInboundStreams = v;
       return this;
     }
 
-    /** See {@link PeerConfig#tlsEngine()}. */
+    /**
+     * See {@link PeerConfig#tlsEngine()}.
+     *
+     * @param v the TLS engine to run
+     * @return this builder
+     */
     public Builder tlsEngine(TlsEngine v) {
       this.tlsEngine = Objects.requireNonNull(v, "tlsEngine");
       return this;
     }
 
-    /** See {@link PeerConfig#streamWriteBufferLowWaterMark()} and the high mark. */
+    /**
+     * See {@link PeerConfig#streamWriteBufferLowWaterMark()} and the high mark.
+     *
+     * @param low the low water mark, in bytes
+     * @param high the high water mark, in bytes
+     * @return this builder
+     */
     public Builder streamWriteBufferWaterMarks(int low, int high) {
       this.streamWriteBufferLowWaterMark = low;
       this.streamWriteBufferHighWaterMark = high;
@@ -307,6 +438,7 @@ public final class PeerConfig {
      * Validates and builds.
      *
      * @throws IllegalArgumentException naming the first invalid setting
+     * @return the new {@code PeerConfig}
      */
     public PeerConfig build() {
       positive("connectTimeout", connectTimeout);

@@ -41,7 +41,7 @@ public enum PeerError {
     this.wireName = wireName;
   }
 
-  /** The short lower-case name used in logs and in the command-line tool's JSON output. */
+  /** {@return the short lower-case name used in logs and in the command-line tool's JSON output} */
   public String wireName() {
     return wireName;
   }

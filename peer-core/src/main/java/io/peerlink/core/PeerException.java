@@ -11,21 +11,33 @@ import java.util.Objects;
 public class PeerException extends IOException {
   private static final long serialVersionUID = 1L;
 
+  /** What failed. */
   private final PeerError kind;
 
-  /** Creates an exception of the given kind. */
+  /**
+   * Creates an exception of the given kind.
+   *
+   * @param kind what failed
+   * @param message the message
+   */
   public PeerException(PeerError kind, String message) {
     super(message);
     this.kind = Objects.requireNonNull(kind, "kind");
   }
 
-  /** Creates an exception of the given kind with its cause. */
+  /**
+   * Creates an exception of the given kind with its cause.
+   *
+   * @param kind what failed
+   * @param message the message
+   * @param cause the underlying failure, or null
+   */
   public PeerException(PeerError kind, String message, Throwable cause) {
     super(message, cause);
     this.kind = Objects.requireNonNull(kind, "kind");
   }
 
-  /** What kind of failure this is. */
+  /** {@return what kind of failure this is} */
   public PeerError kind() {
     return kind;
   }
@@ -33,6 +45,10 @@ public class PeerException extends IOException {
   /**
    * Wraps any throwable as a {@code PeerException}, keeping it if it already is one. Timeouts become
    * {@link PeerError#TIMEOUT}, connection refusals {@link PeerError#CONNECT}, anything else {@code fallback}.
+   *
+   * @param t the failure
+   * @param fallback the kind to use when {@code t} says nothing more specific
+   * @return {@code t} itself if it is a {@code PeerException}, else one wrapping it
    */
   public static PeerException wrap(Throwable t, PeerError fallback) {
     Throwable cause = t;

@@ -21,15 +21,24 @@ public interface PeerListener {
    * A connection moved from {@code from} to {@code to}; see {@link PeerState} for the possible
    * moves. Fired for every move; {@link #connected}, {@link #disconnected} and
    * {@link #handshakeFailed} follow the move they report.
+   *
+   * @param connection the connection
+   * @param from the state it left
+   * @param to the state it entered
    */
   default void stateChanged(ConnectionInfo connection, PeerState from, PeerState to) {}
 
-  /** A connection became {@link PeerState#CONNECTED}; fired right after that state change. */
+  /**
+   * A connection became {@link PeerState#CONNECTED}; fired right after that state change.
+   *
+   * @param peer the connection
+   */
   default void connected(Peer peer) {}
 
   /**
    * A connected peer's connection closed ({@link PeerState#DISCONNECTED}).
    *
+   * @param peer the connection that closed
    * @param cause why, or null for a normal close by either side
    */
   default void disconnected(Peer peer, Throwable cause) {}
@@ -37,12 +46,18 @@ public interface PeerListener {
   /**
    * The security handshake or muxer negotiation failed (or timed out) on a connection, inbound or
    * outbound, which was then closed.
+   *
+   * @param connection the connection
+   * @param error what went wrong
    */
   default void handshakeFailed(ConnectionInfo connection, PeerException error) {}
 
   /**
    * A {@link Listener} closed an accepted connection before any handshake because a
    * {@link ListenerLimits} limit was reached.
+   *
+   * @param remote the address the connection came from
+   * @param reason the limit it hit
    */
   default void inboundRejected(InetSocketAddress remote, RejectReason reason) {}
 
@@ -50,6 +65,9 @@ public interface PeerListener {
    * One attempt to dial {@code peer} failed (every address of it); another follows after
    * {@code retryIn}, or none if {@code retryIn} is null.
    *
+   * @param peer the peer being dialed
+   * @param error why the attempt failed
+   * @param retryIn the wait before the next attempt
    * @param attempt 1 for the first attempt
    * @param addresses the addresses tried in this attempt
    */

@@ -95,17 +95,22 @@ public final class PeerPool implements PeerManager {
     this.evictor = core.group().next().scheduleAtFixedRate(this::evictIdle, period, period, TimeUnit.MILLISECONDS);
   }
 
-  /** A builder for a pool that dials with {@code connector} (share a listener to pool inbound connections too). */
+  /**
+   * A builder for a pool that dials with {@code connector} (share a listener to pool inbound connections too).
+   *
+   * @param connector the connector to dial with
+   * @return a new builder
+   */
   public static Builder builder(Connector connector) {
     return new Builder(Objects.requireNonNull(connector, "connector"));
   }
 
-  /** Most peers held at once. */
+  /** {@return most peers held at once} */
   public int maxPeers() {
     return maxPeers;
   }
 
-  /** How long a peer may stay idle before it is disconnected. */
+  /** {@return how long a peer may stay idle before it is disconnected} */
   public Duration idleTimeout() {
     return idleTimeout;
   }
@@ -320,6 +325,9 @@ public final class PeerPool implements PeerManager {
   /**
    * A connected peer that serves {@code protocol} (its identify lists it), chosen by the pool's
    * {@link LoadBalancer}; empty when none does.
+   *
+   * @param protocol the protocol ID, for example {@code /echo/1.0.0}
+   * @return a chosen peer, if any serves the protocol
    */
   public Optional<Peer> select(String protocol) {
     return selectEntry(protocol).map(e -> e.peer);
@@ -354,6 +362,11 @@ public final class PeerPool implements PeerManager {
    * Runs {@code operation} on a peer that serves {@code protocol}, chosen by the
    * {@link LoadBalancer}, counting it as in flight on that peer until its future completes. Fails
    * with {@link PeerError#CONNECT} when no connected peer serves the protocol.
+   *
+   * @param <T> the operation's result type
+   * @param protocol the protocol ID, for example {@code /echo/1.0.0}
+   * @param operation what to run on the chosen peer
+   * @return a future that completes with the operation's result
    */
   public <T> CompletableFuture<T> call(String protocol, Function<Peer, CompletableFuture<T>> operation) {
     Optional<Entry> chosen = selectEntry(protocol);
@@ -373,7 +386,12 @@ public final class PeerPool implements PeerManager {
     return f.whenComplete((v, err) -> e.inFlight.decrementAndGet());
   }
 
-  /** Calls in flight through {@link #call} on {@code peer}. */
+  /**
+   * Calls in flight through {@link #call} on {@code peer}.
+   *
+   * @param peer the peer
+   * @return the calls in flight on it
+   */
   public int inFlight(PeerId peer) {
     Entry e = entries.get(peer);
     return e == null ? 0 : e.inFlight.get();
@@ -407,6 +425,9 @@ public final class PeerPool implements PeerManager {
     /**
      * Most peers held at once. Default 256: go-libp2p's connection manager trims above 192
      * connections; a pool holds one per peer.
+     *
+     * @param v the new value
+     * @return this builder
      */
     public Builder maxPeers(int v) {
       this.maxPeers = v;
@@ -416,19 +437,32 @@ public final class PeerPool implements PeerManager {
     /**
      * A peer with no call in flight and no stream activity for this long is disconnected.
      * Default 5 minutes.
+     *
+     * @param v the new value
+     * @return this builder
      */
     public Builder idleTimeout(Duration v) {
       this.idleTimeout = v;
       return this;
     }
 
-    /** The strategy of {@link PeerPool#select} and {@link PeerPool#call}; default power of two choices. */
+    /**
+     * The strategy of {@link PeerPool#select} and {@link PeerPool#call}; default power of two choices.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder loadBalancer(LoadBalancer v) {
       this.balancer = Objects.requireNonNull(v, "loadBalancer");
       return this;
     }
 
-    /** Observes the host's connections (as the listener's or connector's own listeners do); repeatable. */
+    /**
+     * Observes the host's connections (as the listener's or connector's own listeners do); repeatable.
+     *
+     * @param listener the listener to notify
+     * @return this builder
+     */
     public Builder listener(PeerListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
@@ -444,6 +478,7 @@ public final class PeerPool implements PeerManager {
      * Validates and builds the pool; it takes in the host's existing connections at once.
      *
      * @throws IllegalArgumentException naming the first invalid setting
+     * @return the new {@code PeerPool}
      */
     public PeerPool build() {
       if (maxPeers < 1) {

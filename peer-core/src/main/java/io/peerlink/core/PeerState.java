@@ -40,17 +40,22 @@ public enum PeerState {
     DISCONNECTED.next = EnumSet.noneOf(PeerState.class);
   }
 
-  /** Whether a connection in this state may move to {@code target}. */
+  /**
+   * Whether a connection in this state may move to {@code target}.
+   *
+   * @param target the state to move to
+   * @return whether the move is allowed
+   */
   public boolean canTransitionTo(PeerState target) {
     return next.contains(target);
   }
 
-  /** The states this one may move to; empty for {@link #DISCONNECTED}. */
+  /** {@return the states this one may move to; empty for {@link #DISCONNECTED}} */
   public Set<PeerState> successors() {
     return next.isEmpty() ? Set.of() : EnumSet.copyOf(next);
   }
 
-  /** Whether this is the final state. */
+  /** {@return whether this is the final state} */
   public boolean isTerminal() {
     return this == DISCONNECTED;
   }

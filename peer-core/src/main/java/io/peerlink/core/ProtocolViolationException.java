@@ -7,12 +7,21 @@ package io.peerlink.core;
 public class ProtocolViolationException extends PeerException {
   private static final long serialVersionUID = 1L;
 
-  /** Creates a protocol failure. */
+  /**
+   * Creates a protocol failure.
+   *
+   * @param message the message
+   */
   public ProtocolViolationException(String message) {
     super(PeerError.PROTOCOL, message);
   }
 
-  /** Creates a protocol failure with its cause. */
+  /**
+   * Creates a protocol failure with its cause.
+   *
+   * @param message the message
+   * @param cause the underlying failure, or null
+   */
   public ProtocolViolationException(String message, Throwable cause) {
     super(PeerError.PROTOCOL, message, cause);
   }

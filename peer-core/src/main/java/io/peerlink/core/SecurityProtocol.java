@@ -13,12 +13,17 @@ public enum SecurityProtocol {
     this.protocolId = protocolId;
   }
 
-  /** The multistream-select protocol ID. */
+  /** {@return the multistream-select protocol ID} */
   public String protocolId() {
     return protocolId;
   }
 
-  /** The protocol with this ID, or null. */
+  /**
+   * The protocol with this ID, or null.
+   *
+   * @param id a protocol ID such as {@code /tls/1.0.0}
+   * @return the protocol, or null if none has that ID
+   */
   public static SecurityProtocol fromProtocolId(String id) {
     for (SecurityProtocol p : values()) {
       if (p.protocolId.equals(id)) {

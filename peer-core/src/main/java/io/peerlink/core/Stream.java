@@ -18,12 +18,12 @@ import io.netty.channel.Channel;
  */
 public interface Stream {
 
-  /** The stream's channel; its event loop is the connection's. */
+  /** {@return the stream's channel; its event loop is the connection's} */
   Channel channel();
 
-  /** The protocol ID both sides agreed on, for example {@code "/echo/1.0.0"}. */
+  /** {@return the protocol ID both sides agreed on, for example {@code "/echo/1.0.0"}} */
   String protocol();
 
-  /** The connection this stream belongs to. */
+  /** {@return the connection this stream belongs to} */
   Peer peer();
 }

@@ -10,6 +10,11 @@ package io.peerlink.core;
 @FunctionalInterface
 public interface StreamHandler {
 
-  /** Installs this protocol's handlers on the new stream. */
+  /**
+   * Installs this protocol's handlers on the new stream.
+   *
+   * @param stream the new stream
+   * @throws Exception to reset the stream
+   */
   void handle(Stream stream) throws Exception;
 }

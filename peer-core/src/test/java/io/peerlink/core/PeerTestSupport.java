@@ -52,13 +52,8 @@ abstract class PeerTestSupport {
   }
 
   /** Waits for a condition that follows from an event the test cannot hook directly. */
-  static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(5);
-    }
+  static void await(String what, BooleanSupplier condition) {
+    org.awaitility.Awaitility.await(what).atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(5)).until(condition::getAsBoolean);
   }
 }

@@ -31,22 +31,22 @@ public final class Circuit {
     this.held = held;
   }
 
-  /** The circuit's channel (a stream of the connection to the relay). */
+  /** {@return the circuit's channel (a stream of the connection to the relay)} */
   public Channel channel() {
     return channel;
   }
 
-  /** The connection to the relay that carries the circuit. */
+  /** {@return the connection to the relay that carries the circuit} */
   public Peer relay() {
     return relay;
   }
 
-  /** The peer at the other end. */
+  /** {@return the peer at the other end} */
   public PeerId target() {
     return target;
   }
 
-  /** The relay's limit on this circuit, if any. */
+  /** {@return the relay's limit on this circuit, if any} */
   public Optional<ConnectionLimit> limit() {
     return Optional.ofNullable(limit);
   }

@@ -115,7 +115,7 @@ public final class Manager implements AutoCloseable {
     this.priority = new PriorityDialer(listener, connector, relay, puncher, b.punchTimeout, b.stageListeners);
   }
 
-  /** Our addresses as other peers observe them (identify), with the public-address filter. */
+  /** {@return our addresses as other peers observe them (identify), with the public-address filter} */
   public io.peerlink.relay.holepunch.ObservedAddresses observedAddresses() {
     return observed;
   }
@@ -123,34 +123,49 @@ public final class Manager implements AutoCloseable {
   /**
    * What AutoNAT found out about our reachability; UNKNOWN when the AutoNAT client is off
    * ({@link Builder#autoNat}).
+   *
+   * @return our reachability
    */
   public io.peerlink.relay.autonat.Reachability reachability() {
     return autoNatClient == null ? io.peerlink.relay.autonat.Reachability.UNKNOWN : autoNatClient.reachability();
   }
 
-  /** Tells {@code l} about every reachability change (nothing when the AutoNAT client is off). */
+  /**
+   * Tells {@code l} about every reachability change (nothing when the AutoNAT client is off).
+   *
+   * @param l the listener to notify
+   */
   public void addReachabilityListener(io.peerlink.relay.autonat.ReachabilityListener l) {
     if (autoNatClient != null) {
       autoNatClient.addListener(l);
     }
   }
 
-  /** The AutoNAT client, or empty when it is off. */
+  /** {@return the AutoNAT client, or empty when it is off} */
   public Optional<io.peerlink.relay.autonat.AutoNatClient> autoNatClient() {
     return Optional.ofNullable(autoNatClient);
   }
 
-  /** The hole puncher (DCUtR), or empty when hole punching is off. */
+  /** {@return the hole puncher (DCUtR), or empty when hole punching is off} */
   public Optional<io.peerlink.relay.holepunch.HolePuncher> holePuncher() {
     return Optional.ofNullable(puncher);
   }
 
-  /** A builder for a manager with this identity. */
+  /**
+   * A builder for a manager with this identity.
+   *
+   * @param identity the identity (key pair) to use
+   * @return a new builder
+   */
   public static Builder builder(Identity identity) {
     return new Builder(Objects.requireNonNull(identity, "identity"));
   }
 
-  /** Binds the listen addresses and starts AutoRelay if configured; completes with this manager. */
+  /**
+   * Binds the listen addresses and starts AutoRelay if configured; completes with this manager.
+   *
+   * @return a future that completes with this manager once it listens
+   */
   public CompletableFuture<Manager> start() {
     return listener.start().thenApply(l -> {
       started = true;
@@ -164,56 +179,65 @@ public final class Manager implements AutoCloseable {
     });
   }
 
-  /** AutoRelay, when the builder configured it ({@link Builder#autoRelay}); listen to it for address changes. */
+  /** {@return the AutoRelay, when the builder configured it ({@link Builder#autoRelay}); listen to it for address changes} */
   public Optional<AutoRelay> autoRelay() {
     return Optional.ofNullable(autoRelay);
   }
 
-  /** Our peer ID. */
+  /** {@return our peer ID} */
   public PeerId peerId() {
     return listener.peerId();
   }
 
-  /** The listener (bound addresses, connections). */
+  /** {@return the listener (bound addresses, connections)} */
   public Listener listener() {
     return listener;
   }
 
-  /** Every address we can be reached at: bound ones, then relayed ones while reserved. */
+  /** {@return every address we can be reached at: bound ones, then relayed ones while reserved} */
   public List<Multiaddr> listenAddresses() {
     LinkedHashSet<Multiaddr> all = new LinkedHashSet<>(listener.listenAddresses());
     all.addAll(client.relayedAddresses());
     return List.copyOf(all);
   }
 
-  /** The relay client (reservations, circuits). */
+  /** {@return the relay client (reservations, circuits)} */
   public RelayClient relayClient() {
     return client;
   }
 
-  /** The relay state machine. */
+  /** {@return the relay state machine} */
   public RelayService relayService() {
     return relay;
   }
 
-  /** Dials any multiaddr ending in {@code /p2p/<id>}, {@code /p2p-circuit} ones included. */
+  /**
+   * Dials any multiaddr ending in {@code /p2p/<id>}, {@code /p2p-circuit} ones included.
+   *
+   * @param addr a multiaddr ending in {@code /p2p/<id>}
+   * @return a future that completes with the connected peer
+   */
   public CompletableFuture<Peer> connect(Multiaddr addr) {
     return connector.connect(addr);
   }
 
   // ------------------------------------------------------------------ relay half
 
-  /** Sets the relay; it is connected on first need ({@link #dialViaRelay}) or by {@code relayService().connect()}. */
+  /**
+   * Sets the relay; it is connected on first need ({@link #dialViaRelay}) or by {@code relayService().connect()}.
+   *
+   * @param relayAddr the relay's multiaddr, ending in {@code /p2p/<relay id>}
+   */
   public void setRelayAddr(Multiaddr relayAddr) {
     relay.setRelay(relayAddr);
   }
 
-  /** The relay set, if any. */
+  /** {@return the relay set, if any} */
   public Optional<Multiaddr> relayAddr() {
     return relay.relay();
   }
 
-  /** Whether a relay is set. */
+  /** {@return whether a relay is set} */
   public boolean hasRelay() {
     return relay.relay().isPresent();
   }
@@ -221,6 +245,8 @@ public final class Manager implements AutoCloseable {
   /**
    * Dials {@code target} through the relay (connecting to the relay first if needed).
    *
+   * @param target the peer to reach
+   * @return a future that completes with the relayed connection
    * @throws IllegalStateException if no relay is set
    */
   public CompletableFuture<Peer> dialViaRelay(PeerId target) {
@@ -232,12 +258,16 @@ public final class Manager implements AutoCloseable {
     relay.enable(hopOptions);
   }
 
-  /** Stops serving as a relay. */
+  /**
+   * Stops serving as a relay.
+   *
+   * @return a future that completes once the relay has stopped
+   */
   public CompletableFuture<Void> disableRelay() {
     return relay.disable();
   }
 
-  /** Whether this peer serves as a relay. */
+  /** {@return whether this peer serves as a relay} */
   public boolean isRelayEnabled() {
     return relay.isEnabled();
   }
@@ -247,12 +277,22 @@ public final class Manager implements AutoCloseable {
    * relayed), else each of {@code directAddrs} in turn, else — with a relay set — a hole punch
    * over a relayed connection (the punched connection if it wins), else that relayed connection.
    * Fails naming every stage when nothing works. {@code peer.path()} says which path won.
+   *
+   * @param target the peer to reach
+   * @param directAddrs addresses to try directly, in order; may be empty
+   * @return a future that completes with the connection that won
    */
   public CompletableFuture<Peer> dialWithPriority(PeerId target, List<Multiaddr> directAddrs) {
     return dialWithReport(target, directAddrs).thenApply(DialReport::peer);
   }
 
-  /** As {@link #dialWithPriority}, with the path that won and each stage's outcome and timing. */
+  /**
+   * As {@link #dialWithPriority}, with the path that won and each stage's outcome and timing.
+   *
+   * @param target the peer to reach
+   * @param directAddrs addresses to try directly, in order; may be empty
+   * @return a future that completes with the report
+   */
   public CompletableFuture<DialReport> dialWithReport(PeerId target, List<Multiaddr> directAddrs) {
     Objects.requireNonNull(target, "target");
     return priority.dial(target, List.copyOf(directAddrs));
@@ -308,56 +348,103 @@ public final class Manager implements AutoCloseable {
       this.identity = identity;
     }
 
-    /** Connection settings; default {@link PeerConfig#defaults()}. */
+    /**
+     * Connection settings; default {@link PeerConfig#defaults()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder config(PeerConfig v) {
       config = Objects.requireNonNull(v);
       return this;
     }
 
-    /** An address to listen on; repeatable. Default {@code /ip4/0.0.0.0/tcp/0}. */
+    /**
+     * An address to listen on; repeatable. Default {@code /ip4/0.0.0.0/tcp/0}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder listenOn(Multiaddr v) {
       listenAddrs.add(Objects.requireNonNull(v));
       return this;
     }
 
-    /** Serves {@code protocol} on every connection (not over limited relayed ones). */
+    /**
+     * Serves {@code protocol} on every connection (not over limited relayed ones).
+     *
+     * @param protocol the protocol ID, for example {@code /echo/1.0.0}
+     * @param handler sets up each stream (its pipeline) once the protocol is agreed
+     * @return this builder
+     */
     public Builder handler(String protocol, StreamHandler handler) {
       handlers.put(Objects.requireNonNull(protocol), Objects.requireNonNull(handler));
       return this;
     }
 
-    /** Serves {@code protocol} on every connection, limited relayed ones included. */
+    /**
+     * Serves {@code protocol} on every connection, limited relayed ones included.
+     *
+     * @param protocol the protocol ID, for example {@code /echo/1.0.0}
+     * @param handler sets up each stream (its pipeline) once the protocol is agreed
+     * @return this builder
+     */
     public Builder handlerOnLimitedConnections(String protocol, StreamHandler handler) {
       handler(protocol, handler);
       limitedProtocols.add(protocol);
       return this;
     }
 
-    /** Called for every connection once ready (direct and relayed); must not block. */
+    /**
+     * Called for every connection once ready (direct and relayed); must not block.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder onConnection(Consumer<Peer> v) {
       connectionListeners.add(Objects.requireNonNull(v));
       return this;
     }
 
-    /** Relay client settings. */
+    /**
+     * Relay client settings.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder relayClientConfig(RelayClientConfig v) {
       clientConfig = Objects.requireNonNull(v);
       return this;
     }
 
-    /** Relay service settings (backoff, listener executor). */
+    /**
+     * Relay service settings (backoff, listener executor).
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder relayServiceConfig(RelayServiceConfig v) {
       serviceConfig = Objects.requireNonNull(v);
       return this;
     }
 
-    /** The relay server for {@link Manager#enableRelay()}; default: found with {@link java.util.ServiceLoader}. */
+    /**
+     * The relay server for {@link Manager#enableRelay()}; default: found with {@link java.util.ServiceLoader}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder relayServerProvider(RelayServerProvider v) {
       provider = v;
       return this;
     }
 
-    /** How {@link Manager#enableRelay()} serves. */
+    /**
+     * How {@link Manager#enableRelay()} serves.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder relayHopOptions(RelayHopOptions v) {
       hopOptions = Objects.requireNonNull(v);
       return this;
@@ -367,6 +454,10 @@ public final class Manager implements AutoCloseable {
      * Keeps this peer reachable through relays with {@link AutoRelay}, started by
      * {@link Manager#start()}: {@code candidates} (each {@code <transport>/p2p/<relay id>}) are its
      * static source, and relays the peer meets through identify are candidates too.
+     *
+     * @param config AutoRelay's settings
+     * @param candidates relays to reserve on, {@code <transport>/p2p/<relay id>} each
+     * @return this builder
      */
     public Builder autoRelay(AutoRelayConfig config, List<Multiaddr> candidates) {
       autoRelayConfig = Objects.requireNonNull(config);
@@ -374,13 +465,23 @@ public final class Manager implements AutoCloseable {
       return this;
     }
 
-    /** A relay AutoRelay reserves on before any other; needs {@link #autoRelay}. Repeatable. */
+    /**
+     * A relay AutoRelay reserves on before any other; needs {@link #autoRelay}. Repeatable.
+     *
+     * @param relay the relay's multiaddr, {@code <transport>/p2p/<relay id>}
+     * @return this builder
+     */
     public Builder preferredRelay(Multiaddr relay) {
       autoRelayPreferred.add(Objects.requireNonNull(relay));
       return this;
     }
 
-    /** Another candidate source for AutoRelay (a DHT, say); needs {@link #autoRelay}. Repeatable. */
+    /**
+     * Another candidate source for AutoRelay (a DHT, say); needs {@link #autoRelay}. Repeatable.
+     *
+     * @param source the candidate source
+     * @return this builder
+     */
     public Builder relayCandidateSource(CandidateSource source) {
       autoRelaySources.add(Objects.requireNonNull(source));
       return this;
@@ -389,19 +490,32 @@ public final class Manager implements AutoCloseable {
     /**
      * What counts as a public address (observed addresses, DCUtR, AutoNAT); default
      * {@link io.peerlink.relay.holepunch.PublicAddressFilter#internet()}.
+     *
+     * @param v the new value
+     * @return this builder
      */
     public Builder publicAddressFilter(io.peerlink.relay.holepunch.PublicAddressFilter v) {
       addressFilter = Objects.requireNonNull(v);
       return this;
     }
 
-    /** How many distinct peers must observe an address before identify advertises it; default 2. */
+    /**
+     * How many distinct peers must observe an address before identify advertises it; default 2.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder observedAddressConfirmations(int v) {
       confirmations = v;
       return this;
     }
 
-    /** Hole punching settings; null turns hole punching (DCUtR) off. Default on. */
+    /**
+     * Hole punching settings; null turns hole punching (DCUtR) off. Default on.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder holePunching(io.peerlink.relay.holepunch.HolePunchConfig v) {
       holePunch = v;
       return this;
@@ -411,25 +525,42 @@ public final class Manager implements AutoCloseable {
      * AutoNAT v1 settings (client and server, both on by default; the public-address filter is
      * {@link #publicAddressFilter}'s); null turns AutoNAT off. With AutoNAT's client on and
      * {@link #autoRelay} configured, AutoRelay stops once reachability is PUBLIC.
+     *
+     * @param v the new value
+     * @return this builder
      */
     public Builder autoNat(io.peerlink.relay.autonat.AutoNatConfig v) {
       autoNat = v;
       return this;
     }
 
-    /** How long {@link Manager#dialWithPriority}'s hole punch stage waits; default 30 s. */
+    /**
+     * How long {@link Manager#dialWithPriority}'s hole punch stage waits; default 30 s.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder punchTimeout(java.time.Duration v) {
       punchTimeout = Objects.requireNonNull(v);
       return this;
     }
 
-    /** Called with each stage of every {@link Manager#dialWithPriority} as it ends; must not block. */
+    /**
+     * Called with each stage of every {@link Manager#dialWithPriority} as it ends; must not block.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder onDialStage(Consumer<DialStage> v) {
       stageListeners.add(Objects.requireNonNull(v));
       return this;
     }
 
-    /** Builds the manager; {@link Manager#start()} binds it. */
+    /**
+     * Builds the manager; {@link Manager#start()} binds it.
+     *
+     * @return the new {@code Manager}
+     */
     public Manager build() {
       if (autoRelayConfig == null && (!autoRelayPreferred.isEmpty() || !autoRelaySources.isEmpty())) {
         throw new IllegalStateException("preferredRelay and relayCandidateSource need autoRelay(config, candidates)");

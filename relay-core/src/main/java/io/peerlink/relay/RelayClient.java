@@ -98,22 +98,39 @@ public final class RelayClient implements AutoCloseable {
     core.addListenAddrSource(addrSource);
   }
 
-  /** A client for the host of {@code listener}, with default settings. */
+  /**
+   * A client for the host of {@code listener}, with default settings.
+   *
+   * @param listener the listener whose host the client uses
+   * @return the client
+   */
   public static RelayClient create(Listener listener) {
     return create(listener, RelayClientConfig.defaults());
   }
 
-  /** A client for the host of {@code listener}. */
+  /**
+   * A client for the host of {@code listener}.
+   *
+   * @param listener the listener whose host the client uses
+   * @param config the settings
+   * @return the client
+   */
   public static RelayClient create(Listener listener, RelayClientConfig config) {
     return new RelayClient(listener.core(), config);
   }
 
-  /** A client for the host of {@code connector} (it can reserve too: relays reach it over its connection). */
+  /**
+   * A client for the host of {@code connector} (it can reserve too: relays reach it over its connection).
+   *
+   * @param connector the connector whose host the client uses
+   * @param config the settings
+   * @return the client
+   */
   public static RelayClient create(Connector connector, RelayClientConfig config) {
     return new RelayClient(connector.core(), config);
   }
 
-  /** The settings. */
+  /** {@return the settings} */
   public RelayClientConfig config() {
     return config;
   }
@@ -123,12 +140,16 @@ public final class RelayClient implements AutoCloseable {
     return core.group();
   }
 
-  /** Our peer ID. */
+  /** {@return our peer ID} */
   public PeerId peerId() {
     return core.identity().peerId();
   }
 
-  /** Adds a listener for reservation events. */
+  /**
+   * Adds a listener for reservation events.
+   *
+   * @param listener the listener to notify
+   */
   public void addListener(ReservationListener listener) {
     listeners.add(Objects.requireNonNull(listener));
   }
@@ -137,12 +158,18 @@ public final class RelayClient implements AutoCloseable {
    * Lets streams of {@code protocol} run over limited relayed connections, in both directions
    * (identify and ping always may). A protocol that sends more than a relay's data limit, or runs
    * longer than its duration, should not opt in.
+   *
+   * @param protocol the protocol ID, for example {@code /echo/1.0.0}
    */
   public void allowOnLimitedConnections(String protocol) {
     core.allowOnLimitedConnections(protocol);
   }
 
-  /** Removes a listener. */
+  /**
+   * Removes a listener.
+   *
+   * @param listener the listener to notify
+   */
   public void removeListener(ReservationListener listener) {
     listeners.remove(listener);
   }
@@ -155,6 +182,9 @@ public final class RelayClient implements AutoCloseable {
    * and keeps it refreshed. Completes with the reservation, or fails with a {@link RelayException}
    * for a refusal (status set) or an answer that does not hold up (bad voucher, expiry in the
    * past), or another {@link PeerException} when the relay cannot be reached.
+   *
+   * @param relay the relay's multiaddr
+   * @return a future that completes with the reservation
    */
   public CompletableFuture<Reservation> reserve(Multiaddr relay) {
     checkOpen();
@@ -309,13 +339,18 @@ public final class RelayClient implements AutoCloseable {
     }
   }
 
-  /** The reservation held on {@code relay}, if any. */
+  /**
+   * The reservation held on {@code relay}, if any.
+   *
+   * @param relay the relay
+   * @return the reservation, if one is held
+   */
   public Optional<Reservation> reservation(PeerId relay) {
     Held h = reservations.get(relay);
     return h == null ? Optional.empty() : Optional.of(h.reservation);
   }
 
-  /** The reservations held now. */
+  /** {@return the reservations held now} */
   public List<Reservation> reservations() {
     List<Reservation> out = new ArrayList<>();
     for (Held h : reservations.values()) {
@@ -327,6 +362,8 @@ public final class RelayClient implements AutoCloseable {
   /**
    * Stops refreshing the reservation on {@code relay} and stops announcing its addresses. The
    * relay drops it at expiry or when the connection to it closes. No listener is told.
+   *
+   * @param relay the relay
    */
   public void cancelReservation(PeerId relay) {
     Held h = reservations.remove(relay);
@@ -335,7 +372,7 @@ public final class RelayClient implements AutoCloseable {
     }
   }
 
-  /** Our addresses through the relays we hold reservations on. */
+  /** {@return our addresses through the relays we hold reservations on} */
   public List<Multiaddr> relayedAddresses() {
     LinkedHashSet<Multiaddr> out = new LinkedHashSet<>();
     for (Held h : reservations.values()) {
@@ -350,6 +387,10 @@ public final class RelayClient implements AutoCloseable {
    * Asks {@code relay} to connect us to {@code target} and returns the raw circuit: the relayed
    * byte stream, with nothing negotiated on it. Fails with a {@link RelayException} carrying the
    * relay's status (for example NO_RESERVATION when the target holds no reservation there).
+   *
+   * @param relay the relay's multiaddr
+   * @param target the peer to reach
+   * @return a future that completes with the circuit
    */
   public CompletableFuture<Circuit> connect(Multiaddr relay, PeerId target) {
     checkOpen();
@@ -374,6 +415,8 @@ public final class RelayClient implements AutoCloseable {
    * the upgraded connection ({@link ConnectionPath#RELAYED}, remote address
    * {@code <relay>/p2p/<relay id>/p2p-circuit}).
    *
+   * @param circuitAddress {@code <relay>/p2p-circuit/p2p/<target>}
+   * @return a future that completes with the relayed connection
    * @throws IllegalArgumentException if the address is not of that shape
    */
   public CompletableFuture<Peer> dial(Multiaddr circuitAddress) {
@@ -381,7 +424,13 @@ public final class RelayClient implements AutoCloseable {
     return dial(t.relay(), t.target());
   }
 
-  /** Dials {@code target} through {@code relay} ({@code …/p2p/<relay id>}); see {@link #dial(Multiaddr)}. */
+  /**
+   * Dials {@code target} through {@code relay} ({@code …/p2p/<relay id>}); see {@link #dial(Multiaddr)}.
+   *
+   * @param relay the relay's multiaddr
+   * @param target the peer to reach
+   * @return a future that completes with the relayed connection
+   */
   public CompletableFuture<Peer> dial(Multiaddr relay, PeerId target) {
     return connect(relay, target).thenCompose(circuit -> {
       CompletableFuture<Peer> result = new CompletableFuture<>();

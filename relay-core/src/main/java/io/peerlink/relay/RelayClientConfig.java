@@ -32,27 +32,39 @@ public final class RelayClientConfig {
     this.clock = b.clock;
   }
 
-  /** The defaults. */
+  /** {@return the defaults} */
   public static RelayClientConfig defaults() {
     return DEFAULTS;
   }
 
-  /** A builder starting from the defaults. */
+  /** {@return a builder starting from the defaults} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Time for a RESERVE: dialing the relay (if not connected), the request and its answer. Default 60 s (go). */
+  /**
+   * Time for a RESERVE: dialing the relay (if not connected), the request and its answer. Default 60 s (go).
+   *
+   * @return the reserve timeout
+   */
   public Duration reserveTimeout() {
     return reserveTimeout;
   }
 
-  /** Time for a CONNECT through a relay: the request and the relay's answer. Default 30 s (go). */
+  /**
+   * Time for a CONNECT through a relay: the request and the relay's answer. Default 30 s (go).
+   *
+   * @return the connect timeout
+   */
   public Duration connectTimeout() {
     return connectTimeout;
   }
 
-  /** Time a relay has to send its stop CONNECT once it opened a stop stream to us. Default 10 s (go). */
+  /**
+   * Time a relay has to send its stop CONNECT once it opened a stop stream to us. Default 10 s (go).
+   *
+   * @return the accept timeout
+   */
   public Duration acceptTimeout() {
     return acceptTimeout;
   }
@@ -60,12 +72,18 @@ public final class RelayClientConfig {
   /**
    * How long before a reservation expires it is refreshed: at most this much, and at most half the
    * reservation's lifetime when that is shorter. Default 2 min (go's AutoRelay slack).
+   *
+   * @return the refresh slack
    */
   public Duration refreshSlack() {
     return refreshSlack;
   }
 
-  /** The shortest wait between two refreshes of one reservation. Default 1 s. */
+  /**
+   * The shortest wait between two refreshes of one reservation. Default 1 s.
+   *
+   * @return the shortest refresh interval
+   */
   public Duration minRefreshInterval() {
     return minRefreshInterval;
   }
@@ -73,17 +91,19 @@ public final class RelayClientConfig {
   /**
    * Whether a reservation without a voucher is refused. Default false: vouchers are optional on
    * the wire and go accepts their absence. A voucher that is present is always verified.
+   *
+   * @return whether a voucher is required
    */
   public boolean requireVoucher() {
     return requireVoucher;
   }
 
-  /** The clock for expiry checks; default UTC. */
+  /** {@return the clock for expiry checks; default UTC} */
   public Clock clock() {
     return clock;
   }
 
-  /** A builder holding these settings. */
+  /** {@return a builder holding these settings} */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.reserveTimeout = reserveTimeout;
@@ -108,43 +128,78 @@ public final class RelayClientConfig {
 
     private Builder() {}
 
-    /** See {@link RelayClientConfig#reserveTimeout()}. */
+    /**
+     * See {@link RelayClientConfig#reserveTimeout()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder reserveTimeout(Duration v) {
       reserveTimeout = Objects.requireNonNull(v);
       return this;
     }
 
-    /** See {@link RelayClientConfig#connectTimeout()}. */
+    /**
+     * See {@link RelayClientConfig#connectTimeout()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder connectTimeout(Duration v) {
       connectTimeout = Objects.requireNonNull(v);
       return this;
     }
 
-    /** See {@link RelayClientConfig#acceptTimeout()}. */
+    /**
+     * See {@link RelayClientConfig#acceptTimeout()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder acceptTimeout(Duration v) {
       acceptTimeout = Objects.requireNonNull(v);
       return this;
     }
 
-    /** See {@link RelayClientConfig#refreshSlack()}. */
+    /**
+     * See {@link RelayClientConfig#refreshSlack()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder refreshSlack(Duration v) {
       refreshSlack = Objects.requireNonNull(v);
       return this;
     }
 
-    /** See {@link RelayClientConfig#minRefreshInterval()}. */
+    /**
+     * See {@link RelayClientConfig#minRefreshInterval()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder minRefreshInterval(Duration v) {
       minRefreshInterval = Objects.requireNonNull(v);
       return this;
     }
 
-    /** See {@link RelayClientConfig#requireVoucher()}. */
+    /**
+     * See {@link RelayClientConfig#requireVoucher()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder requireVoucher(boolean v) {
       requireVoucher = v;
       return this;
     }
 
-    /** See {@link RelayClientConfig#clock()}. */
+    /**
+     * See {@link RelayClientConfig#clock()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder clock(Clock v) {
       clock = Objects.requireNonNull(v);
       return this;
@@ -154,6 +209,7 @@ public final class RelayClientConfig {
      * Builds the settings.
      *
      * @throws IllegalArgumentException if a timeout is not positive or the refresh settings are negative
+     * @return the new {@code RelayClientConfig}
      */
     public RelayClientConfig build() {
       positive("reserveTimeout", reserveTimeout);

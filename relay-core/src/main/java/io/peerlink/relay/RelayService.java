@@ -91,43 +91,64 @@ public final class RelayService implements AutoCloseable {
   /**
    * A service over {@code client}. {@code listener} (may be null) is the host {@link #enable()}
    * serves the relay protocol on; the relay server is found with {@link ServiceLoader}.
+   *
+   * @param client the relay client to reserve and dial with
+   * @param listener the host to serve as a relay from, or null
+   * @param config the settings
+   * @return the service
    */
   public static RelayService create(RelayClient client, Listener listener, RelayServiceConfig config) {
     return new RelayService(client, listener, config, null);
   }
 
-  /** As {@link #create(RelayClient, Listener, RelayServiceConfig)}, with the relay server given. */
+  /**
+   * As {@link #create(RelayClient, Listener, RelayServiceConfig)}, with the relay server given.
+   *
+   * @param client the relay client to reserve and dial with
+   * @param listener the host to serve as a relay from, or null
+   * @param config the settings
+   * @param provider the relay server to serve with
+   * @return the service
+   */
   public static RelayService create(RelayClient client, Listener listener, RelayServiceConfig config,
       RelayServerProvider provider) {
     return new RelayService(client, listener, config, provider);
   }
 
-  /** Adds a listener for state changes. */
+  /**
+   * Adds a listener for state changes.
+   *
+   * @param l the listener to notify
+   */
   public void addListener(RelayStateListener l) {
     listeners.add(Objects.requireNonNull(l));
   }
 
-  /** Removes a listener. */
+  /**
+   * Removes a listener.
+   *
+   * @param l the listener to notify
+   */
   public void removeListener(RelayStateListener l) {
     listeners.remove(l);
   }
 
-  /** The client underneath. */
+  /** {@return the client underneath} */
   public RelayClient client() {
     return client;
   }
 
-  /** The current state. */
+  /** {@return the current state} */
   public synchronized RelayState state() {
     return state;
   }
 
-  /** The relay set, if any. */
+  /** {@return the relay set, if any} */
   public synchronized Optional<Multiaddr> relay() {
     return Optional.ofNullable(relay);
   }
 
-  /** The reservation while {@link RelayState#CONNECTED}. */
+  /** {@return the reservation while {@link RelayState#CONNECTED}} */
   public synchronized Optional<Reservation> reservation() {
     return state == RelayState.CONNECTED ? Optional.ofNullable(reservation) : Optional.empty();
   }
@@ -138,6 +159,7 @@ public final class RelayService implements AutoCloseable {
    * connected or connecting, it connects to the new relay at once. Setting the same relay again
    * changes nothing.
    *
+   * @param relayAddr the relay's multiaddr, ending in {@code /p2p/<relay id>}
    * @throws IllegalArgumentException if the address does not name a relay
    */
   public void setRelay(Multiaddr relayAddr) {
@@ -187,6 +209,7 @@ public final class RelayService implements AutoCloseable {
    * unless reconnecting is off, schedules a retry after the backoff; the future fails with the cause.
    *
    * @throws IllegalStateException if no relay is set
+   * @return a future that completes with the reservation
    */
   public synchronized CompletableFuture<Reservation> connect() {
     checkOpen();
@@ -205,6 +228,8 @@ public final class RelayService implements AutoCloseable {
    * Dials {@code target} through the relay. A relay that is only {@code CONFIGURED} is connected
    * on the way (lazily): the dial does not wait for our own reservation.
    *
+   * @param target the peer to reach
+   * @return a future that completes with the relayed connection
    * @throws IllegalStateException if no relay is set
    */
   public CompletableFuture<Peer> dialViaRelay(PeerId target) {
@@ -223,7 +248,7 @@ public final class RelayService implements AutoCloseable {
     return client.dial(via, target);
   }
 
-  /** Our relayed address through the relay, while {@code CONNECTED}. */
+  /** {@return our relayed address through the relay, while {@code CONNECTED}} */
   public synchronized List<Multiaddr> relayedAddresses() {
     return state == RelayState.CONNECTED && reservation != null ? reservation.addrs() : List.of();
   }
@@ -240,7 +265,11 @@ public final class RelayService implements AutoCloseable {
     enable(RelayHopOptions.defaults());
   }
 
-  /** As {@link #enable()}, with options. */
+  /**
+   * As {@link #enable()}, with options.
+   *
+   * @param options the hop options
+   */
   public synchronized void enable(RelayHopOptions options) {
     checkOpen();
     if (hop != null) {
@@ -255,14 +284,18 @@ public final class RelayService implements AutoCloseable {
     hop = p.serve(listener, options);
   }
 
-  /** Stops serving as a relay (open circuits drain, then are reset). */
+  /**
+   * Stops serving as a relay (open circuits drain, then are reset).
+   *
+   * @return a future that completes once the relay has stopped
+   */
   public synchronized CompletableFuture<Void> disable() {
     RelayServerProvider.RelayHop h = hop;
     hop = null;
     return h == null ? CompletableFuture.completedFuture(null) : h.stop();
   }
 
-  /** Whether this peer serves as a relay. */
+  /** {@return whether this peer serves as a relay} */
   public synchronized boolean isEnabled() {
     return hop != null;
   }

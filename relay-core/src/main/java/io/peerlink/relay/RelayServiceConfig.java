@@ -22,22 +22,30 @@ public final class RelayServiceConfig {
     this.eventExecutor = b.eventExecutor;
   }
 
-  /** The defaults. */
+  /** {@return the defaults} */
   public static RelayServiceConfig defaults() {
     return DEFAULTS;
   }
 
-  /** A builder starting from the defaults. */
+  /** {@return a builder starting from the defaults} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Wait before the first retry after a failed connect or a dropped relay. Default 1 s; doubles per failure. */
+  /**
+   * Wait before the first retry after a failed connect or a dropped relay. Default 1 s; doubles per failure.
+   *
+   * @return the first retry's wait
+   */
   public Duration initialBackoff() {
     return initialBackoff;
   }
 
-  /** Longest wait between retries. Default 1 min. */
+  /**
+   * Longest wait between retries. Default 1 min.
+   *
+   * @return the longest wait between retries
+   */
   public Duration maxBackoff() {
     return maxBackoff;
   }
@@ -45,12 +53,14 @@ public final class RelayServiceConfig {
   /**
    * Whether the service retries on its own after a failed connect or a dropped relay, once it has
    * been asked to connect. Default true.
+   *
+   * @return whether the service retries on its own
    */
   public boolean reconnect() {
     return reconnect;
   }
 
-  /** Where {@link RelayStateListener}s run, one event at a time; null (default): a thread of the service's own. */
+  /** {@return where {@link RelayStateListener}s run, one event at a time; null (default): a thread of the service's own} */
   public Executor eventExecutor() {
     return eventExecutor;
   }
@@ -64,25 +74,45 @@ public final class RelayServiceConfig {
 
     private Builder() {}
 
-    /** See {@link RelayServiceConfig#initialBackoff()}. */
+    /**
+     * See {@link RelayServiceConfig#initialBackoff()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder initialBackoff(Duration v) {
       initialBackoff = Objects.requireNonNull(v);
       return this;
     }
 
-    /** See {@link RelayServiceConfig#maxBackoff()}. */
+    /**
+     * See {@link RelayServiceConfig#maxBackoff()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder maxBackoff(Duration v) {
       maxBackoff = Objects.requireNonNull(v);
       return this;
     }
 
-    /** See {@link RelayServiceConfig#reconnect()}. */
+    /**
+     * See {@link RelayServiceConfig#reconnect()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder reconnect(boolean v) {
       reconnect = v;
       return this;
     }
 
-    /** See {@link RelayServiceConfig#eventExecutor()}. */
+    /**
+     * See {@link RelayServiceConfig#eventExecutor()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder eventExecutor(Executor v) {
       eventExecutor = v;
       return this;
@@ -92,6 +122,7 @@ public final class RelayServiceConfig {
      * Builds the settings.
      *
      * @throws IllegalArgumentException if a backoff is not positive or the maximum is below the initial
+     * @return the new {@code RelayServiceConfig}
      */
     public RelayServiceConfig build() {
       if (initialBackoff.isZero() || initialBackoff.isNegative()) {

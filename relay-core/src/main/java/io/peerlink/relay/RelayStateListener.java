@@ -6,5 +6,10 @@ package io.peerlink.relay;
  */
 @FunctionalInterface
 public interface RelayStateListener {
+  /**
+   * The service moved from one state to another.
+   *
+   * @param change the states, and the failure and retry delay when there is one
+   */
   void stateChanged(RelayStateChange change);
 }

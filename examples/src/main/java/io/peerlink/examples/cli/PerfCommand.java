@@ -1,19 +1,21 @@
 package io.peerlink.examples.cli;
 
 import io.peerlink.core.Peer;
-import io.peerlink.core.PeerConfig;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.core.perf.Perf;
 import io.peerlink.core.perf.PerfResult;
 import io.peerlink.core.perf.PerfRun;
 import io.peerlink.relay.Manager;
-import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code peerlink perf --target <addr> --upload BYTES --download BYTES}: one {@code /perf/1.0.0}
@@ -29,18 +31,35 @@ import java.util.concurrent.TimeoutException;
  * <p>The target may be a relayed {@code /p2p-circuit} address. Failures are thrown for the tool to
  * print as its usual error line.
  */
-final class PerfCommand {
+@Command(name = "perf", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+      "Run the libp2p perf protocol (/perf/1.0.0) once against a peer that serves it (peerlink peer does)"
+          + " and print the perf dashboard's JSON lines: type intermediary about once a second, then final.",
+      ""
+    })
+final class PerfCommand implements Callable<Integer> {
   private static final long REPORT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-  private PerfCommand() {}
+  @Option(names = "--target", paramLabel = "MULTIADDR", required = true, converter = MultiaddrConverter.class,
+      description = "The peer to measure against: a multiaddr ending in /p2p/<id> (may be <relay>/p2p-circuit/p2p/<id>).")
+  Multiaddr target;
 
-  /** Dials {@code target}, runs perf once, prints the lines; returns the exit code (0). */
-  static int run(PrintStream out, Multiaddr target, long uploadBytes, long downloadBytes, PeerConfig config)
-      throws Exception {
+  @Option(names = "--upload", paramLabel = "BYTES", defaultValue = "0", description = "Bytes to send.")
+  long uploadBytes;
+
+  @Option(names = "--download", paramLabel = "BYTES", defaultValue = "0", description = "Bytes to ask the peer to send.")
+  long downloadBytes;
+
+  @Mixin
+  PeerOptions peer;
+
+  /** Dials the target, runs perf once, prints the lines; returns the exit code (0). */
+  @Override
+  public Integer call() throws Exception {
     if (uploadBytes < 0 || downloadBytes < 0) {
       throw new IllegalArgumentException("--upload and --download take a number of bytes >= 0");
     }
-    Manager.Builder b = Manager.builder(Identity.generate()).config(config)
+    Manager.Builder b = Manager.builder(Identity.generate()).config(peer.config())
         .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
     try (Manager manager = b.build().start().get()) {
       // As js-libp2p's perf: the final time includes opening the connection.
@@ -59,7 +78,7 @@ final class PerfCommand {
           long now = System.nanoTime();
           long up = run.uploadedBytes();
           long down = run.downloadedBytes();
-          out.println(Json.write(line("intermediary", now - last, up - lastUp, down - lastDown)));
+          JsonEvents.print(line("intermediary", now - last, up - lastUp, down - lastDown));
           last = now;
           lastUp = up;
           lastDown = down;
@@ -67,7 +86,7 @@ final class PerfCommand {
           throw e.getCause() instanceof Exception cause ? cause : e;
         }
       }
-      out.println(Json.write(line("final", System.nanoTime() - start, result.uploadBytes(), result.downloadBytes())));
+      JsonEvents.print(line("final", System.nanoTime() - start, result.uploadBytes(), result.downloadBytes()));
       peer.close().get();
     }
     return 0;

@@ -3,7 +3,7 @@ package io.peerlink.examples.relay;
 import io.peerlink.core.Peer;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
-import io.peerlink.core.internal.protocol.EchoClient;
+import io.peerlink.core.Echo;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.relay.Manager;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +29,7 @@ public final class DialThroughRelay {
     }
     try (Manager manager = Manager.builder(Identity.generate())
         .listenOn(Multiaddr.parse("/ip4/0.0.0.0/tcp/0"))
-        .handlerOnLimitedConnections(EchoClient.PROTOCOL, s -> { })
+        .handlerOnLimitedConnections(Echo.PROTOCOL_ID, s -> { })
         .build().start().join()) {
       manager.setRelayAddr(Multiaddr.parse(args[0]));
       Peer peer = manager.dialWithPriority(PeerId.parse(args[1]), List.of()).join();
@@ -37,7 +37,7 @@ public final class DialThroughRelay {
           + " (" + peer.path().wireName() + ", limit " + peer.limit().map(Object::toString).orElse("none") + ")");
       System.out.println("ping " + peer.ping().join().toMillis() + " ms");
       byte[] hello = "hello through the relay".getBytes(StandardCharsets.UTF_8);
-      System.out.println("echo took " + EchoClient.roundTrip(peer, hello).join().toMillis() + " ms");
+      System.out.println("echo took " + Echo.roundTrip(peer, hello).join().toMillis() + " ms");
       peer.close().join();
     }
   }

@@ -1,7 +1,7 @@
 package io.peerlink.examples.relay;
 
 import io.peerlink.core.identity.Identity;
-import io.peerlink.core.internal.protocol.EchoHandler;
+import io.peerlink.core.Echo;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.relay.Manager;
 import io.peerlink.relay.RelayState;
@@ -30,7 +30,7 @@ public final class ReachableThroughRelay {
     Manager manager = Manager.builder(identity)
         .listenOn(Multiaddr.parse("/ip4/0.0.0.0/tcp/0"))
         // Relays usually limit relayed connections; a protocol must opt in to run over them.
-        .handlerOnLimitedConnections("/echo/1.0.0", stream -> stream.channel().pipeline().addLast(new EchoHandler()))
+        .handlerOnLimitedConnections(Echo.PROTOCOL_ID, Echo.handler())
         .onConnection(peer -> System.out.println("connection from " + peer.peerId() + " (" + peer.path().wireName() + ")"))
         .build().start().join();
 

@@ -169,13 +169,8 @@ class RelayClientLoopbackTest {
     assertThat(relay.reservations()).hasSize(1);
   }
 
-  static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 20 s");
-      }
-      Thread.sleep(20);
-    }
+  static void waitFor(java.util.function.BooleanSupplier condition) {
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+        .pollInterval(java.time.Duration.ofMillis(20)).until(condition::getAsBoolean);
   }
 }

@@ -140,7 +140,10 @@ class RelayServiceLoopbackTest {
     RelayStateChange drop = changes.stream().filter(c -> c.from() == RelayState.CONNECTED).findFirst().orElseThrow();
     assertThat(drop.cause()).isNotNull();
     assertThat(drop.retryIn()).isNotNull();
-    Thread.sleep(500); // a retry or two fails while the relay is down
+    int dropAt = changes.indexOf(drop);
+    // A retry fails while the relay is down (the service keeps trying on its own).
+    waitFor(() -> changes.stream().skip(dropAt + 1)
+        .anyMatch(c -> c.from() == RelayState.CONNECTING && c.to() == RelayState.CONFIGURED));
     startRelay(port);
     waitFor(() -> s.state() == RelayState.CONNECTED);
     // Reachable again through the restarted relay.

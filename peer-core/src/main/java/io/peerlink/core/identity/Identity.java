@@ -36,7 +36,11 @@ public final class Identity {
     return new Identity(Objects.requireNonNull(key, "key"));
   }
 
-  /** Generates a new Ed25519 identity. */
+  /**
+   * Generates a new Ed25519 identity.
+   *
+   * @return a new identity
+   */
   public static Identity generate() {
     return of(Keys.generateEd25519());
   }
@@ -45,13 +49,22 @@ public final class Identity {
    * Reads an identity from PEM text (PKCS#8 {@code PRIVATE KEY}; Ed25519, ECDSA P-256, secp256k1 or RSA).
    * OpenSSL's traditional {@code RSA PRIVATE KEY} and {@code EC PRIVATE KEY} blocks are accepted too.
    *
+   * @param pem the PEM text
+   * @return the identity
    * @throws InvalidKeyException if the text holds no supported private key
    */
   public static Identity fromPem(String pem) throws InvalidKeyException {
     return of(Pem.decode(Objects.requireNonNull(pem, "pem")));
   }
 
-  /** Reads an identity from a PEM file. */
+  /**
+   * Reads an identity from a PEM file.
+   *
+   * @param file the PEM file
+   * @return the identity
+   * @throws IOException if the file cannot be read
+   * @throws InvalidKeyException if the file holds no supported private key
+   */
   public static Identity fromPem(Path file) throws IOException, InvalidKeyException {
     if (Files.size(file) > Pem.MAX_PEM_CHARS) {
       throw new InvalidKeyException("PEM file too large: " + file);
@@ -64,6 +77,11 @@ public final class Identity {
    * (owner-only permissions where the file system supports them), so a peer keeps its ID across restarts.
    * Two processes creating the same file at the same moment may each get a different identity; the
    * file ends up holding one of them.
+   *
+   * @param file the PEM file
+   * @return the identity, loaded or new
+   * @throws IOException if the file cannot be read or written
+   * @throws InvalidKeyException if the file holds no supported private key
    */
   public static Identity loadOrCreate(Path file) throws IOException, InvalidKeyException {
     if (Files.exists(file)) {
@@ -77,18 +95,20 @@ public final class Identity {
   /**
    * Parses a libp2p {@code PrivateKey} protobuf (the format go and js store keys in).
    *
+   * @param privateKeyProtobuf the protobuf's bytes
+   * @return the identity
    * @throws InvalidKeyException if malformed or unsupported
    */
   public static Identity fromProtobuf(byte[] privateKeyProtobuf) throws InvalidKeyException {
     return of(Keys.unmarshalPrivateKey(Objects.requireNonNull(privateKeyProtobuf, "privateKeyProtobuf")));
   }
 
-  /** This identity as a libp2p {@code PrivateKey} protobuf, readable by go and js; keep it secret. */
+  /** {@return this identity as a libp2p {@code PrivateKey} protobuf, readable by go and js; keep it secret} */
   public byte[] toProtobuf() {
     return key.marshal();
   }
 
-  /** This identity as PEM text (PKCS#8). */
+  /** {@return this identity as PEM text (PKCS#8)} */
   public String toPem() {
     return Pem.encode(key);
   }
@@ -97,6 +117,9 @@ public final class Identity {
    * Writes {@link #toPem()} to {@code file}, owner-readable only where supported. The text goes to
    * a temporary file in the same directory that is then renamed over {@code file}, so a crash never
    * leaves a half-written key and the key is never readable by others, even briefly.
+   *
+   * @param file where to write
+   * @throws IOException if the file cannot be written
    */
   public void writePem(Path file) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
@@ -117,22 +140,27 @@ public final class Identity {
     }
   }
 
-  /** Signs {@code data} with this identity's libp2p signature scheme. */
+  /**
+   * Signs {@code data} with this identity's libp2p signature scheme.
+   *
+   * @param data the bytes to sign
+   * @return the signature
+   */
   public byte[] sign(byte[] data) {
     return key.sign(data);
   }
 
-  /** The public half. */
+  /** {@return the public half} */
   public PublicKey publicKey() {
     return key.publicKey();
   }
 
-  /** The key type. */
+  /** {@return the key type} */
   public KeyType keyType() {
     return key.type();
   }
 
-  /** The peer ID. */
+  /** {@return the peer ID} */
   public PeerId peerId() {
     return key.publicKey().peerId();
   }

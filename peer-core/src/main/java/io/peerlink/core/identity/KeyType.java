@@ -17,7 +17,7 @@ public enum KeyType {
     this.code = code;
   }
 
-  /** The protobuf {@code KeyType} number. */
+  /** {@return the protobuf {@code KeyType} number} */
   public int code() {
     return code;
   }
@@ -25,6 +25,8 @@ public enum KeyType {
   /**
    * The key type with this protobuf number.
    *
+   * @param code the protobuf number
+   * @return the key type
    * @throws IllegalArgumentException for an unknown code
    */
   public static KeyType fromCode(int code) {

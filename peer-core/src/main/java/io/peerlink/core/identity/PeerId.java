@@ -37,7 +37,12 @@ public final class PeerId implements Comparable<PeerId> {
     this.multihash = multihash;
   }
 
-  /** Derives the peer ID of a public key. */
+  /**
+   * Derives the peer ID of a public key.
+   *
+   * @param key the public key
+   * @return its peer ID
+   */
   public static PeerId fromPublicKey(PublicKey key) {
     byte[] pk = key.marshal();
     if (pk.length <= MAX_INLINE_KEY_BYTES) {
@@ -58,6 +63,8 @@ public final class PeerId implements Comparable<PeerId> {
   /**
    * Wraps multihash bytes, as found in protobufs and binary multiaddrs.
    *
+   * @param multihash the multihash bytes
+   * @return the peer ID
    * @throws IllegalArgumentException unless it is an identity multihash or a 32-byte sha2-256 multihash
    *     (an identity multihash may hold at most {@value #MAX_INLINE_KEY_BYTES} bytes, since a larger
    *     key would have been hashed)
@@ -94,6 +101,8 @@ public final class PeerId implements Comparable<PeerId> {
    * Parses the base58btc text form or the CIDv1 ({@code libp2p-key}) form in multibase base32
    * ({@code b…}, {@code B…}) or base58btc ({@code z…}).
    *
+   * @param text the peer ID's text
+   * @return the peer ID
    * @throws IllegalArgumentException if {@code text} is not a peer ID
    */
   public static PeerId parse(String text) {
@@ -126,17 +135,17 @@ public final class PeerId implements Comparable<PeerId> {
     return fromBytes(Arrays.copyOfRange(cid, pos[0], cid.length));
   }
 
-  /** The multihash bytes. */
+  /** {@return the multihash bytes} */
   public byte[] bytes() {
     return multihash.clone();
   }
 
-  /** The base58btc text form. */
+  /** {@return the base58btc text form} */
   public String toBase58() {
     return Base58.encode(multihash);
   }
 
-  /** The CIDv1 text form, base32 lower case ({@code bafz…}). */
+  /** {@return the CIDv1 text form, base32 lower case ({@code bafz…})} */
   public String toCid() {
     byte[] cid = new byte[2 + multihash.length];
     cid[0] = CID_V1;
@@ -148,6 +157,8 @@ public final class PeerId implements Comparable<PeerId> {
   /**
    * The public key, when the peer ID embeds it (identity multihash); empty for hashed IDs, and for
    * identity multihashes that do not hold a valid, supported key.
+   *
+   * @return the embedded public key, if any
    */
   public Optional<PublicKey> publicKey() {
     if (multihash[0] != IDENTITY) {
@@ -160,7 +171,12 @@ public final class PeerId implements Comparable<PeerId> {
     }
   }
 
-  /** Whether {@code key} derives this peer ID: the check to make after a handshake. */
+  /**
+   * Whether {@code key} derives this peer ID: the check to make after a handshake.
+   *
+   * @param key the public key to check
+   * @return whether this is {@code key}'s peer ID
+   */
   public boolean matches(PublicKey key) {
     return equals(fromPublicKey(key));
   }

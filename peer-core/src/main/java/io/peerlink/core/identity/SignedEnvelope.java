@@ -44,8 +44,11 @@ public final class SignedEnvelope {
   /**
    * Signs {@code payload} as {@code signer} under {@code domain}.
    *
+   * @param signer the identity that signs
+   * @param payload the payload
    * @param domain the purpose of the signature, e.g. {@code "libp2p-peer-record"}; must be non-empty
    * @param payloadType the multicodec type hint, e.g. {@code 03 01} for a peer record (may be empty)
+   * @return the sealed envelope
    * @throws IllegalArgumentException if {@code domain} is empty
    */
   public static SignedEnvelope seal(Identity signer, String domain, byte[] payloadType, byte[] payload) {
@@ -70,6 +73,9 @@ public final class SignedEnvelope {
    * valid, canonically encoded key. Callers still check that {@link #signer()} is the peer they
    * expect.
    *
+   * @param bytes the envelope's protobuf bytes
+   * @param expectedDomain the domain the signature must be made under
+   * @return the verified envelope
    * @throws SignatureException if {@code bytes} is too large or malformed, the key is invalid, or
    *     the signature does not verify for {@code expectedDomain}
    * @throws IllegalArgumentException if {@code expectedDomain} is empty
@@ -105,32 +111,32 @@ public final class SignedEnvelope {
     return new SignedEnvelope(key, type, payload, signature, bytes.clone());
   }
 
-  /** The {@code Envelope} protobuf: the bytes {@link #open} read, or those {@link #seal} built. */
+  /** {@return the {@code Envelope} protobuf: the bytes {@link #open} read, or those {@link #seal} built} */
   public byte[] marshal() {
     return marshalled.clone();
   }
 
-  /** The key that signed. */
+  /** {@return the key that signed} */
   public PublicKey publicKey() {
     return publicKey;
   }
 
-  /** The peer ID of the key that signed. */
+  /** {@return the peer ID of the key that signed} */
   public PeerId signer() {
     return publicKey.peerId();
   }
 
-  /** A copy of the payload type (a multicodec code and optional suffix). */
+  /** {@return a copy of the payload type (a multicodec code and optional suffix)} */
   public byte[] payloadType() {
     return payloadType.clone();
   }
 
-  /** A copy of the payload. */
+  /** {@return a copy of the payload} */
   public byte[] payload() {
     return payload.clone();
   }
 
-  /** A copy of the signature. */
+  /** {@return a copy of the signature} */
   public byte[] signature() {
     return signature.clone();
   }

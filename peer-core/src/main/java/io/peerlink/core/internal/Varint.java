@@ -1,10 +1,16 @@
 package io.peerlink.core.internal;
 
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
 import io.netty.buffer.ByteBuf;
 import io.peerlink.core.ProtocolViolationException;
+import java.io.IOException;
 
 /**
- * Unsigned LEB128 varints as multiformats defines them (at most 9 bytes, 63 bits), minimal on output.
+ * Unsigned LEB128 varints as multiformats defines them (at most 9 bytes, 63 bits), minimal on
+ * output. The encoding and decoding are protobuf's ({@link CodedOutputStream},
+ * {@link CodedInputStream}); this class adds what multiformats requires on top: the 9-byte bound,
+ * checked before anything is decoded, and minimal encodings only.
  */
 public final class Varint {
   /** The longest varint multiformats allows. */
@@ -17,37 +23,23 @@ public final class Varint {
 
   /** Number of bytes {@code value} takes when written. */
   public static int size(long value) {
-    if (value < 0) {
-      throw new IllegalArgumentException("varint must be non-negative: " + value);
-    }
-    int n = 1;
-    while ((value >>>= 7) != 0) {
-      n++;
-    }
-    return n;
+    checkNonNegative(value);
+    return CodedOutputStream.computeUInt64SizeNoTag(value);
   }
 
   /** Writes {@code value} in its minimal encoding. */
   public static void write(ByteBuf out, long value) {
-    if (value < 0) {
-      throw new IllegalArgumentException("varint must be non-negative: " + value);
-    }
-    while ((value & ~0x7FL) != 0) {
-      out.writeByte((int) ((value & 0x7F) | 0x80));
-      value >>>= 7;
-    }
-    out.writeByte((int) value);
+    out.writeBytes(encode(value));
   }
 
   /** Encodes {@code value} into a new array. */
   public static byte[] encode(long value) {
     byte[] out = new byte[size(value)];
-    int i = 0;
-    while ((value & ~0x7FL) != 0) {
-      out[i++] = (byte) ((value & 0x7F) | 0x80);
-      value >>>= 7;
+    try {
+      CodedOutputStream.newInstance(out).writeUInt64NoTag(value);
+    } catch (IOException e) {
+      throw new IllegalStateException("an array sized by computeUInt64SizeNoTag is too small", e);
     }
-    out[i] = (byte) value;
     return out;
   }
 
@@ -59,22 +51,19 @@ public final class Varint {
    */
   public static long tryRead(ByteBuf in) throws ProtocolViolationException {
     int start = in.readerIndex();
-    long value = 0;
-    for (int i = 0; i < MAX_BYTES; i++) {
-      if (!in.isReadable()) {
-        in.readerIndex(start);
-        return INCOMPLETE;
+    int available = Math.min(in.readableBytes(), MAX_BYTES);
+    int length = terminatedLength(in, start, available);
+    if (length < 0) {
+      if (available == MAX_BYTES) {
+        throw new ProtocolViolationException("varint longer than " + MAX_BYTES + " bytes");
       }
-      int b = in.readUnsignedByte();
-      value |= (long) (b & 0x7F) << (7 * i);
-      if ((b & 0x80) == 0) {
-        if (b == 0 && i > 0) {
-          throw new ProtocolViolationException("varint is not minimally encoded");
-        }
-        return value;
-      }
+      return INCOMPLETE;
     }
-    throw new ProtocolViolationException("varint longer than " + MAX_BYTES + " bytes");
+    byte[] bytes = new byte[length];
+    in.getBytes(start, bytes);
+    long value = decode(bytes, 0, length);
+    in.skipBytes(length);
+    return value;
   }
 
   /**
@@ -83,20 +72,49 @@ public final class Varint {
    * @throws ProtocolViolationException if truncated, too long or not minimal
    */
   public static long read(byte[] bytes, int[] offset) throws ProtocolViolationException {
-    long value = 0;
-    for (int i = 0; i < MAX_BYTES; i++) {
-      if (offset[0] >= bytes.length) {
-        throw new ProtocolViolationException("truncated varint");
-      }
-      int b = bytes[offset[0]++] & 0xFF;
-      value |= (long) (b & 0x7F) << (7 * i);
-      if ((b & 0x80) == 0) {
-        if (b == 0 && i > 0) {
-          throw new ProtocolViolationException("varint is not minimally encoded");
-        }
-        return value;
+    int start = offset[0];
+    int available = Math.min(bytes.length - start, MAX_BYTES);
+    int length = -1;
+    for (int i = 0; i < available; i++) {
+      if ((bytes[start + i] & 0x80) == 0) {
+        length = i + 1;
+        break;
       }
     }
-    throw new ProtocolViolationException("varint longer than " + MAX_BYTES + " bytes");
+    if (length < 0) {
+      throw new ProtocolViolationException(
+          available == MAX_BYTES ? "varint longer than " + MAX_BYTES + " bytes" : "truncated varint");
+    }
+    long value = decode(bytes, start, length);
+    offset[0] = start + length;
+    return value;
+  }
+
+  /** The length of the varint at {@code start}, or -1 if none of the first {@code available} bytes ends it. */
+  private static int terminatedLength(ByteBuf in, int start, int available) {
+    for (int i = 0; i < available; i++) {
+      if ((in.getByte(start + i) & 0x80) == 0) {
+        return i + 1;
+      }
+    }
+    return -1;
+  }
+
+  /** Decodes exactly {@code length} bytes, already known to end the varint, and checks minimality. */
+  private static long decode(byte[] bytes, int offset, int length) throws ProtocolViolationException {
+    if (length > 1 && bytes[offset + length - 1] == 0) {
+      throw new ProtocolViolationException("varint is not minimally encoded");
+    }
+    try {
+      return CodedInputStream.newInstance(bytes, offset, length).readRawVarint64();
+    } catch (IOException e) {
+      throw new ProtocolViolationException("malformed varint: " + e.getMessage());
+    }
+  }
+
+  private static void checkNonNegative(long value) {
+    if (value < 0) {
+      throw new IllegalArgumentException("varint must be non-negative: " + value);
+    }
   }
 }

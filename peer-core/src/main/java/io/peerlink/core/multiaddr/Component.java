@@ -16,6 +16,8 @@ public record Component(Protocol protocol, byte[] value) {
   /**
    * Creates a component from a binary value.
    *
+   * @param protocol the component's protocol
+   * @param value the binary value, empty for protocols without one
    * @throws IllegalArgumentException if {@code value} is not valid for {@code protocol} (wrong
    *     size, empty or {@code /}-containing name, invalid peer ID multihash, bad UTF-8)
    */
@@ -25,7 +27,12 @@ public record Component(Protocol protocol, byte[] value) {
     ValueCodec.validate(protocol, value);
   }
 
-  /** A component of a protocol without a value, such as {@code /p2p-circuit} or {@code /tls}. */
+  /**
+   * A component of a protocol without a value, such as {@code /p2p-circuit} or {@code /tls}.
+   *
+   * @param protocol the protocol
+   * @return the component
+   */
   public static Component of(Protocol protocol) {
     return new Component(protocol, new byte[0]);
   }
@@ -34,6 +41,9 @@ public record Component(Protocol protocol, byte[] value) {
    * A component from a value's text form ({@code "127.0.0.1"}, {@code "4001"}, a peer ID in base58 or
    * CID form, a host name).
    *
+   * @param protocol the protocol
+   * @param textValue the value's text form
+   * @return the component
    * @throws IllegalArgumentException if {@code textValue} is not valid for {@code protocol}
    */
   public static Component of(Protocol protocol, String textValue) {
@@ -43,13 +53,13 @@ public record Component(Protocol protocol, byte[] value) {
     return new Component(protocol, ValueCodec.fromText(protocol, textValue));
   }
 
-  /** A copy of the binary value. */
+  /** {@return a copy of the binary value} */
   @Override
   public byte[] value() {
     return value.clone();
   }
 
-  /** The value's text form; empty for protocols without a value. */
+  /** {@return the value's text form; empty for protocols without a value} */
   public String textValue() {
     return ValueCodec.toText(protocol, value);
   }

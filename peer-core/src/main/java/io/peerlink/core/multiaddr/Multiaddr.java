@@ -48,13 +48,21 @@ public final class Multiaddr {
   /**
    * An address made of {@code components}, in order. May be empty: the empty address is what
    * decapsulating everything leaves, and it is never produced by parsing.
+   *
+   * @param components the components
+   * @return the address
    */
   public static Multiaddr of(List<Component> components) {
     Objects.requireNonNull(components, "components");
     return new Multiaddr(components);
   }
 
-  /** An address made of {@code components}, in order. */
+  /**
+   * An address made of {@code components}, in order.
+   *
+   * @param components the components
+   * @return the address
+   */
   public static Multiaddr of(Component... components) {
     return of(Arrays.asList(components));
   }
@@ -63,6 +71,8 @@ public final class Multiaddr {
    * Parses the text form. The old name {@code /ipfs/} is accepted for {@code /p2p/}; a peer ID may
    * be in base58 or CID form; trailing slashes are ignored.
    *
+   * @param text the text form, such as {@code /ip4/127.0.0.1/tcp/4001}
+   * @return the address
    * @throws IllegalArgumentException if empty, not starting with {@code /}, naming an unknown
    *     protocol, missing a value, or holding an invalid value
    */
@@ -99,6 +109,8 @@ public final class Multiaddr {
   /**
    * Decodes the binary form.
    *
+   * @param bytes the binary form
+   * @return the address
    * @throws IllegalArgumentException if empty, truncated, holding an unknown protocol code, a
    *     malformed varint, or an invalid value
    */
@@ -132,6 +144,8 @@ public final class Multiaddr {
    * The address of a resolved TCP socket address: {@code /ip4/…/tcp/…} or {@code /ip6/…/tcp/…}.
    * An IPv6 scope (zone) is dropped.
    *
+   * @param address a resolved socket address
+   * @return the address
    * @throws IllegalArgumentException if {@code address} is unresolved
    */
   public static Multiaddr fromSocketAddress(InetSocketAddress address) {
@@ -149,6 +163,8 @@ public final class Multiaddr {
    * {@code /dns|dns4|dns6/…/tcp/…} (returned unresolved), optionally followed by {@code /p2p/…}.
    * Empty for anything else (other transports, relayed addresses, {@code dnsaddr}). An IPv4-mapped
    * {@code ip6} value yields an {@link Inet4Address}, as {@link InetAddress#getByAddress(byte[])} does.
+   *
+   * @return the socket address, if this is a plain TCP address
    */
   public Optional<InetSocketAddress> toSocketAddress() {
     int n = components.size();
@@ -176,12 +192,12 @@ public final class Multiaddr {
     }
   }
 
-  /** A copy of the binary form. */
+  /** {@return a copy of the binary form} */
   public byte[] bytes() {
     return bytes.clone();
   }
 
-  /** The components, in order (unmodifiable). */
+  /** {@return the components, in order (unmodifiable)} */
   public List<Component> components() {
     return components;
   }
@@ -191,6 +207,8 @@ public final class Multiaddr {
    * address {@code …/p2p/<relay>/p2p-circuit/p2p/<target>} that is the target. Empty when the address
    * does not end in {@code /p2p}, including {@code …/p2p/<relay>/p2p-circuit}, where the relay's ID is
    * not the ID of the peer the address names.
+   *
+   * @return the peer ID, if the address ends in one
    */
   public Optional<PeerId> peerId() {
     if (components.isEmpty()) {
@@ -206,6 +224,8 @@ public final class Multiaddr {
    * This address ending in {@code /p2p/<id>}: appended, or this address itself if it already ends
    * with that peer ID.
    *
+   * @param id the peer ID
+   * @return the address with {@code /p2p/<id>}
    * @throws IllegalArgumentException if the address already ends with a different peer ID
    */
   public Multiaddr withPeerId(PeerId id) {
@@ -220,12 +240,17 @@ public final class Multiaddr {
     return encapsulate(of(new Component(Protocol.P2P, id.bytes())));
   }
 
-  /** This address without a trailing {@code /p2p} component (this address if there is none). */
+  /** {@return this address without a trailing {@code /p2p} component (this address if there is none)} */
   public Multiaddr withoutPeerId() {
     return peerId().isPresent() ? of(components.subList(0, components.size() - 1)) : this;
   }
 
-  /** This address followed by {@code inner}, e.g. {@code /ip4/…/tcp/…} + {@code /p2p/…}. */
+  /**
+   * This address followed by {@code inner}, e.g. {@code /ip4/…/tcp/…} + {@code /p2p/…}.
+   *
+   * @param inner the address to append
+   * @return the combined address
+   */
   public Multiaddr encapsulate(Multiaddr inner) {
     List<Component> all = new ArrayList<>(components);
     all.addAll(inner.components);
@@ -235,6 +260,9 @@ public final class Multiaddr {
   /**
    * This address cut before the last occurrence of {@code outer}'s component sequence, or this
    * address if it does not occur (go-multiaddr's {@code Decapsulate}).
+   *
+   * @param outer the components to cut at
+   * @return the shorter address
    */
   public Multiaddr decapsulate(Multiaddr outer) {
     int n = outer.components.size();
@@ -252,6 +280,9 @@ public final class Multiaddr {
   /**
    * This address cut before the last component of protocol {@code p}, or this address if there is
    * none; {@code decapsulate(Protocol.P2P_CIRCUIT)} gives a relayed address's relay part.
+   *
+   * @param p the protocol to cut at
+   * @return the shorter address
    */
   public Multiaddr decapsulate(Protocol p) {
     for (int i = components.size() - 1; i >= 0; i--) {
@@ -262,7 +293,12 @@ public final class Multiaddr {
     return this;
   }
 
-  /** Whether any component is of protocol {@code p}. */
+  /**
+   * Whether any component is of protocol {@code p}.
+   *
+   * @param p the protocol
+   * @return whether a component is of that protocol
+   */
   public boolean contains(Protocol p) {
     for (Component c : components) {
       if (c.protocol() == p) {
@@ -272,7 +308,7 @@ public final class Multiaddr {
     return false;
   }
 
-  /** Whether the address goes through a relay (contains {@code /p2p-circuit}). */
+  /** {@return whether the address goes through a relay (contains {@code /p2p-circuit})} */
   public boolean isRelayed() {
     return contains(Protocol.P2P_CIRCUIT);
   }

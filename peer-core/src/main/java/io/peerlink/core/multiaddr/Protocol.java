@@ -73,32 +73,46 @@ public enum Protocol {
     this.protocolName = protocolName;
   }
 
-  /** The multicodec code, written as a varint in binary multiaddrs. */
+  /** {@return the multicodec code, written as a varint in binary multiaddrs} */
   public int code() {
     return code;
   }
 
-  /** Value size in bits; 0 for no value; {@link #VARIABLE} for a varint-length-prefixed value. */
+  /** {@return the value's size in bits; 0 for no value; {@link #VARIABLE} for a varint-length-prefixed value} */
   public int size() {
     return size;
   }
 
-  /** Whether components of this protocol carry a value. */
+  /** {@return whether components of this protocol carry a value} */
   public boolean hasValue() {
     return size != 0;
   }
 
-  /** The text name, e.g. {@code "p2p-circuit"}. */
+  /**
+   * The text name, e.g. {@code "p2p-circuit"}.
+   *
+   * @return the text name
+   */
   public String protocolName() {
     return protocolName;
   }
 
-  /** The protocol with this code, if peerlink knows it. */
+  /**
+   * The protocol with this code, if peerlink knows it.
+   *
+   * @param code the multicodec code
+   * @return the protocol, if known
+   */
   public static Optional<Protocol> forCode(long code) {
     return Optional.ofNullable(BY_CODE.get(code));
   }
 
-  /** The protocol with this text name (or the alias {@code ipfs}), if peerlink knows it. */
+  /**
+   * The protocol with this text name (or the alias {@code ipfs}), if peerlink knows it.
+   *
+   * @param name the text name
+   * @return the protocol, if known
+   */
   public static Optional<Protocol> forName(String name) {
     return Optional.ofNullable(BY_NAME.get(name));
   }

@@ -32,23 +32,43 @@ public final class Perf {
 
   private Perf() {}
 
-  /** A server for {@link #PROTOCOL} with {@link PerfConfig#defaults()}. */
+  /** {@return a server for {@link #PROTOCOL} with {@link PerfConfig#defaults()}} */
   public static StreamHandler server() {
     return server(PerfConfig.defaults());
   }
 
-  /** A server for {@link #PROTOCOL} bounded by {@code config}. */
+  /**
+   * A server for {@link #PROTOCOL}.
+   *
+   * @param config the limits the server holds a client to
+   * @return a handler to register under {@link #PROTOCOL}
+   */
   public static StreamHandler server(PerfConfig config) {
     Objects.requireNonNull(config, "config");
     return stream -> stream.channel().pipeline().addLast(new PerfResponder(config));
   }
 
-  /** {@link #start(Peer, long, long, PerfConfig)} with the defaults, waiting only for the result. */
+  /**
+   * {@link #start(Peer, long, long, PerfConfig)} with the defaults, for callers that want only the
+   * result.
+   *
+   * @param peer the peer to measure against; it must serve {@link #PROTOCOL}
+   * @param uploadBytes bytes to send
+   * @param downloadBytes bytes to ask the peer to send back
+   * @return the result, once the run ended
+   */
   public static CompletableFuture<PerfResult> measure(Peer peer, long uploadBytes, long downloadBytes) {
     return start(peer, uploadBytes, downloadBytes, PerfConfig.defaults()).result();
   }
 
-  /** {@link #start(Peer, long, long, PerfConfig)} with the defaults. */
+  /**
+   * {@link #start(Peer, long, long, PerfConfig)} with the defaults.
+   *
+   * @param peer the peer to measure against; it must serve {@link #PROTOCOL}
+   * @param uploadBytes bytes to send
+   * @param downloadBytes bytes to ask the peer to send back
+   * @return the run, whose counters can be read while it goes on
+   */
   public static PerfRun start(Peer peer, long uploadBytes, long downloadBytes) {
     return start(peer, uploadBytes, downloadBytes, PerfConfig.defaults());
   }
@@ -57,6 +77,11 @@ public final class Perf {
    * Opens a perf stream to {@code peer}, asks for {@code downloadBytes}, uploads
    * {@code uploadBytes}, half-closes and counts what comes back.
    *
+   * @param peer the peer to measure against; it must serve {@link #PROTOCOL}
+   * @param uploadBytes bytes to send
+   * @param downloadBytes bytes to ask the peer to send back
+   * @param config the idle timeout and block size of this run
+   * @return the run, whose counters can be read while it goes on
    * @throws IllegalArgumentException if a count is negative
    */
   public static PerfRun start(Peer peer, long uploadBytes, long downloadBytes, PerfConfig config) {

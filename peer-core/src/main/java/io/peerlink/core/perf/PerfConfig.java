@@ -20,17 +20,17 @@ public final class PerfConfig {
     this.blockSize = b.blockSize;
   }
 
-  /** The defaults listed on each field. */
+  /** {@return the defaults listed on each field} */
   public static PerfConfig defaults() {
     return DEFAULTS;
   }
 
-  /** A builder starting from the defaults. */
+  /** {@return a builder starting from the defaults} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder starting from this configuration. */
+  /** {@return a builder starting from this configuration} */
   public Builder toBuilder() {
     return new Builder().maxDownloadBytes(maxDownloadBytes).idleTimeout(idleTimeout).blockSize(blockSize);
   }
@@ -40,6 +40,8 @@ public final class PerfConfig {
    * wire field is an unsigned 64-bit number, so up to 2^64 - 1) resets the stream before anything
    * is sent. Default 1 GiB. Sending costs the server no memory (one reused block), but it does cost
    * CPU and bandwidth for as long as the remote keeps reading.
+   *
+   * @return the largest download a remote may ask for, in bytes
    */
   public long maxDownloadBytes() {
     return maxDownloadBytes;
@@ -49,6 +51,8 @@ public final class PerfConfig {
    * Both sides: a perf stream on which no byte moved either way for this long is reset. It bounds
    * a remote that opens a stream and never half-closes it, or stops reading what it asked for.
    * {@link Duration#ZERO} turns it off. Default 30 s.
+   *
+   * @return how long a perf stream may stall
    */
   public Duration idleTimeout() {
     return idleTimeout;
@@ -57,6 +61,8 @@ public final class PerfConfig {
   /**
    * Bytes per write, each a slice of one block filled once per stream. Default 64 KiB, what
    * go-libp2p and js-libp2p write.
+   *
+   * @return the write size, in bytes
    */
   public int blockSize() {
     return blockSize;
@@ -76,25 +82,45 @@ public final class PerfConfig {
 
     private Builder() {}
 
-    /** See {@link PerfConfig#maxDownloadBytes()}; at least 0. */
+    /**
+     * See {@link PerfConfig#maxDownloadBytes()}; at least 0.
+     *
+     * @param bytes the largest download a remote may ask for
+     * @return this builder
+     */
     public Builder maxDownloadBytes(long bytes) {
       this.maxDownloadBytes = bytes;
       return this;
     }
 
-    /** See {@link PerfConfig#idleTimeout()}; zero turns it off. */
+    /**
+     * See {@link PerfConfig#idleTimeout()}; zero turns it off.
+     *
+     * @param timeout how long a perf stream may stall
+     * @return this builder
+     */
     public Builder idleTimeout(Duration timeout) {
       this.idleTimeout = Objects.requireNonNull(timeout, "timeout");
       return this;
     }
 
-    /** See {@link PerfConfig#blockSize()}; between 1 byte and 16 MiB. */
+    /**
+     * See {@link PerfConfig#blockSize()}; between 1 byte and 16 MiB.
+     *
+     * @param bytes the write size
+     * @return this builder
+     */
     public Builder blockSize(int bytes) {
       this.blockSize = bytes;
       return this;
     }
 
-    /** Validates and builds. */
+    /**
+     * Validates and builds.
+     *
+     * @return the configuration
+     * @throws IllegalArgumentException if a value is out of range
+     */
     public PerfConfig build() {
       if (maxDownloadBytes < 0) {
         throw new IllegalArgumentException("maxDownloadBytes must be >= 0, was " + maxDownloadBytes);

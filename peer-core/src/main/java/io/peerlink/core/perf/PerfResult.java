@@ -17,7 +17,14 @@ import java.util.Objects;
  */
 public record PerfResult(long uploadBytes, long downloadBytes, Duration uploadTime, Duration downloadTime) {
 
-  /** Checks the values. */
+  /**
+   * Checks the values.
+   *
+   * @param uploadBytes bytes the client sent after the 8-byte header
+   * @param downloadBytes bytes the server sent back
+   * @param uploadTime until the server started answering
+   * @param downloadTime from then until the server's end of stream
+   */
   public PerfResult {
     if (uploadBytes < 0 || downloadBytes < 0) {
       throw new IllegalArgumentException("byte counts must be >= 0");
@@ -26,7 +33,7 @@ public record PerfResult(long uploadBytes, long downloadBytes, Duration uploadTi
     Objects.requireNonNull(downloadTime, "downloadTime");
   }
 
-  /** The whole run, stream opening to the server's end of stream. */
+  /** {@return the whole run, stream opening to the server's end of stream} */
   public Duration totalTime() {
     return uploadTime.plus(downloadTime);
   }

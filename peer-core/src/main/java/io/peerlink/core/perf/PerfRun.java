@@ -8,10 +8,10 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface PerfRun {
 
-  /** Bytes of the upload handed to the stream so far (the 8-byte header not counted). */
+  /** {@return bytes of the upload handed to the stream so far (the 8-byte header not counted)} */
   long uploadedBytes();
 
-  /** Bytes received from the server so far. */
+  /** {@return bytes received from the server so far} */
   long downloadedBytes();
 
   /**
@@ -21,6 +21,8 @@ public interface PerfRun {
    * {@link io.peerlink.core.PeerTimeoutException} after {@link PerfConfig#idleTimeout()} without
    * progress, or of kind {@link io.peerlink.core.PeerError#IO} when the stream was reset or the
    * connection closed. Cancelling it resets the stream.
+   *
+   * @return the run's result
    */
   CompletableFuture<PerfResult> result();
 }

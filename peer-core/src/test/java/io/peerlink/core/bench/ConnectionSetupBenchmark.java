@@ -13,7 +13,7 @@ import io.peerlink.core.internal.protocol.EchoClient;
 import io.peerlink.core.internal.protocol.EchoHandler;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.testing.JsPeer;
-import io.peerlink.testing.TlsEnginesUnderTest;
+import io.peerlink.core.internal.tls.TlsEnginesUnderTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -18,7 +18,7 @@ import io.peerlink.core.internal.protocol.EchoClient;
 import io.peerlink.core.internal.protocol.EchoHandler;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.testing.JsPeer;
-import io.peerlink.testing.TlsEnginesUnderTest;
+import io.peerlink.core.internal.tls.TlsEnginesUnderTest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -65,7 +65,13 @@ public final class AutoNatClient implements AutoCloseable {
   private boolean started;
   private boolean closed;
 
-  /** A client for {@code core}; {@link #start()} begins checking. */
+  /**
+   * A client for {@code core}; {@link #start()} begins checking.
+   *
+   * @param core the host's internals
+   * @param observed our observed addresses
+   * @param config the settings
+   */
   public AutoNatClient(HostCore core, ObservedAddresses observed, AutoNatConfig config) {
     this.core = Objects.requireNonNull(core, "core");
     this.observed = Objects.requireNonNull(observed, "observed");
@@ -78,27 +84,41 @@ public final class AutoNatClient implements AutoCloseable {
   /**
    * Replaces where our candidate addresses come from (default: the observed candidates, then the
    * direct listen addresses, each kept only if the filter calls it public).
+   *
+   * @param source the source of candidate addresses
    */
   public void addressSource(Supplier<List<Multiaddr>> source) {
     addressSource = Objects.requireNonNull(source);
   }
 
-  /** Tells {@code l} about every reachability change. */
+  /**
+   * Tells {@code l} about every reachability change.
+   *
+   * @param l the listener to notify
+   */
   public void addListener(ReachabilityListener l) {
     listeners.add(Objects.requireNonNull(l));
   }
 
-  /** Stops telling {@code l}. */
+  /**
+   * Stops telling {@code l}.
+   *
+   * @param l the listener to stop notifying
+   */
   public void removeListener(ReachabilityListener l) {
     listeners.remove(l);
   }
 
-  /** What AutoNAT found out so far. */
+  /** {@return what AutoNAT found out so far} */
   public synchronized Reachability reachability() {
     return reachability;
   }
 
-  /** Starts checking: now, on new servers and on the intervals. Calling it again does nothing. */
+  /**
+   * Starts checking: now, on new servers and on the intervals. Calling it again does nothing.
+   *
+   * @return this client
+   */
   public AutoNatClient start() {
     synchronized (this) {
       if (closed || started) {
@@ -122,7 +142,11 @@ public final class AutoNatClient implements AutoCloseable {
     });
   }
 
-  /** Runs a check now: asks every eligible server; completes when all answered. */
+  /**
+   * Runs a check now: asks every eligible server; completes when all answered.
+   *
+   * @return a future that completes with the reachability found
+   */
   public CompletableFuture<Reachability> check() {
     List<Multiaddr> addrs = addressSource.get();
     List<PeerConnection> ask = new ArrayList<>();
@@ -191,6 +215,10 @@ public final class AutoNatClient implements AutoCloseable {
    * {@link ProtocolViolationException} or {@link io.peerlink.core.LimitExceededException} when the
    * answer is malformed or oversized (the stream is closed), a
    * {@link io.peerlink.core.PeerTimeoutException} after the stream timeout.
+   *
+   * @param server the AutoNAT server to ask
+   * @param addrs the addresses to be dialed at
+   * @return a future that completes with the server's answer
    */
   public CompletableFuture<DialBackResult> ask(Peer server, List<Multiaddr> addrs) {
     AtomicReference<io.peerlink.core.internal.protocol.MessageStream<io.peerlink.relay.internal.proto.AutoNatProtos.Message>> holder = new AtomicReference<>();

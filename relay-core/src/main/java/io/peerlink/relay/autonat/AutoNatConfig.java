@@ -72,82 +72,90 @@ public final class AutoNatConfig {
     return v;
   }
 
-  /** The defaults. */
+  /** {@return the defaults} */
   public static AutoNatConfig defaults() {
     return builder().build();
   }
 
-  /** A builder starting from the defaults. */
+  /** {@return a builder starting from the defaults} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Whether we ask other peers about our reachability. */
+  /** {@return whether we ask other peers about our reachability} */
   public boolean client() {
     return client;
   }
 
-  /** Whether we dial back peers that ask us. */
+  /** {@return whether we dial back peers that ask us} */
   public boolean server() {
     return server;
   }
 
-  /** How many agreeing servers decide PUBLIC or PRIVATE. */
+  /** {@return how many agreeing servers decide PUBLIC or PRIVATE} */
   public int confirmations() {
     return confirmations;
   }
 
-  /** Time between checks once reachability is known. */
+  /** {@return time between checks once reachability is known} */
   public Duration refreshInterval() {
     return refreshInterval;
   }
 
-  /** Time between checks while reachability is UNKNOWN. */
+  /** {@return time between checks while reachability is UNKNOWN} */
   public Duration retryInterval() {
     return retryInterval;
   }
 
-  /** A server is asked at most this often (unless our addresses changed). */
+  /** {@return a server is asked at most this often (unless our addresses changed)} */
   public Duration serverQueryInterval() {
     return serverQueryInterval;
   }
 
-  /** At most this many servers are asked in one check. */
+  /** {@return the most servers asked in one check} */
   public int maxQueriesPerCheck() {
     return maxQueriesPerCheck;
   }
 
-  /** The bound on one request/response stream, both sides. */
+  /** {@return the bound on one request/response stream, both sides} */
   public Duration streamTimeout() {
     return streamTimeout;
   }
 
-  /** The bound on the server's dial back. */
+  /** {@return the bound on the server's dial back} */
   public Duration dialBackTimeout() {
     return dialBackTimeout;
   }
 
-  /** Dial backs per requesting peer per {@link #serverLimitWindow()}. */
+  /**
+   * Dial backs per requesting peer per {@link #serverLimitWindow()}.
+   *
+   * @return the dial backs per peer per window
+   */
   public int serverPerPeerLimit() {
     return serverPerPeerLimit;
   }
 
-  /** Dial backs in all per {@link #serverLimitWindow()}. */
+  /**
+   * Dial backs in all per {@link #serverLimitWindow()}.
+   *
+   * @return the dial backs in all per window
+   */
   public int serverGlobalLimit() {
     return serverGlobalLimit;
   }
 
-  /** The window of the server's rate limits. */
+  /** {@return the window of the server's rate limits} */
   public Duration serverLimitWindow() {
     return serverLimitWindow;
   }
 
-  /** Where {@link ReachabilityListener}s run (serialised, in order). */
+  /** {@return where {@link ReachabilityListener}s run (serialised, in order)} */
   public Executor listenerExecutor() {
     return listenerExecutor;
   }
 
-  /** A builder with these settings. */
+  /** {@return a builder with these settings} */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.client = client;
@@ -184,85 +192,154 @@ public final class AutoNatConfig {
 
     private Builder() {}
 
-    /** See {@link AutoNatConfig#client()}. */
+    /**
+     * See {@link AutoNatConfig#client()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder client(boolean v) {
       client = v;
       return this;
     }
 
-    /** See {@link AutoNatConfig#server()}. */
+    /**
+     * See {@link AutoNatConfig#server()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder server(boolean v) {
       server = v;
       return this;
     }
 
-    /** See {@link AutoNatConfig#confirmations()}. */
+    /**
+     * See {@link AutoNatConfig#confirmations()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder confirmations(int v) {
       confirmations = v;
       return this;
     }
 
-    /** See {@link AutoNatConfig#refreshInterval()}. */
+    /**
+     * See {@link AutoNatConfig#refreshInterval()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder refreshInterval(Duration v) {
       refreshInterval = v;
       return this;
     }
 
-    /** See {@link AutoNatConfig#retryInterval()}. */
+    /**
+     * See {@link AutoNatConfig#retryInterval()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder retryInterval(Duration v) {
       retryInterval = v;
       return this;
     }
 
-    /** See {@link AutoNatConfig#serverQueryInterval()}. */
+    /**
+     * See {@link AutoNatConfig#serverQueryInterval()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder serverQueryInterval(Duration v) {
       serverQueryInterval = v;
       return this;
     }
 
-    /** See {@link AutoNatConfig#maxQueriesPerCheck()}. */
+    /**
+     * See {@link AutoNatConfig#maxQueriesPerCheck()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder maxQueriesPerCheck(int v) {
       maxQueriesPerCheck = v;
       return this;
     }
 
-    /** See {@link AutoNatConfig#streamTimeout()}. */
+    /**
+     * See {@link AutoNatConfig#streamTimeout()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder streamTimeout(Duration v) {
       streamTimeout = v;
       return this;
     }
 
-    /** See {@link AutoNatConfig#dialBackTimeout()}. */
+    /**
+     * See {@link AutoNatConfig#dialBackTimeout()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder dialBackTimeout(Duration v) {
       dialBackTimeout = v;
       return this;
     }
 
-    /** See {@link AutoNatConfig#serverPerPeerLimit()}. */
+    /**
+     * See {@link AutoNatConfig#serverPerPeerLimit()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder serverPerPeerLimit(int v) {
       serverPerPeerLimit = v;
       return this;
     }
 
-    /** See {@link AutoNatConfig#serverGlobalLimit()}. */
+    /**
+     * See {@link AutoNatConfig#serverGlobalLimit()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder serverGlobalLimit(int v) {
       serverGlobalLimit = v;
       return this;
     }
 
-    /** See {@link AutoNatConfig#serverLimitWindow()}. */
+    /**
+     * See {@link AutoNatConfig#serverLimitWindow()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder serverLimitWindow(Duration v) {
       serverLimitWindow = v;
       return this;
     }
 
-    /** See {@link AutoNatConfig#listenerExecutor()}. */
+    /**
+     * See {@link AutoNatConfig#listenerExecutor()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder listenerExecutor(Executor v) {
       listenerExecutor = Objects.requireNonNull(v);
       return this;
     }
 
-    /** Builds the settings. */
+    /**
+     * Builds the settings.
+     *
+     * @return the new {@code AutoNatConfig}
+     */
     public AutoNatConfig build() {
       return new AutoNatConfig(this);
     }

@@ -53,7 +53,13 @@ public final class AutoNatServer implements AutoCloseable {
   private final RateLimiter limiter;
   private volatile boolean closed;
 
-  /** A server for {@code core}; {@link #start()} serves the protocol. */
+  /**
+   * A server for {@code core}; {@link #start()} serves the protocol.
+   *
+   * @param core the host's internals
+   * @param filter what counts as a public address
+   * @param config the settings
+   */
   public AutoNatServer(HostCore core, PublicAddressFilter filter, AutoNatConfig config) {
     this.core = Objects.requireNonNull(core, "core");
     this.filter = Objects.requireNonNull(filter, "filter");
@@ -61,7 +67,11 @@ public final class AutoNatServer implements AutoCloseable {
     this.limiter = new RateLimiter(config.serverPerPeerLimit(), config.serverGlobalLimit(), config.serverLimitWindow());
   }
 
-  /** Serves {@code /libp2p/autonat/1.0.0} (on limited relayed connections too, to refuse them explicitly). */
+  /**
+   * Serves {@code /libp2p/autonat/1.0.0} (on limited relayed connections too, to refuse them explicitly).
+   *
+   * @return this server
+   */
   public AutoNatServer start() {
     core.protocols().put(AutoNatMessages.PROTOCOL, this::onStream);
     core.allowOnLimitedConnections(AutoNatMessages.PROTOCOL);

@@ -5,6 +5,11 @@ package io.peerlink.relay.autonat;
  * a time and in the order the changes happened.
  */
 public interface ReachabilityListener {
-  /** Reachability went from {@code previous} to {@code current} (never equal). */
+  /**
+   * Reachability went from {@code previous} to {@code current} (never equal).
+   *
+   * @param previous the reachability before
+   * @param current the reachability now
+   */
   default void reachabilityChanged(Reachability previous, Reachability current) {}
 }

@@ -17,27 +17,27 @@ import java.util.Optional;
  */
 public record ActiveRelay(Reservation reservation, boolean preferred, Duration rtt) {
 
-  /** The relay's peer ID. */
+  /** {@return the relay's peer ID} */
   public PeerId relay() {
     return reservation.relay();
   }
 
-  /** The relay's address, ending in {@code /p2p/<relay>}. */
+  /** {@return the relay's address, ending in {@code /p2p/<relay>}} */
   public Multiaddr relayAddr() {
     return reservation.relayAddr();
   }
 
-  /** When the reservation expires unless refreshed. */
+  /** {@return when the reservation expires unless refreshed} */
   public Instant expiration() {
     return reservation.expiration();
   }
 
-  /** Our addresses through this relay. */
+  /** {@return our addresses through this relay} */
   public List<Multiaddr> addrs() {
     return reservation.addrs();
   }
 
-  /** The measured RTT, if any. */
+  /** {@return the measured RTT, if any} */
   public Optional<Duration> measuredRtt() {
     return Optional.ofNullable(rtt);
   }

@@ -135,27 +135,44 @@ public final class AutoRelay {
   /**
    * An AutoRelay for the host of {@code host}, reserving through {@code client} (the host's relay
    * client). Nothing happens until {@link #start()}.
+   *
+   * @param client the relay client to reserve with
+   * @param host the listener whose connections are watched
+   * @param config the settings
+   * @return the AutoRelay, not yet started
    */
   public static AutoRelay create(RelayClient client, Listener host, AutoRelayConfig config) {
     return new AutoRelay(client, host.core(), config);
   }
 
-  /** The settings. */
+  /** {@return the settings} */
   public AutoRelayConfig config() {
     return config;
   }
 
-  /** Adds a listener. */
+  /**
+   * Adds a listener.
+   *
+   * @param l the listener to notify
+   */
   public void addListener(AutoRelayListener l) {
     listeners.add(Objects.requireNonNull(l));
   }
 
-  /** Removes a listener. */
+  /**
+   * Removes a listener.
+   *
+   * @param l the listener to stop notifying
+   */
   public void removeListener(AutoRelayListener l) {
     listeners.remove(l);
   }
 
-  /** Adds a source of candidates; asked at start and whenever candidates run short. */
+  /**
+   * Adds a source of candidates; asked at start and whenever candidates run short.
+   *
+   * @param source the candidate source
+   */
   public void addSource(CandidateSource source) {
     Objects.requireNonNull(source, "source");
     sources.add(source);
@@ -172,6 +189,7 @@ public final class AutoRelay {
    * Adds a relay candidate ({@code <transport>/p2p/<relay id>}). A known relay keeps its state
    * (its address is updated). Ignored once {@link AutoRelayConfig#maxCandidates()} are known.
    *
+   * @param relay the relay's multiaddr
    * @throws IllegalArgumentException if the address does not name a relay
    */
   public void addCandidate(Multiaddr relay) {
@@ -183,6 +201,7 @@ public final class AutoRelay {
    * {@link AutoRelayConfig#maxRelays()}), and never dropped to make room. A known candidate
    * becomes preferred.
    *
+   * @param relay the relay's multiaddr
    * @throws IllegalArgumentException if the address does not name a relay
    */
   public void addPreferredRelay(Multiaddr relay) {
@@ -273,6 +292,8 @@ public final class AutoRelay {
    * direct connections to those relays (and to candidates it dialed) are closed, so the relays
    * free the slots, except those that carry a relayed connection of ours (closing them would cut
    * it; the relay drops such a reservation at its expiry). Completes once those connections are closed. Calling it again returns at once.
+   *
+   * @return a future that completes once every reservation is cancelled
    */
   public CompletableFuture<Void> stop() {
     CompletableFuture<Void> released;
@@ -301,6 +322,8 @@ public final class AutoRelay {
    * connections), but the candidate sources stay and {@link #start()} resumes. The Manager
    * suspends AutoRelay while AutoNAT finds the peer publicly reachable, and resumes it when that
    * ends. Does nothing unless running.
+   *
+   * @return a future that completes once the reservations are released
    */
   public CompletableFuture<Void> suspend() {
     synchronized (this) {
@@ -362,7 +385,7 @@ public final class AutoRelay {
 
   // ------------------------------------------------------------------ queries
 
-  /** The relays held now: preferred first, then by measured RTT. */
+  /** {@return the relays held now: preferred first, then by measured RTT} */
   public synchronized List<ActiveRelay> activeRelays() {
     List<ActiveRelay> out = new ArrayList<>(active.values());
     out.sort(Comparator.comparing((ActiveRelay a) -> !a.preferred())
@@ -370,7 +393,7 @@ public final class AutoRelay {
     return out;
   }
 
-  /** Our relayed addresses through the active relays. */
+  /** {@return our relayed addresses through the active relays} */
   public synchronized List<Multiaddr> relayAddresses() {
     return lastAddrs;
   }
@@ -378,13 +401,15 @@ public final class AutoRelay {
   /**
    * The relay AutoRelay would reserve on next: the best candidate that is not held, not being
    * reserved and not blacklisted (preferred first, then measured RTT, then fewest refusals).
+   *
+   * @return the relay that would be reserved on next, if any
    */
   public synchronized Optional<Multiaddr> selectRelay() {
     List<CandidateState> order = RelaySelection.order(candidates.values(), active.keySet(), config.clock().instant());
     return order.isEmpty() ? Optional.empty() : Optional.of(order.get(0).addr);
   }
 
-  /** Relays skipped now, with the time each is skipped until. */
+  /** {@return relays skipped now, with the time each is skipped until} */
   public synchronized Map<PeerId, Instant> blacklist() {
     Instant now = config.clock().instant();
     Map<PeerId, Instant> out = new LinkedHashMap<>();
@@ -400,6 +425,8 @@ public final class AutoRelay {
    * Refreshes every held reservation now (the client also does so before expiry on its own).
    * Completes with the active relays afterwards; a relay whose refresh fails is dropped, reported
    * lost and replaced.
+   *
+   * @return a future that completes with the relays held after the refresh
    */
   public CompletableFuture<List<ActiveRelay>> refreshReservations() {
     List<CompletableFuture<?>> all = new ArrayList<>();

@@ -40,12 +40,12 @@ public final class AutoRelayConfig {
     this.eventExecutor = b.eventExecutor;
   }
 
-  /** The defaults. */
+  /** {@return the defaults} */
   public static AutoRelayConfig defaults() {
     return DEFAULTS;
   }
 
-  /** A builder starting from the defaults. */
+  /** {@return a builder starting from the defaults} */
   public static Builder builder() {
     return new Builder();
   }
@@ -53,6 +53,8 @@ public final class AutoRelayConfig {
   /**
    * How many reservations AutoRelay keeps: it reserves until it holds this many, and replaces a
    * lost one at once. Default 2 (go-libp2p's {@code desiredRelays}).
+   *
+   * @return the reservations kept
    */
   public int minRelays() {
     return minRelays;
@@ -61,6 +63,8 @@ public final class AutoRelayConfig {
   /**
    * The most reservations held at once. Preferred relays are all reserved up to this number;
    * others only fill up to {@link #minRelays()}. Default 4.
+   *
+   * @return the most reservations held
    */
   public int maxRelays() {
     return maxRelays;
@@ -73,6 +77,8 @@ public final class AutoRelayConfig {
    * {@link io.peerlink.relay.RelayClient} before they expire ({@code refreshSlack}), and
    * {@link AutoRelay#refreshReservations()} refreshes them at once. Default 1 min (go's
    * {@code rsvpRefreshInterval}).
+   *
+   * @return the check interval
    */
   public Duration refreshInterval() {
     return refreshInterval;
@@ -83,6 +89,8 @@ public final class AutoRelayConfig {
    * {@link #minRelays()}: it reserves at once when it has enough, and with whatever it has once
    * this has passed. Default 5 s (go waits up to 3 min for 4 candidates; a peer given its relays
    * need not wait at all).
+   *
+   * @return the boot delay
    */
   public Duration bootDelay() {
     return bootDelay;
@@ -91,6 +99,8 @@ public final class AutoRelayConfig {
   /**
    * How long a relay that refused a reservation, could not be reached, or does not offer the hop
    * protocol is skipped. It is tried again after that. Default 1 min.
+   *
+   * @return the blacklist duration
    */
   public Duration blacklistDuration() {
     return blacklistDuration;
@@ -99,6 +109,8 @@ public final class AutoRelayConfig {
   /**
    * Time to vet a candidate: dial it directly (if not connected), read its identify answer (the
    * hop protocol must be in it) and ping it once for its RTT. Default 10 s.
+   *
+   * @return the vetting timeout
    */
   public Duration vettingTimeout() {
     return vettingTimeout;
@@ -108,17 +120,23 @@ public final class AutoRelayConfig {
    * Time for one RESERVE on a vetted relay (its answer included); a relay that takes longer is
    * blacklisted and the next candidate tried. Default 15 s (shorter than the client's own 60 s
    * {@code reserveTimeout}, so a slow relay does not hold up failover).
+   *
+   * @return the reservation timeout
    */
   public Duration reservationTimeout() {
     return reservationTimeout;
   }
 
-  /** The most candidates remembered (preferred ones do not count). Default 32. */
+  /**
+   * The most candidates remembered (preferred ones do not count). Default 32.
+   *
+   * @return the most candidates remembered
+   */
   public int maxCandidates() {
     return maxCandidates;
   }
 
-  /** The clock for expiries (blacklist, reservations); default UTC. */
+  /** {@return the clock for expiries (blacklist, reservations); default UTC} */
   public Clock clock() {
     return clock;
   }
@@ -126,12 +144,14 @@ public final class AutoRelayConfig {
   /**
    * Where {@link AutoRelayListener}s run, one event at a time and in order; null (default): a
    * daemon thread of AutoRelay's own, stopped by {@link AutoRelay#stop()}.
+   *
+   * @return the listener executor, or null
    */
   public Executor eventExecutor() {
     return eventExecutor;
   }
 
-  /** A builder holding these settings. */
+  /** {@return a builder holding these settings} */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.minRelays = minRelays;
@@ -169,61 +189,111 @@ public final class AutoRelayConfig {
 
     private Builder() {}
 
-    /** See {@link AutoRelayConfig#minRelays()}. */
+    /**
+     * See {@link AutoRelayConfig#minRelays()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder minRelays(int v) {
       minRelays = v;
       return this;
     }
 
-    /** See {@link AutoRelayConfig#maxRelays()}. */
+    /**
+     * See {@link AutoRelayConfig#maxRelays()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder maxRelays(int v) {
       maxRelays = v;
       return this;
     }
 
-    /** See {@link AutoRelayConfig#refreshInterval()}. */
+    /**
+     * See {@link AutoRelayConfig#refreshInterval()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder refreshInterval(Duration v) {
       refreshInterval = Objects.requireNonNull(v);
       return this;
     }
 
-    /** See {@link AutoRelayConfig#bootDelay()}. */
+    /**
+     * See {@link AutoRelayConfig#bootDelay()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder bootDelay(Duration v) {
       bootDelay = Objects.requireNonNull(v);
       return this;
     }
 
-    /** See {@link AutoRelayConfig#blacklistDuration()}. */
+    /**
+     * See {@link AutoRelayConfig#blacklistDuration()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder blacklistDuration(Duration v) {
       blacklistDuration = Objects.requireNonNull(v);
       return this;
     }
 
-    /** See {@link AutoRelayConfig#vettingTimeout()}. */
+    /**
+     * See {@link AutoRelayConfig#vettingTimeout()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder vettingTimeout(Duration v) {
       vettingTimeout = Objects.requireNonNull(v);
       return this;
     }
 
-    /** See {@link AutoRelayConfig#reservationTimeout()}. */
+    /**
+     * See {@link AutoRelayConfig#reservationTimeout()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder reservationTimeout(Duration v) {
       reservationTimeout = Objects.requireNonNull(v);
       return this;
     }
 
-    /** See {@link AutoRelayConfig#maxCandidates()}. */
+    /**
+     * See {@link AutoRelayConfig#maxCandidates()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder maxCandidates(int v) {
       maxCandidates = v;
       return this;
     }
 
-    /** See {@link AutoRelayConfig#clock()}. */
+    /**
+     * See {@link AutoRelayConfig#clock()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder clock(Clock v) {
       clock = Objects.requireNonNull(v);
       return this;
     }
 
-    /** See {@link AutoRelayConfig#eventExecutor()}. */
+    /**
+     * See {@link AutoRelayConfig#eventExecutor()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder eventExecutor(Executor v) {
       eventExecutor = v;
       return this;
@@ -234,6 +304,7 @@ public final class AutoRelayConfig {
      *
      * @throws IllegalArgumentException if minRelays is below 1, maxRelays below minRelays, a
      *     duration not positive (bootDelay and blacklistDuration may be zero) or maxCandidates below 1
+     * @return the new {@code AutoRelayConfig}
      */
     public AutoRelayConfig build() {
       if (minRelays < 1) {

@@ -20,19 +20,29 @@ public interface CandidateSource {
   /**
    * Up to {@code wanted} candidates (more are accepted), each {@code <transport>/p2p/<relay id>}.
    * The future may complete on any thread; failing it is logged and treated as none.
+   *
+   * @param wanted how many candidates are wanted
+   * @return a future that completes with the candidates found
    */
   CompletableFuture<List<Multiaddr>> findCandidates(int wanted);
 
   /**
    * Called once by {@link AutoRelay#start()}: a source that learns of candidates on its own calls
    * {@code newCandidates} then, and AutoRelay asks it again if it is short. Default: nothing.
+   *
+   * @param newCandidates to run when new candidates are known
    */
   default void watch(Runnable newCandidates) {}
 
   /** Called by {@link AutoRelay#stop()}. Default: nothing. */
   default void close() {}
 
-  /** A fixed list of relays. */
+  /**
+   * A fixed list of relays.
+   *
+   * @param relays the relays' multiaddrs
+   * @return the source
+   */
   static CandidateSource of(List<Multiaddr> relays) {
     List<Multiaddr> copy = List.copyOf(relays);
     for (Multiaddr a : copy) {

@@ -34,7 +34,13 @@ public final class IdentifyCandidateSource implements CandidateSource {
     };
   }
 
-  /** Watches the connections of {@code host}: those open now and every later one. */
+  /**
+   * Watches the connections of {@code host}: those open now and every later one.
+   *
+   * @param host the listener whose connections are watched
+   * @param capacity the most candidates kept
+   * @return the source
+   */
   public static IdentifyCandidateSource watching(Listener host, int capacity) {
     IdentifyCandidateSource s = new IdentifyCandidateSource(capacity);
     host.core().addConnectionListener(s::connected);
@@ -44,7 +50,11 @@ public final class IdentifyCandidateSource implements CandidateSource {
     return s;
   }
 
-  /** Looks at one connection's identify answer (public for hosts wired by hand). */
+  /**
+   * Looks at one connection's identify answer (public for hosts wired by hand).
+   *
+   * @param peer a connection whose identify answer to look at
+   */
   public void connected(Peer peer) {
     if (closed || peer.path() == ConnectionPath.RELAYED) {
       return;

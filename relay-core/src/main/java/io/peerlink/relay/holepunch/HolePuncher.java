@@ -63,7 +63,13 @@ public final class HolePuncher implements AutoCloseable {
     final AtomicInteger failures = new AtomicInteger();
   }
 
-  /** A hole puncher for the host {@code core}; {@link #start()} serves DCUtR. */
+  /**
+   * A hole puncher for the host {@code core}; {@link #start()} serves DCUtR.
+   *
+   * @param core the host's internals
+   * @param observed our observed addresses
+   * @param config the settings
+   */
   public HolePuncher(HostCore core, ObservedAddresses observed, HolePunchConfig config) {
     this.core = Objects.requireNonNull(core, "core");
     this.observed = Objects.requireNonNull(observed, "observed");
@@ -73,6 +79,8 @@ public final class HolePuncher implements AutoCloseable {
   /**
    * Serves {@code /libp2p/dcutr} as A (over relayed connections we dialed) and, as B, punches every
    * relayed connection we receive.
+   *
+   * @return this hole puncher
    */
   public HolePuncher start() {
     core.protocols().put(DcutrMessages.PROTOCOL, this::onStream);
@@ -96,12 +104,20 @@ public final class HolePuncher implements AutoCloseable {
     return this;
   }
 
-  /** Whether B punches inbound relayed connections on its own (default true). */
+  /**
+   * Whether B punches inbound relayed connections on its own (default true).
+   *
+   * @param on whether B punches on its own
+   */
   public void initiateOnInbound(boolean on) {
     initiateOnInbound = on;
   }
 
-  /** Tells {@code l} about every punch; called on event loops, must not block. */
+  /**
+   * Tells {@code l} about every punch; called on event loops, must not block.
+   *
+   * @param l the listener to notify
+   */
   public void addListener(Consumer<HolePunchEvent> l) {
     listeners.add(Objects.requireNonNull(l));
   }
@@ -129,6 +145,10 @@ public final class HolePuncher implements AutoCloseable {
    * directly: connection reversal), or
    * fails once B's attempts all failed or {@code timeout} passed. Call before (or just after)
    * opening the relayed connection: B starts punching as soon as it has it.
+   *
+   * @param peer the peer whose punch to wait for
+   * @param timeout how long to wait
+   * @return a future that completes with the direct connection
    */
   public CompletableFuture<Peer> awaitPunch(PeerId peer, Duration timeout) {
     for (io.peerlink.core.internal.host.PeerConnection c : core.connections()) {
@@ -152,6 +172,8 @@ public final class HolePuncher implements AutoCloseable {
    * Whether a punch to us can work at all: once identify finished on our direct connections,
    * whether we know a public address of ours (observed, or a public listen address). Without one
    * the remote's dials have nowhere to go, so A need not wait for a punch.
+   *
+   * @return a future that completes with whether a punch to us can work
    */
   public CompletableFuture<Boolean> hasPublicAddress() {
     return identified().thenApply(x -> !ownAddrs(false).isEmpty());
@@ -221,6 +243,9 @@ public final class HolePuncher implements AutoCloseable {
    * B side: punches through {@code relayed} (a relayed connection the remote dialed to us). Tries a
    * direct dial first when the remote lists public addresses (connection reversal), then up to
    * {@link HolePunchConfig#attempts} CONNECT/SYNC rounds. Completes with the direct connection.
+   *
+   * @param relayed the relayed connection to punch through
+   * @return a future that completes with the direct connection
    */
   public CompletableFuture<Peer> punch(Peer relayed) {
     PeerId peer = relayed.peerId();

@@ -29,7 +29,12 @@ public final class ObservedAddresses {
   private final Map<Multiaddr, Set<PeerId>> seen = new LinkedHashMap<>();
   private final Set<Multiaddr> autonatConfirmed = new LinkedHashSet<>();
 
-  /** Tracks observed addresses; {@code confirmations} distinct observers confirm one. */
+  /**
+   * Tracks observed addresses; {@code confirmations} distinct observers confirm one.
+   *
+   * @param filter what counts as a public address
+   * @param confirmations distinct observers needed to confirm an address
+   */
   public ObservedAddresses(PublicAddressFilter filter, int confirmations) {
     this.filter = Objects.requireNonNull(filter, "filter");
     if (confirmations < 1) {
@@ -38,7 +43,7 @@ public final class ObservedAddresses {
     this.confirmations = confirmations;
   }
 
-  /** The filter deciding what is public. */
+  /** {@return the filter deciding what is public} */
   public PublicAddressFilter filter() {
     return filter;
   }
@@ -46,6 +51,8 @@ public final class ObservedAddresses {
   /**
    * Records identify's observed address of every direct connection of {@code core}, and
    * advertises the confirmed ones through identify.
+   *
+   * @param core the host's internals
    */
   public void attach(HostCore core) {
     core.addConnectionListener(this::watch);
@@ -64,7 +71,12 @@ public final class ObservedAddresses {
     });
   }
 
-  /** Records that {@code observer} sees us at {@code addr}. Ignored unless public. */
+  /**
+   * Records that {@code observer} sees us at {@code addr}. Ignored unless public.
+   *
+   * @param observer the peer that sees us
+   * @param addr where it sees us
+   */
   public void record(PeerId observer, Multiaddr addr) {
     if (!filter.test(addr)) {
       return;
@@ -75,21 +87,25 @@ public final class ObservedAddresses {
     }
   }
 
-  /** Marks {@code addr} confirmed (AutoNAT dialed us back there). */
+  /**
+   * Marks {@code addr} confirmed (AutoNAT dialed us back there).
+   *
+   * @param addr the confirmed address
+   */
   public synchronized void confirm(Multiaddr addr) {
     if (filter.test(addr)) {
       autonatConfirmed.add(addr.withoutPeerId());
     }
   }
 
-  /** Every public address someone saw us at, most recent observers last. */
+  /** {@return every public address someone saw us at, most recent observers last} */
   public synchronized List<Multiaddr> candidates() {
     LinkedHashSet<Multiaddr> out = new LinkedHashSet<>(autonatConfirmed);
     out.addAll(seen.keySet());
     return List.copyOf(out);
   }
 
-  /** The addresses seen by enough peers or confirmed by AutoNAT. */
+  /** {@return the addresses seen by enough peers or confirmed by AutoNAT} */
   public synchronized List<Multiaddr> confirmed() {
     List<Multiaddr> out = new ArrayList<>(autonatConfirmed);
     for (Map.Entry<Multiaddr, Set<PeerId>> e : seen.entrySet()) {

@@ -36,24 +36,34 @@ public final class PublicAddressFilter implements Predicate<Multiaddr> {
     this.everything = everything;
   }
 
-  /** The public Internet only. */
+  /** {@return the public Internet only} */
   public static PublicAddressFilter internet() {
     return new PublicAddressFilter(List.of(), false);
   }
 
-  /** Every IP address counts as public (tests on loopback). */
+  /** {@return a filter that counts every IP address as public (tests on loopback)} */
   public static PublicAddressFilter everything() {
     return new PublicAddressFilter(List.of(), true);
   }
 
-  /** This filter, also counting {@code cidr} (for example {@code "203.0.113.0/24"}) as public. */
+  /**
+   * This filter, also counting {@code cidr} (for example {@code "203.0.113.0/24"}) as public.
+   *
+   * @param cidr the range, such as {@code "203.0.113.0/24"}
+   * @return the wider filter
+   */
   public PublicAddressFilter withPublic(String cidr) {
     List<Cidr> more = new ArrayList<>(extraPublic);
     more.add(Cidr.parse(cidr));
     return new PublicAddressFilter(more, everything);
   }
 
-  /** Whether {@code ip} is public. */
+  /**
+   * Whether {@code ip} is public.
+   *
+   * @param ip the address
+   * @return whether it is public
+   */
   public boolean isPublic(InetAddress ip) {
     if (everything) {
       return true;

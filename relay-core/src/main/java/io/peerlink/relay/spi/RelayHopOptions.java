@@ -11,7 +11,7 @@ import java.util.function.Predicate;
  * @param drain how long open circuits may finish when the relay is disabled
  */
 public record RelayHopOptions(Predicate<Multiaddr> publicAddressFilter, Duration drain) {
-  /** The server's defaults and a 5 s drain. */
+  /** {@return the server's defaults and a 5 s drain} */
   public static RelayHopOptions defaults() {
     return new RelayHopOptions(null, Duration.ofSeconds(5));
   }

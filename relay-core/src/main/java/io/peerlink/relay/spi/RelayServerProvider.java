@@ -14,11 +14,20 @@ public interface RelayServerProvider {
   /**
    * Starts serving the hop protocol on {@code listener}'s host (its identity is the relay's). The
    * listener is already running and stays the caller's.
+   *
+   * @param listener the host to serve on
+   * @param options the hop options
+   * @return the running hop service
    */
   RelayHop serve(Listener listener, RelayHopOptions options);
 
   /** A running relay; {@link #stop()} ends it (open circuits are reset). */
   interface RelayHop {
+    /**
+     * Stops serving the hop protocol and resets open circuits.
+     *
+     * @return a future that completes once the relay has stopped
+     */
     java.util.concurrent.CompletableFuture<Void> stop();
   }
 }

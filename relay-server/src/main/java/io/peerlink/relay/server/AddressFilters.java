@@ -18,7 +18,11 @@ import java.util.function.Predicate;
 public final class AddressFilters {
   private AddressFilters() {}
 
-  /** Every address. For tests and private networks. */
+  /**
+   * Every address. For tests and private networks.
+   *
+   * @return the filter
+   */
   public static Predicate<Multiaddr> any() {
     return a -> true;
   }
@@ -28,6 +32,8 @@ public final class AddressFilters {
    * private (RFC 1918, fc00::/7), link-local, CGNAT (100.64/10), unspecified, multicast, or the
    * documentation ranges (192.0.2/24, 198.51.100/24, 203.0.113/24, 2001:db8::/32). DNS names count
    * as public.
+   *
+   * @return the filter
    */
   public static Predicate<Multiaddr> publicOnly() {
     return a -> {
@@ -46,6 +52,8 @@ public final class AddressFilters {
    * {@link #publicOnly()} plus the given CIDR ranges, e.g. {@code "203.0.113.0/24"} for a testbed
    * that uses the documentation ranges as its "internet".
    *
+   * @param cidrs the extra ranges
+   * @return the filter
    * @throws IllegalArgumentException if a range is not {@code address/prefix}
    */
   public static Predicate<Multiaddr> publicOr(List<String> cidrs) {

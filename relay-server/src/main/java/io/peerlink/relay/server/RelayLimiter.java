@@ -55,12 +55,12 @@ public final class RelayLimiter {
     reservationSweepInterval = b.reservationSweepInterval;
   }
 
-  /** The defaults (go-libp2p's where it has one). */
+  /** {@return the defaults (go-libp2p's where it has one)} */
   public static RelayLimiter defaults() {
     return DEFAULTS;
   }
 
-  /** A builder starting from the defaults. */
+  /** {@return a builder starting from the defaults} */
   public static Builder builder() {
     return new Builder();
   }
@@ -69,6 +69,8 @@ public final class RelayLimiter {
    * The "unlimited relay" preset for private deployments: no cap on reservations or circuits (in
    * total, per IP or per peer) and no duration or data limit per circuit. Timeouts and the message
    * size keep their defaults. Do not expose such a relay to the public internet.
+   *
+   * @return the preset
    */
   public static RelayLimiter unlimited() {
     return builder()
@@ -81,7 +83,7 @@ public final class RelayLimiter {
         .build();
   }
 
-  /** A builder holding this limiter's values. */
+  /** {@return a builder holding this limiter's values} */
   public Builder toBuilder() {
     return new Builder()
         .maxReservations(maxReservations)
@@ -99,17 +101,29 @@ public final class RelayLimiter {
         .reservationSweepInterval(reservationSweepInterval);
   }
 
-  /** Most reservations held at once; default 128; 0 = unlimited. Beyond it: RESERVATION_REFUSED. */
+  /**
+   * Most reservations held at once; default 128; 0 = unlimited. Beyond it: RESERVATION_REFUSED.
+   *
+   * @return the most reservations
+   */
   public int maxReservations() {
     return maxReservations;
   }
 
-  /** Most reservations from one IP address; default 8; 0 = unlimited. Beyond it: RESERVATION_REFUSED. */
+  /**
+   * Most reservations from one IP address; default 8; 0 = unlimited. Beyond it: RESERVATION_REFUSED.
+   *
+   * @return the most reservations per IP address
+   */
   public int maxReservationsPerIp() {
     return maxReservationsPerIp;
   }
 
-  /** Most circuits open at once, relay-wide; default 1024; 0 = unlimited. Beyond it: RESOURCE_LIMIT_EXCEEDED. */
+  /**
+   * Most circuits open at once, relay-wide; default 1024; 0 = unlimited. Beyond it: RESOURCE_LIMIT_EXCEEDED.
+   *
+   * @return the most circuits
+   */
   public int maxCircuits() {
     return maxCircuits;
   }
@@ -117,17 +131,23 @@ public final class RelayLimiter {
   /**
    * Most circuits one peer takes part in, as source or target (go's {@code MaxCircuits}); default
    * 16; 0 = unlimited. Beyond it: RESOURCE_LIMIT_EXCEEDED.
+   *
+   * @return the most circuits per peer
    */
   public int maxCircuitsPerPeer() {
     return maxCircuitsPerPeer;
   }
 
-  /** How long a reservation lasts unless refreshed by a new RESERVE; default 1 h; must be at least 1 s. */
+  /** {@return how long a reservation lasts unless refreshed by a new RESERVE; default 1 h; must be at least 1 s} */
   public Duration reservationTtl() {
     return reservationTtl;
   }
 
-  /** How long a circuit may stay open before both ends are reset; default 2 min; 0 = unlimited. Sent to clients in whole seconds. */
+  /**
+   * How long a circuit may stay open before both ends are reset; default 2 min; 0 = unlimited. Sent to clients in whole seconds.
+   *
+   * @return the circuit duration limit
+   */
   public Duration maxCircuitDuration() {
     return maxCircuitDuration;
   }
@@ -135,27 +155,29 @@ public final class RelayLimiter {
   /**
    * Bytes a circuit may carry in <em>each</em> direction; default 131072 (128 KiB); 0 = unlimited.
    * The byte that would exceed it is not forwarded: both ends are reset instead.
+   *
+   * @return the data limit per direction, in bytes
    */
   public long maxCircuitData() {
     return maxCircuitData;
   }
 
-  /** Largest hop/stop message accepted, in bytes; default and maximum 4096. */
+  /** {@return largest hop/stop message accepted, in bytes; default and maximum 4096} */
   public int maxMessageSize() {
     return maxMessageSize;
   }
 
-  /** Time a client has to send its hop request after opening the stream; default 1 min (go's StreamTimeout). */
+  /** {@return time a client has to send its hop request after opening the stream; default 1 min (go's StreamTimeout)} */
   public Duration streamTimeout() {
     return streamTimeout;
   }
 
-  /** Time to open the stop stream to a CONNECT's target; default 30 s (go's ConnectTimeout). */
+  /** {@return time to open the stop stream to a CONNECT's target; default 30 s (go's ConnectTimeout)} */
   public Duration connectTimeout() {
     return connectTimeout;
   }
 
-  /** Time the target has to answer the stop CONNECT; default 1 min (go's HandshakeTimeout). */
+  /** {@return time the target has to answer the stop CONNECT; default 1 min (go's HandshakeTimeout)} */
   public Duration stopHandshakeTimeout() {
     return stopHandshakeTimeout;
   }
@@ -163,17 +185,23 @@ public final class RelayLimiter {
   /**
    * When a data limit ends a circuit, how long the bytes up to the limit may take to drain before
    * both ends are reset regardless; default 10 s.
+   *
+   * @return the flush timeout
    */
   public Duration limitFlushTimeout() {
     return limitFlushTimeout;
   }
 
-  /** How often expired reservations are swept; default 1 min (go's gc ticker). Expired reservations are refused at once regardless. */
+  /**
+   * How often expired reservations are swept; default 1 min (go's gc ticker). Expired reservations are refused at once regardless.
+   *
+   * @return the sweep interval
+   */
   public Duration reservationSweepInterval() {
     return reservationSweepInterval;
   }
 
-  /** The limit sent to clients in RESERVE and CONNECT answers and in the stop CONNECT. */
+  /** {@return the limit sent to clients in RESERVE and CONNECT answers and in the stop CONNECT} */
   public CircuitLimit circuitLimit() {
     return new CircuitLimit(maxCircuitDuration.toSeconds(), maxCircuitData);
   }
@@ -213,79 +241,144 @@ public final class RelayLimiter {
 
     private Builder() {}
 
-    /** See {@link RelayLimiter#maxReservations()}. */
+    /**
+     * See {@link RelayLimiter#maxReservations()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder maxReservations(int v) {
       maxReservations = v;
       return this;
     }
 
-    /** See {@link RelayLimiter#maxReservationsPerIp()}. */
+    /**
+     * See {@link RelayLimiter#maxReservationsPerIp()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder maxReservationsPerIp(int v) {
       maxReservationsPerIp = v;
       return this;
     }
 
-    /** See {@link RelayLimiter#maxCircuits()}. */
+    /**
+     * See {@link RelayLimiter#maxCircuits()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder maxCircuits(int v) {
       maxCircuits = v;
       return this;
     }
 
-    /** See {@link RelayLimiter#maxCircuitsPerPeer()}. */
+    /**
+     * See {@link RelayLimiter#maxCircuitsPerPeer()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder maxCircuitsPerPeer(int v) {
       maxCircuitsPerPeer = v;
       return this;
     }
 
-    /** See {@link RelayLimiter#reservationTtl()}. */
+    /**
+     * See {@link RelayLimiter#reservationTtl()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder reservationTtl(Duration v) {
       reservationTtl = v;
       return this;
     }
 
-    /** See {@link RelayLimiter#maxCircuitDuration()}. */
+    /**
+     * See {@link RelayLimiter#maxCircuitDuration()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder maxCircuitDuration(Duration v) {
       maxCircuitDuration = v;
       return this;
     }
 
-    /** See {@link RelayLimiter#maxCircuitData()}. */
+    /**
+     * See {@link RelayLimiter#maxCircuitData()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder maxCircuitData(long v) {
       maxCircuitData = v;
       return this;
     }
 
-    /** See {@link RelayLimiter#maxMessageSize()}. */
+    /**
+     * See {@link RelayLimiter#maxMessageSize()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder maxMessageSize(int v) {
       maxMessageSize = v;
       return this;
     }
 
-    /** See {@link RelayLimiter#streamTimeout()}. */
+    /**
+     * See {@link RelayLimiter#streamTimeout()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder streamTimeout(Duration v) {
       streamTimeout = v;
       return this;
     }
 
-    /** See {@link RelayLimiter#connectTimeout()}. */
+    /**
+     * See {@link RelayLimiter#connectTimeout()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder connectTimeout(Duration v) {
       connectTimeout = v;
       return this;
     }
 
-    /** See {@link RelayLimiter#stopHandshakeTimeout()}. */
+    /**
+     * See {@link RelayLimiter#stopHandshakeTimeout()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder stopHandshakeTimeout(Duration v) {
       stopHandshakeTimeout = v;
       return this;
     }
 
-    /** See {@link RelayLimiter#limitFlushTimeout()}. */
+    /**
+     * See {@link RelayLimiter#limitFlushTimeout()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder limitFlushTimeout(Duration v) {
       limitFlushTimeout = v;
       return this;
     }
 
-    /** See {@link RelayLimiter#reservationSweepInterval()}. */
+    /**
+     * See {@link RelayLimiter#reservationSweepInterval()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder reservationSweepInterval(Duration v) {
       reservationSweepInterval = v;
       return this;
@@ -295,6 +388,7 @@ public final class RelayLimiter {
      * Checks every value and builds the limiter.
      *
      * @throws IllegalArgumentException naming the first field that is out of range
+     * @return the new {@code RelayLimiter}
      */
     public RelayLimiter build() {
       nonNegative("maxReservations", maxReservations);

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.Listener;
+import io.peerlink.core.ListenerLimits;
 import io.peerlink.core.Peer;
 import io.peerlink.core.PeerConfig;
 import io.peerlink.core.Stream;
@@ -114,7 +115,7 @@ public final class RelayServer {
       this.listener = b.running;
     } else {
       if (lb == null) {
-        lb = Listener.builder(identity).config(b.peerConfig);
+        lb = Listener.builder(identity).config(b.peerConfig).limits(b.listenerLimits);
         for (Multiaddr a : b.listenAddrs) {
           lb.listenOn(a);
         }
@@ -129,12 +130,21 @@ public final class RelayServer {
     });
   }
 
-  /** A builder for a relay with this identity (its peer ID is the relay's). */
+  /**
+   * A builder for a relay with this identity (its peer ID is the relay's).
+   *
+   * @param identity the identity (key pair) to use
+   * @return a new builder
+   */
   public static Builder builder(Identity identity) {
     return new Builder(Objects.requireNonNull(identity, "identity"));
   }
 
-  /** Starts listening (when the server owns or was handed a listener) and accepting hop requests. */
+  /**
+   * Starts listening (when the server owns or was handed a listener) and accepting hop requests.
+   *
+   * @return a future that completes with this server once it serves
+   */
   public synchronized CompletableFuture<RelayServer> start() {
     if (state != State.NEW) {
       throw new IllegalStateException("relay server already started");
@@ -153,6 +163,9 @@ public final class RelayServer {
    * Stops gracefully: new reservations and circuits are refused at once, open circuits may finish
    * within {@code drain}, then the remaining ones are reset, reservations dropped and the listener
    * closed. Completes when all of that is done.
+   *
+   * @param drain how long open circuits may take to finish
+   * @return a future that completes once the server has stopped
    */
   public CompletableFuture<Void> stop(Duration drain) {
     synchronized (this) {
@@ -184,17 +197,17 @@ public final class RelayServer {
         });
   }
 
-  /** The relay's peer ID. */
+  /** {@return the relay's peer ID} */
   public PeerId peerId() {
     return identity.peerId();
   }
 
-  /** The listener serving the relay. */
+  /** {@return the listener serving the relay} */
   public Listener listener() {
     return listener;
   }
 
-  /** The limits in force. */
+  /** {@return the limits in force} */
   public RelayLimiter limiter() {
     return limiter;
   }
@@ -202,13 +215,15 @@ public final class RelayServer {
   /**
    * The live reservations (a snapshot): those not expired by the relay's clock, even if the
    * periodic sweep has not dropped the expired ones yet.
+   *
+   * @return the live reservations
    */
   public List<ReservationInfo> reservations() {
     Instant now = clock.instant();
     return reservations.snapshot().stream().filter(r -> !now.isAfter(r.expires())).toList();
   }
 
-  /** The circuits admitted and not yet closed (a snapshot; includes circuits still in their stop handshake). */
+  /** {@return the circuits admitted and not yet closed (a snapshot; includes circuits still in their stop handshake)} */
   public List<CircuitInfo> circuits() {
     return circuits.snapshot();
   }
@@ -216,6 +231,8 @@ public final class RelayServer {
   /**
    * The addresses put in reservations: the announce addresses if set, else the listener's, kept
    * if the address filter accepts them, each ending in {@code /p2p/<relay>}.
+   *
+   * @return the reservation addresses
    */
   public List<Multiaddr> reservationAddresses() {
     List<Multiaddr> source = announce.isEmpty() ? listener.listenAddresses() : announce;
@@ -282,6 +299,9 @@ public final class RelayServer {
   /**
    * Answers a RESERVE received on {@code stream} and closes the stream. Returns the status sent.
    * Called on the stream's event loop.
+   *
+   * @param stream the hop stream
+   * @return the status sent
    */
   public RelayStatus handleReserve(Stream stream) {
     Peer peer = stream.peer();
@@ -339,6 +359,10 @@ public final class RelayServer {
    * Handles a CONNECT received on {@code stream}: checks, stop handshake with the target, answer,
    * then the circuit. Completes with the status sent to the source. Called on the stream's event
    * loop with the stream's reading paused.
+   *
+   * @param stream the hop stream
+   * @param request the CONNECT request read from it
+   * @return a future that completes with the status sent
    */
   public CompletableFuture<RelayStatus> handleConnect(Stream stream, HopMessage request) {
     CompletableFuture<RelayStatus> done = connect(stream, request);
@@ -514,6 +538,7 @@ public final class RelayServer {
     private RelayMetrics metrics = RelayMetrics.NONE;
     private Clock clock = Clock.systemUTC();
     private PeerConfig peerConfig = PeerConfig.defaults();
+    private ListenerLimits listenerLimits = ListenerLimits.defaults();
     private Listener.Builder listenerBuilder;
     private Listener running;
 
@@ -521,13 +546,23 @@ public final class RelayServer {
       this.identity = identity;
     }
 
-    /** Resource limits; default {@link RelayLimiter#defaults()}. */
+    /**
+     * Resource limits; default {@link RelayLimiter#defaults()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder limiter(RelayLimiter v) {
       limiter = Objects.requireNonNull(v, "limiter");
       return this;
     }
 
-    /** Access control; default allows everything. */
+    /**
+     * Access control; default allows everything.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder acl(Acl v) {
       acl = Objects.requireNonNull(v, "acl");
       return this;
@@ -536,28 +571,59 @@ public final class RelayServer {
     /**
      * Which of the relay's addresses go into reservations; default {@link AddressFilters#publicOnly()}.
      * A testbed that uses documentation ranges as its internet passes {@link AddressFilters#publicOr}.
+     *
+     * @param v the new value
+     * @return this builder
      */
     public Builder publicAddressFilter(Predicate<Multiaddr> v) {
       addressFilter = Objects.requireNonNull(v, "filter");
       return this;
     }
 
-    /** Addresses to announce in reservations instead of the listen addresses (behind NAT or a load balancer); still filtered. */
+    /**
+     * Addresses to announce in reservations instead of the listen addresses (behind NAT or a load balancer); still filtered.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder announce(List<Multiaddr> v) {
       announce.clear();
       announce.addAll(v);
       return this;
     }
 
-    /** Adds a TCP address to listen on (when the server builds its own listener). */
+    /**
+     * Adds a TCP address to listen on (when the server builds its own listener).
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder listenOn(Multiaddr v) {
       listenAddrs.add(Objects.requireNonNull(v, "addr"));
       return this;
     }
 
-    /** Connection settings of the server's own listener; default {@link PeerConfig#defaults()}. */
+    /**
+     * Connection settings of the server's own listener; default {@link PeerConfig#defaults()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder peerConfig(PeerConfig v) {
       peerConfig = Objects.requireNonNull(v, "peerConfig");
+      return this;
+    }
+
+    /**
+     * Limits on inbound connections of the server's own listener (total, per IP, accept rate);
+     * default {@link ListenerLimits#defaults()}. A relay that expects many peers behind one NAT
+     * raises {@link ListenerLimits#maxInboundPerIp()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
+    public Builder listenerLimits(ListenerLimits v) {
+      listenerLimits = Objects.requireNonNull(v, "listenerLimits");
       return this;
     }
 
@@ -565,6 +631,9 @@ public final class RelayServer {
      * Serve the relay from this listener builder (made with the same identity) instead of building
      * one: the hop handler is registered on it, and {@link RelayServer#start()} starts it. The
      * server does not close a listener it was handed.
+     *
+     * @param v the new value
+     * @return this builder
      */
     public Builder listener(Listener.Builder v) {
       listenerBuilder = Objects.requireNonNull(v, "listener");
@@ -575,19 +644,32 @@ public final class RelayServer {
      * Serve the relay on this already running listener (made with the same identity): the hop
      * handler is added at {@link RelayServer#start()} and removed at stop; the listener is neither
      * started nor closed by the server. How {@code Manager.enableRelay()} turns a peer into a relay.
+     *
+     * @param running the running listener
+     * @return this builder
      */
     public Builder host(Listener running) {
       this.running = Objects.requireNonNull(running, "running");
       return this;
     }
 
-    /** Event sink for metrics; default none. */
+    /**
+     * Event sink for metrics; default none.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder metrics(RelayMetrics v) {
       metrics = Objects.requireNonNull(v, "metrics");
       return this;
     }
 
-    /** The clock for reservation expiry; default UTC system clock. For tests. */
+    /**
+     * The clock for reservation expiry; default UTC system clock. For tests.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder clock(Clock v) {
       clock = Objects.requireNonNull(v, "clock");
       return this;
@@ -597,6 +679,7 @@ public final class RelayServer {
      * Builds the server (not yet started).
      *
      * @throws IllegalArgumentException if there is neither a listen address nor a listener builder
+     * @return the new {@code RelayServer}
      */
     public RelayServer build() {
       if (running != null) {

@@ -284,13 +284,8 @@ class RelayServerLoopbackTest {
     relay = null;
   }
 
-  static void waitFor(java.util.function.BooleanSupplier cond) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!cond.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 10 s");
-      }
-      Thread.sleep(10);
-    }
+  static void waitFor(java.util.function.BooleanSupplier cond) {
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        .pollInterval(java.time.Duration.ofMillis(10)).until(cond::getAsBoolean);
   }
 }

@@ -2,16 +2,19 @@ package io.peerlink.core.internal.crypto;
 
 import java.io.IOException;
 import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.security.InvalidKeyException;
-import java.util.Base64;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.util.io.pem.PemObject;
+import org.bouncycastle.util.io.pem.PemWriter;
 
 /**
- * PEM text for identity keys. Writes PKCS#8 {@code PRIVATE KEY}; reads that, and also the
- * OpenSSL-traditional {@code RSA PRIVATE KEY} / {@code EC PRIVATE KEY} blocks, since tools produce
- * both. Encrypted keys are not supported.
+ * PEM text for identity keys, through BouncyCastle's PEM reader and writer. Writes PKCS#8
+ * {@code PRIVATE KEY}; reads that, and also the OpenSSL-traditional {@code RSA PRIVATE KEY} /
+ * {@code EC PRIVATE KEY} blocks, since tools produce both. Encrypted keys are not supported.
  */
 public final class Pem {
   /** Largest PEM text accepted, in characters. */
@@ -19,10 +22,15 @@ public final class Pem {
 
   private Pem() {}
 
-  /** The key as a {@code PRIVATE KEY} PEM block, 64-character lines, trailing newline. */
+  /** The key as a {@code PRIVATE KEY} PEM block (BouncyCastle's writer: 64-character lines). */
   public static String encode(PrivateKeyImpl key) {
-    String body = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(key.pkcs8());
-    return "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n";
+    StringWriter text = new StringWriter();
+    try (PemWriter pem = new PemWriter(text)) {
+      pem.writeObject(new PemObject("PRIVATE KEY", key.pkcs8()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("a StringWriter does not fail", e);
+    }
+    return text.toString();
   }
 
   /**

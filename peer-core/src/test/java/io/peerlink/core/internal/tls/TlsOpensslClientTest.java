@@ -7,7 +7,7 @@ import io.peerlink.core.HandshakeException;
 import io.peerlink.core.TlsEngine;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.internal.security.SecureSession;
-import io.peerlink.testing.TlsEnginesUnderTest;
+import io.peerlink.core.internal.tls.TlsEnginesUnderTest;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

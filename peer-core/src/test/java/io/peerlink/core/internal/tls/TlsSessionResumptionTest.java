@@ -16,7 +16,7 @@ import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.peerlink.core.TlsEngine;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.internal.security.SecureSession;
-import io.peerlink.testing.TlsEnginesUnderTest;
+import io.peerlink.core.internal.tls.TlsEnginesUnderTest;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.net.Socket;

@@ -133,13 +133,8 @@ class JsRelayInteropTest {
     }
   }
 
-  static void waitFor(java.util.function.BooleanSupplier cond) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!cond.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 20 s");
-      }
-      Thread.sleep(20);
-    }
+  static void waitFor(java.util.function.BooleanSupplier cond) {
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+        .pollInterval(java.time.Duration.ofMillis(20)).until(cond::getAsBoolean);
   }
 }

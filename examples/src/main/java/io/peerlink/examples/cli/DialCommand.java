@@ -1,0 +1,146 @@
+package io.peerlink.examples.cli;
+
+import io.peerlink.core.ConnectionPath;
+import io.peerlink.core.Echo;
+import io.peerlink.core.Peer;
+import io.peerlink.core.identity.PeerId;
+import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.relay.DialStage;
+import io.peerlink.relay.Manager;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code peerlink dial}: connects to a peer the best way there is (direct, hole punch, relay),
+ * printing each stage, then pings and echoes and exits.
+ */
+@Command(name = "dial", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+      "Connect to a peer, print each stage of the dial and the path that won (direct, holepunched or"
+          + " relayed), then ping and echo, and exit: 0 on success, 1 on a network failure.",
+      ""
+    })
+final class DialCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--target", paramLabel = "MULTIADDR|PEER_ID", required = true,
+      description = "A multiaddr ending in /p2p/<id> (may be <relay>/p2p-circuit/p2p/<id>), or a bare peer ID"
+          + " (with --relay).")
+  String target;
+
+  @Option(names = "--relay", paramLabel = "MULTIADDR", converter = MultiaddrConverter.class,
+      description = "A relay to fall back on: direct first, then a hole punch, then the relay.")
+  Multiaddr relay;
+
+  @Option(names = "--listen", paramLabel = "MULTIADDR", converter = MultiaddrConverter.class,
+      defaultValue = "/ip4/127.0.0.1/tcp/0",
+      description = "Where this side listens; a hole punch needs a reachable port, e.g. /ip4/0.0.0.0/tcp/0"
+          + " (default: ${DEFAULT-VALUE}).")
+  Multiaddr listen;
+
+  @Option(names = "--ping", paramLabel = "N", defaultValue = "0", description = "Pings to send once connected.")
+  int pings;
+
+  @Option(names = "--echo", paramLabel = "BYTES", defaultValue = "-1",
+      description = "Echo this many random bytes once connected and check them.")
+  int echoBytes;
+
+  @Mixin
+  PeerOptions peer;
+
+  @Mixin
+  NatOptions nat;
+
+  @Override
+  public Integer call() throws Exception {
+    Manager.Builder mb = Manager.builder(peer.identity()).config(peer.config())
+        .listenOn(listen)
+        .handlerOnLimitedConnections(Echo.PROTOCOL_ID, Echo.handler())
+        .onDialStage(DialCommand::printStage);
+    nat.apply(mb);
+    try (Manager manager = mb.build().start().get()) {
+      NatOptions.printPunches(manager);
+      long start = System.nanoTime();
+      Peer p = connect(manager);
+      if (p.path() == ConnectionPath.HOLE_PUNCHED) {
+        // Direct traffic flows on the punched connection; the relayed one stays beside it.
+        Map<String, Object> d = JsonEvents.event("direct");
+        d.put("rttMs", JsonEvents.millis(p.ping().get().toNanos()));
+        d.put("relayedKept", manager.listener().peers().stream().anyMatch(
+            o -> o.peerId().equals(p.peerId()) && o.isOpen() && o.path() == ConnectionPath.RELAYED));
+        JsonEvents.print(d);
+      }
+      Map<String, Object> ev = JsonEvents.event("connected");
+      ev.put("peerId", p.peerId().toString());
+      ev.put("path", p.path().wireName());
+      ev.put("ms", JsonEvents.millis(System.nanoTime() - start));
+      ev.put("remoteAddr", p.remoteAddress().toString());
+      ev.put("security", p.securityProtocol());
+      ev.put("muxer", p.muxer());
+      p.limit().ifPresent(l -> ev.put("limit", Map.of("seconds", l.duration().toSeconds(), "bytes", l.dataBytes())));
+      JsonEvents.print(ev);
+      for (int i = 0; i < pings; i++) {
+        Duration rtt = p.ping().get();
+        Map<String, Object> ping = JsonEvents.event("ping");
+        ping.put("rttMs", JsonEvents.millis(rtt.toNanos()));
+        JsonEvents.print(ping);
+      }
+      if (echoBytes >= 0) {
+        byte[] payload = new byte[echoBytes];
+        ThreadLocalRandom.current().nextBytes(payload);
+        Duration took = Echo.roundTrip(p, payload).get();
+        Map<String, Object> e = JsonEvents.event("echo");
+        e.put("bytes", echoBytes);
+        e.put("ms", JsonEvents.millis(took.toNanos()));
+        JsonEvents.print(e);
+      }
+      p.close().get();
+    }
+    return 0;
+  }
+
+  private Peer connect(Manager manager) throws Exception {
+    if (target.startsWith("/")) {
+      Multiaddr addr = new MultiaddrConverter().convert(target);
+      if (relay == null) {
+        return manager.connect(addr).get();
+      }
+      manager.setRelayAddr(relay);
+      PeerId id = addr.peerId().orElseThrow(
+          () -> new ParameterException(spec.commandLine(), "--target needs /p2p/<id> when given with --relay"));
+      return manager.dialWithPriority(id, List.of(addr)).get();
+    }
+    PeerId id;
+    try {
+      id = PeerId.parse(target);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--target is a multiaddr or a peer ID, not '" + target + "'");
+    }
+    if (relay == null) {
+      throw new ParameterException(spec.commandLine(), "dialing a bare peer ID needs --relay <relay multiaddr>");
+    }
+    manager.setRelayAddr(relay);
+    return manager.dialWithPriority(id, List.of()).get();
+  }
+
+  static void printStage(DialStage st) {
+    Map<String, Object> ev = JsonEvents.event("dial-stage");
+    ev.put("stage", st.stage());
+    ev.put("outcome", st.outcome());
+    ev.put("ms", JsonEvents.millis(st.took().toNanos()));
+    if (st.error() != null) {
+      ev.put("error", st.error());
+    }
+    JsonEvents.print(ev);
+  }
+}

@@ -1,0 +1,55 @@
+package io.peerlink.examples.cli;
+
+import io.peerlink.relay.Manager;
+import io.peerlink.relay.holepunch.HolePunchEvent;
+import io.peerlink.relay.holepunch.PublicAddressFilter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** Hole-punching options, shared by the commands that run a {@link Manager}. */
+final class NatOptions {
+  @Option(names = "--public-cidr", paramLabel = "CIDR",
+      description = "Count this range as public (repeatable); testbeds use documentation ranges such as"
+          + " 203.0.113.0/24.")
+  List<String> publicCidrs = new ArrayList<>();
+
+  @Option(names = "--no-holepunch", description = "Do not try DCUtR hole punching.")
+  boolean noHolePunch;
+
+  @Option(names = "--punch-timeout-ms", paramLabel = "MS", defaultValue = "30000",
+      description = "How long a hole punch may take (default: ${DEFAULT-VALUE}).")
+  int punchTimeoutMs;
+
+  void apply(Manager.Builder b) {
+    PublicAddressFilter f = PublicAddressFilter.internet();
+    for (String c : publicCidrs) {
+      f = f.withPublic(c);
+    }
+    b.publicAddressFilter(f);
+    if (noHolePunch) {
+      b.holePunching(null);
+    }
+    b.punchTimeout(Duration.ofMillis(punchTimeoutMs));
+  }
+
+  /** Prints a {@code "holepunch"} line per hole-punch event of the manager. */
+  static void printPunches(Manager manager) {
+    manager.holePuncher().ifPresent(h -> h.addListener(NatOptions::printPunch));
+  }
+
+  private static void printPunch(HolePunchEvent e) {
+    Map<String, Object> ev = JsonEvents.event("holepunch");
+    ev.put("kind", e.kind().name().toLowerCase(Locale.ROOT));
+    ev.put("peerId", e.peer().toString());
+    ev.put("role", e.role());
+    ev.put("attempt", e.attempt());
+    if (e.error() != null) {
+      ev.put("error", e.error());
+    }
+    JsonEvents.print(ev);
+  }
+}

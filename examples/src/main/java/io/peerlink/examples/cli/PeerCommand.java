@@ -1,0 +1,178 @@
+package io.peerlink.examples.cli;
+
+import io.peerlink.core.Echo;
+import io.peerlink.core.perf.Perf;
+import io.peerlink.core.Peer;
+import io.peerlink.core.identity.PeerId;
+import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.relay.Manager;
+import io.peerlink.relay.RelayService;
+import io.peerlink.relay.Reservation;
+import io.peerlink.relay.ReservationListener;
+import io.peerlink.relay.autorelay.AutoRelayConfig;
+import io.peerlink.relay.autorelay.AutoRelayListener;
+import io.peerlink.relay.spi.RelayHopOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code peerlink peer}: a long-running peer that serves echo, prints a line per connection, and
+ * optionally reserves on a relay, keeps reservations with AutoRelay, or serves as a relay.
+ */
+@Command(name = "peer", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+      "Run a peer until interrupted: it serves /echo/1.0.0 and prints one JSON line per event"
+          + " (listening, connection, reserved, relay-state, relay-lost, holepunch).",
+      ""
+    })
+final class PeerCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--listen", paramLabel = "MULTIADDR", required = true, converter = MultiaddrConverter.class,
+      description = "TCP multiaddr to listen on, e.g. /ip4/127.0.0.1/tcp/0 (repeatable).")
+  List<Multiaddr> listen = new ArrayList<>();
+
+  @Option(names = "--relay", paramLabel = "MULTIADDR", converter = MultiaddrConverter.class,
+      description = "Reserve on this relay and stay reachable through it; with --autorelay, a candidate"
+          + " relay (repeatable).")
+  List<Multiaddr> relays = new ArrayList<>();
+
+  @Option(names = "--autorelay", description = "Keep reservations on the best of the --relay candidates.")
+  boolean autoRelay;
+
+  @Option(names = "--min-relays", paramLabel = "N", defaultValue = "2",
+      description = "With --autorelay: reservations to keep (default: ${DEFAULT-VALUE}).")
+  int minRelays;
+
+  @Option(names = "--serve-relay", description = "Serve as a Circuit Relay v2 relay for other peers.")
+  boolean serveRelay;
+
+  @Option(names = "--relay-any-address",
+      description = "With --serve-relay: put every address in reservations, loopback and private too.")
+  boolean relayAnyAddress;
+
+  @Mixin
+  PeerOptions peer;
+
+  @Mixin
+  NatOptions nat;
+
+  @Override
+  public Integer call() throws Exception {
+    if (relays.size() > 1 && !autoRelay) {
+      throw new ParameterException(spec.commandLine(), "several --relay need --autorelay");
+    }
+    Manager.Builder b = Manager.builder(peer.identity())
+        .config(peer.config())
+        // Echo runs over limited relayed connections too, as the js harness's does.
+        .handlerOnLimitedConnections(Echo.PROTOCOL_ID, Echo.handler())
+        .handler(Perf.PROTOCOL, Perf.server()) // a diagnostics tool: serve perf for `peerlink perf`
+        .onConnection(p -> JsonEvents.print(connectionEvent(p)))
+        .relayHopOptions(new RelayHopOptions(relayAnyAddress ? addr -> true : null, Duration.ofSeconds(5)));
+    nat.apply(b);
+    listen.forEach(b::listenOn);
+    if (autoRelay) {
+      b.autoRelay(AutoRelayConfig.builder().minRelays(minRelays)
+          .maxRelays(Math.max(minRelays, AutoRelayConfig.defaults().maxRelays())).build(), relays);
+    }
+    Manager built = b.build();
+    if (autoRelay) {
+      built.autoRelay().orElseThrow().addListener(autoRelayPrinter());
+    }
+    Manager manager = built.start().join();
+    Map<String, Object> ev = JsonEvents.event("listening");
+    ev.put("peerId", manager.peerId().toString());
+    ev.put("addrs", manager.listener().listenAddresses().stream().map(Object::toString).toList());
+    JsonEvents.print(ev);
+    NatOptions.printPunches(manager);
+    if (serveRelay) {
+      manager.enableRelay();
+      JsonEvents.print(JsonEvents.event("relay-enabled"));
+    }
+    if (!relays.isEmpty() && !autoRelay) {
+      reserveOn(manager, relays.get(0));
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      manager.close();
+      stop.countDown();
+    }, "peerlink-shutdown"));
+    stop.await();
+    return 0;
+  }
+
+  /** Reserves on {@code relay} through the manager's relay service, printing state changes and reservations. */
+  private static void reserveOn(Manager manager, Multiaddr relay) {
+    RelayService service = manager.relayService();
+    service.addListener(change -> {
+      Map<String, Object> st = JsonEvents.event("relay-state");
+      st.put("from", change.from().name().toLowerCase(Locale.ROOT));
+      st.put("to", change.to().name().toLowerCase(Locale.ROOT));
+      if (change.cause() != null) {
+        st.put("error", String.valueOf(change.cause().getMessage()));
+      }
+      if (change.retryIn() != null) {
+        st.put("retryMs", change.retryIn().toMillis());
+      }
+      JsonEvents.print(st);
+    });
+    manager.relayClient().addListener(new ReservationListener() {
+      @Override
+      public void reserved(Reservation r) {
+        JsonEvents.print(reservedEvent(r.relayAddr().toString(), r));
+      }
+    });
+    manager.setRelayAddr(relay);
+    // Keeps trying with backoff when the relay is not reachable yet.
+    service.connect().exceptionally(err -> null);
+  }
+
+  /** A "reserved" line per reservation made (first or replacement), "relay-lost" per one lost. */
+  private static AutoRelayListener autoRelayPrinter() {
+    return new AutoRelayListener() {
+      @Override
+      public void reserved(Reservation r) {
+        JsonEvents.print(reservedEvent(r.relay().toString(), r));
+      }
+
+      @Override
+      public void relayLost(PeerId relay, String reason, Throwable cause) {
+        Map<String, Object> ev = JsonEvents.event("relay-lost");
+        ev.put("relay", relay.toString());
+        ev.put("reason", reason);
+        JsonEvents.print(ev);
+      }
+    };
+  }
+
+  private static Map<String, Object> reservedEvent(String relay, Reservation r) {
+    Map<String, Object> rv = JsonEvents.event("reserved");
+    rv.put("relay", relay);
+    rv.put("addrs", r.addrs().stream().map(Object::toString).toList());
+    rv.put("expires", r.expiration().getEpochSecond());
+    return rv;
+  }
+
+  static Map<String, Object> connectionEvent(Peer p) {
+    Map<String, Object> ev = JsonEvents.event("connection");
+    ev.put("peerId", p.peerId().toString());
+    ev.put("direction", p.direction().name().toLowerCase(Locale.ROOT));
+    ev.put("path", p.path().wireName());
+    ev.put("remoteAddr", p.remoteAddress().toString());
+    ev.put("security", p.securityProtocol());
+    ev.put("muxer", p.muxer());
+    return ev;
+  }
+}

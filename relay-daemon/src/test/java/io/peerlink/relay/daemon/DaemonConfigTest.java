@@ -1,0 +1,170 @@
+package io.peerlink.relay.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.peerlink.core.ListenerLimits;
+import io.peerlink.core.PeerConfig;
+import io.peerlink.relay.server.RelayLimiter;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine.ParameterException;
+
+class DaemonConfigTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void defaultsAreTheLibrarysDefaults() {
+    DaemonConfig c = DaemonConfig.parse();
+    assertThat(c.listen).extracting(Object::toString).containsExactly("/ip4/0.0.0.0/tcp/4001");
+    assertThat(c.identity).isEqualTo(Path.of("relay-identity.pem"));
+    assertThat(c.metrics).isNull();
+    assertThat(c.drainTimeout).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.limiter().toString()).isEqualTo(RelayLimiter.defaults().toString());
+    assertThat(c.listenerLimits().toString()).isEqualTo(ListenerLimits.defaults().toString());
+    assertThat(c.peerConfig().handshakeTimeout()).isEqualTo(PeerConfig.defaults().handshakeTimeout());
+  }
+
+  @Test
+  void flagsOverrideTheFileWhichOverridesDefaults() throws Exception {
+    Path props = dir.resolve("relay.properties");
+    Files.writeString(props, "max-circuit-data=1000\nmax-reservations=5\nreservation-ttl=30m\n"
+        + "listen=/ip4/127.0.0.1/tcp/1,/ip4/127.0.0.1/tcp/2\nmax-inbound-per-ip=64\nmax-inbound=100\n"
+        + "allow-private-addrs=true\n");
+    DaemonConfig c = DaemonConfig.parse("--config", props.toString(), "--max-reservations", "7",
+        "--max-circuit-duration=90s", "--metrics", "127.0.0.1:0", "--max-inbound", "200");
+    assertThat(c.limiter().maxCircuitData()).isEqualTo(1000);
+    assertThat(c.limiter().maxReservations()).isEqualTo(7);
+    assertThat(c.limiter().reservationTtl()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(c.limiter().maxCircuitDuration()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(c.listen).extracting(Object::toString).containsExactly("/ip4/127.0.0.1/tcp/1", "/ip4/127.0.0.1/tcp/2");
+    assertThat(c.metrics).isEqualTo(new HostPort("127.0.0.1", 0));
+    assertThat(c.listenerLimits().maxInboundPerIp()).isEqualTo(64);
+    assertThat(c.listenerLimits().maxInbound()).isEqualTo(200);
+    assertThat(c.allowPrivateAddrs).isTrue();
+  }
+
+  @Test
+  void everyRelayLimitIsSettable() {
+    DaemonConfig c = DaemonConfig.parse(
+        "--max-reservations", "1", "--max-reservations-per-ip", "2", "--max-circuits", "3",
+        "--max-circuits-per-peer", "4", "--reservation-ttl", "5s", "--max-circuit-duration", "6",
+        "--max-circuit-data", "7", "--max-message-size", "100", "--stream-timeout", "9s",
+        "--connect-timeout", "10s", "--stop-handshake-timeout", "PT11S", "--limit-flush-timeout", "12000ms",
+        "--reservation-sweep-interval", "1m", "--drain-timeout", "2h");
+    RelayLimiter l = c.limiter();
+    assertThat(new long[] {l.maxReservations(), l.maxReservationsPerIp(), l.maxCircuits(), l.maxCircuitsPerPeer(),
+        l.reservationTtl().toSeconds(), l.maxCircuitDuration().toSeconds(), l.maxCircuitData(), l.maxMessageSize(),
+        l.streamTimeout().toSeconds(), l.connectTimeout().toSeconds(), l.stopHandshakeTimeout().toSeconds(),
+        l.limitFlushTimeout().toSeconds(), l.reservationSweepInterval().toSeconds(), c.drainTimeout.toHours()})
+        .containsExactly(1, 2, 3, 4, 5, 6, 7, 100, 9, 10, 11, 12, 60, 2);
+  }
+
+  @Test
+  void everyListenerLimitIsSettableByFlagAndInTheFile() throws Exception {
+    String[] flags = {"--max-inbound", "3000", "--max-inbound-per-ip", "100", "--accept-rate", "50",
+        "--accept-burst", "20", "--upgrade-cooldown", "2s", "--exempt-loopback", "--handshake-timeout", "4s"};
+    Path props = dir.resolve("inbound.properties");
+    Files.writeString(props, "max-inbound=3000\nmax-inbound-per-ip=100\naccept-rate=50\naccept-burst=20\n"
+        + "upgrade-cooldown=2s\nexempt-loopback=true\nhandshake-timeout=4s\n");
+    for (DaemonConfig c : new DaemonConfig[] {DaemonConfig.parse(flags), DaemonConfig.parse("--config", props.toString())}) {
+      ListenerLimits l = c.listenerLimits();
+      assertThat(l.maxInbound()).isEqualTo(3000);
+      assertThat(l.maxInboundPerIp()).isEqualTo(100);
+      assertThat(l.acceptsPerSecond()).isEqualTo(50.0);
+      assertThat(l.acceptBurst()).isEqualTo(20);
+      assertThat(l.upgradeCooldown()).isEqualTo(Duration.ofSeconds(2));
+      assertThat(l.exemptLoopback()).isTrue();
+      assertThat(c.peerConfig().handshakeTimeout()).isEqualTo(Duration.ofSeconds(4));
+    }
+    assertThat(DaemonConfig.parse("--accept-rate", "0").listenerLimits().acceptsPerSecond()).isInfinite();
+  }
+
+  @Test
+  void unlimitedPresetThenOverrides() {
+    DaemonConfig c = DaemonConfig.parse("--unlimited", "true", "--max-circuit-data", "5");
+    assertThat(c.limiter().maxReservations()).isZero();
+    assertThat(c.limiter().maxCircuitData()).isEqualTo(5);
+    assertThat(DaemonConfig.parse("--unlimited").limiter().maxCircuits()).isZero();
+  }
+
+  @Test
+  void badInputNamesTheFlagOrSetting() throws Exception {
+    assertThatThrownBy(() -> DaemonConfig.parse("--max-circuits", "x")).isInstanceOf(ParameterException.class)
+        .hasMessageContaining("--max-circuits");
+    assertThatThrownBy(() -> DaemonConfig.parse("--nope", "1")).hasMessageContaining("--nope");
+    assertThatThrownBy(() -> DaemonConfig.parse("--max-circuits", "-1")).hasMessageContaining("maxCircuits")
+        .hasMessageContaining("(--max-circuits)");
+    assertThatThrownBy(() -> DaemonConfig.parse("--max-inbound", "0")).hasMessageContaining("(--max-inbound)");
+    assertThatThrownBy(() -> DaemonConfig.parse("--metrics", "9100")).hasMessageContaining("host:port");
+    assertThatThrownBy(() -> DaemonConfig.parse("--reservation-ttl", "5x")).hasMessageContaining("--reservation-ttl");
+    Path props = dir.resolve("typo.properties");
+    Files.writeString(props, "max-reservatons=5\n");
+    assertThatThrownBy(() -> DaemonConfig.parse("--config", props.toString()))
+        .hasMessageContaining("max-reservatons").hasMessageContaining(props.toString());
+    Path missing = dir.resolve("missing.properties");
+    assertThatThrownBy(() -> DaemonConfig.parse("--config", missing.toString()))
+        .hasMessageContaining(missing.toString()).hasMessageContaining("no such file");
+  }
+
+  /** The example file shipped for systemd and containers is a valid configuration. */
+  @Test
+  void thePackagedExampleConfigurationIsValid() {
+    Path example = Path.of("packaging/relay.properties");
+    assertThat(example).exists();
+    DaemonConfig c = DaemonConfig.parse("--config", example.toString());
+    assertThat(c.limiter().maxReservations()).isEqualTo(512);
+    assertThat(c.listenerLimits().maxInboundPerIp()).isEqualTo(64);
+    assertThat(c.metrics).isEqualTo(new HostPort("127.0.0.1", 9100));
+  }
+
+  /** The help text states each limit's default; those must be the library's real defaults. */
+  @Test
+  void helpStatesEveryLimitAndTheLibrarysDefaultForIt() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int code = RelayDaemon.run(new String[] {"--help"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+        System.err, new CountDownLatch(1));
+    assertThat(code).isZero();
+    String help = out.toString(StandardCharsets.UTF_8).replaceAll("\\s+", " ");
+    RelayLimiter r = RelayLimiter.defaults();
+    ListenerLimits l = ListenerLimits.defaults();
+    Map<String, String> expected = new java.util.LinkedHashMap<>();
+    expected.put("--max-reservations", "default: " + r.maxReservations() + ")");
+    expected.put("--max-reservations-per-ip", "default: " + r.maxReservationsPerIp() + ")");
+    expected.put("--max-circuits", "default: " + r.maxCircuits() + ")");
+    expected.put("--max-circuits-per-peer", "default: " + r.maxCircuitsPerPeer() + ")");
+    expected.put("--reservation-ttl", "default: " + r.reservationTtl().toHours() + "h)");
+    expected.put("--max-circuit-duration", "default: " + r.maxCircuitDuration().toMinutes() + "m)");
+    expected.put("--max-circuit-data", "default: " + r.maxCircuitData() + ")");
+    expected.put("--max-message-size", "default and maximum: " + r.maxMessageSize() + ")");
+    expected.put("--stream-timeout", "default: " + r.streamTimeout().toMinutes() + "m)");
+    expected.put("--connect-timeout", "default: " + r.connectTimeout().toSeconds() + "s)");
+    expected.put("--stop-handshake-timeout", "default: " + r.stopHandshakeTimeout().toMinutes() + "m)");
+    expected.put("--limit-flush-timeout", "default: " + r.limitFlushTimeout().toSeconds() + "s)");
+    expected.put("--reservation-sweep-interval", "default: " + r.reservationSweepInterval().toMinutes() + "m)");
+    expected.put("--max-inbound", "default: " + l.maxInbound() + ")");
+    expected.put("--max-inbound-per-ip", "default: " + l.maxInboundPerIp() + ")");
+    expected.put("--accept-rate", "default: " + (long) l.acceptsPerSecond() + ")");
+    expected.put("--accept-burst", "default: " + l.acceptBurst() + ")");
+    expected.put("--upgrade-cooldown", "default: " + l.upgradeCooldown().toSeconds() + "s)");
+    expected.put("--exempt-loopback", "default: " + l.exemptLoopback() + ")");
+    expected.put("--handshake-timeout", "default: " + PeerConfig.defaults().handshakeTimeout().toSeconds() + "s)");
+    expected.forEach((flag, dflt) -> {
+      int at = help.indexOf(flag + "=") >= 0 ? help.indexOf(flag + "=") : help.indexOf(flag + "[=");
+      assertThat(at).as("%s in the help", flag).isNotNegative();
+      int next = help.indexOf(" --", at + flag.length());
+      String entry = help.substring(at, next < 0 ? help.length() : next);
+      assertThat(entry).as("help entry of %s", flag).contains(dflt);
+    });
+  }
+}
