@@ -20,6 +20,8 @@ import io.peerlink.core.internal.protocol.EchoClient;
 import io.peerlink.core.internal.protocol.EchoHandler;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.testing.JsPeer;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,7 +73,7 @@ class NoiseThroughputBenchmark {
   void noiseThroughputBesideJsAndTheAead() throws Exception {
     byte[] payload = new byte[MIB << 20];
     new Random(42).nextBytes(payload);
-    Map<String, List<Double>> mibps = new LinkedHashMap<>();
+    Map<String, List<Double>> values = new LinkedHashMap<>();
     PeerConfig cfg = PeerConfig.builder().securityProtocols(SecurityProtocol.NOISE).build();
     // js-libp2p's yamux sizes a data frame to the whole window granted; a 1 MiB window keeps its
     // frames within what peerlink accepts per frame.
@@ -95,43 +97,58 @@ class NoiseThroughputBenchmark {
       for (int round = -1; round < ROUNDS; round++) {
         Map<String, Double> r = new LinkedHashMap<>();
         double[] aead = aead();
-        r.put("AEAD encrypt", aead[0]);
-        r.put("AEAD decrypt", aead[1]);
-        r.put("peerlink one-way", mib(oneWay(peer, payload)));
-        r.put("peerlink echo", mib(echo(peer, payload)));
+        r.put("AEAD encrypt MiB/s", aead[0]);
+        r.put("AEAD decrypt MiB/s", aead[1]);
+        // CPU nanoseconds per MiB of one encrypt plus one decrypt: a cipher pass each way.
+        double aeadCpu = aead[2] + aead[3];
+        long cpu = processCpu();
+        long loops = eventLoopCpu();
+        r.put("peerlink one-way MiB/s", mib(oneWay(peer, payload)));
+        r.put("peerlink one-way CPU / AEAD CPU", (processCpu() - cpu) / (double) MIB / aeadCpu);
+        r.put("  event loops only", (eventLoopCpu() - loops) / (double) MIB / aeadCpu);
+        cpu = processCpu();
+        loops = eventLoopCpu();
+        r.put("peerlink echo MiB/s", mib(echo(peer, payload)));
+        // An echo costs two passes of each: out and back.
+        r.put("peerlink echo CPU / AEAD CPU", (processCpu() - cpu) / (double) MIB / (2 * aeadCpu));
+        r.put("  event loops only ", (eventLoopCpu() - loops) / (double) MIB / (2 * aeadCpu));
         if (JS) {
+          long jsCpu = nodeCpu(jsA) + nodeCpu(jsB);
           Map<String, Object> a = jsA.requestOk(TIMEOUT, "cmd", "echo", "addr", jsB.addr(), "bytes", payload.length);
-          r.put("js echo", mib(((Number) a.get("ms")).doubleValue() * 1e6));
+          r.put("js echo MiB/s", mib(((Number) a.get("ms")).doubleValue() * 1e6));
+          r.put("js echo CPU / AEAD CPU", (nodeCpu(jsA) + nodeCpu(jsB) - jsCpu) / (double) MIB / (2 * aeadCpu));
         }
         if (toJsPeer != null) {
-          r.put("peerlink->js echo", mib(echo(toJsPeer, payload)));
+          r.put("peerlink->js echo MiB/s", mib(echo(toJsPeer, payload)));
+        }
+        r.put("one-way / AEAD (slower of enc, dec)", r.get("peerlink one-way MiB/s") / Math.min(aead[0], aead[1]));
+        if (JS) {
+          r.put("peerlink echo / js echo", r.get("peerlink echo MiB/s") / r.get("js echo MiB/s"));
+          r.put("js echo CPU / peerlink echo CPU",
+              r.get("js echo CPU / AEAD CPU") / r.get("peerlink echo CPU / AEAD CPU"));
         }
         System.out.println("round " + round + ": " + format(r));
         if (round >= 0) {
-          r.forEach((k, v) -> mibps.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+          r.forEach((k, v) -> values.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
         }
       }
     }
-    Map<String, Double> med = new LinkedHashMap<>();
-    mibps.forEach((k, v) -> med.put(k, median(v)));
     List<String> rows = new ArrayList<>();
-    rows.add(String.format(Locale.ROOT, "Noise + yamux, %d MiB on one stream, medians of %d rounds, MiB/s:", MIB, ROUNDS));
-    med.forEach((k, v) -> rows.add(String.format(Locale.ROOT, "  %-20s %8.1f", k, v)));
-    double aead = Math.min(med.get("AEAD encrypt"), med.get("AEAD decrypt"));
-    rows.add(String.format(Locale.ROOT, "  peerlink one-way / AEAD (slower of enc, dec): %.2f", med.get("peerlink one-way") / aead));
-    rows.add(String.format(Locale.ROOT, "  peerlink echo / AEAD:                         %.2f", med.get("peerlink echo") / aead));
-    if (JS) {
-      rows.add(String.format(Locale.ROOT, "  peerlink echo / js echo:                      %.2f", med.get("peerlink echo") / med.get("js echo")));
-    }
+    rows.add(String.format(Locale.ROOT,
+        "Noise + yamux, %d MiB on one stream; medians over %d rounds of each figure and of each round's ratios:", MIB, ROUNDS));
+    values.forEach((k, v) -> rows.add(String.format(Locale.ROOT, "  %-38s %8.2f", k, median(v))));
     String report = String.join("\n", rows) + "\n";
     System.out.print(report);
     Path out = Path.of("target", "bench", "noise-throughput.txt");
     Files.createDirectories(out.getParent());
     Files.writeString(out, report);
-    assertThat(med.get("peerlink one-way")).isPositive();
+    assertThat(median(values.get("peerlink one-way MiB/s"))).isPositive();
   }
 
-  /** MiB/s of the raw JDK AEAD on 64 KiB frames: {encrypt, decrypt}, about 0.7 s each. */
+  /**
+   * The raw JDK AEAD on 64 KiB frames, about 0.7 s each way: {encrypt MiB/s, decrypt MiB/s,
+   * encrypt CPU ns per MiB, decrypt CPU ns per MiB}.
+   */
   private static double[] aead() throws Exception {
     byte[] key = new byte[32];
     new Random(1).nextBytes(key);
@@ -146,9 +163,11 @@ class NoiseThroughputBenchmark {
       c.doFinal(plain, 0, plain.length, ciphertexts[i], 0);
     }
     long n = 2;
-    double[] result = new double[2];
+    double[] result = new double[4];
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     for (int mode = 0; mode < 2; mode++) {
       long bytes = 0;
+      long cpu = threads.getCurrentThreadCpuTime();
       long start = System.nanoTime();
       long end = start + 700_000_000L;
       long now;
@@ -167,8 +186,35 @@ class NoiseThroughputBenchmark {
         now = System.nanoTime();
       } while (now < end);
       result[mode] = bytes / ((now - start) / 1e9) / (1 << 20);
+      result[2 + mode] = (threads.getCurrentThreadCpuTime() - cpu) / (bytes / (double) (1 << 20));
     }
     return result;
+  }
+
+  /** CPU time of this whole JVM (every thread, GC and JIT included), in nanoseconds. */
+  private static long processCpu() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  /** CPU time of peerlink's event loop threads (the data path, without GC and JIT), in nanoseconds. */
+  private static long eventLoopCpu() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (java.lang.management.ThreadInfo t : threads.dumpAllThreads(false, false)) {
+      if (t.getThreadName().startsWith("peerlink-")) {
+        sum += Math.max(0, threads.getThreadCpuTime(t.getThreadId()));
+      }
+    }
+    return sum;
+  }
+
+  /** CPU time of a js peer's node process (user + system, from /proc), in nanoseconds. */
+  private static long nodeCpu(JsPeer js) throws Exception {
+    String stat = Files.readString(Path.of("/proc", Long.toString(js.process().pid()), "stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    // Fields 14 and 15 of stat (utime, stime) in clock ticks of 10 ms on Linux.
+    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
   }
 
   private static byte[] nonce(long n) {
@@ -213,7 +259,7 @@ class NoiseThroughputBenchmark {
 
   private static String format(Map<String, Double> r) {
     StringBuilder sb = new StringBuilder();
-    r.forEach((k, v) -> sb.append(String.format(Locale.ROOT, "%s %.1f  ", k, v)));
+    r.forEach((k, v) -> sb.append(String.format(Locale.ROOT, "%s %.2f | ", k, v)));
     return sb.toString();
   }
 
@@ -227,6 +273,7 @@ class NoiseThroughputBenchmark {
     private final CompletableFuture<Long> done;
     private final boolean echo;
     private int sent;
+    private boolean pumping;
     private long received;
     private ByteBuf report;
 
@@ -256,17 +303,26 @@ class NoiseThroughputBenchmark {
     }
 
     private void pump(ChannelHandlerContext ctx) {
-      if (sent == payload.length) {
+      // A write that crosses the high water mark fires the writability change from inside write().
+      if (pumping || sent == payload.length) {
         return;
       }
-      while (sent < payload.length && ctx.channel().isWritable()) {
-        int n = Math.min(CHUNK, payload.length - sent);
-        ctx.write(Unpooled.wrappedBuffer(payload, sent, n));
-        sent += n;
+      pumping = true;
+      try {
+        while (sent < payload.length && ctx.channel().isWritable()) {
+          int n = Math.min(CHUNK, payload.length - sent);
+          ByteBuf chunk = Unpooled.wrappedBuffer(payload, sent, n);
+          sent += n;
+          ctx.write(chunk);
+        }
+        ctx.flush();
+      } finally {
+        pumping = false;
       }
-      ctx.flush();
       if (sent == payload.length) {
         ((DuplexChannel) ctx.channel()).shutdownOutput();
+      } else if (ctx.channel().isWritable()) {
+        ctx.executor().execute(() -> pump(ctx)); // became writable again while we were pumping
       }
     }
 

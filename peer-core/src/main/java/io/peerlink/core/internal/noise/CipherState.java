@@ -51,52 +51,59 @@ public final class CipherState {
     return n;
   }
 
-  /** Sets the nonce; only for tests of the exhaustion rule (Noise {@code SetNonce}). */
-  void setNonce(long nonce) {
+  /**
+   * Noise {@code SetNonce}: sets the next nonce. Peers never need it on a connection (the nonce
+   * only counts up); tests of the exhaustion rule and benchmarks that replay ciphertexts do.
+   */
+  public void setNonce(long nonce) {
     this.n = nonce;
   }
 
   /**
-   * Encrypts {@code plaintext} into {@code out} with associated data {@code ad}; writes
-   * {@code plaintext.remaining() + 16} bytes and increments the nonce.
+   * Encrypts the concatenation of {@code plaintext}'s buffers into {@code out} at {@code outOff} with
+   * associated data {@code ad}; writes their length plus 16 bytes, advances the buffers and
+   * increments the nonce.
    *
+   * @return the number of bytes written
    * @throws NonceExhaustedException if the nonce reached 2^64-1
    */
-  public void encryptWithAd(byte[] ad, ByteBuffer plaintext, ByteBuffer out)
+  public int encryptWithAd(byte[] ad, ByteBuffer[] plaintext, byte[] out, int outOff)
       throws GeneralSecurityException {
     requireKey();
-    aead.encrypt(nextNonce(), ad, plaintext, out);
+    return aead.encrypt(nextNonce(), ad, plaintext, out, outOff);
   }
 
   /**
-   * Decrypts {@code ciphertext} (tag included) into {@code out}, writing
+   * Decrypts {@code ciphertext} (tag included) into {@code out} at {@code outOff}, writing
    * {@code ciphertext.remaining() - 16} bytes, and increments the nonce only on success.
    *
+   * @return the number of plaintext bytes written
    * @throws javax.crypto.AEADBadTagException if authentication fails
    * @throws NonceExhaustedException if the nonce reached 2^64-1
    */
-  public void decryptWithAd(byte[] ad, ByteBuffer ciphertext, ByteBuffer out)
+  public int decryptWithAd(byte[] ad, ByteBuffer ciphertext, byte[] out, int outOff)
       throws GeneralSecurityException {
     requireKey();
     if (n == MAX_NONCE) {
       throw new NonceExhaustedException();
     }
     // Noise: a failed decryption must not advance the nonce.
-    aead.decrypt(nonce(n), ad, ciphertext, out);
+    int written = aead.decrypt(nonce(n), ad, ciphertext, out, outOff);
     n++;
+    return written;
   }
 
-  /** Array form of {@link #encryptWithAd(byte[], ByteBuffer, ByteBuffer)}; identity without a key. */
+  /** Array form of {@link #encryptWithAd(byte[], ByteBuffer[], byte[], int)}; identity without a key. */
   public byte[] encryptWithAd(byte[] ad, byte[] plaintext) throws GeneralSecurityException {
     if (!hasKey()) {
       return plaintext.clone();
     }
     byte[] out = new byte[plaintext.length + ChaChaPolyAead.TAG_LENGTH];
-    encryptWithAd(ad, ByteBuffer.wrap(plaintext), ByteBuffer.wrap(out));
+    encryptWithAd(ad, new ByteBuffer[] {ByteBuffer.wrap(plaintext)}, out, 0);
     return out;
   }
 
-  /** Array form of {@link #decryptWithAd(byte[], ByteBuffer, ByteBuffer)}; identity without a key. */
+  /** Array form of {@link #decryptWithAd(byte[], ByteBuffer, byte[], int)}; identity without a key. */
   public byte[] decryptWithAd(byte[] ad, byte[] ciphertext) throws GeneralSecurityException {
     if (!hasKey()) {
       return ciphertext.clone();
@@ -105,24 +112,18 @@ public final class CipherState {
       throw new javax.crypto.AEADBadTagException("ciphertext shorter than its tag");
     }
     byte[] out = new byte[ciphertext.length - ChaChaPolyAead.TAG_LENGTH];
-    decryptWithAd(ad, ByteBuffer.wrap(ciphertext), ByteBuffer.wrap(out));
+    decryptWithAd(ad, ByteBuffer.wrap(ciphertext), out, 0);
     return out;
   }
 
-  /** Transport-phase encryption: empty associated data. */
-  public void encrypt(ByteBuffer plaintext, ByteBuffer out) throws GeneralSecurityException {
-    encryptWithAd(EMPTY, plaintext, out);
-  }
-
-  /** Transport-phase encryption of the concatenation of {@code plaintext}'s buffers. */
-  public void encrypt(ByteBuffer[] plaintext, ByteBuffer out) throws GeneralSecurityException {
-    requireKey();
-    aead.encrypt(nextNonce(), EMPTY, plaintext, out);
+  /** Transport-phase encryption (empty associated data) of the concatenation of {@code plaintext}'s buffers. */
+  public int encrypt(ByteBuffer[] plaintext, byte[] out, int outOff) throws GeneralSecurityException {
+    return encryptWithAd(EMPTY, plaintext, out, outOff);
   }
 
   /** Transport-phase decryption: empty associated data. */
-  public void decrypt(ByteBuffer ciphertext, ByteBuffer out) throws GeneralSecurityException {
-    decryptWithAd(EMPTY, ciphertext, out);
+  public int decrypt(ByteBuffer ciphertext, byte[] out, int outOff) throws GeneralSecurityException {
+    return decryptWithAd(EMPTY, ciphertext, out, outOff);
   }
 
   private byte[] nextNonce() throws NonceExhaustedException {

@@ -42,25 +42,28 @@ class ChaChaPolyThroughputBenchmark {
     ChaChaPolyAead enc = p.create(key);
     ChaChaPolyAead dec = p.create(key);
     ByteBuffer plain = alloc(FRAME, direct);
-    ByteBuffer[] cipher = {alloc(FRAME + 16, direct), alloc(FRAME + 16, direct)};
-    ByteBuffer out = alloc(FRAME + 16, direct);
+    byte[][] cipher = {new byte[FRAME + 16], new byte[FRAME + 16]};
+    byte[] out = new byte[FRAME + 16];
     byte[] empty = new byte[0];
     long counter = 0;
     // Two valid ciphertexts decrypted alternately: the JDK engine refuses to be initialised twice
     // in a row with the same key and nonce, even for decryption.
-    enc.encrypt(CipherState.nonce(counter++), empty, plain.duplicate(), cipher[0].duplicate());
-    enc.encrypt(CipherState.nonce(counter++), empty, plain.duplicate(), cipher[1].duplicate());
+    enc.encrypt(CipherState.nonce(counter++), empty, new ByteBuffer[] {plain.duplicate()}, cipher[0], 0);
+    enc.encrypt(CipherState.nonce(counter++), empty, new ByteBuffer[] {plain.duplicate()}, cipher[1], 0);
+    ByteBuffer[] sealed = {alloc(FRAME + 16, direct), alloc(FRAME + 16, direct)};
+    for (int i = 0; i < 2; i++) {
+      sealed[i].put(cipher[i]).flip();
+    }
     long bytes = 0;
     long start = System.nanoTime();
     long end = start + MEASURE_NANOS;
     long now;
     do {
       for (int i = 0; i < 16; i++) {
-        out.clear();
         if (encrypt) {
-          enc.encrypt(CipherState.nonce(counter++), empty, plain.duplicate(), out);
+          enc.encrypt(CipherState.nonce(counter++), empty, new ByteBuffer[] {plain.duplicate()}, out, 0);
         } else {
-          dec.decrypt(CipherState.nonce(i & 1), empty, cipher[i & 1].duplicate(), out);
+          dec.decrypt(CipherState.nonce(i & 1), empty, sealed[i & 1].duplicate(), out, 0);
         }
         bytes += FRAME;
       }

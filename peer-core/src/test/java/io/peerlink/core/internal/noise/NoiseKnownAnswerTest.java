@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.crypto.AEADBadTagException;
@@ -37,20 +38,63 @@ class NoiseKnownAnswerTest {
         + "92ddbd7f2d778b8c9803aee328091b58fab324e4fad675945585808b4831d7bc"
         + "3ff4def08e4b7a9de576d26586cec64b6116"
         + "1ae10b594f09e26a7e902ecbd0600691");
-    ByteBuffer out = ByteBuffer.allocate(expected.length);
-    provider.create(key).encrypt(nonce, ad, ByteBuffer.wrap(plaintext), out);
-    assertThat(out.array()).isEqualTo(expected);
+    byte[] out = new byte[expected.length];
+    int n = provider.create(key).encrypt(nonce, ad, new ByteBuffer[] {ByteBuffer.wrap(plaintext)}, out, 0);
+    assertThat(n).isEqualTo(expected.length);
+    assertThat(out).isEqualTo(expected);
 
-    ByteBuffer back = ByteBuffer.allocateDirect(plaintext.length);
-    provider.create(key).decrypt(nonce, ad, ByteBuffer.wrap(expected), back);
-    byte[] got = new byte[plaintext.length];
-    back.flip().get(got);
-    assertThat(got).isEqualTo(plaintext);
+    byte[] back = new byte[plaintext.length];
+    assertThat(provider.create(key).decrypt(nonce, ad, ByteBuffer.wrap(expected), back, 0))
+        .isEqualTo(plaintext.length);
+    assertThat(back).isEqualTo(plaintext);
 
     expected[5] ^= 1;
     assertThatThrownBy(() -> provider.create(key)
-            .decrypt(nonce, ad, ByteBuffer.wrap(expected), ByteBuffer.allocate(plaintext.length)))
+            .decrypt(nonce, ad, ByteBuffer.wrap(expected), new byte[plaintext.length], 0))
         .isInstanceOf(AEADBadTagException.class);
+  }
+
+  /**
+   * The same RFC 8439 vector with the plaintext gathered from heap and direct parts cut at odd
+   * places, the output at an offset, and the ciphertext read from a direct buffer and from the
+   * middle of an array: the shapes the Noise handler hands the engines.
+   */
+  @ParameterizedTest
+  @EnumSource(ChaChaPolyProvider.class)
+  void rfc8439VectorFromGatheredPartsAndOffsets(ChaChaPolyProvider provider) throws Exception {
+    byte[] key = hex("808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f");
+    byte[] nonce = hex("070000004041424344454647");
+    byte[] ad = hex("50515253c0c1c2c3c4c5c6c7");
+    byte[] plaintext = ("Ladies and Gentlemen of the class of '99: If I could offer you only one tip"
+        + " for the future, sunscreen would be it.").getBytes(StandardCharsets.US_ASCII);
+    byte[] expected = hex("d31a8d34648e60db7b86afbc53ef7ec2a4aded51296e08fea9e2b5a736ee62d6"
+        + "3dbea45e8ca9671282fafb69da92728b1a71de0a9e060b2905d6a5b67ecd3b36"
+        + "92ddbd7f2d778b8c9803aee328091b58fab324e4fad675945585808b4831d7bc"
+        + "3ff4def08e4b7a9de576d26586cec64b6116"
+        + "1ae10b594f09e26a7e902ecbd0600691");
+    ByteBuffer direct = ByteBuffer.allocateDirect(70);
+    direct.put(plaintext, 12, 70).flip();
+    ByteBuffer[] parts = {
+        ByteBuffer.wrap(plaintext, 0, 12), direct, ByteBuffer.allocate(0),
+        ByteBuffer.wrap(plaintext, 82, plaintext.length - 82).slice()};
+    byte[] out = new byte[7 + expected.length];
+    assertThat(provider.create(key).encrypt(nonce, ad, parts, out, 7)).isEqualTo(expected.length);
+    assertThat(Arrays.copyOfRange(out, 7, out.length)).isEqualTo(expected);
+    for (ByteBuffer part : parts) {
+      assertThat(part.hasRemaining()).isFalse();
+    }
+
+    ByteBuffer directCiphertext = ByteBuffer.allocateDirect(expected.length).put(expected).flip();
+    byte[] back = new byte[3 + plaintext.length];
+    provider.create(key).decrypt(nonce, ad, directCiphertext, back, 3);
+    assertThat(Arrays.copyOfRange(back, 3, back.length)).isEqualTo(plaintext);
+    assertThat(directCiphertext.hasRemaining()).isFalse();
+
+    byte[] framed = new byte[5 + expected.length];
+    System.arraycopy(expected, 0, framed, 5, expected.length);
+    back = new byte[plaintext.length];
+    provider.create(key).decrypt(nonce, ad, ByteBuffer.wrap(framed, 5, expected.length), back, 0);
+    assertThat(back).isEqualTo(plaintext);
   }
 
   /** The two engines are independent implementations; they must agree byte for byte. */
