@@ -169,8 +169,10 @@ public final class NoiseHandler extends ChannelDuplexHandler {
       in.release();
       return;
     }
+    // Composite, not merged: a 64 KiB message nearly always straddles two reads, and merging
+    // would copy every byte once more (and again when compacting) before the decrypt copies it.
     cumulation = cumulation == null ? in
-        : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
+        : ByteToMessageDecoder.COMPOSITE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
     if (state == State.NEW) {
       return; // not active yet; start() comes with channelActive
     }

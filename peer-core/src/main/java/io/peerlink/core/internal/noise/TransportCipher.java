@@ -6,10 +6,11 @@ import java.security.GeneralSecurityException;
 
 /**
  * One direction of a Noise transport on {@link ByteBuf}s: a {@link CipherState} plus the moves that
- * get bytes to and from the arrays the cipher works on. Into and out of a heap buffer the cipher
- * works in place; with direct buffers (the default allocator's) it works in the thread's
- * {@link CipherScratch}, so a message costs one copy in and, when decrypting, one copy out, and
- * no allocation. Not thread-safe: one direction of one connection, on its event loop.
+ * get bytes to and from the arrays the cipher works on, through the thread's {@link CipherScratch}.
+ * Encrypting reads heap parts where they are and writes into a heap {@code out} directly; decrypting
+ * first copies the message to the scratch. With direct buffers (the default allocator's) a message
+ * costs one copy in and one copy out, and no allocation. Not thread-safe: one direction of one
+ * connection, on its event loop.
  */
 public final class TransportCipher {
   /** The u16 big-endian length before every Noise message. */
@@ -73,14 +74,16 @@ public final class TransportCipher {
     if (length > CipherScratch.LENGTH) {
       throw new IllegalArgumentException("message of " + length + " bytes exceeds one Noise message");
     }
+    // Offset 0 of the scratch: SunJCE's only unbuffered case. getBytes also gathers a message
+    // that straddles the parts of a composite cumulation.
+    byte[] scratch = CipherScratch.get();
+    in.getBytes(index, scratch, 0, length);
+    ByteBuffer ciphertext = ByteBuffer.wrap(scratch, 0, length);
     int n;
     if (out.hasArray()) {
-      n = state.decrypt(in.nioBuffer(index, length), out.array(), out.arrayOffset() + out.writerIndex());
+      n = state.decrypt(ciphertext, out.array(), out.arrayOffset() + out.writerIndex());
     } else {
-      // Offset 0 of the scratch, decrypted in place there: the cipher's fast case.
-      byte[] scratch = CipherScratch.get();
-      in.getBytes(index, scratch, 0, length);
-      n = state.decrypt(ByteBuffer.wrap(scratch, 0, length), scratch, 0);
+      n = state.decrypt(ciphertext, scratch, 0); // in place: the tag is checked before decrypting
       out.setBytes(out.writerIndex(), scratch, 0, n);
     }
     out.writerIndex(out.writerIndex() + n);
