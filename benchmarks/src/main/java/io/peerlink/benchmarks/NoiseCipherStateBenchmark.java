@@ -30,15 +30,16 @@ import org.openjdk.jmh.annotations.Warmup;
  * layer over ChaCha20-Poly1305 itself is visible:
  *
  * <ul>
- *   <li>{@code jdkAead*}: {@code Cipher("ChaCha20-Poly1305")} on heap arrays, init and doFinal per
- *       message: the engine's best case, and the bound for everything below;
+ *   <li>{@code rawAead*}: the engine's JCA {@code Cipher} used raw on heap arrays, init and doFinal
+ *       per message: its best case, and the bound for everything below;
  *   <li>{@code cipherState*}: {@link CipherState} on heap arrays (nonce handling, our engine
  *       wrapper);
  *   <li>{@code transport*}: {@link TransportCipher} from and into pooled direct {@code ByteBuf}s,
  *       length prefix included: exactly what the Noise handler does per message.
  * </ul>
  *
- * <p>{@code size} is the plaintext per message: 1 KiB, and 65519 bytes (a full Noise message, 64
+ * <p>{@code engine} picks the ChaCha20-Poly1305 engine for all three ({@link ChaChaPolyProvider}).
+ * {@code size} is the plaintext per message: 1 KiB, and 65519 bytes (a full Noise message, 64
  * KiB on the wire). Scores are messages per second; multiply by {@code size} for bytes. Run with
  * {@code java -jar benchmarks/target/benchmarks.jar NoiseCipherState} (after {@code mvn -o -pl
  * benchmarks -am package -DskipTests}).
@@ -57,9 +58,13 @@ public class NoiseCipherStateBenchmark {
   @Param({"1024", "65519"})
   public int size;
 
-  private SecretKeySpec jdkKey;
-  private Cipher jdkCipher;
-  private long jdkNonce;
+  /** The engine: BoringSSL's through Conscrypt (the default where it loads) or the JDK's. */
+  @Param({"CONSCRYPT", "JDK"})
+  public ChaChaPolyProvider engine;
+
+  private SecretKeySpec rawKey;
+  private Cipher rawCipher;
+  private long rawNonce;
   private byte[] plainArray;
   private byte[] outArray;
   private byte[][] sealedArrays;
@@ -85,24 +90,26 @@ public class NoiseCipherStateBenchmark {
     random.nextBytes(plainArray);
     outArray = new byte[size + TAG + 2];
 
-    jdkKey = new SecretKeySpec(key, "ChaCha20");
-    jdkCipher = Cipher.getInstance("ChaCha20-Poly1305");
+    rawKey = new SecretKeySpec(key, "ChaCha20");
+    rawCipher = engine == ChaChaPolyProvider.CONSCRYPT
+        ? Cipher.getInstance("ChaCha20/Poly1305/NoPadding", org.conscrypt.Conscrypt.newProvider())
+        : Cipher.getInstance("ChaCha20-Poly1305");
     sealedArrays = new byte[PREPARED][size + TAG];
     for (int i = 0; i < PREPARED; i++) {
-      jdkCipher.init(Cipher.ENCRYPT_MODE, jdkKey, new IvParameterSpec(nonce(i)));
-      jdkCipher.doFinal(plainArray, 0, size, sealedArrays[i], 0);
+      rawCipher.init(Cipher.ENCRYPT_MODE, rawKey, new IvParameterSpec(nonce(i)));
+      rawCipher.doFinal(plainArray, 0, size, sealedArrays[i], 0);
     }
-    jdkNonce = PREPARED;
+    rawNonce = PREPARED;
 
-    sender = new CipherState(ChaChaPolyProvider.JDK, key);
+    sender = new CipherState(engine, key);
     sender.setNonce(PREPARED);
-    receiver = new CipherState(ChaChaPolyProvider.JDK, key);
+    receiver = new CipherState(engine, key);
     plainParts = new ByteBuffer[] {ByteBuffer.wrap(plainArray)};
 
     ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
-    transportSender = new TransportCipher(new CipherState(ChaChaPolyProvider.JDK, key));
+    transportSender = new TransportCipher(new CipherState(engine, key));
     transportSender.state().setNonce(PREPARED);
-    transportReceiver = new TransportCipher(new CipherState(ChaChaPolyProvider.JDK, key));
+    transportReceiver = new TransportCipher(new CipherState(engine, key));
     plainBuf = alloc.directBuffer(size).writeBytes(plainArray);
     outBuf = alloc.directBuffer(size + TAG + 2);
     sealedBufs = new ByteBuf[PREPARED];
@@ -128,16 +135,16 @@ public class NoiseCipherStateBenchmark {
   }
 
   @Benchmark
-  public int jdkAeadEncrypt() throws Exception {
-    jdkCipher.init(Cipher.ENCRYPT_MODE, jdkKey, new IvParameterSpec(nonce(jdkNonce++)));
-    return jdkCipher.doFinal(plainArray, 0, size, outArray, 0);
+  public int rawAeadEncrypt() throws Exception {
+    rawCipher.init(Cipher.ENCRYPT_MODE, rawKey, new IvParameterSpec(nonce(rawNonce++)));
+    return rawCipher.doFinal(plainArray, 0, size, outArray, 0);
   }
 
   @Benchmark
-  public int jdkAeadDecrypt() throws Exception {
+  public int rawAeadDecrypt() throws Exception {
     int i = nextPrepared();
-    jdkCipher.init(Cipher.DECRYPT_MODE, jdkKey, new IvParameterSpec(nonce(i)));
-    return jdkCipher.doFinal(sealedArrays[i], 0, size + TAG, outArray, 0);
+    rawCipher.init(Cipher.DECRYPT_MODE, rawKey, new IvParameterSpec(nonce(i)));
+    return rawCipher.doFinal(sealedArrays[i], 0, size + TAG, outArray, 0);
   }
 
   @Benchmark

@@ -16,6 +16,7 @@ import io.peerlink.core.Peer;
 import io.peerlink.core.PeerConfig;
 import io.peerlink.core.SecurityProtocol;
 import io.peerlink.core.identity.Identity;
+import io.peerlink.core.internal.noise.ChaChaPolyProvider;
 import io.peerlink.core.internal.protocol.EchoClient;
 import io.peerlink.core.internal.protocol.EchoHandler;
 import io.peerlink.core.multiaddr.Multiaddr;
@@ -43,13 +44,18 @@ import org.junit.jupiter.api.Test;
  * Bulk throughput over Noise + yamux, beside js-libp2p and the AEAD itself, interleaved in one run
  * so the ratios compare (the machine is shared; absolute figures drift between runs).
  *
- * <p>Each round measures, in this order: the raw JDK ChaCha20-Poly1305 on 64 KiB frames (encrypt
- * and decrypt, one thread, heap arrays: the engine's best case); 64 MiB one way and 64 MiB echoed
- * on one stream between two peerlink peers on loopback (real sockets, Listener and Connector); and
- * 64 MiB echoed on one stream between two js-libp2p peers (interop/js {@code echo} command). The
- * report gives the median MiB/s of each and the ratios the data path is judged by: peerlink
- * one-way / AEAD (the slower of encrypt and decrypt bounds a one-way pipe, one core each side) and
- * peerlink echo / js echo.
+ * <p>Each round measures, in this order: the raw ChaCha20-Poly1305 engine Noise runs on (see
+ * {@link ChaChaPolyProvider}) on 64 KiB frames, encrypt and decrypt, one thread, heap arrays: the
+ * engine's best case; 64 MiB one way and 64 MiB echoed on one stream between two peerlink peers
+ * on loopback (real sockets, Listener and Connector); and 64 MiB echoed on one stream between two
+ * js-libp2p peers (interop/js {@code echo} command). The report gives medians of the MiB/s, of the
+ * ratios the data path is judged by (peerlink one-way / AEAD, where the slower of encrypt and
+ * decrypt bounds a one-way pipe with one core each side; peerlink echo / js echo), and of CPU
+ * cost: CPU time per MiB moved over the CPU time of the cipher passes it needs (one encrypt and one
+ * decrypt one way, two of each for an echo). The CPU figures hold up on a busy machine, where a
+ * two-thread pipeline loses more to other processes than the one-thread AEAD measurement does:
+ * "CPU / AEAD CPU" counts the whole JVM (GC and JIT included), "event loops only" the peerlink
+ * threads, and js's is both node processes (from /proc).
  *
  * <p>Not part of the normal test run (the class name does not end in Test). Run it with
  * <pre>
@@ -135,7 +141,8 @@ class NoiseThroughputBenchmark {
     }
     List<String> rows = new ArrayList<>();
     rows.add(String.format(Locale.ROOT,
-        "Noise + yamux, %d MiB on one stream; medians over %d rounds of each figure and of each round's ratios:", MIB, ROUNDS));
+        "Noise + yamux, %d MiB on one stream, AEAD %s, Java %s; medians over %d rounds of each figure and of each round's ratios:",
+        MIB, ChaChaPolyProvider.defaultProvider(), System.getProperty("java.version"), ROUNDS));
     values.forEach((k, v) -> rows.add(String.format(Locale.ROOT, "  %-38s %8.2f", k, median(v))));
     String report = String.join("\n", rows) + "\n";
     System.out.print(report);
@@ -146,14 +153,18 @@ class NoiseThroughputBenchmark {
   }
 
   /**
-   * The raw JDK AEAD on 64 KiB frames, about 0.7 s each way: {encrypt MiB/s, decrypt MiB/s,
+   * The raw AEAD Noise runs on (Conscrypt's where it loads, else the JDK's; see
+   * {@link ChaChaPolyProvider}) on 64 KiB frames, about 0.7 s each way: {encrypt MiB/s, decrypt MiB/s,
    * encrypt CPU ns per MiB, decrypt CPU ns per MiB}.
    */
   private static double[] aead() throws Exception {
     byte[] key = new byte[32];
     new Random(1).nextBytes(key);
     SecretKeySpec k = new SecretKeySpec(key, "ChaCha20");
-    Cipher c = Cipher.getInstance("ChaCha20-Poly1305");
+    // The engine Noise runs on (the default provider), used raw.
+    Cipher c = ChaChaPolyProvider.defaultProvider() == ChaChaPolyProvider.CONSCRYPT
+        ? Cipher.getInstance("ChaCha20/Poly1305/NoPadding", org.conscrypt.Conscrypt.newProvider())
+        : Cipher.getInstance("ChaCha20-Poly1305");
     byte[] plain = new byte[AEAD_FRAME];
     byte[] sealed = new byte[AEAD_FRAME + 16];
     byte[] opened = new byte[AEAD_FRAME];

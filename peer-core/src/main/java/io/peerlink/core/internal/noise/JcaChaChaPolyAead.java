@@ -2,34 +2,32 @@ package io.peerlink.core.internal.noise;
 
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
+import java.util.function.Supplier;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * ChaCha20-Poly1305 through the JDK's {@code Cipher("ChaCha20-Poly1305")} (SunJCE), always on
- * arrays. SunJCE decrypts without buffering only when the whole ciphertext is handed to
- * {@code doFinal} at offset 0 of its array; anything else goes through an internal
- * {@code ByteArrayOutputStream}. So a ciphertext that is not already at offset 0 of a heap array
- * is first copied into the thread's {@link CipherScratch}; a ciphertext already there (the Noise
- * handler puts it there) is decrypted in place.
+ * ChaCha20-Poly1305 through a JCA {@link Cipher}: the JDK's (SunJCE) or BoringSSL's (Conscrypt),
+ * always on arrays and always one {@code doFinal} per message.
+ *
+ * <p>Both engines want the message whole: SunJCE decrypts without buffering only when the whole
+ * ciphertext is handed to {@code doFinal} at offset 0 of its array (anything else goes through an
+ * internal {@code ByteArrayOutputStream}), and Conscrypt buffers every {@code update} to seal or
+ * open in one native call. So the plaintext parts are gathered into the output array and encrypted
+ * there in place, and a ciphertext not already at offset 0 of an array is first copied into the
+ * thread's {@link CipherScratch}.
  */
-final class JdkChaChaPolyAead implements ChaChaPolyAead {
+final class JcaChaChaPolyAead implements ChaChaPolyAead {
   private final SecretKeySpec key;
+  private final Supplier<Cipher> ciphers;
   private Cipher cipher;
 
-  JdkChaChaPolyAead(byte[] key) {
+  JcaChaChaPolyAead(byte[] key, Supplier<Cipher> ciphers) {
     this.key = new SecretKeySpec(key, "ChaCha20");
-    this.cipher = newCipher();
-  }
-
-  private static Cipher newCipher() {
-    try {
-      return Cipher.getInstance("ChaCha20-Poly1305");
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("JDK lacks ChaCha20-Poly1305", e);
-    }
+    this.ciphers = ciphers;
+    this.cipher = ciphers.get();
   }
 
   @Override
@@ -39,22 +37,19 @@ final class JdkChaChaPolyAead implements ChaChaPolyAead {
     if (ad.length > 0) {
       cipher.updateAAD(ad);
     }
-    int pos = outOff;
-    for (ByteBuffer part : plaintext) {
-      int len = part.remaining();
-      if (len == 0) {
-        continue;
-      }
-      if (part.hasArray()) {
-        pos += cipher.update(part.array(), part.arrayOffset() + part.position(), len, out, pos);
-      } else {
-        // Off-heap: copy into place and encrypt there (SunJCE encrypts in place correctly).
-        part.duplicate().get(out, pos, len);
-        pos += cipher.update(out, pos, len, out, pos);
-      }
-      part.position(part.limit());
+    if (plaintext.length == 1 && plaintext[0].hasArray()) {
+      ByteBuffer p = plaintext[0];
+      int n = cipher.doFinal(p.array(), p.arrayOffset() + p.position(), p.remaining(), out, outOff);
+      p.position(p.limit());
+      return n;
     }
-    return pos + cipher.doFinal(out, pos, 0, out, pos) - outOff;
+    int len = 0;
+    for (ByteBuffer part : plaintext) {
+      int n = part.remaining();
+      part.get(out, outOff + len, n);
+      len += n;
+    }
+    return cipher.doFinal(out, outOff, len, out, outOff); // in place: both engines allow it
   }
 
   @Override
@@ -68,7 +63,7 @@ final class JdkChaChaPolyAead implements ChaChaPolyAead {
     if (ciphertext.hasArray() && ciphertext.arrayOffset() + ciphertext.position() == 0) {
       in = ciphertext.array();
     } else {
-      in = scratch(len);
+      in = len <= CipherScratch.LENGTH ? CipherScratch.get() : new byte[len];
       ciphertext.duplicate().get(in, 0, len);
     }
     cipher.init(Cipher.DECRYPT_MODE, key, new IvParameterSpec(nonce));
@@ -81,15 +76,10 @@ final class JdkChaChaPolyAead implements ChaChaPolyAead {
     } catch (GeneralSecurityException e) {
       // SunJCE refuses to be initialised twice in a row with the same key and nonce, even to
       // decrypt; Noise keeps the nonce after a failed decryption, so a retry needs a fresh engine.
-      cipher = newCipher();
+      cipher = ciphers.get();
       throw e;
     }
     ciphertext.position(ciphertext.limit());
     return n;
-  }
-
-  private static byte[] scratch(int len) {
-    // Noise messages never exceed the scratch; only a caller of the array API could pass more.
-    return len <= CipherScratch.LENGTH ? CipherScratch.get() : new byte[len];
   }
 }
