@@ -1,8 +1,6 @@
 package io.peerlink.core.internal.noise;
 
-import java.security.GeneralSecurityException;
 import java.util.function.Function;
-import javax.crypto.Cipher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,9 +15,9 @@ import org.slf4j.LoggerFactory;
  */
 public enum ChaChaPolyProvider {
   /** BoringSSL's engine through Conscrypt (native); available where its library loads. */
-  CONSCRYPT(key -> new JcaChaChaPolyAead(key, ConscryptCiphers::newCipher)),
+  CONSCRYPT(ConscryptChaChaPolyAead::new),
   /** The JDK's SunJCE engine. */
-  JDK(key -> new JcaChaChaPolyAead(key, ChaChaPolyProvider::jdkCipher)),
+  JDK(JdkChaChaPolyAead::new),
   /** BouncyCastle's lightweight engine. */
   BOUNCY_CASTLE(BcChaChaPolyAead::new);
 
@@ -51,14 +49,6 @@ public enum ChaChaPolyProvider {
   /** The provider in force: the system property if set, otherwise the fastest available. */
   public static ChaChaPolyProvider defaultProvider() {
     return Default.PROVIDER;
-  }
-
-  private static Cipher jdkCipher() {
-    try {
-      return Cipher.getInstance("ChaCha20-Poly1305");
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("JDK lacks ChaCha20-Poly1305", e);
-    }
   }
 
   /** Decided once, on first use, and logged. */

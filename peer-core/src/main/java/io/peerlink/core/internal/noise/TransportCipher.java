@@ -5,12 +5,11 @@ import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 
 /**
- * One direction of a Noise transport on {@link ByteBuf}s: a {@link CipherState} plus the moves that
- * get bytes to and from the arrays the cipher works on, through the thread's {@link CipherScratch}.
- * Encrypting reads heap parts where they are and writes into a heap {@code out} directly; decrypting
- * first copies the message to the scratch. With direct buffers (the default allocator's) a message
- * costs one copy in and one copy out, and no allocation. Not thread-safe: one direction of one
- * connection, on its event loop.
+ * One direction of a Noise transport on {@link ByteBuf}s: a {@link CipherState} fed with the
+ * buffers' own memory ({@code nioBuffers}: a composite's parts, a pooled buffer's slice), so the
+ * engine decides what, if anything, to copy (see {@link ChaChaPolyAead}). With BoringSSL's engine
+ * and direct buffers, a message that sits in one buffer is sealed or opened where it is. Not
+ * thread-safe: one direction of one connection, on its event loop.
  */
 public final class TransportCipher {
   /** The u16 big-endian length before every Noise message. */
@@ -35,8 +34,8 @@ public final class TransportCipher {
 
   /**
    * Appends one whole message to {@code out}: the length prefix, then the encryption of
-   * {@code plaintext}'s readable bytes (at most {@value NoiseHandler#MAX_PLAINTEXT}; a composite
-   * buffer's parts are read where they are) and the tag. {@code plaintext} is left unchanged.
+   * {@code plaintext}'s readable bytes (at most {@value NoiseHandler#MAX_PLAINTEXT}) and the tag.
+   * {@code plaintext} is left unchanged.
    *
    * @return the bytes appended: {@code plaintext.readableBytes() + 18}
    */
@@ -46,18 +45,12 @@ public final class TransportCipher {
       throw new IllegalArgumentException("plaintext of " + len + " bytes exceeds one Noise message");
     }
     out.ensureWritable(LENGTH_PREFIX + len + TAG);
-    out.writeShort(len + TAG);
+    int start = out.writerIndex();
+    out.setShort(start, len + TAG);
     ByteBuffer[] parts = plaintext.nioBufferCount() == 1
         ? new ByteBuffer[] {plaintext.nioBuffer()} : plaintext.nioBuffers();
-    int n;
-    if (out.hasArray()) {
-      n = state.encrypt(parts, out.array(), out.arrayOffset() + out.writerIndex());
-      out.writerIndex(out.writerIndex() + n);
-    } else {
-      byte[] scratch = CipherScratch.get();
-      n = state.encrypt(parts, scratch, 0);
-      out.writeBytes(scratch, 0, n);
-    }
+    int n = state.encrypt(parts, out.nioBuffer(start + LENGTH_PREFIX, len + TAG));
+    out.writerIndex(start + LENGTH_PREFIX + n);
     return LENGTH_PREFIX + n;
   }
 
@@ -71,21 +64,16 @@ public final class TransportCipher {
    * @throws javax.crypto.AEADBadTagException if the message does not authenticate
    */
   public int decryptMessage(ByteBuf in, int index, int length, ByteBuf out) throws GeneralSecurityException {
-    if (length > CipherScratch.LENGTH) {
-      throw new IllegalArgumentException("message of " + length + " bytes exceeds one Noise message");
+    if (length > CipherScratch.LENGTH || length < TAG) {
+      throw new javax.crypto.AEADBadTagException("a Noise message of " + length + " bytes cannot authenticate");
     }
-    // Offset 0 of the scratch: SunJCE's only unbuffered case. getBytes also gathers a message
-    // that straddles the parts of a composite cumulation.
-    byte[] scratch = CipherScratch.get();
-    in.getBytes(index, scratch, 0, length);
-    ByteBuffer ciphertext = ByteBuffer.wrap(scratch, 0, length);
-    int n;
-    if (out.hasArray()) {
-      n = state.decrypt(ciphertext, out.array(), out.arrayOffset() + out.writerIndex());
-    } else {
-      n = state.decrypt(ciphertext, scratch, 0); // in place: the tag is checked before decrypting
-      out.setBytes(out.writerIndex(), scratch, 0, n);
+    if (out.writableBytes() < length - TAG) {
+      throw new IllegalArgumentException("no room for " + (length - TAG) + " bytes of plaintext");
     }
+    // A message that straddles two reads comes as two parts; neither is merged here.
+    ByteBuffer[] parts = in.nioBufferCount() == 1
+        ? new ByteBuffer[] {in.nioBuffer(index, length)} : in.nioBuffers(index, length);
+    int n = state.decrypt(parts, out.nioBuffer(out.writerIndex(), length - TAG));
     out.writerIndex(out.writerIndex() + n);
     return n;
   }

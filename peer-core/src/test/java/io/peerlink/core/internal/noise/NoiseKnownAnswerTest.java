@@ -41,19 +41,21 @@ class NoiseKnownAnswerTest {
         + "3ff4def08e4b7a9de576d26586cec64b6116"
         + "1ae10b594f09e26a7e902ecbd0600691");
     byte[] out = new byte[expected.length];
-    int n = provider.create(key).encrypt(nonce, ad, new ByteBuffer[] {ByteBuffer.wrap(plaintext)}, out, 0);
+    int n = provider.create(key).encrypt(nonce, ad, new ByteBuffer[] {ByteBuffer.wrap(plaintext)}, ByteBuffer.wrap(out));
     assertThat(n).isEqualTo(expected.length);
     assertThat(out).isEqualTo(expected);
 
     byte[] back = new byte[plaintext.length];
-    assertThat(provider.create(key).decrypt(nonce, ad, ByteBuffer.wrap(expected), back, 0))
+    assertThat(provider.create(key).decrypt(nonce, ad, new ByteBuffer[] {ByteBuffer.wrap(expected)}, ByteBuffer.wrap(back)))
         .isEqualTo(plaintext.length);
     assertThat(back).isEqualTo(plaintext);
 
     expected[5] ^= 1;
+    ByteBuffer tampered = ByteBuffer.wrap(expected);
     assertThatThrownBy(() -> provider.create(key)
-            .decrypt(nonce, ad, ByteBuffer.wrap(expected), new byte[plaintext.length], 0))
+            .decrypt(nonce, ad, new ByteBuffer[] {tampered}, ByteBuffer.allocate(plaintext.length)))
         .isInstanceOf(AEADBadTagException.class);
+    assertThat(tampered.position()).isZero(); // a failed decryption consumes nothing
   }
 
   /**
@@ -80,24 +82,47 @@ class NoiseKnownAnswerTest {
     ByteBuffer[] parts = {
         ByteBuffer.wrap(plaintext, 0, 12), direct, ByteBuffer.allocate(0),
         ByteBuffer.wrap(plaintext, 82, plaintext.length - 82).slice()};
-    byte[] out = new byte[7 + expected.length];
-    assertThat(provider.create(key).encrypt(nonce, ad, parts, out, 7)).isEqualTo(expected.length);
-    assertThat(Arrays.copyOfRange(out, 7, out.length)).isEqualTo(expected);
-    for (ByteBuffer part : parts) {
-      assertThat(part.hasRemaining()).isFalse();
+    for (boolean directOut : new boolean[] {false, true}) {
+      for (ByteBuffer part : parts) {
+        part.rewind();
+      }
+      ByteBuffer out = directOut ? ByteBuffer.allocateDirect(7 + expected.length) : ByteBuffer.allocate(7 + expected.length);
+      out.position(7);
+      assertThat(provider.create(key).encrypt(nonce, ad, parts, out)).isEqualTo(expected.length);
+      assertThat(out.position()).isEqualTo(out.limit());
+      byte[] got = new byte[expected.length];
+      out.get(7, got);
+      assertThat(got).isEqualTo(expected);
+      for (ByteBuffer part : parts) {
+        assertThat(part.hasRemaining()).isFalse();
+      }
     }
 
-    ByteBuffer directCiphertext = ByteBuffer.allocateDirect(expected.length).put(expected).flip();
-    byte[] back = new byte[3 + plaintext.length];
-    provider.create(key).decrypt(nonce, ad, directCiphertext, back, 3);
-    assertThat(Arrays.copyOfRange(back, 3, back.length)).isEqualTo(plaintext);
-    assertThat(directCiphertext.hasRemaining()).isFalse();
-
+    // Ciphertext from a direct buffer, from the middle of an array, and in two parts; plaintext
+    // into heap and direct buffers at an offset.
     byte[] framed = new byte[5 + expected.length];
     System.arraycopy(expected, 0, framed, 5, expected.length);
-    back = new byte[plaintext.length];
-    provider.create(key).decrypt(nonce, ad, ByteBuffer.wrap(framed, 5, expected.length), back, 0);
-    assertThat(back).isEqualTo(plaintext);
+    ByteBuffer[][] shapes = {
+        {ByteBuffer.allocateDirect(expected.length).put(expected).flip()},
+        {ByteBuffer.wrap(framed, 5, expected.length)},
+        {ByteBuffer.wrap(expected, 0, 50).slice(), ByteBuffer.allocateDirect(expected.length - 50).put(expected, 50, expected.length - 50).flip()}};
+    for (ByteBuffer[] ciphertext : shapes) {
+      for (boolean directOut : new boolean[] {false, true}) {
+        ByteBuffer back = directOut ? ByteBuffer.allocateDirect(3 + plaintext.length) : ByteBuffer.allocate(3 + plaintext.length);
+        back.position(3);
+        ByteBuffer[] in = new ByteBuffer[ciphertext.length];
+        for (int i = 0; i < in.length; i++) {
+          in[i] = ciphertext[i].duplicate();
+        }
+        assertThat(provider.create(key).decrypt(nonce, ad, in, back)).isEqualTo(plaintext.length);
+        byte[] got = new byte[plaintext.length];
+        back.get(3, got);
+        assertThat(got).isEqualTo(plaintext);
+        for (ByteBuffer b : in) {
+          assertThat(b.hasRemaining()).isFalse();
+        }
+      }
+    }
   }
 
   /** Skips (fails with CI=true) a test of an engine whose native library does not load here. */
@@ -106,13 +131,11 @@ class NoiseKnownAnswerTest {
         provider + " ChaCha20-Poly1305 engine (Conscrypt's native library) does not load on this platform");
   }
 
-  /** The engines are independent implementations; they must agree byte for byte. */
+  /** The engines are independent implementations; they must agree byte for byte, up to a full message. */
   @Test
   void enginesAgree() throws Exception {
     byte[] key = new byte[32];
-    byte[] data = new byte[70_000];
     ThreadLocalRandom.current().nextBytes(key);
-    ThreadLocalRandom.current().nextBytes(data);
     CipherState bc = new CipherState(ChaChaPolyProvider.BOUNCY_CASTLE, key);
     java.util.List<CipherState> others = new java.util.ArrayList<>();
     for (ChaChaPolyProvider p : ChaChaPolyProvider.values()) {
@@ -120,7 +143,9 @@ class NoiseKnownAnswerTest {
         others.add(new CipherState(p, key));
       }
     }
-    for (int i = 0; i < 3; i++) {
+    for (int size : new int[] {0, 1, 63, 64, 65, 1000, 65_519}) {
+      byte[] data = new byte[size];
+      ThreadLocalRandom.current().nextBytes(data);
       byte[] expected = bc.encryptWithAd(new byte[0], data);
       for (CipherState other : others) {
         assertThat(other.encryptWithAd(new byte[0], data)).isEqualTo(expected);
