@@ -3,7 +3,6 @@ package io.peerlink.core.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -120,7 +119,13 @@ class NoiseThroughputBenchmark {
         r.put("  event loops only ", (eventLoopCpu() - loops) / (double) MIB / (2 * aeadCpu));
         if (JS) {
           long jsCpu = nodeCpu(jsA) + nodeCpu(jsB);
-          Map<String, Object> a = jsA.requestOk(TIMEOUT, "cmd", "echo", "addr", jsB.addr(), "bytes", payload.length);
+          Map<String, Object> a = jsA.request(TIMEOUT, "cmd", "echo", "addr", jsB.addr(), "bytes", payload.length);
+          if (!Boolean.TRUE.equals(a.get("ok"))) {
+            // js-libp2p between two js peers fails now and then ("[object Event]"); retry once.
+            System.out.println("js echo failed, retrying once: " + a);
+            jsCpu = nodeCpu(jsA) + nodeCpu(jsB);
+            a = jsA.requestOk(TIMEOUT, "cmd", "echo", "addr", jsB.addr(), "bytes", payload.length);
+          }
           r.put("js echo MiB/s", mib(((Number) a.get("ms")).doubleValue() * 1e6));
           r.put("js echo CPU / AEAD CPU", (nodeCpu(jsA) + nodeCpu(jsB) - jsCpu) / (double) MIB / (2 * aeadCpu));
         }
@@ -286,6 +291,7 @@ class NoiseThroughputBenchmark {
     private int sent;
     private boolean pumping;
     private long received;
+    private final byte[] check = new byte[CHUNK];
     private ByteBuf report;
 
     Pump(byte[] payload, CompletableFuture<Long> done, boolean echo) {
@@ -353,8 +359,7 @@ class NoiseThroughputBenchmark {
           return;
         }
         int n = buf.readableBytes();
-        if (received + n > payload.length
-            || !ByteBufUtil.equals(buf, Unpooled.wrappedBuffer(payload, (int) received, n))) {
+        if (received + n > payload.length || !sameAsSent(buf)) {
           done.completeExceptionally(new AssertionError("echo differs at or after byte " + received));
           ctx.close();
           return;
@@ -367,6 +372,20 @@ class NoiseThroughputBenchmark {
       } finally {
         buf.release();
       }
+    }
+
+    /** Compares by copying into an array and {@code Arrays.equals} (vectorized), as js's memcmp. */
+    private boolean sameAsSent(ByteBuf buf) {
+      int from = (int) received;
+      for (int i = 0, n = buf.readableBytes(); i < n; ) {
+        int len = Math.min(check.length, n - i);
+        buf.getBytes(buf.readerIndex() + i, check, 0, len);
+        if (!Arrays.equals(check, 0, len, payload, from + i, from + i + len)) {
+          return false;
+        }
+        i += len;
+      }
+      return true;
     }
 
     @Override
