@@ -1,12 +1,12 @@
 package io.peerlink.core.internal.noise;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.CoalescingBufferQueue;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.CoalescingBufferQueue;
 import io.netty.channel.PendingWriteQueue;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.UnsupportedMessageTypeException;
@@ -311,8 +311,8 @@ public final class NoiseHandler extends ChannelDuplexHandler {
         receiver.decryptMessage(cumulation, i + LENGTH_PREFIX, len, out);
         i += LENGTH_PREFIX + len;
       }
-    } catch (GeneralSecurityException e) {
-      out.release();
+    } catch (GeneralSecurityException | RuntimeException e) {
+      out.release(); // and the message stays unread: the connection is failing anyway
       fail(ctx, new ProtocolViolationException("noise: transport message failed to decrypt: " + e, e));
       return;
     }
@@ -396,10 +396,10 @@ public final class NoiseHandler extends ChannelDuplexHandler {
       ByteBuf out = ctx.alloc().buffer(LENGTH_PREFIX + len + TAG);
       try {
         sender.encryptMessage(plain, out);
-      } catch (GeneralSecurityException e) {
+      } catch (GeneralSecurityException | RuntimeException e) {
         out.release();
         ProtocolViolationException failure =
-            new ProtocolViolationException("noise: cannot encrypt: " + e.getMessage(), e);
+            new ProtocolViolationException("noise: cannot encrypt: " + e, e);
         promise.setFailure(failure);
         fail(ctx, failure);
         return;
