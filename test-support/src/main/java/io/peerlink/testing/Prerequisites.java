@@ -102,6 +102,13 @@ public final class Prerequisites {
     }
   }
 
+  /** Skips (developer machine) or fails (CI) the current test, loudly, unless {@code present}. */
+  public static void require(boolean present, String whatIsMissing) {
+    if (!present) {
+      unavailable(whatIsMissing);
+    }
+  }
+
   /** Skips (developer machine) or fails (CI) the current test, loudly. */
   static void unavailable(String reason) {
     String banner = "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"

@@ -51,52 +51,59 @@ public final class CipherState {
     return n;
   }
 
-  /** Sets the nonce; only for tests of the exhaustion rule (Noise {@code SetNonce}). */
-  void setNonce(long nonce) {
+  /**
+   * Noise {@code SetNonce}: sets the next nonce. Peers never need it on a connection (the nonce
+   * only counts up); tests of the exhaustion rule and benchmarks that replay ciphertexts do.
+   */
+  public void setNonce(long nonce) {
     this.n = nonce;
   }
 
   /**
-   * Encrypts {@code plaintext} into {@code out} with associated data {@code ad}; writes
-   * {@code plaintext.remaining() + 16} bytes and increments the nonce.
+   * Encrypts the concatenation of {@code plaintext}'s buffers into {@code out} at its position with
+   * associated data {@code ad}; writes their length plus 16 bytes, advances all positions and
+   * increments the nonce.
    *
+   * @return the number of bytes written
    * @throws NonceExhaustedException if the nonce reached 2^64-1
    */
-  public void encryptWithAd(byte[] ad, ByteBuffer plaintext, ByteBuffer out)
+  public int encryptWithAd(byte[] ad, ByteBuffer[] plaintext, ByteBuffer out)
       throws GeneralSecurityException {
     requireKey();
-    aead.encrypt(nextNonce(), ad, plaintext, out);
+    return aead.encrypt(nextNonce(), ad, plaintext, out);
   }
 
   /**
-   * Decrypts {@code ciphertext} (tag included) into {@code out}, writing
-   * {@code ciphertext.remaining() - 16} bytes, and increments the nonce only on success.
+   * Decrypts the message made of {@code ciphertext}'s buffers (tag included) into {@code out} at its
+   * position, writing 16 bytes fewer, and increments the nonce only on success.
    *
+   * @return the number of plaintext bytes written
    * @throws javax.crypto.AEADBadTagException if authentication fails
    * @throws NonceExhaustedException if the nonce reached 2^64-1
    */
-  public void decryptWithAd(byte[] ad, ByteBuffer ciphertext, ByteBuffer out)
+  public int decryptWithAd(byte[] ad, ByteBuffer[] ciphertext, ByteBuffer out)
       throws GeneralSecurityException {
     requireKey();
     if (n == MAX_NONCE) {
       throw new NonceExhaustedException();
     }
     // Noise: a failed decryption must not advance the nonce.
-    aead.decrypt(nonce(n), ad, ciphertext, out);
+    int written = aead.decrypt(nonce(n), ad, ciphertext, out);
     n++;
+    return written;
   }
 
-  /** Array form of {@link #encryptWithAd(byte[], ByteBuffer, ByteBuffer)}; identity without a key. */
+  /** Array form of {@link #encryptWithAd(byte[], ByteBuffer[], ByteBuffer)}; identity without a key. */
   public byte[] encryptWithAd(byte[] ad, byte[] plaintext) throws GeneralSecurityException {
     if (!hasKey()) {
       return plaintext.clone();
     }
     byte[] out = new byte[plaintext.length + ChaChaPolyAead.TAG_LENGTH];
-    encryptWithAd(ad, ByteBuffer.wrap(plaintext), ByteBuffer.wrap(out));
+    encryptWithAd(ad, new ByteBuffer[] {ByteBuffer.wrap(plaintext)}, ByteBuffer.wrap(out));
     return out;
   }
 
-  /** Array form of {@link #decryptWithAd(byte[], ByteBuffer, ByteBuffer)}; identity without a key. */
+  /** Array form of {@link #decryptWithAd(byte[], ByteBuffer[], ByteBuffer)}; identity without a key. */
   public byte[] decryptWithAd(byte[] ad, byte[] ciphertext) throws GeneralSecurityException {
     if (!hasKey()) {
       return ciphertext.clone();
@@ -105,24 +112,18 @@ public final class CipherState {
       throw new javax.crypto.AEADBadTagException("ciphertext shorter than its tag");
     }
     byte[] out = new byte[ciphertext.length - ChaChaPolyAead.TAG_LENGTH];
-    decryptWithAd(ad, ByteBuffer.wrap(ciphertext), ByteBuffer.wrap(out));
+    decryptWithAd(ad, new ByteBuffer[] {ByteBuffer.wrap(ciphertext)}, ByteBuffer.wrap(out));
     return out;
   }
 
-  /** Transport-phase encryption: empty associated data. */
-  public void encrypt(ByteBuffer plaintext, ByteBuffer out) throws GeneralSecurityException {
-    encryptWithAd(EMPTY, plaintext, out);
+  /** Transport-phase encryption (empty associated data) of the concatenation of {@code plaintext}'s buffers. */
+  public int encrypt(ByteBuffer[] plaintext, ByteBuffer out) throws GeneralSecurityException {
+    return encryptWithAd(EMPTY, plaintext, out);
   }
 
-  /** Transport-phase encryption of the concatenation of {@code plaintext}'s buffers. */
-  public void encrypt(ByteBuffer[] plaintext, ByteBuffer out) throws GeneralSecurityException {
-    requireKey();
-    aead.encrypt(nextNonce(), EMPTY, plaintext, out);
-  }
-
-  /** Transport-phase decryption: empty associated data. */
-  public void decrypt(ByteBuffer ciphertext, ByteBuffer out) throws GeneralSecurityException {
-    decryptWithAd(EMPTY, ciphertext, out);
+  /** Transport-phase decryption (empty associated data) of the message made of {@code ciphertext}'s buffers. */
+  public int decrypt(ByteBuffer[] ciphertext, ByteBuffer out) throws GeneralSecurityException {
+    return decryptWithAd(EMPTY, ciphertext, out);
   }
 
   private byte[] nextNonce() throws NonceExhaustedException {

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.CoalescingBufferQueue;
 import io.netty.channel.PendingWriteQueue;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.UnsupportedMessageTypeException;
@@ -17,7 +18,6 @@ import io.peerlink.core.ProtocolViolationException;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.internal.security.SecureSession;
-import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Arrays;
@@ -39,9 +39,11 @@ import java.util.concurrent.TimeUnit;
  * event ({@code securityProtocol = "/noise"}, {@code earlyMuxer} = the muxer agreed in the
  * handshake or null, see {@link EarlyMuxerNegotiation}). From then on it passes decrypted
  * {@link ByteBuf}s up (the receiver releases them) and encrypts the {@code ByteBuf}s written to it
- * (it releases them). Writes made before the event are held and sent, in order, right after the
- * handshake; bytes the remote sent right behind its last handshake message are delivered after the
- * event.
+ * (it releases them). Writes are encrypted when flushed, all writes since the last flush packed
+ * into as few messages as fit, so small writes (a yamux header, then its payload) do not each cost
+ * a message, a tag and a cipher initialisation. Writes made before the event are held and sent, in
+ * order, right after the handshake; bytes the remote sent right behind its last handshake message
+ * are delivered after the event.
  *
  * <p><b>Failures.</b> Any handshake failure (short or malformed message, failed decryption, bad
  * signature, unexpected peer, the connection closing) fires {@code exceptionCaught} with a
@@ -64,7 +66,7 @@ public final class NoiseHandler extends ChannelDuplexHandler {
   /** Largest plaintext per transport message: 65535 minus the 16-byte tag. */
   public static final int MAX_PLAINTEXT = MAX_MESSAGE - ChaChaPolyAead.TAG_LENGTH;
 
-  private static final int LENGTH_PREFIX = 2;
+  private static final int LENGTH_PREFIX = TransportCipher.LENGTH_PREFIX;
   private static final int TAG = ChaChaPolyAead.TAG_LENGTH;
 
   private enum State { NEW, HANDSHAKE, TRANSPORT, FAILED }
@@ -79,11 +81,13 @@ public final class NoiseHandler extends ChannelDuplexHandler {
   private State state = State.NEW;
   private ByteBuf cumulation;
   private PendingWriteQueue heldWrites;
+  /** Plaintext written since the last flush; encrypted at flush into full-sized messages. */
+  private CoalescingBufferQueue unflushed;
   private boolean flushHeld;
   private ScheduledFuture<?> timeout;
   private NoiseHandshakePayloads.RemoteIdentity remote;
-  private CipherState sender;
-  private CipherState receiver;
+  private TransportCipher sender;
+  private TransportCipher receiver;
 
   /**
    * Creates the handler for one connection, with a fresh static X25519 key.
@@ -124,6 +128,8 @@ public final class NoiseHandler extends ChannelDuplexHandler {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     heldWrites = new PendingWriteQueue(ctx);
+    // Counted as pending outbound bytes, so channel writability still sees what waits here.
+    unflushed = new CoalescingBufferQueue(ctx.channel(), 16, true);
     if (ctx.channel().isActive()) {
       start(ctx);
     }
@@ -163,8 +169,10 @@ public final class NoiseHandler extends ChannelDuplexHandler {
       in.release();
       return;
     }
+    // Composite, not merged: a 64 KiB message nearly always straddles two reads, and merging
+    // would copy every byte once more (and again when compacting) before the decrypt copies it.
     cumulation = cumulation == null ? in
-        : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
+        : ByteToMessageDecoder.COMPOSITE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
     if (state == State.NEW) {
       return; // not active yet; start() comes with channelActive
     }
@@ -240,8 +248,8 @@ public final class NoiseHandler extends ChannelDuplexHandler {
     if (timeout != null) {
       timeout.cancel(false);
     }
-    sender = handshake.sender();
-    receiver = handshake.receiver();
+    sender = new TransportCipher(handshake.sender());
+    receiver = new TransportCipher(handshake.receiver());
     state = State.TRANSPORT;
     // Writes held during the handshake go first, so anything written in reaction to the event
     // below lands after them.
@@ -249,11 +257,11 @@ public final class NoiseHandler extends ChannelDuplexHandler {
       // remove() releases the message, so keep our own reference for the encryption below.
       Object msg = ReferenceCountUtil.retain(heldWrites.current());
       ChannelPromise promise = heldWrites.remove();
-      writeTransport(ctx, msg, promise);
+      unflushed.add((ByteBuf) msg, promise);
     }
     if (flushHeld && state == State.TRANSPORT) {
       flushHeld = false;
-      ctx.flush();
+      flush(ctx);
     }
     if (state == State.TRANSPORT) {
       ctx.fireUserEventTriggered(newSession());
@@ -300,13 +308,11 @@ public final class NoiseHandler extends ChannelDuplexHandler {
       int i = start;
       while (i < idx) {
         int len = cumulation.getUnsignedShort(i);
-        ByteBuffer dst = out.nioBuffer(out.writerIndex(), len - TAG);
-        receiver.decrypt(cumulation.nioBuffer(i + LENGTH_PREFIX, len), dst);
-        out.writerIndex(out.writerIndex() + len - TAG);
+        receiver.decryptMessage(cumulation, i + LENGTH_PREFIX, len, out);
         i += LENGTH_PREFIX + len;
       }
-    } catch (GeneralSecurityException e) {
-      out.release();
+    } catch (GeneralSecurityException | RuntimeException e) {
+      out.release(); // and the message stays unread: the connection is failing anyway
       fail(ctx, new ProtocolViolationException("noise: transport message failed to decrypt: " + e, e));
       return;
     }
@@ -353,7 +359,7 @@ public final class NoiseHandler extends ChannelDuplexHandler {
     }
     switch (state) {
       case NEW, HANDSHAKE -> heldWrites.add(msg, promise);
-      case TRANSPORT -> writeTransport(ctx, msg, promise);
+      case TRANSPORT -> unflushed.add((ByteBuf) msg, promise);
       default -> {
         ReferenceCountUtil.release(msg);
         promise.setFailure(new HandshakeException("noise: connection failed"));
@@ -364,46 +370,44 @@ public final class NoiseHandler extends ChannelDuplexHandler {
   @Override
   public void flush(ChannelHandlerContext ctx) {
     if (state == State.TRANSPORT) {
+      encryptUnflushed(ctx);
       ctx.flush();
     } else {
       flushHeld = true; // the caller's flush applies to its held writes
     }
   }
 
-  /** Splits {@code msg} into messages of at most {@value #MAX_PLAINTEXT} bytes, each encrypted straight into one pooled buffer. */
-  private void writeTransport(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    ByteBuf src = (ByteBuf) msg;
-    int remaining = src.readableBytes();
-    if (remaining == 0) {
-      src.release();
-      ctx.write(Unpooled.EMPTY_BUFFER, promise); // keeps the promise in write order
-      return;
-    }
-    int frames = (remaining + MAX_PLAINTEXT - 1) / MAX_PLAINTEXT;
-    ByteBuf out = ctx.alloc().buffer(remaining + frames * (LENGTH_PREFIX + TAG));
-    try {
-      int idx = src.readerIndex();
-      while (remaining > 0) {
-        int chunk = Math.min(remaining, MAX_PLAINTEXT);
-        out.writeShort(chunk + TAG);
-        ByteBuffer dst = out.nioBuffer(out.writerIndex(), chunk + TAG);
-        // nioBuffers() gives the composite's components without merging them into a copy.
-        sender.encrypt(src.nioBuffers(idx, chunk), dst);
-        out.writerIndex(out.writerIndex() + chunk + TAG);
-        idx += chunk;
-        remaining -= chunk;
+  /**
+   * Encrypts everything written since the last flush as a run of full messages: each takes up to
+   * {@value #MAX_PLAINTEXT} bytes across as many writes as fit (a yamux header and its payload
+   * share one message) into one pooled buffer. A write's promise completes with the message that
+   * carries its last byte.
+   */
+  private void encryptUnflushed(ChannelHandlerContext ctx) {
+    while (state == State.TRANSPORT && !unflushed.isEmpty()) {
+      ChannelPromise promise = ctx.newPromise();
+      ByteBuf plain = unflushed.remove(ctx.alloc(), MAX_PLAINTEXT, promise);
+      int len = plain.readableBytes();
+      if (len == 0) {
+        plain.release();
+        ctx.write(Unpooled.EMPTY_BUFFER, promise); // keeps the promises of empty writes in order
+        continue;
       }
-    } catch (GeneralSecurityException e) {
-      out.release();
-      src.release();
-      ProtocolViolationException failure =
-          new ProtocolViolationException("noise: cannot encrypt: " + e.getMessage(), e);
-      promise.setFailure(failure);
-      fail(ctx, failure);
-      return;
+      ByteBuf out = ctx.alloc().buffer(LENGTH_PREFIX + len + TAG);
+      try {
+        sender.encryptMessage(plain, out);
+      } catch (GeneralSecurityException | RuntimeException e) {
+        out.release();
+        ProtocolViolationException failure =
+            new ProtocolViolationException("noise: cannot encrypt: " + e, e);
+        promise.setFailure(failure);
+        fail(ctx, failure);
+        return;
+      } finally {
+        plain.release();
+      }
+      ctx.write(out, promise);
     }
-    src.release();
-    ctx.write(out, promise);
   }
 
   private void sendHandshakeMessage(ChannelHandlerContext ctx, byte[] payload) {
@@ -452,6 +456,9 @@ public final class NoiseHandler extends ChannelDuplexHandler {
     }
     if (heldWrites != null && !heldWrites.isEmpty()) {
       heldWrites.removeAndFailAll(cause);
+    }
+    if (unflushed != null && !unflushed.isEmpty()) {
+      unflushed.releaseAndFailAll(cause);
     }
   }
 }

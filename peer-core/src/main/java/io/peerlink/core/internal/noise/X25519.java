@@ -1,99 +1,68 @@
 package io.peerlink.core.internal.noise;
 
-import java.math.BigInteger;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.KeyPairGenerator;
-import java.security.interfaces.XECPrivateKey;
-import java.security.interfaces.XECPublicKey;
-import java.security.spec.NamedParameterSpec;
-import java.security.spec.XECPrivateKeySpec;
-import java.security.spec.XECPublicKeySpec;
-import javax.crypto.KeyAgreement;
+import java.security.InvalidKeyException;
+import java.security.SecureRandom;
 
 /**
- * X25519 (RFC 7748) through the JDK, with keys in the raw 32-byte little-endian encoding Noise puts
- * on the wire. The JDK models public keys as a {@link BigInteger} u-coordinate, hence the conversions.
+ * X25519 (RFC 7748) with keys in the raw 32-byte little-endian encoding Noise puts on the wire.
+ *
+ * <p>The arithmetic is BouncyCastle's RFC 7748 code: a JFR profile of Noise connection set-up
+ * showed the JDK 17 provider's key generation and agreement as ~42% of the event loops' CPU, and
+ * BouncyCastle's does the same work about 3.5x faster (~0.1 ms against ~0.38 ms per operation on
+ * this machine), with no key objects, key factories or {@code BigInteger} conversions per call.
+ * A handshake runs two key generations and three agreements on each side.
  */
 public final class X25519 {
   /** Length of a public key, a private scalar and a shared secret. */
   public static final int KEY_LENGTH = 32;
 
-  private static final byte[] BASE_POINT = basePoint();
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private X25519() {}
 
-  /** An X25519 key pair; {@code publicKey} is the raw 32-byte encoding. */
-  public record KeyPair(java.security.PrivateKey privateKey, byte[] publicKey) {}
+  /**
+   * An X25519 key pair, both halves raw 32-byte encodings. The arrays are shared, not copied:
+   * callers must not change them.
+   */
+  public record KeyPair(byte[] privateKey, byte[] publicKey) {}
 
   /** A fresh random key pair. */
   public static KeyPair generate() {
-    try {
-      java.security.KeyPair kp = KeyPairGenerator.getInstance("X25519").generateKeyPair();
-      return new KeyPair(kp.getPrivate(), encodeU(((XECPublicKey) kp.getPublic()).getU()));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("JDK lacks X25519", e);
-    }
+    byte[] priv = new byte[KEY_LENGTH];
+    org.bouncycastle.math.ec.rfc7748.X25519.generatePrivateKey(RANDOM, priv);
+    return new KeyPair(priv, publicKeyOf(priv));
   }
 
   /** The key pair of a raw 32-byte private scalar (test vectors use these). */
-  public static KeyPair fromPrivate(byte[] scalar) throws GeneralSecurityException {
+  public static KeyPair fromPrivate(byte[] scalar) {
     if (scalar.length != KEY_LENGTH) {
       throw new IllegalArgumentException("X25519 private key must be 32 bytes");
     }
-    java.security.PrivateKey priv = KeyFactory.getInstance("X25519")
-        .generatePrivate(new XECPrivateKeySpec(NamedParameterSpec.X25519, scalar.clone()));
-    // The JDK has no "public key of" call; DH with the base point u=9 is exactly that.
-    return new KeyPair(priv, dh(priv, BASE_POINT));
+    byte[] priv = scalar.clone();
+    return new KeyPair(priv, publicKeyOf(priv));
+  }
+
+  private static byte[] publicKeyOf(byte[] priv) {
+    byte[] pub = new byte[KEY_LENGTH];
+    org.bouncycastle.math.ec.rfc7748.X25519.generatePublicKey(priv, 0, pub, 0);
+    return pub;
   }
 
   /**
-   * The shared secret of {@code privateKey} and the raw {@code publicKey}.
+   * The shared secret of the raw {@code privateKey} and {@code publicKey}.
    *
-   * @throws GeneralSecurityException if the public key is malformed or of small order (the JDK
-   *     rejects an all-zero result, as go-libp2p does)
+   * @throws GeneralSecurityException if the public key is malformed or of small order: an
+   *     all-zero result is refused, as go-libp2p does
    */
-  public static byte[] dh(java.security.PrivateKey privateKey, byte[] publicKey)
-      throws GeneralSecurityException {
-    if (publicKey.length != KEY_LENGTH) {
-      throw new java.security.InvalidKeyException("X25519 public key must be 32 bytes");
+  public static byte[] dh(byte[] privateKey, byte[] publicKey) throws GeneralSecurityException {
+    if (publicKey.length != KEY_LENGTH || privateKey.length != KEY_LENGTH) {
+      throw new InvalidKeyException("X25519 keys must be 32 bytes");
     }
-    java.security.PublicKey pub = KeyFactory.getInstance("X25519")
-        .generatePublic(new XECPublicKeySpec(NamedParameterSpec.X25519, decodeU(publicKey)));
-    KeyAgreement ka = KeyAgreement.getInstance("X25519");
-    ka.init(privateKey);
-    ka.doPhase(pub, true);
-    return ka.generateSecret();
-  }
-
-  /** Raw private scalar of a JDK key, for tests. */
-  static byte[] privateBytes(java.security.PrivateKey key) {
-    return ((XECPrivateKey) key).getScalar().orElseThrow();
-  }
-
-  /** RFC 7748 decodeUCoordinate: little-endian, top bit masked. */
-  static BigInteger decodeU(byte[] raw) {
-    byte[] be = new byte[KEY_LENGTH];
-    for (int i = 0; i < KEY_LENGTH; i++) {
-      be[i] = raw[KEY_LENGTH - 1 - i];
+    byte[] shared = new byte[KEY_LENGTH];
+    if (!org.bouncycastle.math.ec.rfc7748.X25519.calculateAgreement(privateKey, 0, publicKey, 0, shared, 0)) {
+      throw new InvalidKeyException("X25519 public key of small order (all-zero shared secret)");
     }
-    be[0] &= 0x7f;
-    return new BigInteger(1, be);
-  }
-
-  /** RFC 7748 encodeUCoordinate: 32 bytes little-endian. */
-  static byte[] encodeU(BigInteger u) {
-    byte[] be = u.toByteArray(); // big-endian, maybe with a leading sign byte or shorter than 32
-    byte[] le = new byte[KEY_LENGTH];
-    for (int i = 0; i < KEY_LENGTH && i < be.length; i++) {
-      le[i] = be[be.length - 1 - i];
-    }
-    return le;
-  }
-
-  private static byte[] basePoint() {
-    byte[] b = new byte[KEY_LENGTH];
-    b[0] = 9;
-    return b;
+    return shared;
   }
 }

@@ -236,14 +236,13 @@ class NoiseHandlerTest {
 
     byte[] big = random(1 << 20);
     init.ch.writeAndFlush(Unpooled.wrappedBuffer(big));
-    // One pooled buffer holding 17 frames: 16 full ones and a 16-byte tail.
-    ByteBuf wire = init.ch.readOutbound();
-    assertThat(init.ch.<ByteBuf>readOutbound()).isNull();
+    // 17 messages, each in its own pooled buffer: 16 full ones and a 16-byte tail.
+    CompositeByteBuf wire = Unpooled.compositeBuffer(64);
     List<Integer> lengths = new ArrayList<>();
-    for (int i = wire.readerIndex(); i < wire.writerIndex(); ) {
-      int len = wire.getUnsignedShort(i);
-      lengths.add(len);
-      i += 2 + len;
+    for (ByteBuf b; (b = init.ch.readOutbound()) != null; ) {
+      lengths.add(b.getUnsignedShort(b.readerIndex()));
+      assertThat(b.readableBytes()).isEqualTo(2 + lengths.get(lengths.size() - 1));
+      wire.addComponent(true, b);
     }
     assertThat(lengths).hasSize(17);
     assertThat(lengths.subList(0, 16)).containsOnly(65535);
@@ -265,11 +264,45 @@ class NoiseHandlerTest {
     pump(init.ch, resp.ch);
     byte[] data = random(100_000);
     init.ch.writeAndFlush(Unpooled.wrappedBuffer(data));
-    ByteBuf wire = init.ch.readOutbound();
+    CompositeByteBuf wire = Unpooled.compositeBuffer();
+    for (ByteBuf b; (b = init.ch.readOutbound()) != null; ) {
+      wire.addComponent(true, b);
+    }
     while (wire.isReadable()) {
       resp.ch.writeInbound(wire.readRetainedSlice(Math.min(777, wire.readableBytes())));
     }
     wire.release();
+    assertThat(resp.rec.receivedBytes()).isEqualTo(data);
+  }
+
+  @Test
+  void writesBetweenFlushesShareFullMessages() {
+    Peer init = initiator(responderId.peerId(), YAMUX);
+    Peer resp = responder(YAMUX);
+    pump(init.ch, resp.ch);
+    // As yamux writes: a 12-byte header, then its payload, many times before one flush.
+    byte[] data = random(200_000);
+    List<ChannelFuture> writes = new ArrayList<>();
+    for (int off = 0; off < data.length; ) {
+      int n = Math.min(off % 3 == 0 ? 12 : 5_000, data.length - off);
+      ByteBuf part = off % 2 == 0 ? Unpooled.directBuffer(n).writeBytes(data, off, n)
+          : Unpooled.wrappedBuffer(data, off, n);
+      writes.add(init.ch.write(part));
+      off += n;
+    }
+    assertThat(init.ch.<ByteBuf>readOutbound()).isNull(); // nothing leaves before the flush
+    init.ch.flush();
+    List<Integer> lengths = new ArrayList<>();
+    CompositeByteBuf wire = Unpooled.compositeBuffer(64);
+    for (ByteBuf b; (b = init.ch.readOutbound()) != null; ) {
+      lengths.add(b.getUnsignedShort(b.readerIndex()));
+      wire.addComponent(true, b);
+    }
+    // Full messages, whatever the size of the writes: ceil(200000 / 65519) of them.
+    assertThat(lengths).hasSize(4);
+    assertThat(lengths.subList(0, 3)).containsOnly(65535);
+    assertThat(writes).allMatch(ChannelFuture::isSuccess);
+    resp.ch.writeInbound(wire);
     assertThat(resp.rec.receivedBytes()).isEqualTo(data);
   }
 
