@@ -7,7 +7,9 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,16 +30,52 @@ final class JsonEvents {
     return m;
   }
 
-  /** Prints {@code event} as one line; safe from any thread. */
-  static void print(Map<String, ?> event) {
-    String line;
-    try {
-      line = MAPPER.writeValueAsString(event);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write " + event + " as JSON", e);
+  /** Lines held back until the first line is out; null once it is (guarded by OUT). */
+  private static List<String> held;
+
+  /**
+   * Holds back every line printed from now on until {@link #printFirst} runs, so a command's first
+   * line (say "listening") comes first even when background work (connections, reservations)
+   * starts printing before the command got to it.
+   */
+  static void holdUntilFirst() {
+    synchronized (OUT) {
+      held = new ArrayList<>();
     }
+  }
+
+  /**
+   * Prints {@code event}, then the lines held back since {@link #holdUntilFirst}; also how errors
+   * are printed, so a failure is never held back behind a first line that will not come.
+   */
+  static void printFirst(Map<String, ?> event) {
+    String line = write(event);
     synchronized (OUT) {
       OUT.println(line);
+      if (held != null) {
+        held.forEach(OUT::println);
+        held = null;
+      }
+    }
+  }
+
+  /** Prints {@code event} as one line; safe from any thread. */
+  static void print(Map<String, ?> event) {
+    String line = write(event);
+    synchronized (OUT) {
+      if (held != null) {
+        held.add(line);
+      } else {
+        OUT.println(line);
+      }
+    }
+  }
+
+  private static String write(Map<String, ?> event) {
+    try {
+      return MAPPER.writeValueAsString(event);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write " + event + " as JSON", e);
     }
   }
 

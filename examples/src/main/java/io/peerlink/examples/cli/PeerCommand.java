@@ -74,6 +74,7 @@ final class PeerCommand implements Callable<Integer> {
     if (relays.size() > 1 && !autoRelay) {
       throw new ParameterException(spec.commandLine(), "several --relay need --autorelay");
     }
+    JsonEvents.holdUntilFirst(); // "listening" comes first, whatever starts before it is printed
     Manager.Builder b = Manager.builder(peer.identity())
         .config(peer.config())
         // Echo runs over limited relayed connections too, as the js harness's does.
@@ -95,7 +96,7 @@ final class PeerCommand implements Callable<Integer> {
     Map<String, Object> ev = JsonEvents.event("listening");
     ev.put("peerId", manager.peerId().toString());
     ev.put("addrs", manager.listener().listenAddresses().stream().map(Object::toString).toList());
-    JsonEvents.print(ev);
+    JsonEvents.printFirst(ev);
     NatOptions.printPunches(manager);
     if (serveRelay) {
       manager.enableRelay();

@@ -66,7 +66,7 @@ public final class PeerlinkCli implements Runnable {
   /** A usage mistake: an error line on stdout, the message and where to find help on stderr; exit 2. */
   private static int usageError(ParameterException e, String[] args) {
     CommandLine c = e.getCommandLine();
-    JsonEvents.print(JsonEvents.error("usage", e.getMessage()));
+    JsonEvents.printFirst(JsonEvents.error("usage", e.getMessage()));
     PrintWriter err = c.getErr();
     String name = c.getCommandSpec().qualifiedName();
     err.println(name + ": " + e.getMessage());
@@ -82,11 +82,11 @@ public final class PeerlinkCli implements Runnable {
       t = t.getCause();
     }
     if (t instanceof IllegalArgumentException) {
-      JsonEvents.print(JsonEvents.error("usage", t.getMessage()));
+      JsonEvents.printFirst(JsonEvents.error("usage", t.getMessage()));
       return c.getCommandSpec().exitCodeOnInvalidInput();
     }
     PeerException pe = PeerException.wrap(t, PeerError.IO);
-    JsonEvents.print(JsonEvents.error(pe.kind().wireName(), pe.getMessage()));
+    JsonEvents.printFirst(JsonEvents.error(pe.kind().wireName(), pe.getMessage()));
     return 1;
   }
 
