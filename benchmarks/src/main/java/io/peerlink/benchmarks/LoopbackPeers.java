@@ -6,13 +6,13 @@ import io.peerlink.core.PeerConfig;
 import io.peerlink.core.SecurityProtocol;
 import io.peerlink.core.StreamHandler;
 import io.peerlink.core.identity.Identity;
+import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.core.perf.Perf;
 import io.peerlink.core.perf.PerfConfig;
 import io.peerlink.relay.Manager;
 import io.peerlink.relay.Reservation;
 import io.peerlink.relay.ReservationListener;
-import io.peerlink.relay.server.AddressFilters;
 import io.peerlink.relay.server.RelayLimiter;
 import io.peerlink.relay.server.RelayServer;
 import java.util.Map;
@@ -63,7 +63,7 @@ public final class LoopbackPeers {
         .peerConfig(config)
         .listenOn(LOOPBACK)
         .limiter(RelayLimiter.unlimited())
-        .publicAddressFilter(AddressFilters.any())
+        .publicAddressFilter(AddressFilter.everything())
         .build();
     return relay.start().get(30, TimeUnit.SECONDS);
   }

@@ -2,23 +2,23 @@ package io.peerlink.core;
 
 import io.netty.channel.EventLoopGroup;
 import io.peerlink.core.identity.Identity;
+import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.internal.host.HostCore;
 import io.peerlink.core.multiaddr.Multiaddr;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.InvalidKeyException;
-import io.peerlink.core.identity.PeerId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.concurrent.Executor;
-import java.util.random.RandomGenerator;
 import java.util.Objects;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
 
 /**
  * Dials libp2p peers: TCP, then TLS 1.3 or Noise, then yamux, with the remote's peer ID checked.
@@ -157,12 +157,17 @@ public final class Connector implements AutoCloseable {
   }
 
   /**
-   * The core this connector dials with. Internal: public only so peerlink's relay-core can reach
-   * the host; applications should not use it.
+   * This connector's host, as protocol modules built on peer-core see it. Applications do not need
+   * it.
    *
-   * @return the host's internals
+   * @return the host
    */
-  public HostCore core() {
+  public io.peerlink.core.spi.Host host() {
+    return core;
+  }
+
+  /** The core this connector dials with, for a {@link PeerPool}. */
+  HostCore core() {
     return core;
   }
 

@@ -11,6 +11,8 @@ import io.peerlink.core.internal.host.ConnectionUpgrader;
 import io.peerlink.core.internal.host.HostCore;
 import io.peerlink.core.internal.host.Transports;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.spi.Host;
+import io.peerlink.core.spi.PunchExpectation;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -107,7 +109,7 @@ public final class Listener implements AutoCloseable {
             "can only listen on /ip4/<address>/tcp/<port> or /ip6/<address>/tcp/<port>, not " + addr));
     CompletableFuture<Multiaddr> result = new CompletableFuture<>();
     ServerBootstrap sb = new ServerBootstrap()
-        .group(core.group())
+        .group(core.eventLoops())
         .channel(Transports.serverSocketChannel())
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.TCP_NODELAY, true)
@@ -150,8 +152,8 @@ public final class Listener implements AutoCloseable {
     ch.closeFuture().addListener(f -> accepted.closed());
     CompletableFuture<Peer> upgraded = new CompletableFuture<>();
     upgraded.whenComplete((p, e) -> accepted.upgradeFinished(e == null));
-    io.peerlink.core.internal.host.HostCore.PunchExpectation punch = core.punchExpectedFrom(remote);
-    if (punch != null && punch.claim(upgraded)) {
+    PunchExpectation punch = core.claimPunch(remote, upgraded);
+    if (punch != null) {
       // A hole punch's SYN reached our listener: play the punch's role, not the listener's.
       ConnectionUpgrader.install(core, ch, punch.role(), punch.peer(), ConnectionPath.HOLE_PUNCHED, upgraded);
       return;
@@ -221,13 +223,17 @@ public final class Listener implements AutoCloseable {
   }
 
   /**
-   * The shared core, for a {@link Connector} that should dial with this listener's identity and
-   * handlers. Internal: public only so peerlink's relay-core can reach the host (listen addresses,
-   * relayed dialing, relayed connections); applications should not use it.
+   * This listener's host, as protocol modules built on peer-core (relay, hole punching, AutoNAT,
+   * the DHT) see it. Applications do not need it.
    *
-   * @return the host's internals
+   * @return the host
    */
-  public HostCore core() {
+  public Host host() {
+    return core;
+  }
+
+  /** The shared core, for a {@link Connector} or {@link PeerPool} working with this listener. */
+  HostCore core() {
     return core;
   }
 

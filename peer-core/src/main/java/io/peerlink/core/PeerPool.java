@@ -92,7 +92,7 @@ public final class PeerPool implements PeerManager {
     core.addConnectionListener(this::adopt);
     core.connections().forEach(this::adopt);
     long period = Math.max(100, Math.min(idleTimeout.toMillis() / 2, 30_000));
-    this.evictor = core.group().next().scheduleAtFixedRate(this::evictIdle, period, period, TimeUnit.MILLISECONDS);
+    this.evictor = core.eventLoops().next().scheduleAtFixedRate(this::evictIdle, period, period, TimeUnit.MILLISECONDS);
   }
 
   /**

@@ -177,7 +177,7 @@ class DialerLoopbackTest extends PeerTestSupport {
     Duration took = Duration.ofNanos(System.nanoTime() - start);
 
     assertThat(peer.remoteAddress()).isEqualTo(good.withoutPeerId());
-    assertThat(took).isGreaterThanOrEqualTo(stagger).isLessThan(client.core().config().handshakeTimeout());
+    assertThat(took).isGreaterThanOrEqualTo(stagger).isLessThan(client.host().config().handshakeTimeout());
     System.out.printf("happy eyeballs: slow first address, winner after %d ms (stagger %d ms)%n",
         took.toMillis(), stagger.toMillis());
     // The loser was cancelled: its socket sees end of stream.

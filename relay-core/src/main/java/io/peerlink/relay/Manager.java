@@ -85,14 +85,14 @@ public final class Manager implements AutoCloseable {
       autoRelay = null;
     }
     this.observed = new io.peerlink.relay.holepunch.ObservedAddresses(b.addressFilter, b.confirmations);
-    observed.attach(listener.core());
+    observed.attach(listener.host());
     this.puncher = b.holePunch == null ? null
-        : new io.peerlink.relay.holepunch.HolePuncher(listener.core(), observed, b.holePunch).start();
+        : new io.peerlink.relay.holepunch.HolePuncher(listener.host(), observed, b.holePunch).start();
     io.peerlink.relay.autonat.AutoNatConfig nat = b.autoNat;
     this.autoNatServer = nat == null || !nat.server() ? null
-        : new io.peerlink.relay.autonat.AutoNatServer(listener.core(), b.addressFilter, nat).start();
+        : new io.peerlink.relay.autonat.AutoNatServer(listener.host(), b.addressFilter, nat).start();
     this.autoNatClient = nat == null || !nat.client() ? null
-        : new io.peerlink.relay.autonat.AutoNatClient(listener.core(), observed, nat);
+        : new io.peerlink.relay.autonat.AutoNatClient(listener.host(), observed, nat);
     if (autoNatClient != null && autoRelay != null) {
       // AutoRelay runs while reachability is PRIVATE or UNKNOWN: suspended once it is PUBLIC,
       // resumed when that ends.
@@ -335,8 +335,8 @@ public final class Manager implements AutoCloseable {
     private final List<Multiaddr> autoRelayCandidates = new ArrayList<>();
     private final List<Multiaddr> autoRelayPreferred = new ArrayList<>();
     private final List<CandidateSource> autoRelaySources = new ArrayList<>();
-    private io.peerlink.relay.holepunch.PublicAddressFilter addressFilter =
-        io.peerlink.relay.holepunch.PublicAddressFilter.internet();
+    private io.peerlink.core.multiaddr.AddressFilter addressFilter =
+        io.peerlink.core.multiaddr.AddressFilter.internet();
     private int confirmations = 2;
     private io.peerlink.relay.holepunch.HolePunchConfig holePunch =
         io.peerlink.relay.holepunch.HolePunchConfig.defaults();
@@ -489,12 +489,12 @@ public final class Manager implements AutoCloseable {
 
     /**
      * What counts as a public address (observed addresses, DCUtR, AutoNAT); default
-     * {@link io.peerlink.relay.holepunch.PublicAddressFilter#internet()}.
+     * {@link io.peerlink.core.multiaddr.AddressFilter#internet()}.
      *
      * @param v the new value
      * @return this builder
      */
-    public Builder publicAddressFilter(io.peerlink.relay.holepunch.PublicAddressFilter v) {
+    public Builder publicAddressFilter(io.peerlink.core.multiaddr.AddressFilter v) {
       addressFilter = Objects.requireNonNull(v);
       return this;
     }

@@ -35,7 +35,7 @@ final class PriorityDialer {
     this.punchTimeout = punchTimeout;
     this.stageListeners = new CopyOnWriteArrayList<>(stageListeners);
     if (puncher != null) {
-      listener.core().addConnectionListener(this::onConnection);
+      listener.host().addConnectionListener(this::onConnection);
     }
   }
 

@@ -14,9 +14,8 @@ import io.peerlink.core.PeerError;
 import io.peerlink.core.PeerException;
 import io.peerlink.core.ProtocolViolationException;
 import io.peerlink.core.identity.PeerId;
-import io.peerlink.core.internal.host.ConnectionUpgrader;
-import io.peerlink.core.internal.host.HostCore;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.spi.Host;
 import io.peerlink.relay.internal.circuit.CircuitLimit;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
 import io.peerlink.relay.internal.client.HeldBytes;
@@ -25,8 +24,8 @@ import io.peerlink.relay.internal.client.RelayAddresses;
 import io.peerlink.relay.internal.client.Statuses;
 import io.peerlink.relay.internal.client.StopAcceptor;
 import io.peerlink.relay.internal.client.VoucherCheck;
-import io.peerlink.relay.internal.proto.CircuitProtos;
 import io.peerlink.relay.internal.proto.CircuitProtos.HopMessage;
+import io.peerlink.relay.internal.proto.CircuitProtos;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,7 +69,7 @@ import org.slf4j.LoggerFactory;
 public final class RelayClient implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RelayClient.class);
 
-  private final HostCore core;
+  private final Host core;
   private final RelayClientConfig config;
   private final Map<PeerId, Held> reservations = new ConcurrentHashMap<>();
   private final Map<PeerId, CompletableFuture<Peer>> relayDials = new ConcurrentHashMap<>();
@@ -90,12 +89,12 @@ public final class RelayClient implements AutoCloseable {
     }
   }
 
-  private RelayClient(HostCore core, RelayClientConfig config) {
+  private RelayClient(Host core, RelayClientConfig config) {
     this.core = core;
     this.config = Objects.requireNonNull(config, "config");
-    core.protocols().put(CircuitMessages.STOP_PROTOCOL, new StopAcceptor(config.acceptTimeout(), this::accept));
-    core.relayedDialer(this::dial);
-    core.addListenAddrSource(addrSource);
+    core.handle(CircuitMessages.STOP_PROTOCOL, new StopAcceptor(config.acceptTimeout(), this::accept));
+    core.setRelayedDialer(this::dial);
+    core.addAddressSource(addrSource);
   }
 
   /**
@@ -116,7 +115,7 @@ public final class RelayClient implements AutoCloseable {
    * @return the client
    */
   public static RelayClient create(Listener listener, RelayClientConfig config) {
-    return new RelayClient(listener.core(), config);
+    return new RelayClient(listener.host(), config);
   }
 
   /**
@@ -127,7 +126,7 @@ public final class RelayClient implements AutoCloseable {
    * @return the client
    */
   public static RelayClient create(Connector connector, RelayClientConfig config) {
-    return new RelayClient(connector.core(), config);
+    return new RelayClient(connector.host(), config);
   }
 
   /** {@return the settings} */
@@ -137,7 +136,7 @@ public final class RelayClient implements AutoCloseable {
 
   /** Where the relay service schedules its retries: the host's event loops. */
   io.netty.util.concurrent.EventExecutorGroup scheduler() {
-    return core.group();
+    return core.eventLoops();
   }
 
   /** {@return our peer ID} */
@@ -299,7 +298,7 @@ public final class RelayClient implements AutoCloseable {
     if (wait.compareTo(config.minRefreshInterval()) < 0) {
       wait = config.minRefreshInterval();
     }
-    held.refresh = core.group().next().schedule(() -> refresh(held), wait.toNanos(), TimeUnit.NANOSECONDS);
+    held.refresh = core.eventLoops().next().schedule(() -> refresh(held), wait.toNanos(), TimeUnit.NANOSECONDS);
     log.debug("reserved on {} until {}; refresh in {}", r.relay(), r.expiration(), wait);
     for (ReservationListener l : listeners) {
       try {
@@ -466,7 +465,13 @@ public final class RelayClient implements AutoCloseable {
     // The circuit ends as a whole: a FIN from the far end closes it (no half-open connection).
     ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
     Multiaddr remote = RelayAddresses.connectionAddress(relay.remoteAddress(), relay.peerId());
-    ConnectionUpgrader.install(core, ch, direction, expected, ConnectionPath.RELAYED, remote, limit, result);
+    core.upgrade(ch, direction, expected, ConnectionPath.RELAYED, remote, limit).whenComplete((p, e) -> {
+      if (e != null) {
+        result.completeExceptionally(e);
+      } else {
+        result.complete(p);
+      }
+    });
   }
 
   // ------------------------------------------------------------------ the connection to a relay
@@ -525,8 +530,8 @@ public final class RelayClient implements AutoCloseable {
     for (PeerId relay : List.copyOf(reservations.keySet())) {
       cancelReservation(relay);
     }
-    core.protocols().put(CircuitMessages.STOP_PROTOCOL, null);
-    core.relayedDialer(null);
-    core.removeListenAddrSource(addrSource);
+    core.removeHandler(CircuitMessages.STOP_PROTOCOL);
+    core.setRelayedDialer(null);
+    core.removeAddressSource(addrSource);
   }
 }

@@ -5,7 +5,7 @@ import io.peerlink.core.Listener;
 import io.peerlink.core.Peer;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.Multiaddr;
-import io.peerlink.core.internal.SerialExecutor;
+import io.peerlink.relay.internal.events.SerialExecutor;
 import io.peerlink.relay.spi.RelayHopOptions;
 import io.peerlink.relay.spi.RelayServerProvider;
 import java.time.Duration;

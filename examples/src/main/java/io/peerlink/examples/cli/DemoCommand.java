@@ -2,12 +2,12 @@ package io.peerlink.examples.cli;
 
 import io.peerlink.core.Echo;
 import io.peerlink.core.identity.Identity;
+import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.relay.DialReport;
 import io.peerlink.relay.DialStage;
 import io.peerlink.relay.Manager;
 import io.peerlink.relay.Reservation;
-import io.peerlink.relay.server.AddressFilters;
 import io.peerlink.relay.server.RelayServer;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -50,7 +50,7 @@ final class DemoCommand implements Callable<Integer> {
             "alice", alice.peerId().toString()));
     RelayServer relay = RelayServer.builder(relayId)
         .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
-        .publicAddressFilter(AddressFilters.any())
+        .publicAddressFilter(AddressFilter.everything())
         .build();
     relay.start().get(T.toSeconds(), TimeUnit.SECONDS);
     try {

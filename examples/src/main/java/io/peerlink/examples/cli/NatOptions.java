@@ -1,8 +1,8 @@
 package io.peerlink.examples.cli;
 
+import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.relay.Manager;
 import io.peerlink.relay.holepunch.HolePunchEvent;
-import io.peerlink.relay.holepunch.PublicAddressFilter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +25,7 @@ final class NatOptions {
   int punchTimeoutMs;
 
   void apply(Manager.Builder b) {
-    PublicAddressFilter f = PublicAddressFilter.internet();
+    AddressFilter f = AddressFilter.internet();
     for (String c : publicCidrs) {
       f = f.withPublic(c);
     }

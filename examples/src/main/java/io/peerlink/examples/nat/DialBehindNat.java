@@ -4,11 +4,11 @@ import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.Peer;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
+import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.relay.DialReport;
 import io.peerlink.relay.DialStage;
 import io.peerlink.relay.Manager;
-import io.peerlink.relay.holepunch.PublicAddressFilter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -46,7 +46,7 @@ public final class DialBehindNat {
     for (int i = 2; i < args.length; i++) {
       direct.add(Multiaddr.parse(args[i]));
     }
-    PublicAddressFilter publicAddrs = PublicAddressFilter.internet();
+    AddressFilter publicAddrs = AddressFilter.internet();
     String extra = System.getenv("PEERLINK_PUBLIC_CIDR");
     if (extra != null && !extra.isBlank()) {
       publicAddrs = publicAddrs.withPublic(extra.trim());

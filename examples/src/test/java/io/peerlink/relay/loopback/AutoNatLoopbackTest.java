@@ -13,6 +13,7 @@ import io.peerlink.core.Peer;
 import io.peerlink.core.ProtocolViolationException;
 import io.peerlink.core.Stream;
 import io.peerlink.core.identity.Identity;
+import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.relay.RelayClient;
 import io.peerlink.relay.Reservation;
@@ -23,10 +24,8 @@ import io.peerlink.relay.autonat.DialBackResult;
 import io.peerlink.relay.autonat.Reachability;
 import io.peerlink.relay.autonat.ReachabilityListener;
 import io.peerlink.relay.holepunch.ObservedAddresses;
-import io.peerlink.relay.holepunch.PublicAddressFilter;
 import io.peerlink.relay.internal.autonat.AutoNatMessages;
 import io.peerlink.relay.internal.proto.AutoNatProtos.Message;
-import io.peerlink.relay.server.AddressFilters;
 import io.peerlink.relay.server.RelayLimiter;
 import io.peerlink.relay.server.RelayServer;
 import java.time.Duration;
@@ -42,7 +41,7 @@ import org.junit.jupiter.api.Test;
 
 /** AutoNAT v1 client and server over TCP on 127.0.0.1, with 127.0.0.0/8 counted as public. */
 class AutoNatLoopbackTest {
-  private static final PublicAddressFilter LOOPBACK_PUBLIC = PublicAddressFilter.internet().withPublic("127.0.0.0/8");
+  private static final AddressFilter LOOPBACK_PUBLIC = AddressFilter.internet().withPublic("127.0.0.0/8");
   private static final AutoNatConfig CONFIG = AutoNatConfig.builder()
       .confirmations(1)
       .serverQueryInterval(Duration.ZERO)
@@ -73,7 +72,7 @@ class AutoNatLoopbackTest {
 
   private Listener server(AutoNatConfig config) throws Exception {
     Listener l = listener();
-    AutoNatServer s = new AutoNatServer(l.core(), LOOPBACK_PUBLIC, config).start();
+    AutoNatServer s = new AutoNatServer(l.host(), LOOPBACK_PUBLIC, config).start();
     closers.add(s);
     return l;
   }
@@ -86,7 +85,7 @@ class AutoNatLoopbackTest {
 
   /** A client on {@code l}, telling its reachability changes into {@code changes}. */
   private AutoNatClient client(Listener l, ObservedAddresses observed, LinkedBlockingQueue<String> changes) {
-    AutoNatClient c = new AutoNatClient(l.core(), observed, CONFIG);
+    AutoNatClient c = new AutoNatClient(l.host(), observed, CONFIG);
     closers.add(c);
     c.addListener(new ReachabilityListener() {
       @Override
@@ -165,7 +164,7 @@ class AutoNatLoopbackTest {
 
     // The default filter: loopback is not public, so nothing may be dialed.
     Listener strict = listener();
-    closers.add(new AutoNatServer(strict.core(), PublicAddressFilter.internet(), CONFIG).start());
+    closers.add(new AutoNatServer(strict.host(), AddressFilter.internet(), CONFIG).start());
     Peer ps = connect(me, strict);
     assertThat(get(client.ask(ps, me.listenAddresses())).status()).isEqualTo(DialBackResult.Status.DIAL_REFUSED);
 
@@ -191,7 +190,7 @@ class AutoNatLoopbackTest {
 
   /** Sends {@code request} on a new AutoNAT stream; the server's one answer. */
   private static Message exchange(Peer p, io.netty.buffer.ByteBuf request) throws Exception {
-    AtomicReference<io.peerlink.core.internal.protocol.MessageStream<Message>> holder = new AtomicReference<>();
+    AtomicReference<io.peerlink.core.spi.MessageStream<Message>> holder = new AtomicReference<>();
     Stream s = get(p.newStream(List.of(AutoNatMessages.PROTOCOL), st -> holder.set(AutoNatMessages.stream(st.channel()))));
     CompletableFuture<Message> answer = holder.get().write(request)
         .thenCompose(v -> holder.get().read(Duration.ofSeconds(10)));
@@ -207,7 +206,7 @@ class AutoNatLoopbackTest {
     relay = RelayServer.builder(Identity.generate())
         .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
         .limiter(RelayLimiter.unlimited())
-        .publicAddressFilter(AddressFilters.any())
+        .publicAddressFilter(AddressFilter.everything())
         .build();
     get(relay.start());
     Multiaddr relayAddr = relay.listener().listenAddresses().get(0);

@@ -7,6 +7,7 @@ import io.peerlink.core.Listener;
 import io.peerlink.core.Peer;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
+import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.relay.RelayClient;
 import io.peerlink.relay.Reservation;
@@ -14,7 +15,6 @@ import io.peerlink.relay.autorelay.AutoRelay;
 import io.peerlink.relay.autorelay.AutoRelayConfig;
 import io.peerlink.relay.autorelay.AutoRelayListener;
 import io.peerlink.relay.autorelay.CandidateSource;
-import io.peerlink.relay.server.AddressFilters;
 import io.peerlink.relay.server.RelayLimiter;
 import io.peerlink.relay.server.RelayServer;
 import java.time.Duration;
@@ -83,7 +83,7 @@ class AutoRelayFailoverBenchmark {
         RelayServer r = RelayServer.builder(Identity.generate())
             .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
             .limiter(RelayLimiter.unlimited())
-            .publicAddressFilter(AddressFilters.any())
+            .publicAddressFilter(AddressFilter.everything())
             .build();
         relays.add(r);
         get(r.start());

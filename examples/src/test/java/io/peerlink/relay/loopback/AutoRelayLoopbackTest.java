@@ -9,6 +9,7 @@ import io.peerlink.core.Listener;
 import io.peerlink.core.Peer;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
+import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.relay.Manager;
 import io.peerlink.relay.RelayClient;
@@ -21,7 +22,6 @@ import io.peerlink.relay.autorelay.AutoRelayListener;
 import io.peerlink.relay.autorelay.CandidateSource;
 import io.peerlink.relay.autorelay.IdentifyCandidateSource;
 import io.peerlink.relay.server.Acl;
-import io.peerlink.relay.server.AddressFilters;
 import io.peerlink.relay.server.RelayLimiter;
 import io.peerlink.relay.server.RelayServer;
 import java.time.Duration;
@@ -127,7 +127,7 @@ class AutoRelayLoopbackTest {
         .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
         .limiter(limiter)
         .acl(acl)
-        .publicAddressFilter(AddressFilters.any())
+        .publicAddressFilter(AddressFilter.everything())
         .build();
     relays.add(relay);
     get(relay.start());
@@ -209,7 +209,7 @@ class AutoRelayLoopbackTest {
     assertThat(auto.relayAddresses()).isEqualTo(addrs.addrs());
     assertThat(ids(auto.activeRelays())).hasSize(2).contains(spare.peerId()).doesNotContain(victim.peerId());
     // What identify announces follows too.
-    assertThat(peer.core().listenAddrs()).containsAll(replacement.addrs()).doesNotContain(victimAddr);
+    assertThat(peer.host().listenAddresses()).containsAll(replacement.addrs()).doesNotContain(victimAddr);
 
     // A dialer reaches the peer through the replacement, and identify there lists it.
     Listener dialer = listener();
@@ -387,7 +387,7 @@ class AutoRelayLoopbackTest {
     assertThat(auto.activeRelays()).isEmpty();
     assertThat(auto.relayAddresses()).isEmpty();
     assertThat(pc.reservations()).isEmpty();
-    assertThat(peer.core().listenAddrs()).noneMatch(Multiaddr::isRelayed);
+    assertThat(peer.host().listenAddresses()).noneMatch(Multiaddr::isRelayed);
     // The relays see the connections close, and with them the reservations go.
     get(CompletableFuture.allOf(relaySides.toArray(CompletableFuture[]::new)));
     // The relay drops the reservation in its own close callback, which may run after ours.
@@ -413,7 +413,7 @@ class AutoRelayLoopbackTest {
     assertThat(ev.next(Events.Addrs.class, a -> a.addrs().isEmpty()).addrs()).isEmpty();
     assertThat(auto.activeRelays()).isEmpty();
     assertThat(pc.reservations()).isEmpty();
-    assertThat(peer.core().listenAddrs()).noneMatch(Multiaddr::isRelayed);
+    assertThat(peer.host().listenAddresses()).noneMatch(Multiaddr::isRelayed);
 
     auto.start(); // resumes from the same candidate sources
     reservedOn(ev, 2);
@@ -426,8 +426,8 @@ class AutoRelayLoopbackTest {
   void aManagerSuspendsAutoRelayOnceAutoNatFindsItPublic() throws Exception {
     RelayServer r1 = relay();
     RelayServer r2 = relay();
-    io.peerlink.relay.holepunch.PublicAddressFilter loopbackPublic =
-        io.peerlink.relay.holepunch.PublicAddressFilter.internet().withPublic("127.0.0.0/8");
+    io.peerlink.core.multiaddr.AddressFilter loopbackPublic =
+        io.peerlink.core.multiaddr.AddressFilter.internet().withPublic("127.0.0.0/8");
     io.peerlink.relay.autonat.AutoNatConfig nat = io.peerlink.relay.autonat.AutoNatConfig.builder()
         .confirmations(1)
         .serverQueryInterval(Duration.ZERO)
@@ -468,7 +468,7 @@ class AutoRelayLoopbackTest {
     assertThat(changes.poll(20, TimeUnit.SECONDS)).isEqualTo(io.peerlink.relay.autonat.Reachability.PUBLIC);
     RelayClientLoopbackTest.waitFor(() -> auto.activeRelays().isEmpty());
     assertThat(auto.relayAddresses()).isEmpty();
-    assertThat(m.listener().core().listenAddrs()).noneMatch(Multiaddr::isRelayed);
+    assertThat(m.listener().host().listenAddresses()).noneMatch(Multiaddr::isRelayed);
   }
 
   @Test
@@ -506,7 +506,7 @@ class AutoRelayLoopbackTest {
     auto.start();
     assertThat(auto.activeRelays()).isEmpty();
     // The peer happens to connect to a relay: identify lists hop, and AutoRelay reserves there.
-    get(peer.core().dial(addr(r)));
+    get(peer.host().dial(addr(r)));
     assertThat(ev.next(Events.Reserved.class).r().relay()).isEqualTo(r.peerId());
   }
 }

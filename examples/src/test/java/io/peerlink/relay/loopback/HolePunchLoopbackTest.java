@@ -9,14 +9,13 @@ import io.peerlink.core.Peer;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.internal.protocol.EchoClient;
 import io.peerlink.core.internal.protocol.EchoHandler;
+import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.relay.DialReport;
 import io.peerlink.relay.DialStage;
 import io.peerlink.relay.Manager;
 import io.peerlink.relay.holepunch.HolePunchConfig;
 import io.peerlink.relay.holepunch.HolePunchEvent;
-import io.peerlink.relay.holepunch.PublicAddressFilter;
-import io.peerlink.relay.server.AddressFilters;
 import io.peerlink.relay.spi.RelayHopOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -49,7 +48,7 @@ class HolePunchLoopbackTest {
   private Manager relay() throws Exception {
     Manager m = Manager.builder(Identity.generate())
         .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
-        .relayHopOptions(new RelayHopOptions(AddressFilters.any(), Duration.ZERO))
+        .relayHopOptions(new RelayHopOptions(AddressFilter.everything(), Duration.ZERO))
         .build();
     managers.add(m);
     get(m.start());
@@ -61,7 +60,7 @@ class HolePunchLoopbackTest {
     Manager m = Manager.builder(Identity.generate())
         .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
         .handler(EchoClient.PROTOCOL, s -> s.channel().pipeline().addLast(new EchoHandler()))
-        .publicAddressFilter(PublicAddressFilter.internet().withPublic("127.0.0.0/8"))
+        .publicAddressFilter(AddressFilter.internet().withPublic("127.0.0.0/8"))
         .holePunching(punch)
         .punchTimeout(punchTimeout)
         .onDialStage(stages)

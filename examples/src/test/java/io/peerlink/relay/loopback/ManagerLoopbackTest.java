@@ -7,10 +7,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.Peer;
 import io.peerlink.core.identity.Identity;
+import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.relay.Manager;
 import io.peerlink.relay.RelayState;
-import io.peerlink.relay.server.AddressFilters;
 import io.peerlink.relay.spi.RelayHopOptions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,7 +32,7 @@ class ManagerLoopbackTest {
   private Manager manager() throws Exception {
     Manager m = Manager.builder(Identity.generate())
         .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
-        .relayHopOptions(new RelayHopOptions(AddressFilters.any(), Duration.ZERO))
+        .relayHopOptions(new RelayHopOptions(AddressFilter.everything(), Duration.ZERO))
         .build();
     managers.add(m);
     return get(m.start());

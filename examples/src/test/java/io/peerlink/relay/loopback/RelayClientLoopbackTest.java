@@ -14,11 +14,11 @@ import io.peerlink.core.Peer;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.internal.protocol.EchoClient;
 import io.peerlink.core.internal.protocol.EchoHandler;
+import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.relay.RelayClient;
 import io.peerlink.relay.RelayException;
 import io.peerlink.relay.Reservation;
-import io.peerlink.relay.server.AddressFilters;
 import io.peerlink.relay.server.RelayLimiter;
 import io.peerlink.relay.server.RelayServer;
 import java.time.Duration;
@@ -55,7 +55,7 @@ class RelayClientLoopbackTest {
     relay = RelayServer.builder(Identity.generate())
         .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
         .limiter(limiter)
-        .publicAddressFilter(AddressFilters.any())
+        .publicAddressFilter(AddressFilter.everything())
         .build();
     get(relay.start());
     return relay.listener().listenAddresses().get(0);
@@ -77,7 +77,7 @@ class RelayClientLoopbackTest {
     RelayClient aRelays = RelayClient.create(a);
     closers.add(aRelays);
     List<Peer> inbound = new java.util.concurrent.CopyOnWriteArrayList<>();
-    a.core().addConnectionListener(inbound::add);
+    a.host().addConnectionListener(inbound::add);
 
     Reservation r = get(aRelays.reserve(relayAddr));
     assertThat(r.relay()).isEqualTo(relay.peerId());
@@ -85,7 +85,7 @@ class RelayClientLoopbackTest {
     assertThat(r.voucher()).isNotNull();
     Multiaddr reserved = relayAddr.encapsulate(Multiaddr.parse("/p2p-circuit")).withPeerId(a.peerId());
     assertThat(r.addrs()).containsExactly(reserved);
-    assertThat(a.core().listenAddrs()).contains(reserved);
+    assertThat(a.host().listenAddresses()).contains(reserved);
 
     Listener b = listener();
     RelayClient bRelays = RelayClient.create(b);

@@ -9,6 +9,7 @@ import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.Listener;
 import io.peerlink.core.Peer;
 import io.peerlink.core.identity.Identity;
+import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.relay.RelayClient;
 import io.peerlink.relay.RelayService;
@@ -16,7 +17,6 @@ import io.peerlink.relay.RelayServiceConfig;
 import io.peerlink.relay.RelayState;
 import io.peerlink.relay.RelayStateChange;
 import io.peerlink.relay.Reservation;
-import io.peerlink.relay.server.AddressFilters;
 import io.peerlink.relay.server.RelayLimiter;
 import io.peerlink.relay.server.RelayServer;
 import io.peerlink.relay.spi.RelayHopOptions;
@@ -56,7 +56,7 @@ class RelayServiceLoopbackTest {
     RelayServer relay = RelayServer.builder(relayIdentity)
         .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/" + port))
         .limiter(RelayLimiter.unlimited())
-        .publicAddressFilter(AddressFilters.any())
+        .publicAddressFilter(AddressFilter.everything())
         .build();
     relays.add(relay);
     get(relay.start());
@@ -175,7 +175,7 @@ class RelayServiceLoopbackTest {
     waitFor(() -> sb.state() == RelayState.CONNECTED); // the relay was connected on the way
 
     // a serves as a relay itself (through relay-server's provider); sa switches to it.
-    sb.enable(new RelayHopOptions(AddressFilters.any(), Duration.ZERO));
+    sb.enable(new RelayHopOptions(AddressFilter.everything(), Duration.ZERO));
     assertThat(sb.isEnabled()).isTrue();
     changes.clear();
     sa.setRelay(b.listenAddresses().get(0));

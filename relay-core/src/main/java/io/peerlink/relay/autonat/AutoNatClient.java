@@ -6,12 +6,11 @@ import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.Peer;
 import io.peerlink.core.ProtocolViolationException;
 import io.peerlink.core.identity.PeerId;
-import io.peerlink.core.internal.SerialExecutor;
-import io.peerlink.core.internal.host.HostCore;
-import io.peerlink.core.internal.host.PeerConnection;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.spi.Host;
 import io.peerlink.relay.holepunch.ObservedAddresses;
 import io.peerlink.relay.internal.autonat.AutoNatMessages;
+import io.peerlink.relay.internal.events.SerialExecutor;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -48,7 +47,7 @@ import org.slf4j.LoggerFactory;
 public final class AutoNatClient implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AutoNatClient.class);
 
-  private final HostCore core;
+  private final Host core;
   private final ObservedAddresses observed;
   private final AutoNatConfig config;
   private final EventExecutor loop;
@@ -72,11 +71,11 @@ public final class AutoNatClient implements AutoCloseable {
    * @param observed our observed addresses
    * @param config the settings
    */
-  public AutoNatClient(HostCore core, ObservedAddresses observed, AutoNatConfig config) {
+  public AutoNatClient(Host core, ObservedAddresses observed, AutoNatConfig config) {
     this.core = Objects.requireNonNull(core, "core");
     this.observed = Objects.requireNonNull(observed, "observed");
     this.config = Objects.requireNonNull(config, "config");
-    this.loop = core.group().next();
+    this.loop = core.eventLoops().next();
     this.events = new SerialExecutor(config.listenerExecutor());
     this.addressSource = this::defaultAddresses;
   }
@@ -149,7 +148,7 @@ public final class AutoNatClient implements AutoCloseable {
    */
   public CompletableFuture<Reachability> check() {
     List<Multiaddr> addrs = addressSource.get();
-    List<PeerConnection> ask = new ArrayList<>();
+    List<Peer> ask = new ArrayList<>();
     synchronized (this) {
       if (closed) {
         return CompletableFuture.completedFuture(reachability);
@@ -161,7 +160,7 @@ public final class AutoNatClient implements AutoCloseable {
       }
       long now = System.nanoTime();
       LinkedHashSet<PeerId> chosen = new LinkedHashSet<>();
-      for (PeerConnection c : core.connections()) {
+      for (Peer c : core.connections()) {
         if (ask.size() >= config.maxQueriesPerCheck()) {
           break;
         }
@@ -187,7 +186,7 @@ public final class AutoNatClient implements AutoCloseable {
       return CompletableFuture.completedFuture(reachability());
     }
     List<CompletableFuture<?>> all = new ArrayList<>();
-    for (PeerConnection c : ask) {
+    for (Peer c : ask) {
       all.add(ask(c, addrs).handle((r, e) -> {
         if (e != null) {
           log.debug("AutoNAT query to {} failed: {}", c.peerId(), e.toString());
@@ -221,7 +220,7 @@ public final class AutoNatClient implements AutoCloseable {
    * @return a future that completes with the server's answer
    */
   public CompletableFuture<DialBackResult> ask(Peer server, List<Multiaddr> addrs) {
-    AtomicReference<io.peerlink.core.internal.protocol.MessageStream<io.peerlink.relay.internal.proto.AutoNatProtos.Message>> holder = new AtomicReference<>();
+    AtomicReference<io.peerlink.core.spi.MessageStream<io.peerlink.relay.internal.proto.AutoNatProtos.Message>> holder = new AtomicReference<>();
     return server.newStream(List.of(AutoNatMessages.PROTOCOL), s -> holder.set(AutoNatMessages.stream(s.channel())))
         .thenCompose(s -> holder.get().write(AutoNatMessages.dial(core.identity().peerId(), addrs)))
         .thenCompose(v -> holder.get().read(config.streamTimeout()))
@@ -234,7 +233,7 @@ public final class AutoNatClient implements AutoCloseable {
           return new DialBackResult(server.peerId(), status(r.status()), r.text(), r.addr());
         })
         .whenComplete((r, e) -> {
-          io.peerlink.core.internal.protocol.MessageStream<io.peerlink.relay.internal.proto.AutoNatProtos.Message> as = holder.get();
+          io.peerlink.core.spi.MessageStream<io.peerlink.relay.internal.proto.AutoNatProtos.Message> as = holder.get();
           if (as != null) {
             as.channel().close();
           }
@@ -299,7 +298,7 @@ public final class AutoNatClient implements AutoCloseable {
     for (Multiaddr a : observed.candidates()) {
       out.add(a.withoutPeerId());
     }
-    for (Multiaddr a : core.listenAddrs()) {
+    for (Multiaddr a : core.listenAddresses()) {
       if (observed.filter().test(a)) {
         out.add(a.withoutPeerId());
       }

@@ -4,13 +4,14 @@ import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.Peer;
 import io.peerlink.core.Stream;
 import io.peerlink.core.identity.PeerId;
-import io.peerlink.core.internal.host.HostCore;
+import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
-import io.peerlink.relay.holepunch.PublicAddressFilter;
+import io.peerlink.core.spi.DialAttempt;
+import io.peerlink.core.spi.Host;
 import io.peerlink.relay.internal.autonat.AutoNatMessages;
 import io.peerlink.relay.internal.autonat.RateLimiter;
-import io.peerlink.relay.internal.proto.AutoNatProtos.Message;
 import io.peerlink.relay.internal.proto.AutoNatProtos.Message.ResponseStatus;
+import io.peerlink.relay.internal.proto.AutoNatProtos.Message;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *   <li>A request over a relayed connection: E_DIAL_REFUSED.
  *   <li>No peer info, or a peer ID other than the connection's: E_BAD_REQUEST.
  *   <li>Only addresses whose IP equals the connection's remote IP (the requester's observed IP)
- *       and that the {@link PublicAddressFilter} calls public are dialed; none left: E_DIAL_REFUSED.
+ *       and that the {@link AddressFilter} calls public are dialed; none left: E_DIAL_REFUSED.
  *   <li>Over the rate limits ({@link AutoNatConfig#serverPerPeerLimit()},
  *       {@link AutoNatConfig#serverGlobalLimit()}; only requests that reach the dial count):
  *       E_DIAL_REFUSED.
@@ -47,8 +48,8 @@ import org.slf4j.LoggerFactory;
 public final class AutoNatServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AutoNatServer.class);
 
-  private final HostCore core;
-  private final PublicAddressFilter filter;
+  private final Host core;
+  private final AddressFilter filter;
   private final AutoNatConfig config;
   private final RateLimiter limiter;
   private volatile boolean closed;
@@ -60,7 +61,7 @@ public final class AutoNatServer implements AutoCloseable {
    * @param filter what counts as a public address
    * @param config the settings
    */
-  public AutoNatServer(HostCore core, PublicAddressFilter filter, AutoNatConfig config) {
+  public AutoNatServer(Host core, AddressFilter filter, AutoNatConfig config) {
     this.core = Objects.requireNonNull(core, "core");
     this.filter = Objects.requireNonNull(filter, "filter");
     this.config = Objects.requireNonNull(config, "config");
@@ -73,7 +74,7 @@ public final class AutoNatServer implements AutoCloseable {
    * @return this server
    */
   public AutoNatServer start() {
-    core.protocols().put(AutoNatMessages.PROTOCOL, this::onStream);
+    core.handle(AutoNatMessages.PROTOCOL, this::onStream);
     core.allowOnLimitedConnections(AutoNatMessages.PROTOCOL);
     return this;
   }
@@ -83,7 +84,7 @@ public final class AutoNatServer implements AutoCloseable {
       s.channel().close();
       return;
     }
-    io.peerlink.core.internal.protocol.MessageStream<Message> as = AutoNatMessages.stream(s.channel());
+    io.peerlink.core.spi.MessageStream<Message> as = AutoNatMessages.stream(s.channel());
     io.netty.util.concurrent.ScheduledFuture<?> deadline = s.channel().eventLoop().schedule(
         () -> s.channel().close(), config.streamTimeout().toMillis(), TimeUnit.MILLISECONDS);
     as.read(config.streamTimeout())
@@ -142,9 +143,9 @@ public final class AutoNatServer implements AutoCloseable {
   private CompletableFuture<Multiaddr> dialBack(PeerId peer, List<Multiaddr> addrs) {
     CompletableFuture<Multiaddr> first = new CompletableFuture<>();
     AtomicInteger left = new AtomicInteger(addrs.size());
-    List<HostCore.Attempt> attempts = new ArrayList<>();
+    List<DialAttempt> attempts = new ArrayList<>();
     for (Multiaddr a : addrs) {
-      HostCore.Attempt at = core.dial(peer, a.toSocketAddress().orElseThrow(), a);
+      DialAttempt at = core.dial(peer, a.toSocketAddress().orElseThrow(), a);
       attempts.add(at);
       at.result().whenComplete((p, e) -> {
         if (e == null) {
@@ -172,6 +173,6 @@ public final class AutoNatServer implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    core.protocols().put(AutoNatMessages.PROTOCOL, null);
+    core.removeHandler(AutoNatMessages.PROTOCOL);
   }
 }

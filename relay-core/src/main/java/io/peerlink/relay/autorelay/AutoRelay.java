@@ -8,8 +8,8 @@ import io.peerlink.core.Peer;
 import io.peerlink.core.PeerError;
 import io.peerlink.core.PeerException;
 import io.peerlink.core.identity.PeerId;
-import io.peerlink.core.internal.host.HostCore;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.spi.Host;
 import io.peerlink.relay.RelayClient;
 import io.peerlink.relay.RelayException;
 import io.peerlink.relay.Reservation;
@@ -17,7 +17,7 @@ import io.peerlink.relay.ReservationListener;
 import io.peerlink.relay.internal.autorelay.CandidateState;
 import io.peerlink.relay.internal.autorelay.RelaySelection;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
-import io.peerlink.core.internal.SerialExecutor;
+import io.peerlink.relay.internal.events.SerialExecutor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -79,7 +79,7 @@ public final class AutoRelay {
   private static final Logger log = LoggerFactory.getLogger(AutoRelay.class);
 
   private final RelayClient client;
-  private final HostCore core;
+  private final Host core;
   private final AutoRelayConfig config;
   private final EventExecutor loop;
   private final List<CandidateSource> sources = new CopyOnWriteArrayList<>();
@@ -114,11 +114,11 @@ public final class AutoRelay {
   private ScheduledFuture<?> bootTimer;
   private final Set<ScheduledFuture<?>> timers = new HashSet<>();
 
-  private AutoRelay(RelayClient client, HostCore core, AutoRelayConfig config) {
+  private AutoRelay(RelayClient client, Host core, AutoRelayConfig config) {
     this.client = Objects.requireNonNull(client, "client");
     this.core = Objects.requireNonNull(core, "core");
     this.config = Objects.requireNonNull(config, "config");
-    this.loop = core.group().next();
+    this.loop = core.eventLoops().next();
     if (config.eventExecutor() == null) {
       ownExecutor = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "peerlink-autorelay-events");
@@ -142,7 +142,7 @@ public final class AutoRelay {
    * @return the AutoRelay, not yet started
    */
   public static AutoRelay create(RelayClient client, Listener host, AutoRelayConfig config) {
-    return new AutoRelay(client, host.core(), config);
+    return new AutoRelay(client, host.host(), config);
   }
 
   /** {@return the settings} */

@@ -43,7 +43,7 @@ public final class IdentifyCandidateSource implements CandidateSource {
    */
   public static IdentifyCandidateSource watching(Listener host, int capacity) {
     IdentifyCandidateSource s = new IdentifyCandidateSource(capacity);
-    host.core().addConnectionListener(s::connected);
+    host.host().addConnectionListener(s::connected);
     for (Peer p : host.peers()) {
       s.connected(p);
     }

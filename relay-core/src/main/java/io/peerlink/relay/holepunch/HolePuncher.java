@@ -8,8 +8,10 @@ import io.peerlink.core.PeerException;
 import io.peerlink.core.ProtocolViolationException;
 import io.peerlink.core.Stream;
 import io.peerlink.core.identity.PeerId;
-import io.peerlink.core.internal.host.HostCore;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.spi.DialAttempt;
+import io.peerlink.core.spi.Host;
+import io.peerlink.core.spi.PunchExpectation;
 import io.peerlink.relay.internal.holepunch.DcutrMessages;
 import io.peerlink.relay.internal.proto.HolePunchProtos.HolePunch;
 import java.net.InetSocketAddress;
@@ -47,7 +49,7 @@ import org.slf4j.LoggerFactory;
 public final class HolePuncher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HolePuncher.class);
 
-  private final HostCore core;
+  private final Host core;
   private final ObservedAddresses observed;
   private final HolePunchConfig config;
   private final List<Consumer<HolePunchEvent>> listeners = new CopyOnWriteArrayList<>();
@@ -70,7 +72,7 @@ public final class HolePuncher implements AutoCloseable {
    * @param observed our observed addresses
    * @param config the settings
    */
-  public HolePuncher(HostCore core, ObservedAddresses observed, HolePunchConfig config) {
+  public HolePuncher(Host core, ObservedAddresses observed, HolePunchConfig config) {
     this.core = Objects.requireNonNull(core, "core");
     this.observed = Objects.requireNonNull(observed, "observed");
     this.config = Objects.requireNonNull(config, "config");
@@ -83,7 +85,7 @@ public final class HolePuncher implements AutoCloseable {
    * @return this hole puncher
    */
   public HolePuncher start() {
-    core.protocols().put(DcutrMessages.PROTOCOL, this::onStream);
+    core.handle(DcutrMessages.PROTOCOL, this::onStream);
     core.allowOnLimitedConnections(DcutrMessages.PROTOCOL);
     core.addConnectionListener(p -> {
       Waiter w = p.path() != ConnectionPath.RELAYED ? waiters.get(p.peerId()) : null;
@@ -151,7 +153,7 @@ public final class HolePuncher implements AutoCloseable {
    * @return a future that completes with the direct connection
    */
   public CompletableFuture<Peer> awaitPunch(PeerId peer, Duration timeout) {
-    for (io.peerlink.core.internal.host.PeerConnection c : core.connections()) {
+    for (Peer c : core.connections()) {
       if (c.peerId().equals(peer) && c.isOpen() && c.path() == ConnectionPath.HOLE_PUNCHED) {
         return CompletableFuture.completedFuture(c);
       }
@@ -192,7 +194,7 @@ public final class HolePuncher implements AutoCloseable {
       return new AtomicInteger();
     });
     int round = rounds.incrementAndGet();
-    io.peerlink.core.internal.protocol.MessageStream<DcutrMessages.Message> ds = DcutrMessages.stream(s.channel());
+    io.peerlink.core.spi.MessageStream<DcutrMessages.Message> ds = DcutrMessages.stream(s.channel());
     AtomicReference<List<Multiaddr>> theirs = new AtomicReference<>();
     AtomicReference<Expect> expectA = new AtomicReference<>();
     ds.read(config.messageTimeout())
@@ -298,7 +300,7 @@ public final class HolePuncher implements AutoCloseable {
       return CompletableFuture.failedFuture(new PeerException(PeerError.IO,
           "the relayed connection to " + peer + " closed before hole punching finished"));
     }
-    for (io.peerlink.core.internal.host.PeerConnection c : core.connections()) {
+    for (Peer c : core.connections()) {
       if (n > 1 && c.peerId().equals(peer) && c.isOpen() && c.path() != ConnectionPath.RELAYED) {
         return CompletableFuture.completedFuture(c); // a late winner of the last round, as go checks
       }
@@ -315,7 +317,7 @@ public final class HolePuncher implements AutoCloseable {
 
   private CompletableFuture<Peer> round(Peer relayed, List<Multiaddr> mine, int n) {
     PeerId peer = relayed.peerId();
-    AtomicReference<io.peerlink.core.internal.protocol.MessageStream<DcutrMessages.Message>> holder = new AtomicReference<>();
+    AtomicReference<io.peerlink.core.spi.MessageStream<DcutrMessages.Message>> holder = new AtomicReference<>();
     AtomicReference<Expect> expectB = new AtomicReference<>();
     long[] sent = new long[1];
     return relayed.newStream(DcutrMessages.PROTOCOL, s -> holder.set(DcutrMessages.stream(s.channel())))
@@ -330,7 +332,7 @@ public final class HolePuncher implements AutoCloseable {
             throw new java.util.concurrent.CompletionException(
                 new ProtocolViolationException("expected DCUtR CONNECT, got " + m.type()));
           }
-          io.peerlink.core.internal.protocol.MessageStream<DcutrMessages.Message> ds = holder.get();
+          io.peerlink.core.spi.MessageStream<DcutrMessages.Message> ds = holder.get();
           // Expect A's SYN from before SYNC leaves: A dials when SYNC arrives, RTT/2 before we do.
           Expect ex = expect(peer, m.addrs(), roleOfB(config, n));
           expectB.set(ex);
@@ -352,7 +354,7 @@ public final class HolePuncher implements AutoCloseable {
           });
         })
         .whenComplete((p, e) -> {
-          io.peerlink.core.internal.protocol.MessageStream<DcutrMessages.Message> ds = holder.get();
+          io.peerlink.core.spi.MessageStream<DcutrMessages.Message> ds = holder.get();
           if (ds != null) {
             ds.channel().close();
           }
@@ -387,10 +389,10 @@ public final class HolePuncher implements AutoCloseable {
    * wins. When the remote's SYN reaches our listener before ours leaves (loopback; a NAT that
    * filters by endpoint only), the kernel hands the connection to the listener and our own dial
    * to that address fails: the listener then upgrades it in {@code role} too
-   * ({@link HostCore#expectPunch}), and it wins.
+   * ({@link Host#expectPunch}), and it wins.
    */
-  /** A punch's expected remote SYNs (see {@link HostCore#expectPunch}); withdraw once it ended. */
-  private record Expect(HostCore.PunchExpectation expectation, Direction role, List<InetSocketAddress> remotes,
+  /** A punch's expected remote SYNs (see {@link Host#expectPunch}); withdraw once it ended. */
+  private record Expect(PunchExpectation expectation, Direction role, List<InetSocketAddress> remotes,
       Runnable withdraw) {}
 
   /** Registers the remote's IPv4 TCP addresses among {@code addrs} as expected punch sources. */
@@ -403,9 +405,8 @@ public final class HolePuncher implements AutoCloseable {
       }
       remotes.add(remote);
     }
-    Runnable[] withdraw = new Runnable[1];
-    HostCore.PunchExpectation e = core.expectPunch(peer, role, remotes, withdraw);
-    return new Expect(e, role, remotes, withdraw[0]);
+    PunchExpectation e = core.expectPunch(peer, role, remotes);
+    return new Expect(e, role, remotes, e::withdraw);
   }
 
   private CompletableFuture<Peer> dialAll(PeerId peer, List<Multiaddr> addrs, Expect ex) {
@@ -418,13 +419,13 @@ public final class HolePuncher implements AutoCloseable {
           "none of " + peer + "'s addresses " + addrs + " is an IPv4 TCP address"));
     }
     Runnable[] withdraw = {ex.withdraw()};
-    HostCore.PunchExpectation expected = ex.expectation();
+    PunchExpectation expected = ex.expectation();
     long started = System.nanoTime();
-    List<HostCore.Attempt> attempts = new ArrayList<>();
+    List<DialAttempt> attempts = new ArrayList<>();
     for (InetSocketAddress remote : remotes) {
-      attempts.add(core.dialFrom(peer, remote, local, role, ConnectionPath.HOLE_PUNCHED, config.dialTimeout()));
+      attempts.add(core.dialFromListenPort(peer, remote, local, role, ConnectionPath.HOLE_PUNCHED, config.dialTimeout()));
     }
-    CompletableFuture<Peer> dialed = firstOf(attempts.stream().map(HostCore.Attempt::result).toList(), "punch to " + addrs);
+    CompletableFuture<Peer> dialed = firstOf(attempts.stream().map(DialAttempt::result).toList(), "punch to " + addrs);
     CompletableFuture<Peer> accepted = expected.accepted().thenCompose(f -> f);
     CompletableFuture<Peer> first = new CompletableFuture<>();
     dialed.whenComplete((p, e) -> {
@@ -481,7 +482,7 @@ public final class HolePuncher implements AutoCloseable {
    */
   private CompletableFuture<Void> identified() {
     List<CompletableFuture<?>> all = new ArrayList<>();
-    for (io.peerlink.core.internal.host.PeerConnection c : core.connections()) {
+    for (Peer c : core.connections()) {
       if (c.path() != ConnectionPath.RELAYED && c.isOpen()) {
         all.add(c.identify().handle((i, e) -> null));
       }
@@ -491,7 +492,7 @@ public final class HolePuncher implements AutoCloseable {
   }
 
   private int listenPort() {
-    for (Multiaddr a : core.listenAddrs()) {
+    for (Multiaddr a : core.listenAddresses()) {
       if (!a.isRelayed()) {
         InetSocketAddress s = a.withoutPeerId().toSocketAddress().orElse(null);
         if (s != null && s.getPort() != 0) {
@@ -523,13 +524,13 @@ public final class HolePuncher implements AutoCloseable {
       out.add(Multiaddr.fromSocketAddress(new InetSocketAddress(s.getAddress(), port)));
       out.add(a.withoutPeerId());
     }
-    for (Multiaddr a : core.listenAddrs()) {
+    for (Multiaddr a : core.listenAddresses()) {
       if (observed.filter().test(a)) {
         out.add(a.withoutPeerId());
       }
     }
     if (out.isEmpty() && fallBackToListen) {
-      for (Multiaddr a : core.listenAddrs()) {
+      for (Multiaddr a : core.listenAddresses()) {
         if (!a.isRelayed()) {
           out.add(a.withoutPeerId());
         }
@@ -542,7 +543,7 @@ public final class HolePuncher implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    core.protocols().put(DcutrMessages.PROTOCOL, null);
+    core.removeHandler(DcutrMessages.PROTOCOL);
     PeerException e = new PeerException(PeerError.IO, "hole puncher closed");
     waiters.values().forEach(w -> w.result.completeExceptionally(e));
   }

@@ -3,8 +3,9 @@ package io.peerlink.relay.holepunch;
 import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.Peer;
 import io.peerlink.core.identity.PeerId;
-import io.peerlink.core.internal.host.HostCore;
+import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.spi.Host;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -19,12 +20,12 @@ import java.util.Set;
  * try a hole punch with, since only the peer we punch to learns it) and <em>confirmed</em> once
  * {@code confirmations} distinct peers have reported it or AutoNAT confirmed it; only confirmed
  * addresses are advertised (identify's listen addresses). Only addresses the
- * {@link PublicAddressFilter} calls public are kept.
+ * {@link AddressFilter} calls public are kept.
  *
  * <p>Thread-safe.
  */
 public final class ObservedAddresses {
-  private final PublicAddressFilter filter;
+  private final AddressFilter filter;
   private final int confirmations;
   private final Map<Multiaddr, Set<PeerId>> seen = new LinkedHashMap<>();
   private final Set<Multiaddr> autonatConfirmed = new LinkedHashSet<>();
@@ -35,7 +36,7 @@ public final class ObservedAddresses {
    * @param filter what counts as a public address
    * @param confirmations distinct observers needed to confirm an address
    */
-  public ObservedAddresses(PublicAddressFilter filter, int confirmations) {
+  public ObservedAddresses(AddressFilter filter, int confirmations) {
     this.filter = Objects.requireNonNull(filter, "filter");
     if (confirmations < 1) {
       throw new IllegalArgumentException("confirmations must be at least 1: " + confirmations);
@@ -44,7 +45,7 @@ public final class ObservedAddresses {
   }
 
   /** {@return the filter deciding what is public} */
-  public PublicAddressFilter filter() {
+  public AddressFilter filter() {
     return filter;
   }
 
@@ -54,9 +55,9 @@ public final class ObservedAddresses {
    *
    * @param core the host's internals
    */
-  public void attach(HostCore core) {
+  public void attach(Host core) {
     core.addConnectionListener(this::watch);
-    core.addListenAddrSource(
+    core.addAddressSource(
         () -> confirmed().stream().map(a -> a.withPeerId(core.identity().peerId())).toList());
   }
 

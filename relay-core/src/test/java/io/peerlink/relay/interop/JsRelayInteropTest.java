@@ -46,7 +46,7 @@ class JsRelayInteropTest {
          Listener listener = listener();
          RelayClient client = RelayClient.create(listener)) {
       List<Peer> inbound = new CopyOnWriteArrayList<>();
-      listener.core().addConnectionListener(inbound::add);
+      listener.host().addConnectionListener(inbound::add);
       Reservation r = get(client.reserve(Multiaddr.parse(relay.addr())));
       assertThat(r.relay().toString()).isEqualTo(relay.peerId());
       assertThat(r.voucher()).as("js sends a voucher, and it verified").isNotNull();
@@ -81,7 +81,7 @@ class JsRelayInteropTest {
            Listener listener = listener();
            RelayClient client = RelayClient.create(listener)) {
         String circuit = JsPeer.strings(js.awaitEvent("reserved", T).get("addrs")).get(0);
-        Peer peer = get(listener.core().dial(Multiaddr.parse(circuit)));
+        Peer peer = get(listener.host().dial(Multiaddr.parse(circuit)));
         assertThat(peer.peerId().toString()).isEqualTo(js.peerId());
         assertThat(peer.path()).isEqualTo(ConnectionPath.RELAYED);
         assertThat(peer.securityProtocol()).isEqualTo("/noise");
@@ -107,7 +107,7 @@ class JsRelayInteropTest {
          RelayClient dialerClient = RelayClient.create(dialer)) {
       get(targetClient.reserve(Multiaddr.parse(relay.addr())));
       Multiaddr circuit = Multiaddr.parse(relay.addr() + "/p2p-circuit/p2p/" + target.peerId());
-      Peer peer = get(dialer.core().dial(circuit));
+      Peer peer = get(dialer.host().dial(circuit));
       assertThat(peer.path()).isEqualTo(ConnectionPath.RELAYED);
       byte[] payload = new byte[64 << 20];
       new java.util.Random(64).nextBytes(payload);

@@ -3,7 +3,7 @@ package io.peerlink.relay.daemon;
 import io.peerlink.core.ListenerLimits;
 import io.peerlink.core.PeerConfig;
 import io.peerlink.core.identity.Identity;
-import io.peerlink.relay.server.AddressFilters;
+import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.relay.server.RelayLimiter;
 import io.peerlink.relay.server.RelayServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -16,8 +16,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.bridge.SLF4JBridgeHandler;
-import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine;
 
 /**
  * The relay daemon: {@code java -jar relay-daemon.jar --listen /ip4/0.0.0.0/tcp/4001
@@ -83,9 +83,9 @@ public final class RelayDaemon {
           .announce(cfg.announce);
       cfg.listen.forEach(b::listenOn);
       if (cfg.allowPrivateAddrs) {
-        b.publicAddressFilter(AddressFilters.any());
+        b.publicAddressFilter(AddressFilter.everything());
       } else if (!cfg.publicCidrs.isEmpty()) {
-        b.publicAddressFilter(AddressFilters.publicOr(cfg.publicCidrs));
+        b.publicAddressFilter(AddressFilter.internet().withPublic(cfg.publicCidrs));
       }
       if (cfg.metrics != null) {
         PrometheusRegistry registry = new PrometheusRegistry();

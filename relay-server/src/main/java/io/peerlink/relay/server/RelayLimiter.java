@@ -202,7 +202,7 @@ public final class RelayLimiter {
   }
 
   /** {@return the limit sent to clients in RESERVE and CONNECT answers and in the stop CONNECT} */
-  public CircuitLimit circuitLimit() {
+  CircuitLimit circuitLimit() {
     return new CircuitLimit(maxCircuitDuration.toSeconds(), maxCircuitData);
   }
 

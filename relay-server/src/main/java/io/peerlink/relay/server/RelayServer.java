@@ -13,7 +13,9 @@ import io.peerlink.core.Stream;
 import io.peerlink.core.StreamHandler;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
+import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.spi.StreamChannels;
 import io.peerlink.relay.internal.circuit.CircuitLimit;
 import io.peerlink.relay.internal.circuit.CircuitMessageDecoder;
 import io.peerlink.relay.internal.circuit.CircuitMessageException;
@@ -28,7 +30,6 @@ import io.peerlink.relay.server.internal.PendingBytes;
 import io.peerlink.relay.server.internal.ReservationMessages;
 import io.peerlink.relay.server.internal.ReservationTable;
 import io.peerlink.relay.server.internal.StopHandshake;
-import io.peerlink.relay.server.internal.StreamResets;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -153,7 +154,7 @@ public final class RelayServer {
     long sweep = limiter.reservationSweepInterval().toNanos();
     sweeper.scheduleAtFixedRate(this::sweep, sweep, sweep, TimeUnit.NANOSECONDS);
     if (attached) {
-      listener.core().protocols().put(CircuitMessages.HOP_PROTOCOL, hopHandler());
+      listener.host().handle(CircuitMessages.HOP_PROTOCOL, hopHandler());
       return CompletableFuture.completedFuture(this);
     }
     return listener.start().thenApply(l -> this);
@@ -175,7 +176,7 @@ public final class RelayServer {
       state = State.STOPPING;
     }
     if (attached) {
-      listener.core().protocols().put(CircuitMessages.HOP_PROTOCOL, null);
+      listener.host().removeHandler(CircuitMessages.HOP_PROTOCOL);
     }
     List<CompletableFuture<CircuitEnd>> ends = new ArrayList<>();
     for (CircuitSplice s : splices) {
@@ -292,7 +293,7 @@ public final class RelayServer {
     @Override
     public void onTimeout(ChannelHandlerContext ctx) {
       metrics.handshakeFailed("hop-timeout");
-      StreamResets.reset(ctx.channel());
+      StreamChannels.reset(ctx.channel());
     }
   }
 
@@ -346,7 +347,7 @@ public final class RelayServer {
         if (reservations.remove(entry)) {
           metrics.reservationsEnded(1);
         }
-        StreamResets.reset(ch);
+        StreamChannels.reset(ch);
       } else {
         ch.close();
       }
@@ -421,14 +422,14 @@ public final class RelayServer {
       CompletableFuture<RelayStatus> result) {
     if (!src.isActive() || state != State.RUNNING) {
       circuit.release();
-      StreamResets.reset(stop);
-      StreamResets.reset(src);
+      StreamChannels.reset(stop);
+      StreamChannels.reset(src);
       metrics.handshakeFailed("response-write");
       result.complete(RelayStatus.CONNECTION_FAILED);
       return;
     }
     CircuitSplice splice = new CircuitSplice(src, stop, limit.dataBytes(),
-        Duration.ofSeconds(limit.durationSeconds()), limiter.limitFlushTimeout(), StreamResets::reset,
+        Duration.ofSeconds(limit.durationSeconds()), limiter.limitFlushTimeout(), StreamChannels::reset,
         (toTarget, n) -> {
           (toTarget ? circuit.toTarget() : circuit.toSource()).addAndGet(n);
           metrics.bytesRelayed(n);
@@ -438,8 +439,8 @@ public final class RelayServer {
           if (!f.isSuccess()) {
             circuit.release();
             metrics.handshakeFailed("response-write");
-            StreamResets.reset(stop);
-            StreamResets.reset(src);
+            StreamChannels.reset(stop);
+            StreamChannels.reset(src);
             result.complete(RelayStatus.CONNECTION_FAILED);
             return;
           }
@@ -476,7 +477,7 @@ public final class RelayServer {
           if (f.isSuccess()) {
             ch.close();
           } else {
-            StreamResets.reset(ch);
+            StreamChannels.reset(ch);
           }
         });
   }
@@ -532,7 +533,7 @@ public final class RelayServer {
     private final Identity identity;
     private RelayLimiter limiter = RelayLimiter.defaults();
     private Acl acl = Acl.ALLOW_ALL;
-    private Predicate<Multiaddr> addressFilter = AddressFilters.publicOnly();
+    private Predicate<Multiaddr> addressFilter = AddressFilter.internet();
     private final List<Multiaddr> announce = new ArrayList<>();
     private final List<Multiaddr> listenAddrs = new ArrayList<>();
     private RelayMetrics metrics = RelayMetrics.NONE;
@@ -569,8 +570,9 @@ public final class RelayServer {
     }
 
     /**
-     * Which of the relay's addresses go into reservations; default {@link AddressFilters#publicOnly()}.
-     * A testbed that uses documentation ranges as its internet passes {@link AddressFilters#publicOr}.
+     * Which of the relay's addresses go into reservations; default {@link AddressFilter#internet()}.
+     * A testbed that uses documentation ranges as its internet widens it with
+     * {@link AddressFilter#withPublic(String)}.
      *
      * @param v the new value
      * @return this builder

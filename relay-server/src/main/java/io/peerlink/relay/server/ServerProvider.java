@@ -12,7 +12,7 @@ public final class ServerProvider implements RelayServerProvider {
 
   @Override
   public RelayHop serve(Listener listener, RelayHopOptions options) {
-    RelayServer.Builder b = RelayServer.builder(listener.core().identity()).host(listener);
+    RelayServer.Builder b = RelayServer.builder(listener.host().identity()).host(listener);
     if (options.publicAddressFilter() != null) {
       b.publicAddressFilter(options.publicAddressFilter());
     }

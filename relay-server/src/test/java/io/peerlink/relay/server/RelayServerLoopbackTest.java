@@ -7,6 +7,7 @@ import io.netty.buffer.Unpooled;
 import io.peerlink.core.Peer;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
+import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.relay.internal.circuit.CircuitLimit;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
@@ -51,7 +52,7 @@ class RelayServerLoopbackTest {
         .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
         .limiter(limiter)
         .acl(acl)
-        .publicAddressFilter(AddressFilters.any())
+        .publicAddressFilter(AddressFilter.everything())
         .metrics(new RelayMetrics() {
           @Override
           public void circuitClosed(Duration lifetime, CircuitEnd end) {

@@ -16,6 +16,7 @@ import io.peerlink.core.Peer;
 import io.peerlink.core.Stream;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
+import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.relay.internal.circuit.CircuitMessageDecoder;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
@@ -62,7 +63,7 @@ class RelayThroughputBenchmark {
     RelayServer relay = RelayServer.builder(Identity.generate())
         .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
         .limiter(RelayLimiter.unlimited())
-        .publicAddressFilter(AddressFilters.any())
+        .publicAddressFilter(AddressFilter.everything())
         .build();
     relay.start().get(20, TimeUnit.SECONDS);
     Listener direct = Listener.builder(Identity.generate())

@@ -12,10 +12,10 @@ import io.peerlink.core.Direction;
 import io.peerlink.core.Listener;
 import io.peerlink.core.Peer;
 import io.peerlink.core.PeerConfig;
-import io.peerlink.core.RelayedUpgrades;
 import io.peerlink.core.SecurityProtocol;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
+import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.relay.internal.circuit.CircuitMessageDecoder;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
@@ -73,7 +73,7 @@ class RelayedRequestsTest {
     relay = RelayServer.builder(Identity.generate())
         .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
         .peerConfig(NOISE)
-        .publicAddressFilter(AddressFilters.any())
+        .publicAddressFilter(AddressFilter.everything())
         .build();
     get(relay.start());
     // R takes a slot on the js relay and accepts circuits from it as relayed connections.
@@ -121,7 +121,7 @@ class RelayedRequestsTest {
           return;
         }
         ctx.writeAndFlush(CircuitMessages.encode(ctx.alloc(), CircuitMessages.stopStatus(RelayStatus.OK)));
-        RelayedUpgrades.upgrade(host, ctx.channel(), Direction.INBOUND, null);
+        host.host().upgrade(ctx.channel(), Direction.INBOUND, null, ConnectionPath.RELAYED, null, null);
         ctx.pipeline().remove(this);
       }
     });
@@ -142,7 +142,7 @@ class RelayedRequestsTest {
             ctx.close();
             return;
           }
-          RelayedUpgrades.upgrade(host, ctx.channel(), Direction.OUTBOUND, target).whenComplete((p, e) -> {
+          host.host().upgrade(ctx.channel(), Direction.OUTBOUND, target, ConnectionPath.RELAYED, null, null).whenComplete((p, e) -> {
             if (e != null) {
               result.completeExceptionally(e);
             } else {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerlink.core.Peer;
 import io.peerlink.core.identity.Identity;
+import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.relay.internal.circuit.RelayStatus;
 import io.peerlink.relay.internal.circuit.ReservationVouchers;
@@ -93,7 +94,7 @@ class ReservationExpiryTest {
         // The background sweep never runs during the test; the test sweeps explicitly.
         .limiter(RelayLimiter.builder().reservationTtl(Duration.ofSeconds(60))
             .reservationSweepInterval(Duration.ofHours(1)).build())
-        .publicAddressFilter(AddressFilters.any())
+        .publicAddressFilter(AddressFilter.everything())
         .clock(clock)
         .metrics(new RelayMetrics() {
           @Override
@@ -163,7 +164,7 @@ class ReservationExpiryTest {
         .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
         .limiter(RelayLimiter.builder().maxReservations(1).reservationTtl(Duration.ofSeconds(60))
             .reservationSweepInterval(Duration.ofHours(1)).build())
-        .publicAddressFilter(AddressFilters.any())
+        .publicAddressFilter(AddressFilter.everything())
         .clock(clock)
         .metrics(new RelayMetrics() {
           @Override

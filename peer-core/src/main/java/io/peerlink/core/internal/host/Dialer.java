@@ -8,6 +8,7 @@ import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.Component;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.core.multiaddr.Protocol;
+import io.peerlink.core.spi.DialAttempt;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -269,7 +270,7 @@ public final class Dialer {
         if (cancelled) {
           return;
         }
-        retryTimer = core.group().next().schedule(() -> attempt(n + 1), wait.toNanos(), TimeUnit.NANOSECONDS);
+        retryTimer = core.eventLoops().next().schedule(() -> attempt(n + 1), wait.toNanos(), TimeUnit.NANOSECONDS);
       }
     }
 
@@ -277,7 +278,7 @@ public final class Dialer {
     private final class Race {
       private final List<Target> targets;
       private final int round;
-      private final List<HostCore.Attempt> live = new ArrayList<>();
+      private final List<DialAttempt> live = new ArrayList<>();
       private final List<PeerException> errors = new ArrayList<>();
       private int next;
       private int running;
@@ -307,19 +308,19 @@ public final class Dialer {
             stagger.cancel(false);
           }
           if (next < targets.size()) {
-            stagger = core.group().next().schedule(this::launchNext,
+            stagger = core.eventLoops().next().schedule(this::launchNext,
                 wait + policy.addressStagger().toNanos(), TimeUnit.NANOSECONDS);
           }
         }
         if (wait == 0) {
           launch(t);
         } else {
-          core.group().next().schedule(() -> launch(t), wait, TimeUnit.NANOSECONDS);
+          core.eventLoops().next().schedule(() -> launch(t), wait, TimeUnit.NANOSECONDS);
         }
       }
 
       private void launch(Target t) {
-        HostCore.Attempt a;
+        DialAttempt a;
         synchronized (this) {
           if (done) {
             running--;
@@ -337,8 +338,8 @@ public final class Dialer {
         });
       }
 
-      private void won(HostCore.Attempt a, Peer p) {
-        List<HostCore.Attempt> others;
+      private void won(DialAttempt a, Peer p) {
+        List<DialAttempt> others;
         synchronized (this) {
           if (done) {
             a.cancel().run(); // a later winner: close it
@@ -357,7 +358,7 @@ public final class Dialer {
         }
       }
 
-      private void lost(HostCore.Attempt a, PeerException e) {
+      private void lost(DialAttempt a, PeerException e) {
         boolean roundOver;
         synchronized (this) {
           if (done) {
@@ -378,7 +379,7 @@ public final class Dialer {
       }
 
       void cancel() {
-        List<HostCore.Attempt> all;
+        List<DialAttempt> all;
         synchronized (this) {
           done = true;
           if (stagger != null) {

@@ -14,6 +14,9 @@ import io.peerlink.core.PeerException;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.spi.DialAttempt;
+import io.peerlink.core.spi.Host;
+import io.peerlink.core.spi.PunchExpectation;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
@@ -29,7 +32,7 @@ import java.util.function.Supplier;
  * protocol handlers and the live connections. One {@code HostCore} may serve both, so that a peer
  * that listens also dials with the same identity and handlers.
  */
-public final class HostCore {
+public final class HostCore implements Host {
   private final Identity identity;
   private final PeerConfig config;
   private final EventLoopGroup group;
@@ -102,27 +105,42 @@ public final class HostCore {
     return yamuxConfig;
   }
 
+  @Override
   public Identity identity() {
     return identity;
   }
 
+  @Override
   public PeerConfig config() {
     return config;
   }
 
-  public EventLoopGroup group() {
+  @Override
+  public EventLoopGroup eventLoops() {
     return group;
   }
 
+  /** The protocol handlers, by protocol ID. */
   public ProtocolRegistry protocols() {
     return protocols;
+  }
+
+  @Override
+  public void handle(String protocol, io.peerlink.core.StreamHandler handler) {
+    protocols.put(protocol, Objects.requireNonNull(handler, "handler"));
+  }
+
+  @Override
+  public void removeHandler(String protocol) {
+    protocols.put(protocol, null);
   }
 
   /**
    * Our listen addresses (with {@code /p2p}), as identify announces them: the listener's, then
    * those of every {@link #addListenAddrSource source} (relayed addresses).
    */
-  public List<Multiaddr> listenAddrs() {
+  @Override
+  public List<Multiaddr> listenAddresses() {
     List<Multiaddr> own = listenAddrs.get();
     if (extraListenAddrs.isEmpty()) {
       return own;
@@ -134,25 +152,22 @@ public final class HostCore {
     return List.copyOf(all);
   }
 
-  /** Adds addresses we can be reached at besides the bound ones (a relay client's reserved addresses). */
-  public void addListenAddrSource(Supplier<List<Multiaddr>> source) {
+  @Override
+  public void addAddressSource(Supplier<List<Multiaddr>> source) {
     extraListenAddrs.add(Objects.requireNonNull(source));
   }
 
-  /** Removes a source added with {@link #addListenAddrSource}. */
-  public void removeListenAddrSource(Supplier<List<Multiaddr>> source) {
+  @Override
+  public void removeAddressSource(Supplier<List<Multiaddr>> source) {
     extraListenAddrs.remove(source);
   }
 
-  /**
-   * Sets who dials {@code /p2p-circuit} addresses (relay-core's relay client); {@code null}
-   * removes it, and such addresses are then refused.
-   */
-  public void relayedDialer(java.util.function.Function<Multiaddr, CompletableFuture<Peer>> dialer) {
+  @Override
+  public void setRelayedDialer(java.util.function.Function<Multiaddr, CompletableFuture<Peer>> dialer) {
     this.relayedDialer = dialer;
   }
 
-  /** Lets {@code protocol} run over limited connections (both directions). */
+  @Override
   public void allowOnLimitedConnections(String protocol) {
     limitedProtocols.add(Objects.requireNonNull(protocol));
   }
@@ -162,77 +177,89 @@ public final class HostCore {
     return limitedProtocols.contains(protocol);
   }
 
-  /** Sets where {@link #listenAddrs()} comes from (the listener's bound addresses). */
+  /** Sets where {@link #listenAddresses()} comes from (the listener's bound addresses). */
   public void listenAddrs(Supplier<List<Multiaddr>> supplier) {
     this.listenAddrs = Objects.requireNonNull(supplier);
   }
 
-  /** Called with every connection once it is ready, inbound and outbound. */
+  @Override
   public void addConnectionListener(Consumer<Peer> listener) {
-    connectionListeners.add(listener);
+    connectionListeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
-  /** The live connections. */
-  public Set<PeerConnection> connections() {
+  @Override
+  public void removeConnectionListener(Consumer<Peer> listener) {
+    connectionListeners.remove(listener);
+  }
+
+  @Override
+  public java.util.Collection<Peer> connections() {
+    return java.util.Collections.unmodifiableCollection(connections);
+  }
+
+  /** The live connections, as their implementation type. */
+  public Set<PeerConnection> liveConnections() {
     return connections;
   }
 
-  /**
-   * A hole punch in progress expects the remote's SYN from one of a few addresses: if it reaches
-   * our listener (the remote's SYN arrived before ours left, as on loopback or behind a NAT that
-   * filters by endpoint only) instead of crossing our own SYN, the accepted connection must still
-   * play the punch's role, or both ends would be servers. {@link #accepted()} completes with the
-   * upgrade of the first such connection.
-   */
-  public static final class PunchExpectation {
+  /** A punch's expected SYNs: see {@link PunchExpectation}. */
+  private final class Expectation implements PunchExpectation {
     private final PeerId peer;
     private final Direction role;
+    private final List<InetSocketAddress> remotes;
     private final CompletableFuture<CompletableFuture<Peer>> accepted = new CompletableFuture<>();
 
-    PunchExpectation(PeerId peer, Direction role) {
+    Expectation(PeerId peer, Direction role, List<InetSocketAddress> remotes) {
       this.peer = peer;
       this.role = role;
+      this.remotes = List.copyOf(remotes);
     }
 
-    /** The peer the punch is with (the accepted connection must prove it). */
+    @Override
     public PeerId peer() {
       return peer;
     }
 
-    /** Our side of the upgrade on the punched connection. */
+    @Override
     public Direction role() {
       return role;
     }
 
-    /** Completes with the upgrade of the connection our listener accepted for this punch. */
+    @Override
     public CompletableFuture<CompletableFuture<Peer>> accepted() {
       return accepted;
     }
 
     /** Claims an accepted connection for this punch; false if one was claimed already. */
-    public boolean claim(CompletableFuture<Peer> upgrade) {
+    boolean claim(CompletableFuture<Peer> upgrade) {
       return accepted.complete(upgrade);
+    }
+
+    @Override
+    public void withdraw() {
+      remotes.forEach(r -> punchExpected.remove(r, this));
     }
   }
 
-  private final java.util.Map<InetSocketAddress, PunchExpectation> punchExpected = new ConcurrentHashMap<>();
+  private final java.util.Map<InetSocketAddress, Expectation> punchExpected = new ConcurrentHashMap<>();
 
-  /**
-   * Expects a punch from {@code remotes}; the returned runnable withdraws the expectation (call it
-   * once the punch ended).
-   */
-  public PunchExpectation expectPunch(PeerId peer, Direction role, List<InetSocketAddress> remotes, Runnable[] withdraw) {
-    PunchExpectation e = new PunchExpectation(peer, role);
+  @Override
+  public PunchExpectation expectPunch(PeerId peer, Direction role, List<InetSocketAddress> remotes) {
+    Expectation e = new Expectation(peer, role, remotes);
     for (InetSocketAddress r : remotes) {
       punchExpected.put(r, e);
     }
-    withdraw[0] = () -> remotes.forEach(r -> punchExpected.remove(r, e));
     return e;
   }
 
-  /** The punch expecting a connection from {@code remote}, or null. */
-  public PunchExpectation punchExpectedFrom(InetSocketAddress remote) {
-    return remote == null ? null : punchExpected.get(remote);
+  /**
+   * Hands a connection our listener accepted from {@code remote} to the punch expecting it, whose
+   * role and peer the upgrade then takes; null if no punch expects it (an ordinary inbound one).
+   * {@code upgrade} completes with the upgraded connection.
+   */
+  public PunchExpectation claimPunch(InetSocketAddress remote, CompletableFuture<Peer> upgrade) {
+    Expectation e = remote == null ? null : punchExpected.get(remote);
+    return e != null && e.claim(upgrade) ? e : null;
   }
 
   /** Records a ready connection and tells the listeners. Called on the connection's event loop. */
@@ -255,6 +282,7 @@ public final class HostCore {
    * {@link Dialer}'s.
    * A {@code /p2p-circuit} address goes to the {@link #relayedDialer relayed dialer}.
    */
+  @Override
   public CompletableFuture<Peer> dial(Multiaddr target) {
     if (target.isRelayed()) {
       java.util.function.Function<Multiaddr, CompletableFuture<Peer>> relayed = relayedDialer;
@@ -274,14 +302,12 @@ public final class HostCore {
     return dial(expected, socket, transport).result();
   }
 
-  /** One attempt in progress: its result, and a way to abandon it. */
-  public record Attempt(CompletableFuture<Peer> result, Runnable cancel) {}
-
   /**
    * Dials one resolved socket address (or, unresolved, lets Netty resolve it) and upgrades the
    * connection, expecting {@code expected}. {@code display} names the address in errors.
    */
-  public Attempt dial(PeerId expected, InetSocketAddress socket, Multiaddr display) {
+  @Override
+  public DialAttempt dial(PeerId expected, InetSocketAddress socket, Multiaddr display) {
     CompletableFuture<Peer> result = new CompletableFuture<>();
     ConnectionLifecycle lifecycle = ConnectionLifecycle.start(this, io.peerlink.core.Direction.OUTBOUND, display, expected);
     Multiaddr target = display.withPeerId(expected);
@@ -316,7 +342,7 @@ public final class HostCore {
       cf.cancel(false);
       cf.channel().close();
     };
-    return new Attempt(result, cancel);
+    return new DialAttempt(result, cancel);
   }
 
   /**
@@ -326,7 +352,8 @@ public final class HostCore {
    * ({@link Direction#OUTBOUND}: multistream initiator, security client, yamux client). The
    * connection's path is {@code path} (HOLE_PUNCHED).
    */
-  public Attempt dialFrom(PeerId expected, InetSocketAddress remote, InetSocketAddress local,
+  @Override
+  public DialAttempt dialFromListenPort(PeerId expected, InetSocketAddress remote, InetSocketAddress local,
       Direction role, io.peerlink.core.ConnectionPath path, java.time.Duration connectTimeout) {
     CompletableFuture<Peer> result = new CompletableFuture<>();
     Multiaddr display = Multiaddr.fromSocketAddress(remote);
@@ -361,7 +388,7 @@ public final class HostCore {
       cf.cancel(false);
       cf.channel().close();
     };
-    return new Attempt(result, cancel);
+    return new DialAttempt(result, cancel);
   }
 
   private static PeerException connectFailure(Multiaddr target, Throwable cause) {
@@ -373,6 +400,14 @@ public final class HostCore {
     return new PeerException(
         pe.kind(), "could not connect to " + target + ": " + cause.getMessage()
             + " (check the address and that the peer is running)", cause);
+  }
+
+  @Override
+  public CompletableFuture<Peer> upgrade(Channel channel, Direction direction, PeerId expected,
+      io.peerlink.core.ConnectionPath path, Multiaddr remoteAddress, io.peerlink.core.ConnectionLimit limit) {
+    CompletableFuture<Peer> result = new CompletableFuture<>();
+    ConnectionUpgrader.install(this, channel, direction, expected, path, remoteAddress, limit, result);
+    return result;
   }
 
   /** Closes every connection and, if this core made its event loops, shuts them down. */

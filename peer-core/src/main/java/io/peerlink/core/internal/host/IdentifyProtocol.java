@@ -3,6 +3,7 @@ package io.peerlink.core.internal.host;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -16,10 +17,9 @@ import io.peerlink.core.ProtocolViolationException;
 import io.peerlink.core.Stream;
 import io.peerlink.core.identity.PublicKey;
 import io.peerlink.core.internal.Varint;
-import io.peerlink.core.internal.protocol.LengthPrefixedFrameDecoder;
-import io.netty.buffer.ByteBufUtil;
 import io.peerlink.core.internal.proto.IdentifyProtos.Identify;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.spi.LengthPrefixedFrameDecoder;
 import java.security.InvalidKeyException;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +55,7 @@ public final class IdentifyProtocol {
         .setAgentVersion(core.config().agentVersion())
         .setPublicKey(ByteString.copyFrom(core.identity().publicKey().marshal()))
         .setObservedAddr(ByteString.copyFrom(conn.remoteAddress().bytes()));
-    for (Multiaddr a : core.listenAddrs()) {
+    for (Multiaddr a : core.listenAddresses()) {
       // Listen addresses go out without the /p2p suffix, as go and js send them.
       b.addListenAddrs(ByteString.copyFrom(a.withoutPeerId().bytes()));
     }

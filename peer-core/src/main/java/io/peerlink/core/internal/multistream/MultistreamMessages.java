@@ -5,8 +5,8 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.peerlink.core.ProtocolViolationException;
 import io.peerlink.core.internal.Varint;
-import io.peerlink.core.internal.protocol.LengthPrefix;
 import io.peerlink.core.internal.protocol.ProtocolIds;
+import io.peerlink.core.spi.LengthPrefix;
 import java.nio.charset.StandardCharsets;
 
 /**

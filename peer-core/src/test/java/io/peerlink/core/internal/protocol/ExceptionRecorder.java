@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Test handler that records the exceptions and the inbound messages reaching it. */
-final class ExceptionRecorder extends ChannelInboundHandlerAdapter {
-  final List<Throwable> exceptions = new ArrayList<>();
-  final List<Object> messages = new ArrayList<>();
+public final class ExceptionRecorder extends ChannelInboundHandlerAdapter {
+  public final List<Throwable> exceptions = new ArrayList<>();
+  public final List<Object> messages = new ArrayList<>();
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -23,7 +23,7 @@ final class ExceptionRecorder extends ChannelInboundHandlerAdapter {
   }
 
   /** The bytes of a recorded ByteBuf message, releasing it. */
-  static byte[] take(Object msg) {
+  public static byte[] take(Object msg) {
     ByteBuf buf = (ByteBuf) msg;
     try {
       return ByteBufUtil.getBytes(buf);

@@ -5,8 +5,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.peerlink.core.PeerException;
 import io.peerlink.core.identity.PeerId;
-import io.peerlink.core.internal.protocol.ProtobufFrames;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.spi.ProtobufFrames;
 import io.peerlink.relay.internal.proto.AutoNatProtos.Message;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,8 +55,8 @@ public final class AutoNatMessages {
   }
 
   /** Installs the bounded framing and a AutoNAT message reader on a stream's channel. */
-  public static io.peerlink.core.internal.protocol.MessageStream<Message> stream(io.netty.channel.Channel ch) {
-    return io.peerlink.core.internal.protocol.MessageStream.install(ch, "AutoNAT", MAX_MESSAGE_BYTES, AutoNatMessages::parse);
+  public static io.peerlink.core.spi.MessageStream<Message> stream(io.netty.channel.Channel ch) {
+    return io.peerlink.core.spi.MessageStream.install(ch, "AutoNAT", MAX_MESSAGE_BYTES, AutoNatMessages::parse);
   }
 
   /**

@@ -1,21 +1,18 @@
 package io.peerlink.relay.internal.circuit;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufInputStream;
-import io.netty.buffer.ByteBufOutputStream;
 import io.peerlink.core.ProtocolViolationException;
 import io.peerlink.core.identity.PeerId;
-import io.peerlink.core.internal.Varint;
+import io.peerlink.core.spi.LengthPrefix;
+import io.peerlink.core.spi.ProtobufFrames;
 import io.peerlink.relay.internal.proto.CircuitProtos.HopMessage;
 import io.peerlink.relay.internal.proto.CircuitProtos.Limit;
 import io.peerlink.relay.internal.proto.CircuitProtos.Peer;
 import io.peerlink.relay.internal.proto.CircuitProtos.Reservation;
 import io.peerlink.relay.internal.proto.CircuitProtos.StopMessage;
-import java.io.IOException;
 
 /**
  * Framing and construction of Circuit Relay v2 hop and stop messages: {@code uvarint(len) ‖ protobuf},
@@ -47,15 +44,7 @@ public final class CircuitMessages {
       throw new IllegalArgumentException(
           "circuit message of " + size + " bytes exceeds " + MAX_MESSAGE_SIZE);
     }
-    ByteBuf out = alloc.buffer(Varint.size(size) + size);
-    try {
-      Varint.write(out, size);
-      message.writeTo(new ByteBufOutputStream(out));
-      return out;
-    } catch (IOException | RuntimeException e) {
-      out.release();
-      throw new IllegalStateException("encoding a circuit message failed", e);
-    }
+    return ProtobufFrames.encodeDelimited(alloc, message);
   }
 
   /**
@@ -69,31 +58,29 @@ public final class CircuitMessages {
   public static <T extends MessageLite> T tryDecode(ByteBuf in, Parser<T> parser, int maxSize)
       throws CircuitMessageException {
     int start = in.readerIndex();
-    long length;
+    int length;
     try {
-      length = Varint.tryRead(in);
+      length = LengthPrefix.tryRead(in, maxSize);
     } catch (ProtocolViolationException e) {
       throw new CircuitMessageException(RelayStatus.MALFORMED_MESSAGE, e.getMessage(), e);
     }
-    if (length == Varint.INCOMPLETE) {
+    if (length == LengthPrefix.INCOMPLETE) {
       return null;
     }
-    if (length > maxSize) {
+    if (length == LengthPrefix.TOO_LONG) {
       throw new CircuitMessageException(RelayStatus.MALFORMED_MESSAGE,
-          "circuit message of " + length + " bytes exceeds " + maxSize);
+          "circuit message exceeds " + maxSize + " bytes");
     }
     if (in.readableBytes() < length) {
       in.readerIndex(start);
       return null;
     }
-    ByteBuf body = in.readSlice((int) length);
+    ByteBuf body = in.readSlice(length);
     try {
-      return parser.parseFrom(new ByteBufInputStream(body));
-    } catch (InvalidProtocolBufferException e) {
+      return ProtobufFrames.parse(body, parser);
+    } catch (ProtocolViolationException e) {
       throw new CircuitMessageException(RelayStatus.MALFORMED_MESSAGE,
           "invalid circuit protobuf: " + e.getMessage(), e);
-    } catch (IOException e) {
-      throw new CircuitMessageException(RelayStatus.MALFORMED_MESSAGE, e.getMessage(), e);
     }
   }
 

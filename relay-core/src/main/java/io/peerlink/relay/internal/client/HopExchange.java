@@ -10,6 +10,7 @@ import io.peerlink.core.Peer;
 import io.peerlink.core.PeerError;
 import io.peerlink.core.PeerException;
 import io.peerlink.core.PeerTimeoutException;
+import io.peerlink.core.spi.StreamChannels;
 import io.peerlink.relay.internal.circuit.CircuitMessageDecoder;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
 import io.peerlink.relay.internal.proto.CircuitProtos.HopMessage;
@@ -61,7 +62,7 @@ public final class HopExchange {
 
   private static void fail(CompletableFuture<Answer> result, Channel ch, PeerException e) {
     if (result.completeExceptionally(e)) {
-      StreamResets.reset(ch);
+      StreamChannels.reset(ch);
     }
   }
 

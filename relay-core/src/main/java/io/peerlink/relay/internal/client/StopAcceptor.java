@@ -12,6 +12,7 @@ import io.peerlink.core.Peer;
 import io.peerlink.core.Stream;
 import io.peerlink.core.StreamHandler;
 import io.peerlink.core.identity.PeerId;
+import io.peerlink.core.spi.StreamChannels;
 import io.peerlink.relay.internal.circuit.CircuitLimit;
 import io.peerlink.relay.internal.circuit.CircuitMessageDecoder;
 import io.peerlink.relay.internal.circuit.CircuitMessageException;
@@ -79,7 +80,7 @@ public final class StopAcceptor implements StreamHandler {
         if (!answered) {
           answered = true;
           log.debug("relay {} sent no stop request within {}", relay.peerId(), timeout);
-          StreamResets.reset(ctx.channel());
+          StreamChannels.reset(ctx.channel());
         }
       }, timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
@@ -123,7 +124,7 @@ public final class StopAcceptor implements StreamHandler {
           .addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
               log.debug("answering relay {}'s stop request failed: {}", relay.peerId(), f.cause().toString());
-              StreamResets.reset(ch);
+              StreamChannels.reset(ch);
               return;
             }
             accepted.circuit(relay, source, limit, ch, held);

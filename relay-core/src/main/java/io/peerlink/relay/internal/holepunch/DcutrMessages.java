@@ -4,8 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.peerlink.core.PeerException;
 import io.peerlink.core.ProtocolViolationException;
-import io.peerlink.core.internal.protocol.ProtobufFrames;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.spi.ProtobufFrames;
 import io.peerlink.relay.internal.proto.HolePunchProtos.HolePunch;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,8 +39,8 @@ public final class DcutrMessages {
   }
 
   /** Installs the bounded framing and a DCUtR message reader on a stream's channel. */
-  public static io.peerlink.core.internal.protocol.MessageStream<Message> stream(io.netty.channel.Channel ch) {
-    return io.peerlink.core.internal.protocol.MessageStream.install(ch, "DCUtR", MAX_MESSAGE_BYTES, DcutrMessages::parse);
+  public static io.peerlink.core.spi.MessageStream<Message> stream(io.netty.channel.Channel ch) {
+    return io.peerlink.core.spi.MessageStream.install(ch, "DCUtR", MAX_MESSAGE_BYTES, DcutrMessages::parse);
   }
 
   /**

@@ -78,7 +78,7 @@ class DcutrMessagesTest {
   @Test
   void streamFailsTheReadOnAnOversizedFrameAndCloses() {
     EmbeddedChannel ch = new EmbeddedChannel();
-    io.peerlink.core.internal.protocol.MessageStream<DcutrMessages.Message> s = DcutrMessages.stream(ch);
+    io.peerlink.core.spi.MessageStream<DcutrMessages.Message> s = DcutrMessages.stream(ch);
     CompletableFuture<DcutrMessages.Message> read = s.read(Duration.ofSeconds(5));
     ByteBuf prefix = Unpooled.buffer();
     io.peerlink.core.internal.Varint.write(prefix, DcutrMessages.MAX_MESSAGE_BYTES + 1);
@@ -91,7 +91,7 @@ class DcutrMessagesTest {
   @Test
   void streamDeliversConnectThenSyncInOrder() throws Exception {
     EmbeddedChannel ch = new EmbeddedChannel();
-    io.peerlink.core.internal.protocol.MessageStream<DcutrMessages.Message> s = DcutrMessages.stream(ch);
+    io.peerlink.core.spi.MessageStream<DcutrMessages.Message> s = DcutrMessages.stream(ch);
     s.write(DcutrMessages.connect(List.of(A)));
     ByteBuf written = Unpooled.buffer();
     for (Object o; (o = ch.readOutbound()) != null; ) {

@@ -10,6 +10,7 @@ import io.peerlink.core.Peer;
 import io.peerlink.core.PeerError;
 import io.peerlink.core.PeerException;
 import io.peerlink.core.identity.PeerId;
+import io.peerlink.core.spi.StreamChannels;
 import io.peerlink.relay.internal.circuit.CircuitLimit;
 import io.peerlink.relay.internal.circuit.CircuitMessageDecoder;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
@@ -59,7 +60,7 @@ public final class StopHandshake {
     target.newStream(CircuitMessages.STOP_PROTOCOL, stream -> {
       Channel ch = stream.channel();
       if (result.isDone()) {
-        StreamResets.reset(ch); // opened after the connect timeout gave up on it
+        StreamChannels.reset(ch); // opened after the connect timeout gave up on it
         return;
       }
       ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
@@ -78,7 +79,7 @@ public final class StopHandshake {
         result.completeExceptionally(new Failure("stop-open", kind,
             "could not open a stop stream to " + target.peerId() + ": " + cause, cause));
         if (stream != null) {
-          StreamResets.reset(stream.channel());
+          StreamChannels.reset(stream.channel());
         }
       }
     });
@@ -88,7 +89,7 @@ public final class StopHandshake {
   private static void fail(CompletableFuture<Channel> result, Channel ch, String stage, String message, Throwable cause) {
     if (result.completeExceptionally(new Failure(stage,
         cause instanceof TimeoutException ? PeerError.TIMEOUT : PeerError.PROTOCOL, message, cause))) {
-      StreamResets.reset(ch);
+      StreamChannels.reset(ch);
     }
   }
 

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.peerlink.core.PeerConfig;
 import io.peerlink.core.SecurityProtocol;
 import io.peerlink.core.identity.Identity;
+import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
-import io.peerlink.relay.server.AddressFilters;
 import io.peerlink.relay.server.CircuitEnd;
 import io.peerlink.relay.server.RelayLimiter;
 import io.peerlink.relay.server.RelayMetrics;
@@ -42,7 +42,7 @@ class JsRelayInteropTest {
     relay = RelayServer.builder(Identity.generate())
         .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
         .limiter(limiter)
-        .publicAddressFilter(AddressFilters.any())
+        .publicAddressFilter(AddressFilter.everything())
         .peerConfig(PeerConfig.builder().securityProtocols(List.of(SecurityProtocol.NOISE)).build())
         .metrics(new RelayMetrics() {
           @Override

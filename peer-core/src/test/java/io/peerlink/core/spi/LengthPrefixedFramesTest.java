@@ -1,4 +1,4 @@
-package io.peerlink.core.internal.protocol;
+package io.peerlink.core.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,6 +13,7 @@ import io.netty.handler.codec.EncoderException;
 import io.peerlink.core.LimitExceededException;
 import io.peerlink.core.ProtocolViolationException;
 import io.peerlink.core.internal.proto.IdentifyProtos.Identify;
+import io.peerlink.core.internal.protocol.ExceptionRecorder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

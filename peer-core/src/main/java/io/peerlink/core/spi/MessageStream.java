@@ -1,4 +1,4 @@
-package io.peerlink.core.internal.protocol;
+package io.peerlink.core.spi;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -25,10 +25,20 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MessageStream<T> extends ChannelInboundHandlerAdapter {
 
-  /** Parses one frame; the caller releases it. */
+  /**
+   * Parses one frame; the caller releases it.
+   *
+   * @param <T> the parsed message type
+   */
   @FunctionalInterface
   public interface Parser<T> {
-    /** Parses {@code frame}, or throws a typed exception for a malformed one. */
+    /**
+     * Parses {@code frame}, or throws a typed exception for a malformed one.
+     *
+     * @param frame one message's bytes, without the length prefix
+     * @return the message
+     * @throws PeerException a {@code ProtocolViolationException} for a malformed message
+     */
     T parse(ByteBuf frame) throws PeerException;
   }
 
@@ -48,7 +58,13 @@ public final class MessageStream<T> extends ChannelInboundHandlerAdapter {
 
   /**
    * Installs framing bounded at {@code maxMessageBytes} and this reader on {@code ch}.
-   * {@code name} names the protocol in error messages.
+   *
+   * @param <T> the parsed message type
+   * @param ch the stream's channel
+   * @param name names the protocol in error messages, such as {@code "DCUtR"}
+   * @param maxMessageBytes the largest message accepted, checked before it is buffered
+   * @param parser turns a frame into a message
+   * @return the message stream
    */
   public static <T> MessageStream<T> install(Channel ch, String name, int maxMessageBytes, Parser<T> parser) {
     MessageStream<T> s = new MessageStream<>(ch, name, parser);
@@ -57,12 +73,18 @@ public final class MessageStream<T> extends ChannelInboundHandlerAdapter {
     return s;
   }
 
-  /** The stream's channel. */
+  /** {@return the stream's channel} */
   public Channel channel() {
     return channel;
   }
 
-  /** The next message, failing after {@code timeout}. Call on the event loop, one read at a time. */
+  /**
+   * The next message, failing after {@code timeout}. Call on the event loop, one read at a time.
+   *
+   * @param timeout how long to wait for the message
+   * @return the message; fails with a {@code PeerTimeoutException}, a malformed message's
+   *     exception, or the stream's closing
+   */
   public CompletableFuture<T> read(Duration timeout) {
     CompletableFuture<T> f = new CompletableFuture<>();
     Object next = received.poll();
@@ -80,7 +102,12 @@ public final class MessageStream<T> extends ChannelInboundHandlerAdapter {
     return f;
   }
 
-  /** Writes one message (its buffer is released by the write). */
+  /**
+   * Writes one message (its buffer is released by the write).
+   *
+   * @param msg the encoded message, without its length prefix (the stream adds it)
+   * @return completes once written
+   */
   public CompletableFuture<Void> write(ByteBuf msg) {
     CompletableFuture<Void> f = new CompletableFuture<>();
     channel.writeAndFlush(msg).addListener(w -> {

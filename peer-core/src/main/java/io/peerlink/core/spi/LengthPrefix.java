@@ -1,4 +1,4 @@
-package io.peerlink.core.internal.protocol;
+package io.peerlink.core.spi;
 
 import io.netty.buffer.ByteBuf;
 import io.peerlink.core.ProtocolViolationException;
@@ -24,6 +24,7 @@ public final class LengthPrefix {
   /**
    * Reads the length prefix at the reader index of {@code in}.
    *
+   * @param in the received bytes
    * @param maxLength the largest length accepted, at least 0
    * @return the length (0..maxLength) with the reader index moved past the prefix, or
    *     {@link #INCOMPLETE} or {@link #TOO_LONG} with the reader index unchanged

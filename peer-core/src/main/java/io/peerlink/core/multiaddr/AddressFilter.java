@@ -1,6 +1,5 @@
-package io.peerlink.relay.holepunch;
+package io.peerlink.core.multiaddr;
 
-import io.peerlink.core.multiaddr.Multiaddr;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -10,15 +9,16 @@ import java.util.Objects;
 import java.util.function.Predicate;
 
 /**
- * Decides which addresses are public, that is worth telling other peers (DCUtR, AutoNAT,
- * identify). The {@linkplain #internet() default} refuses loopback, private (RFC 1918, RFC 4193),
- * link-local, carrier-grade NAT, multicast, unspecified, benchmarking and documentation ranges.
- * A test network that uses documentation ranges (the NAT testbed uses 203.0.113.0/24 and
- * 198.51.100.0/24) adds them with {@link #withPublic}.
+ * Decides which addresses are public: worth telling other peers (DCUtR, AutoNAT, identify) and
+ * worth putting in a relay reservation. The {@linkplain #internet() default} refuses loopback,
+ * private (RFC 1918, RFC 4193), link-local, carrier-grade NAT, multicast, unspecified,
+ * benchmarking and documentation ranges, and every {@code /p2p-circuit} address; a DNS name counts
+ * as public (it names a host for others to find). A test network that uses documentation ranges
+ * (the NAT testbed uses 203.0.113.0/24 and 198.51.100.0/24) adds them with {@link #withPublic}.
  *
  * <p>Immutable and thread-safe.
  */
-public final class PublicAddressFilter implements Predicate<Multiaddr> {
+public final class AddressFilter implements Predicate<Multiaddr> {
   private static final List<Cidr> NON_PUBLIC = List.of(
       Cidr.parse("0.0.0.0/8"), Cidr.parse("10.0.0.0/8"), Cidr.parse("100.64.0.0/10"),
       Cidr.parse("127.0.0.0/8"), Cidr.parse("169.254.0.0/16"), Cidr.parse("172.16.0.0/12"),
@@ -31,19 +31,19 @@ public final class PublicAddressFilter implements Predicate<Multiaddr> {
   private final List<Cidr> extraPublic;
   private final boolean everything;
 
-  private PublicAddressFilter(List<Cidr> extraPublic, boolean everything) {
+  private AddressFilter(List<Cidr> extraPublic, boolean everything) {
     this.extraPublic = List.copyOf(extraPublic);
     this.everything = everything;
   }
 
   /** {@return the public Internet only} */
-  public static PublicAddressFilter internet() {
-    return new PublicAddressFilter(List.of(), false);
+  public static AddressFilter internet() {
+    return new AddressFilter(List.of(), false);
   }
 
   /** {@return a filter that counts every IP address as public (tests on loopback)} */
-  public static PublicAddressFilter everything() {
-    return new PublicAddressFilter(List.of(), true);
+  public static AddressFilter everything() {
+    return new AddressFilter(List.of(), true);
   }
 
   /**
@@ -52,10 +52,24 @@ public final class PublicAddressFilter implements Predicate<Multiaddr> {
    * @param cidr the range, such as {@code "203.0.113.0/24"}
    * @return the wider filter
    */
-  public PublicAddressFilter withPublic(String cidr) {
+  public AddressFilter withPublic(String cidr) {
     List<Cidr> more = new ArrayList<>(extraPublic);
     more.add(Cidr.parse(cidr));
-    return new PublicAddressFilter(more, everything);
+    return new AddressFilter(more, everything);
+  }
+
+  /**
+   * This filter, also counting each of {@code cidrs} as public.
+   *
+   * @param cidrs ranges such as {@code "203.0.113.0/24"}
+   * @return the wider filter
+   */
+  public AddressFilter withPublic(java.util.Collection<String> cidrs) {
+    AddressFilter f = this;
+    for (String c : cidrs) {
+      f = f.withPublic(c);
+    }
+    return f;
   }
 
   /**
@@ -81,14 +95,20 @@ public final class PublicAddressFilter implements Predicate<Multiaddr> {
     return true;
   }
 
-  /** Whether {@code addr} is a direct IP address (no {@code /p2p-circuit}) whose IP is public. */
+  /**
+   * Whether {@code addr} is a direct address (no {@code /p2p-circuit}) with a public IP or a DNS
+   * name.
+   *
+   * @param addr the address
+   * @return whether it is public
+   */
   @Override
   public boolean test(Multiaddr addr) {
     if (addr == null || addr.isRelayed()) {
       return false;
     }
     InetSocketAddress s = addr.withoutPeerId().toSocketAddress().orElse(null);
-    return s != null && !s.isUnresolved() && isPublic(s.getAddress());
+    return s != null && (everything || s.isUnresolved() || isPublic(s.getAddress()));
   }
 
   /** An IP prefix. */

@@ -1,4 +1,4 @@
-package io.peerlink.core.internal.protocol;
+package io.peerlink.core.spi;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -43,7 +43,7 @@ public final class LengthPrefixedFrameDecoder extends ByteToMessageDecoder {
     this.maxFrameBytes = maxFrameBytes;
   }
 
-  /** The largest payload accepted, in bytes. */
+  /** {@return the largest payload accepted, in bytes} */
   public int maxFrameBytes() {
     return maxFrameBytes;
   }

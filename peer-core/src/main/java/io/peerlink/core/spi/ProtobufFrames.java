@@ -1,4 +1,4 @@
-package io.peerlink.core.internal.protocol;
+package io.peerlink.core.spi;
 
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -26,6 +26,10 @@ public final class ProtobufFrames {
    * when it comes from {@link LengthPrefixedFrameDecoder}). Neither moves the reader index nor
    * releases the frame; the caller still owns it.
    *
+   * @param <T> the message type
+   * @param frame the message's bytes
+   * @param parser the message type's protobuf parser
+   * @return the message
    * @throws ProtocolViolationException if the bytes are not a valid message of that type
    */
   public static <T> T parse(ByteBuf frame, Parser<T> parser) throws ProtocolViolationException {
@@ -43,6 +47,12 @@ public final class ProtobufFrames {
   /**
    * Like {@link #parse(ByteBuf, Parser)}, first checking the frame against {@code maxBytes}.
    *
+   * @param <T> the message type
+   * @param frame the message's bytes
+   * @param parser the message type's protobuf parser
+   * @param maxBytes the largest message accepted
+   * @return the message
+   * @throws PeerException as below
    * @throws LimitExceededException if the frame is larger than {@code maxBytes}
    * @throws ProtocolViolationException if the bytes are not a valid message of that type
    */
@@ -58,6 +68,10 @@ public final class ProtobufFrames {
    * Encodes {@code message} as {@code uvarint(len) || bytes} in a new buffer, for writing straight
    * to a channel that has no {@link LengthPrefixedFrameEncoder} (e.g. a relay stream that turns
    * into raw bytes after its last message).
+   *
+   * @param alloc where the buffer comes from
+   * @param message the message
+   * @return the prefixed message; the caller owns it
    */
   public static ByteBuf encodeDelimited(ByteBufAllocator alloc, MessageLite message) {
     int size = message.getSerializedSize();

@@ -1,4 +1,4 @@
-package io.peerlink.core.internal.protocol;
+package io.peerlink.core.spi;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler.Sharable;

@@ -1,0 +1,182 @@
+package io.peerlink.core.spi;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.peerlink.core.ConnectionLimit;
+import io.peerlink.core.ConnectionPath;
+import io.peerlink.core.Direction;
+import io.peerlink.core.Peer;
+import io.peerlink.core.PeerConfig;
+import io.peerlink.core.StreamHandler;
+import io.peerlink.core.identity.Identity;
+import io.peerlink.core.identity.PeerId;
+import io.peerlink.core.multiaddr.Multiaddr;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * A libp2p host as protocol modules see it: one identity, its settings and event loops, the
+ * protocols it serves, its live connections, and the ways it dials. A {@code Listener} and the
+ * {@code Connector}s sharing it are one host ({@code listener.host()}).
+ *
+ * <p>Everything here is thread-safe. Connection listeners run on the connection's event loop and
+ * must not block; futures complete on event loops too.
+ */
+public interface Host {
+
+  /** {@return this host's identity} */
+  Identity identity();
+
+  /** {@return this host's settings} */
+  PeerConfig config();
+
+  /** {@return the event loops every connection of this host runs on; schedule timers here} */
+  EventLoopGroup eventLoops();
+
+  // ------------------------------------------------------------------ protocols
+
+  /**
+   * Serves {@code protocol}: inbound streams that negotiate it are handed to {@code handler}, and
+   * identify announces it. Replaces an earlier handler for the same protocol.
+   *
+   * @param protocol the protocol ID, such as {@code "/libp2p/dcutr"}
+   * @param handler sets up each inbound stream
+   */
+  void handle(String protocol, StreamHandler handler);
+
+  /**
+   * Stops serving {@code protocol}; streams already open are not touched.
+   *
+   * @param protocol the protocol ID
+   */
+  void removeHandler(String protocol);
+
+  /**
+   * Lets {@code protocol} run over limited (relayed) connections, in both directions; others are
+   * refused there, as go and js refuse them.
+   *
+   * @param protocol the protocol ID
+   */
+  void allowOnLimitedConnections(String protocol);
+
+  // ------------------------------------------------------------------ connections
+
+  /** {@return the connections open now, in no particular order} */
+  Collection<Peer> connections();
+
+  /**
+   * Calls {@code listener} with every connection once it is ready (secured, multiplexed),
+   * inbound and outbound, on that connection's event loop.
+   *
+   * @param listener called with each new connection
+   */
+  void addConnectionListener(Consumer<Peer> listener);
+
+  /**
+   * Removes a listener added with {@link #addConnectionListener}.
+   *
+   * @param listener the listener to remove
+   */
+  void removeConnectionListener(Consumer<Peer> listener);
+
+  // ------------------------------------------------------------------ addresses
+
+  /**
+   * {@return the addresses this host is reached at, each ending in {@code /p2p/<id>}: the listening
+   * ones, then those of every {@link #addAddressSource source}; identify announces these}
+   */
+  List<Multiaddr> listenAddresses();
+
+  /**
+   * Adds addresses this host is reached at besides the bound ones: a relay client's reserved
+   * circuit addresses, confirmed observed addresses.
+   *
+   * @param source asked each time the addresses are needed
+   */
+  void addAddressSource(Supplier<List<Multiaddr>> source);
+
+  /**
+   * Removes a source added with {@link #addAddressSource}.
+   *
+   * @param source the source to remove
+   */
+  void removeAddressSource(Supplier<List<Multiaddr>> source);
+
+  // ------------------------------------------------------------------ dialing
+
+  /**
+   * Sets who dials {@code /p2p-circuit} addresses (the relay client); null removes it, and such
+   * addresses are then refused.
+   *
+   * @param dialer dials one relayed address
+   */
+  void setRelayedDialer(Function<Multiaddr, CompletableFuture<Peer>> dialer);
+
+  /**
+   * Dials {@code target}, which must end in {@code /p2p/<peer id>}: the remote must prove that ID.
+   * One attempt at one address; {@code /p2p-circuit} addresses go to the relayed dialer.
+   *
+   * @param target the address to dial
+   * @return the ready connection
+   */
+  CompletableFuture<Peer> dial(Multiaddr target);
+
+  /**
+   * Dials one resolved socket address, expecting {@code expected}.
+   *
+   * @param expected the peer the remote must prove to be
+   * @param socket where to connect
+   * @param display how the address is named in errors and on the connection
+   * @return the attempt
+   */
+  DialAttempt dial(PeerId expected, InetSocketAddress socket, Multiaddr display);
+
+  /**
+   * Dials {@code remote} from {@code local}, our listening port (shared with SO_REUSEADDR and
+   * SO_REUSEPORT), for a TCP hole punch: both peers dial at once and simultaneous open joins the two
+   * attempts into one connection. {@code role} is our side of the upgrade on it
+   * ({@link Direction#OUTBOUND}: multistream initiator, security client, yamux client).
+   *
+   * @param expected the peer the remote must prove to be
+   * @param remote the remote's observed address
+   * @param local our listening address
+   * @param role our side of the upgrade
+   * @param path the path the connection reports ({@link ConnectionPath#HOLE_PUNCHED})
+   * @param timeout how long the TCP connect may take
+   * @return the attempt
+   */
+  DialAttempt dialFromListenPort(PeerId expected, InetSocketAddress remote, InetSocketAddress local,
+      Direction role, ConnectionPath path, Duration timeout);
+
+  /**
+   * Expects a punch's SYN from {@code remotes}: a connection our listener accepts from one of them
+   * is upgraded in {@code role} and handed to the expectation. Withdraw it once the punch ended.
+   *
+   * @param peer the peer the punch is with
+   * @param role our side of the upgrade
+   * @param remotes the remote's addresses the SYN may come from
+   * @return the expectation
+   */
+  PunchExpectation expectPunch(PeerId peer, Direction role, List<InetSocketAddress> remotes);
+
+  /**
+   * Runs the connection upgrade (security, muxer) over {@code channel}, a stream to a relay that
+   * now carries a circuit, so it becomes a connection of this host like any other.
+   *
+   * @param channel the stream carrying the circuit
+   * @param direction our side of the upgrade
+   * @param expected the peer the remote must prove to be (null for inbound: anyone)
+   * @param path the path the connection reports ({@link ConnectionPath#RELAYED})
+   * @param remoteAddress what the connection reports as its remote address
+   * @param limit the relay's limits on the circuit, or null for none
+   * @return the ready connection
+   */
+  CompletableFuture<Peer> upgrade(Channel channel, Direction direction, PeerId expected,
+      ConnectionPath path, Multiaddr remoteAddress, ConnectionLimit limit);
+}

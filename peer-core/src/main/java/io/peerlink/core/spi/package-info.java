@@ -1,0 +1,21 @@
+/**
+ * What protocol modules built on peer-core use: relay-core (circuit relay, hole punching, AutoNAT,
+ * AutoRelay), the relay server and the DHT reach the host only through this package, never through
+ * peer-core's internals (the module walls enforce it).
+ *
+ * <ul>
+ *   <li>{@link io.peerlink.core.spi.Host}: protocol registration, the live connections and their
+ *       events, dialing (also from the listening port, for hole punching), expecting a punch,
+ *       addresses announced besides the listening ones, a dialer for relayed addresses, and turning
+ *       a stream into a connection (a relayed connection is a secured, multiplexed connection
+ *       running over a stream to the relay).
+ *   <li>{@link io.peerlink.core.spi.MessageStream}, {@link io.peerlink.core.spi.ProtobufFrames},
+ *       {@link io.peerlink.core.spi.LengthPrefix}: the length-prefixed protobuf framing of libp2p's
+ *       request/response protocols, every length bounded before anything is buffered.
+ *   <li>{@link io.peerlink.core.spi.StreamChannels}: resetting a stream.
+ * </ul>
+ *
+ * <p>Applications do not need this package: {@code Manager} (relay-core), or {@code Listener} and
+ * {@code Connector}, are their API.
+ */
+package io.peerlink.core.spi;
