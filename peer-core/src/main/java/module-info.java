@@ -20,10 +20,13 @@ module io.peerlink.core {
   requires com.google.protobuf;
   requires org.conscrypt;
   requires org.slf4j;
-  requires java.logging; // only to quiet a BouncyCastle JSSE notice (TlsEngineProvider)
+  requires java.logging;
+  requires static micrometer.core; // optional: only io.peerlink.core.metrics uses it // only to quiet a BouncyCastle JSSE notice (TlsEngineProvider)
 
   exports io.peerlink.core;
+  exports io.peerlink.core.event;
   exports io.peerlink.core.identity;
+  exports io.peerlink.core.metrics;
   exports io.peerlink.core.multiaddr;
   exports io.peerlink.core.perf;
   exports io.peerlink.core.spi;

@@ -11,9 +11,6 @@ module io.peerlink.relay {
   requires org.slf4j;
 
   exports io.peerlink.relay;
-  exports io.peerlink.relay.autonat;
-  exports io.peerlink.relay.autorelay;
-  exports io.peerlink.relay.holepunch;
   exports io.peerlink.relay.spi;
   // The Circuit Relay v2 wire codec, shared by the client here and the relay server.
   exports io.peerlink.relay.internal.circuit to io.peerlink.relay.server;

@@ -11,8 +11,6 @@ import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.core.perf.Perf;
 import io.peerlink.core.perf.PerfConfig;
 import io.peerlink.relay.Manager;
-import io.peerlink.relay.Reservation;
-import io.peerlink.relay.ReservationListener;
 import io.peerlink.relay.server.RelayLimiter;
 import io.peerlink.relay.server.RelayServer;
 import java.util.Map;
@@ -80,16 +78,8 @@ public final class LoopbackPeers {
   public static CompletableFuture<Manager> reservedOn(Multiaddr relay, PeerConfig config,
       Map<String, StreamHandler> handlers) throws Exception {
     Manager m = manager(config, handlers);
-    CompletableFuture<Manager> reserved = new CompletableFuture<>();
-    m.relayClient().addListener(new ReservationListener() {
-      @Override
-      public void reserved(Reservation r) {
-        reserved.complete(m);
-      }
-    });
     m.setRelayAddr(relay);
-    m.relayService().connect().exceptionally(e -> null);
-    return reserved;
+    return m.connectRelay().thenApply(r -> m);
   }
 
   /** The address that reaches {@code target} through {@code relay} (which ends in /p2p/<relay id>). */

@@ -1,6 +1,7 @@
 package io.peerlink.core;
 
 import io.netty.channel.EventLoopGroup;
+import io.peerlink.core.event.EventListener;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.internal.host.HostCore;
@@ -17,7 +18,6 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -43,13 +43,13 @@ public final class Connector implements AutoCloseable {
     this.sharedCore = b.listener != null;
     this.core = sharedCore ? b.listener.core() : new HostCore(b.identity, b.config, b.group);
     b.handlers.forEach(core.protocols()::put);
-    if (b.onConnection != null) {
-      core.addConnectionListener(b.onConnection);
+    if (b.eventExecutor != null) {
+      core.events().executor(b.eventExecutor);
     }
-    if (b.callbackExecutor != null) {
-      core.events().executor(b.callbackExecutor);
+    b.eventListeners.forEach(core.events()::add);
+    if (b.eventListenerFactory != null) {
+      core.events().factory(b.eventListenerFactory);
     }
-    b.peerListeners.forEach(core.events()::add);
     if (b.messageHandler != null) {
       core.messageHandler(b.messageHandler);
     }
@@ -198,9 +198,9 @@ public final class Connector implements AutoCloseable {
     private PeerConfig config = PeerConfig.defaults();
     private EventLoopGroup group;
     private final Map<String, StreamHandler> handlers = new LinkedHashMap<>();
-    private Consumer<Peer> onConnection;
-    private final List<PeerListener> peerListeners = new ArrayList<>();
-    private Executor callbackExecutor;
+    private final List<EventListener> eventListeners = new ArrayList<>();
+    private EventListener.Factory eventListenerFactory;
+    private Executor eventExecutor;
     private MessageHandler messageHandler;
     private DialPolicy dialPolicy = DialPolicy.defaults();
     private RandomGenerator random = new SplittableRandom();
@@ -222,25 +222,37 @@ public final class Connector implements AutoCloseable {
     }
 
     /**
-     * Observes the connections of this connector's host; repeatable.
+     * Observes this connector's host's events; repeatable.
      *
      * @param listener the listener to notify
      * @return this builder
      */
-    public Builder listener(PeerListener listener) {
-      peerListeners.add(Objects.requireNonNull(listener, "listener"));
+    public Builder eventListener(EventListener listener) {
+      eventListeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 
     /**
-     * Where {@link PeerListener} callbacks run, one at a time and in order; default the common
-     * fork-join pool. Replaces a shared listener's executor.
+     * Makes a listener per connection for the connection events; without one, connection events
+     * go to the {@link #eventListener} listeners.
      *
-     * @param executor the executor that runs the callbacks
+     * @param factory makes each connection's listener
      * @return this builder
      */
-    public Builder callbackExecutor(Executor executor) {
-      this.callbackExecutor = Objects.requireNonNull(executor, "executor");
+    public Builder eventListenerFactory(EventListener.Factory factory) {
+      this.eventListenerFactory = Objects.requireNonNull(factory, "factory");
+      return this;
+    }
+
+    /**
+     * Where event listeners run, one event at a time and in order; default the common fork-join
+     * pool. Replaces a shared listener's executor.
+     *
+     * @param executor the executor that runs the listeners
+     * @return this builder
+     */
+    public Builder eventExecutor(Executor executor) {
+      this.eventExecutor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 
@@ -281,17 +293,6 @@ public final class Connector implements AutoCloseable {
      */
     public Builder handler(String protocol, StreamHandler handler) {
       handlers.put(Objects.requireNonNull(protocol), Objects.requireNonNull(handler));
-      return this;
-    }
-
-    /**
-     * Called on the connection's event loop for every connection once it is ready.
-     *
-     * @param listener called with each connection once it is ready
-     * @return this builder
-     */
-    public Builder onConnection(Consumer<Peer> listener) {
-      this.onConnection = listener;
       return this;
     }
 

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.peerlink.core.event.EventListener;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.internal.host.ConnectionUpgrader;
@@ -26,7 +27,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 
 /**
  * Accepts inbound libp2p connections: TCP, then TLS 1.3 or Noise, then yamux.
@@ -36,7 +36,11 @@ import java.util.function.Consumer;
  *     .listenOn(Multiaddr.parse("/ip4/0.0.0.0/tcp/4001"))
  *     .limits(ListenerLimits.builder().maxInbound(512).maxInboundPerIp(4).build())
  *     .handler(Echo.PROTOCOL_ID, Echo.handler())
- *     .onConnection(peer -> System.out.println("connected: " + peer.peerId()))
+ *     .eventListener(new EventListener() {
+ *       public void connectionOpened(Peer peer) {
+ *         System.out.println("connected: " + peer.peerId());
+ *       }
+ *     })
  *     .build()
  *     .start().join();
  * System.out.println(listener.listenAddresses());
@@ -57,11 +61,13 @@ public final class Listener implements AutoCloseable {
     this.core = b.core != null ? b.core : new HostCore(b.identity, b.config, b.group);
     this.requested = List.copyOf(b.listenAddrs);
     b.handlers.forEach(core.protocols()::put);
-    b.connectionListeners.forEach(core::addConnectionListener);
-    if (b.callbackExecutor != null) {
-      core.events().executor(b.callbackExecutor);
+    if (b.eventExecutor != null) {
+      core.events().executor(b.eventExecutor);
     }
-    b.peerListeners.forEach(core.events()::add);
+    b.eventListeners.forEach(core.events()::add);
+    if (b.eventListenerFactory != null) {
+      core.events().factory(b.eventListenerFactory);
+    }
     if (b.messageHandler != null) {
       core.messageHandler(b.messageHandler);
     }
@@ -145,7 +151,7 @@ public final class Listener implements AutoCloseable {
     if (d.conn() == null) {
       RejectReason reason = d.rejected();
       ch.close();
-      core.events().emit(l -> l.inboundRejected(remote, reason));
+      core.events().emit(l -> l.inboundRefused(remote, reason));
       return;
     }
     io.peerlink.core.internal.host.AcceptedConn accepted = d.conn();
@@ -267,9 +273,9 @@ public final class Listener implements AutoCloseable {
     private HostCore core;
     private final List<Multiaddr> listenAddrs = new ArrayList<>();
     private final Map<String, StreamHandler> handlers = new LinkedHashMap<>();
-    private final List<Consumer<Peer>> connectionListeners = new ArrayList<>();
-    private final List<PeerListener> peerListeners = new ArrayList<>();
-    private java.util.concurrent.Executor callbackExecutor;
+    private final List<EventListener> eventListeners = new ArrayList<>();
+    private EventListener.Factory eventListenerFactory;
+    private java.util.concurrent.Executor eventExecutor;
     private MessageHandler messageHandler;
     private ListenerLimits limits = ListenerLimits.defaults();
 
@@ -289,26 +295,38 @@ public final class Listener implements AutoCloseable {
     }
 
     /**
-     * Observes this listener's connections (and those of connectors sharing it); repeatable.
+     * Observes this host's events (those of connectors sharing it too); repeatable.
      *
      * @param listener the listener to notify
      * @return this builder
      */
-    public Builder listener(PeerListener listener) {
-      peerListeners.add(Objects.requireNonNull(listener, "listener"));
+    public Builder eventListener(EventListener listener) {
+      eventListeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 
     /**
-     * Where {@link PeerListener} callbacks run, one at a time and in order; default the common
-     * fork-join pool. A direct executor ({@code Runnable::run}) runs them on the Netty thread that
-     * produced the event, which is fine only for callbacks that never block.
+     * Makes a listener per connection for the connection events; without one, connection events
+     * go to the {@link #eventListener} listeners.
      *
-     * @param executor the executor that runs the callbacks
+     * @param factory makes each connection's listener
      * @return this builder
      */
-    public Builder callbackExecutor(java.util.concurrent.Executor executor) {
-      this.callbackExecutor = Objects.requireNonNull(executor, "executor");
+    public Builder eventListenerFactory(EventListener.Factory factory) {
+      this.eventListenerFactory = Objects.requireNonNull(factory, "factory");
+      return this;
+    }
+
+    /**
+     * Where event listeners run, one event at a time and in order; default the common fork-join
+     * pool. A direct executor ({@code Runnable::run}) runs them on the Netty thread that produced
+     * the event, which is fine only for listeners that never block.
+     *
+     * @param executor the executor that runs the listeners
+     * @return this builder
+     */
+    public Builder eventExecutor(java.util.concurrent.Executor executor) {
+      this.eventExecutor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 
@@ -354,17 +372,6 @@ public final class Listener implements AutoCloseable {
      */
     public Builder handler(String protocol, StreamHandler handler) {
       handlers.put(Objects.requireNonNull(protocol), Objects.requireNonNull(handler));
-      return this;
-    }
-
-    /**
-     * Called on the connection's event loop for every connection once it is ready. Must not block.
-     *
-     * @param listener called with each connection once it is ready
-     * @return this builder
-     */
-    public Builder onConnection(Consumer<Peer> listener) {
-      connectionListeners.add(Objects.requireNonNull(listener));
       return this;
     }
 

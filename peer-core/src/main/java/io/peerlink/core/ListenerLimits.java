@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * Limits on inbound connections, checked by a {@link Listener} the moment a TCP connection is
  * accepted: a connection over a limit is closed before any handshake byte is exchanged (so a flood
- * costs no TLS or Noise work), {@link PeerListener#inboundRejected} is called and
+ * costs no TLS or Noise work), an {@code inboundRefused} event is reported and
  * {@link ListenerStats#rejected()} rises. The handshake deadline is
  * {@link PeerConfig#handshakeTimeout()}.
  *

@@ -88,7 +88,6 @@ public final class PeerPool implements PeerManager {
     this.idleTimeout = b.idleTimeout;
     this.balancer = b.balancer;
     this.clock = b.clock;
-    b.listeners.forEach(core.events()::add);
     core.addConnectionListener(this::adopt);
     core.connections().forEach(this::adopt);
     long period = Math.max(100, Math.min(idleTimeout.toMillis() / 2, 30_000));
@@ -416,7 +415,6 @@ public final class PeerPool implements PeerManager {
     private Duration idleTimeout = Duration.ofMinutes(5);
     private LoadBalancer balancer = LoadBalancer.powerOfTwoChoices();
     private Clock clock = Clock.systemUTC();
-    private final List<PeerListener> listeners = new ArrayList<>();
 
     private Builder(Connector connector) {
       this.connector = connector;
@@ -454,17 +452,6 @@ public final class PeerPool implements PeerManager {
      */
     public Builder loadBalancer(LoadBalancer v) {
       this.balancer = Objects.requireNonNull(v, "loadBalancer");
-      return this;
-    }
-
-    /**
-     * Observes the host's connections (as the listener's or connector's own listeners do); repeatable.
-     *
-     * @param listener the listener to notify
-     * @return this builder
-     */
-    public Builder listener(PeerListener listener) {
-      listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 

@@ -3,6 +3,7 @@ package io.peerlink.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.peerlink.core.event.EventListener;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.Multiaddr;
@@ -61,9 +62,9 @@ class DialerLoopbackTest extends PeerTestSupport {
     CompletableFuture<Peer> serverSide = new CompletableFuture<>();
     Connector client = connector(Connector.builder(Identity.generate()).config(FAST)
         .dialPolicy(DialPolicy.builder().maxAttempts(5).backoff(Duration.ofMillis(50), Duration.ofMillis(400)).build())
-        .listener(new PeerListener() {
+        .eventListener(new EventListener() {
           @Override
-          public void dialFailed(PeerId peer, int attempt, List<Multiaddr> addresses, PeerException error,
+          public void dialAttemptFailed(PeerId peer, int attempt, List<Multiaddr> addresses, PeerException error,
               Duration retryIn) {
             failedAttempts.add(attempt);
             waits.add(retryIn);
@@ -72,7 +73,7 @@ class DialerLoopbackTest extends PeerTestSupport {
               // Open the port only now that the first attempt has failed: the retry must find it.
               server.complete(listen(Listener.builder(serverId).config(FAST)
                   .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/" + port))
-                  .onConnection(serverSide::complete)));
+                  .eventListener(EventListener.onConnectionOpened(serverSide::complete))));
             }
           }
         }));
@@ -92,9 +93,9 @@ class DialerLoopbackTest extends PeerTestSupport {
     List<Duration> waits = new CopyOnWriteArrayList<>();
     Connector client = connector(Connector.builder(Identity.generate()).config(FAST)
         .dialPolicy(DialPolicy.builder().maxAttempts(3).backoff(Duration.ofMillis(10), Duration.ofMillis(15)).build())
-        .listener(new PeerListener() {
+        .eventListener(new EventListener() {
           @Override
-          public void dialFailed(PeerId peer, int attempt, List<Multiaddr> a, PeerException e, Duration retryIn) {
+          public void dialAttemptFailed(PeerId peer, int attempt, List<Multiaddr> a, PeerException e, Duration retryIn) {
             waits.add(retryIn);
           }
         }));
@@ -122,7 +123,7 @@ class DialerLoopbackTest extends PeerTestSupport {
     // checked the client's certificate, so the server may register the connection a moment later.
     CompletableFuture<Peer> serverSide = new CompletableFuture<>();
     Listener server = listen(Listener.builder(Identity.generate()).config(FAST).listenOn(LOOPBACK)
-        .onConnection(serverSide::complete));
+        .eventListener(EventListener.onConnectionOpened(serverSide::complete)));
     Connector client = connector();
     Multiaddr addr = server.listenAddresses().get(0);
     ExecutorService pool = Executors.newFixedThreadPool(10);
@@ -210,9 +211,9 @@ class DialerLoopbackTest extends PeerTestSupport {
     LinkedBlockingQueue<PeerState> states = new LinkedBlockingQueue<>();
     Connector client = connector(Connector.builder(Identity.generate()).config(FAST)
         .dialPolicy(DialPolicy.builder().maxAttempts(5).build())
-        .listener(new PeerListener() {
+        .eventListener(new EventListener() {
           @Override
-          public void stateChanged(ConnectionInfo c, PeerState from, PeerState to) {
+          public void peerStateChanged(ConnectionInfo c, PeerState from, PeerState to) {
             states.add(to);
           }
         }));

@@ -3,6 +3,7 @@ package io.peerlink.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.peerlink.core.event.EventListener;
 import io.peerlink.core.identity.Identity;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -17,9 +18,9 @@ class ListenerLimitsLoopbackTest extends PeerTestSupport {
 
   private Listener limited(ListenerLimits limits) {
     return listen(Listener.builder(Identity.generate()).config(FAST).listenOn(LOOPBACK).limits(limits)
-        .listener(new PeerListener() {
+        .eventListener(new EventListener() {
           @Override
-          public void inboundRejected(InetSocketAddress remote, RejectReason reason) {
+          public void inboundRefused(InetSocketAddress remote, RejectReason reason) {
             assertThat(remote.getAddress().isLoopbackAddress()).isTrue();
             rejections.add(reason);
           }

@@ -3,6 +3,7 @@ package io.peerlink.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.peerlink.core.event.EventListener;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.internal.protocol.EchoClient;
@@ -64,7 +65,7 @@ class LoopbackConnectionTest {
         .config(only(security))
         .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
         .handler(EchoClient.PROTOCOL, s -> s.channel().pipeline().addLast(new EchoHandler()))
-        .onConnection(inbound::complete)
+        .eventListener(EventListener.onConnectionOpened(inbound::complete))
         .build().start().join();
     closers.add(server);
     Connector client = connector(only(security));
@@ -122,7 +123,7 @@ class LoopbackConnectionTest {
     CompletableFuture<Peer> inbound = new CompletableFuture<>();
     Listener server = Listener.builder(Identity.generate())
         .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
-        .onConnection(inbound::complete)
+        .eventListener(EventListener.onConnectionOpened(inbound::complete))
         .build().start().join();
     closers.add(server);
     Connector client = Connector.builder(Identity.generate())
@@ -187,7 +188,7 @@ class LoopbackConnectionTest {
     CompletableFuture<Peer> inbound = new CompletableFuture<>();
     Listener server = Listener.builder(Identity.generate())
         .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
-        .onConnection(inbound::complete)
+        .eventListener(EventListener.onConnectionOpened(inbound::complete))
         .build().start().join();
     closers.add(server);
     Peer peer = get(connector(PeerConfig.defaults()).connect(server.listenAddresses().get(0)));

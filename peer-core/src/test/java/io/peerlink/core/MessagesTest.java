@@ -3,6 +3,7 @@ package io.peerlink.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.peerlink.core.event.EventListener;
 import io.peerlink.core.identity.Identity;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,7 +25,7 @@ class MessagesTest extends PeerTestSupport {
   void messagesArriveInOrderThroughReceive() throws Exception {
     CompletableFuture<Peer> inbound = new CompletableFuture<>();
     Listener server = listen(Listener.builder(Identity.generate()).config(FAST).listenOn(LOOPBACK)
-        .onConnection(inbound::complete));
+        .eventListener(EventListener.onConnectionOpened(inbound::complete)));
     Peer client = get(connector().connect(server.listenAddresses().get(0)));
     Peer serverSide = get(inbound);
 
@@ -51,7 +52,7 @@ class MessagesTest extends PeerTestSupport {
     LinkedBlockingQueue<String> own = new LinkedBlockingQueue<>();
     CompletableFuture<Peer> inbound = new CompletableFuture<>();
     Listener server = listen(Listener.builder(Identity.generate()).config(FAST).listenOn(LOOPBACK)
-        .onConnection(inbound::complete)
+        .eventListener(EventListener.onConnectionOpened(inbound::complete))
         .onMessage((peer, m) -> {
           String s = new String(m, StandardCharsets.UTF_8);
           if (s.equals("boom")) {

@@ -2,7 +2,10 @@ package io.peerlink.relay;
 
 import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.Peer;
+import io.peerlink.core.event.DialStage;
+import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The result of {@link Manager#dialWithReport}: the connection, the path that won (also
@@ -12,7 +15,7 @@ import java.util.List;
  * @param path how it reaches the peer: direct, hole-punched or relayed
  * @param stages each stage tried, in order, with its outcome and timing
  */
-public record DialReport(Peer peer, ConnectionPath path, List<DialStage> stages) {
+public record DialReport(Peer peer, ConnectionPath path, List<Stage> stages) {
   /**
    * Copies the stages, so the record is immutable.
    *
@@ -22,5 +25,51 @@ public record DialReport(Peer peer, ConnectionPath path, List<DialStage> stages)
    */
   public DialReport {
     stages = List.copyOf(stages);
+  }
+
+  /** How a stage ended. */
+  public enum Outcome {
+    /** It reached the peer. */
+    OK,
+    /** It was tried and did not reach the peer. */
+    FAILED,
+    /** It was not tried (no address, no relay, no public address to punch to). */
+    SKIPPED,
+    /** An open connection of this stage's kind was returned without dialing. */
+    EXISTING,
+    /** The relayed connection stayed open beside the punched one that won. */
+    KEPT,
+    /** A punch won after the dial had returned the relayed connection. */
+    UPGRADED
+  }
+
+  /**
+   * One stage of a dial.
+   *
+   * @param stage which way of reaching the peer
+   * @param outcome how it ended
+   * @param took how long it ran
+   * @param error why it failed or was skipped, or null
+   */
+  public record Stage(DialStage stage, Outcome outcome, Duration took, String error) {
+    /**
+     * Checks the parts.
+     *
+     * @param stage which way of reaching the peer
+     * @param outcome how it ended
+     * @param took how long it ran
+     * @param error why it failed or was skipped, or null
+     */
+    public Stage {
+      Objects.requireNonNull(stage, "stage");
+      Objects.requireNonNull(outcome, "outcome");
+      Objects.requireNonNull(took, "took");
+    }
+
+    @Override
+    public String toString() {
+      return stage.label() + " " + outcome.name().toLowerCase(java.util.Locale.ROOT)
+          + " in " + took.toMillis() + " ms" + (error != null ? " (" + error + ")" : "");
+    }
   }
 }

@@ -1,23 +1,31 @@
 package io.peerlink.relay;
 
-import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.Connector;
 import io.peerlink.core.Listener;
 import io.peerlink.core.Peer;
 import io.peerlink.core.PeerConfig;
-import io.peerlink.core.PeerError;
-import io.peerlink.core.PeerException;
 import io.peerlink.core.StreamHandler;
+import io.peerlink.core.event.EventListener;
+import io.peerlink.core.event.Reachability;
+import io.peerlink.core.event.RelayState;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
+import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
-import io.peerlink.relay.autorelay.AutoRelay;
-import io.peerlink.relay.autorelay.AutoRelayConfig;
-import io.peerlink.relay.autorelay.CandidateSource;
-import io.peerlink.relay.autorelay.IdentifyCandidateSource;
+import io.peerlink.relay.internal.autonat.AutoNatClient;
+import io.peerlink.relay.internal.autonat.AutoNatServer;
+import io.peerlink.relay.internal.autorelay.AutoRelay;
+import io.peerlink.relay.internal.autorelay.IdentifyCandidateSource;
+import io.peerlink.relay.internal.client.RelayClient;
+import io.peerlink.relay.internal.client.RelayService;
+import io.peerlink.relay.internal.dial.PriorityDialer;
+import io.peerlink.relay.internal.holepunch.HolePuncher;
+import io.peerlink.relay.internal.holepunch.ObservedAddresses;
 import io.peerlink.relay.spi.RelayHopOptions;
 import io.peerlink.relay.spi.RelayServerProvider;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,26 +34,30 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
+import java.util.concurrent.Executor;
 
 /**
- * A peer that connects wherever the other peer is: the seed's Manager. It listens, dials, keeps a
- * relay ({@link RelayService}) and orders the ways to reach a peer in {@link #dialWithPriority}:
- * direct first, then a hole punch (DCUtR) over a relayed connection, then that relayed connection.
+ * A peer that connects wherever the other peer is: the one object an application builds. It
+ * listens, dials, keeps itself reachable through relays (one set by address, or several kept by
+ * AutoRelay), punches holes through NATs (DCUtR), finds out whether it is reachable (AutoNAT), and
+ * orders the ways of reaching a peer in {@link #dialWithPriority}: direct first, then a hole punch
+ * over a relayed connection, then that relayed connection.
  *
  * <pre>{@code
  * Manager m = Manager.builder(Identity.loadOrCreate(Path.of("peer.pem")))
  *     .listenOn(Multiaddr.parse("/ip4/0.0.0.0/tcp/4001"))
+ *     .eventListener(new EventListener() {
+ *       public void reservationEnd(PeerId relay, List<Multiaddr> addrs, Instant expires, boolean renewal) {
+ *         System.out.println("reachable at " + addrs);
+ *       }
+ *     })
  *     .build().start().join();
- * m.setRelayAddr(Multiaddr.parse("/ip4/198.51.100.7/tcp/4001/p2p/12D3KooW…"));  // connected on first need
- * m.relayService().connect().join();   // reachable through the relay from now on
+ * m.setRelayAddr(Multiaddr.parse("/ip4/198.51.100.7/tcp/4001/p2p/12D3KooW…"));
+ * m.connectRelay().join();                       // reachable through the relay from now on
  * Peer p = m.dialWithPriority(target, knownAddrs).join();
  * }</pre>
  *
- * <p>With {@link Builder#autoRelay} the manager keeps itself reachable through several relays at
- * once ({@link AutoRelay}), started with the manager and stopped when it closes.
- *
- * <p>Thread-safe.
+ * <p>Everything the manager does is reported to its {@link EventListener}s. Thread-safe.
  */
 public final class Manager implements AutoCloseable {
   private final Listener listener;
@@ -54,19 +66,25 @@ public final class Manager implements AutoCloseable {
   private final RelayService relay;
   private final RelayHopOptions hopOptions;
   private final AutoRelay autoRelay;
-  private volatile boolean started;
-  private final io.peerlink.relay.holepunch.ObservedAddresses observed;
-  private final io.peerlink.relay.holepunch.HolePuncher puncher;
+  private final ObservedAddresses observed;
+  private final HolePuncher puncher;
   private final PriorityDialer priority;
-  private final io.peerlink.relay.autonat.AutoNatServer autoNatServer;
-  private final io.peerlink.relay.autonat.AutoNatClient autoNatClient;
+  private final AutoNatServer autoNatServer;
+  private final AutoNatClient autoNatClient;
+  private volatile boolean started;
 
   private Manager(Builder b) {
     Listener.Builder lb = Listener.builder(b.identity).config(b.config);
     List<Multiaddr> listen = b.listenAddrs.isEmpty() ? List.of(Multiaddr.parse("/ip4/0.0.0.0/tcp/0")) : b.listenAddrs;
     listen.forEach(lb::listenOn);
     b.handlers.forEach(lb::handler);
-    b.connectionListeners.forEach(lb::onConnection);
+    b.eventListeners.forEach(lb::eventListener);
+    if (b.eventListenerFactory != null) {
+      lb.eventListenerFactory(b.eventListenerFactory);
+    }
+    if (b.eventExecutor != null) {
+      lb.eventExecutor(b.eventExecutor);
+    }
     this.listener = lb.build();
     this.connector = Connector.sharing(listener).build();
     this.client = RelayClient.create(listener, b.clientConfig);
@@ -84,71 +102,30 @@ public final class Manager implements AutoCloseable {
     } else {
       autoRelay = null;
     }
-    this.observed = new io.peerlink.relay.holepunch.ObservedAddresses(b.addressFilter, b.confirmations);
+    this.observed = new ObservedAddresses(b.addressFilter, b.confirmations);
     observed.attach(listener.host());
-    this.puncher = b.holePunch == null ? null
-        : new io.peerlink.relay.holepunch.HolePuncher(listener.host(), observed, b.holePunch).start();
-    io.peerlink.relay.autonat.AutoNatConfig nat = b.autoNat;
+    this.puncher = b.holePunch == null ? null : new HolePuncher(listener.host(), observed, b.holePunch).start();
+    AutoNatConfig nat = b.autoNat;
     this.autoNatServer = nat == null || !nat.server() ? null
-        : new io.peerlink.relay.autonat.AutoNatServer(listener.host(), b.addressFilter, nat).start();
+        : new AutoNatServer(listener.host(), b.addressFilter, nat).start();
     this.autoNatClient = nat == null || !nat.client() ? null
-        : new io.peerlink.relay.autonat.AutoNatClient(listener.host(), observed, nat);
+        : new AutoNatClient(listener.host(), observed, nat);
     if (autoNatClient != null && autoRelay != null) {
       // AutoRelay runs while reachability is PRIVATE or UNKNOWN: suspended once it is PUBLIC,
       // resumed when that ends.
-      autoNatClient.addListener(new io.peerlink.relay.autonat.ReachabilityListener() {
-        @Override
-        public void reachabilityChanged(io.peerlink.relay.autonat.Reachability previous,
-            io.peerlink.relay.autonat.Reachability current) {
-          if (current == io.peerlink.relay.autonat.Reachability.PUBLIC) {
-            autoRelay.suspend();
-          } else if (started) {
-            try {
-              autoRelay.start();
-            } catch (IllegalStateException closed) {
-              // The manager closed meanwhile: nothing to resume.
-            }
+      autoNatClient.watch((previous, current) -> {
+        if (current == Reachability.PUBLIC) {
+          autoRelay.suspend();
+        } else if (started) {
+          try {
+            autoRelay.start();
+          } catch (IllegalStateException closed) {
+            // The manager closed meanwhile: nothing to resume.
           }
         }
       });
     }
-    this.priority = new PriorityDialer(listener, connector, relay, puncher, b.punchTimeout, b.stageListeners);
-  }
-
-  /** {@return our addresses as other peers observe them (identify), with the public-address filter} */
-  public io.peerlink.relay.holepunch.ObservedAddresses observedAddresses() {
-    return observed;
-  }
-
-  /**
-   * What AutoNAT found out about our reachability; UNKNOWN when the AutoNAT client is off
-   * ({@link Builder#autoNat}).
-   *
-   * @return our reachability
-   */
-  public io.peerlink.relay.autonat.Reachability reachability() {
-    return autoNatClient == null ? io.peerlink.relay.autonat.Reachability.UNKNOWN : autoNatClient.reachability();
-  }
-
-  /**
-   * Tells {@code l} about every reachability change (nothing when the AutoNAT client is off).
-   *
-   * @param l the listener to notify
-   */
-  public void addReachabilityListener(io.peerlink.relay.autonat.ReachabilityListener l) {
-    if (autoNatClient != null) {
-      autoNatClient.addListener(l);
-    }
-  }
-
-  /** {@return the AutoNAT client, or empty when it is off} */
-  public Optional<io.peerlink.relay.autonat.AutoNatClient> autoNatClient() {
-    return Optional.ofNullable(autoNatClient);
-  }
-
-  /** {@return the hole puncher (DCUtR), or empty when hole punching is off} */
-  public Optional<io.peerlink.relay.holepunch.HolePuncher> holePuncher() {
-    return Optional.ofNullable(puncher);
+    this.priority = new PriorityDialer(listener, connector, relay, puncher, b.punchTimeout);
   }
 
   /**
@@ -162,7 +139,7 @@ public final class Manager implements AutoCloseable {
   }
 
   /**
-   * Binds the listen addresses and starts AutoRelay if configured; completes with this manager.
+   * Binds the listen addresses and starts AutoNAT and AutoRelay as configured.
    *
    * @return a future that completes with this manager once it listens
    */
@@ -172,24 +149,21 @@ public final class Manager implements AutoCloseable {
       if (autoNatClient != null) {
         autoNatClient.start();
       }
-      if (autoRelay != null && reachability() != io.peerlink.relay.autonat.Reachability.PUBLIC) {
+      if (autoRelay != null && reachability() != Reachability.PUBLIC) {
         autoRelay.start();
       }
       return this;
     });
   }
 
-  /** {@return the AutoRelay, when the builder configured it ({@link Builder#autoRelay}); listen to it for address changes} */
-  public Optional<AutoRelay> autoRelay() {
-    return Optional.ofNullable(autoRelay);
-  }
+  // ------------------------------------------------------------------ who we are, what is open
 
   /** {@return our peer ID} */
   public PeerId peerId() {
     return listener.peerId();
   }
 
-  /** {@return the listener (bound addresses, connections)} */
+  /** {@return the listener: bound addresses, inbound limits and their statistics} */
   public Listener listener() {
     return listener;
   }
@@ -201,15 +175,25 @@ public final class Manager implements AutoCloseable {
     return List.copyOf(all);
   }
 
-  /** {@return the relay client (reservations, circuits)} */
-  public RelayClient relayClient() {
-    return client;
+  /** {@return the open connections, inbound and outbound, direct and relayed} */
+  public Collection<Peer> peers() {
+    return listener.peers();
   }
 
-  /** {@return the relay state machine} */
-  public RelayService relayService() {
-    return relay;
+  /**
+   * {@return our addresses as other peers observe them (identify), confirmed by enough of them and
+   * passing the public-address filter}
+   */
+  public List<Multiaddr> observedAddresses() {
+    return observed.confirmed();
   }
+
+  /** {@return what AutoNAT found out about our reachability; UNKNOWN when AutoNAT's client is off} */
+  public Reachability reachability() {
+    return autoNatClient == null ? Reachability.UNKNOWN : autoNatClient.reachability();
+  }
+
+  // ------------------------------------------------------------------ dialing
 
   /**
    * Dials any multiaddr ending in {@code /p2p/<id>}, {@code /p2p-circuit} ones included.
@@ -221,62 +205,12 @@ public final class Manager implements AutoCloseable {
     return connector.connect(addr);
   }
 
-  // ------------------------------------------------------------------ relay half
-
-  /**
-   * Sets the relay; it is connected on first need ({@link #dialViaRelay}) or by {@code relayService().connect()}.
-   *
-   * @param relayAddr the relay's multiaddr, ending in {@code /p2p/<relay id>}
-   */
-  public void setRelayAddr(Multiaddr relayAddr) {
-    relay.setRelay(relayAddr);
-  }
-
-  /** {@return the relay set, if any} */
-  public Optional<Multiaddr> relayAddr() {
-    return relay.relay();
-  }
-
-  /** {@return whether a relay is set} */
-  public boolean hasRelay() {
-    return relay.relay().isPresent();
-  }
-
-  /**
-   * Dials {@code target} through the relay (connecting to the relay first if needed).
-   *
-   * @param target the peer to reach
-   * @return a future that completes with the relayed connection
-   * @throws IllegalStateException if no relay is set
-   */
-  public CompletableFuture<Peer> dialViaRelay(PeerId target) {
-    return relay.dialViaRelay(target);
-  }
-
-  /** Serves as a relay for other peers (needs relay-server on the class path). */
-  public void enableRelay() {
-    relay.enable(hopOptions);
-  }
-
-  /**
-   * Stops serving as a relay.
-   *
-   * @return a future that completes once the relay has stopped
-   */
-  public CompletableFuture<Void> disableRelay() {
-    return relay.disable();
-  }
-
-  /** {@return whether this peer serves as a relay} */
-  public boolean isRelayEnabled() {
-    return relay.isEnabled();
-  }
-
   /**
    * Reaches {@code target} the best way known: an open connection if there is one (direct before
-   * relayed), else each of {@code directAddrs} in turn, else — with a relay set — a hole punch
-   * over a relayed connection (the punched connection if it wins), else that relayed connection.
-   * Fails naming every stage when nothing works. {@code peer.path()} says which path won.
+   * relayed), else each of {@code directAddrs} in turn, else, with a relay set, a hole punch over
+   * a relayed connection (the punched connection if it wins), else that relayed connection. Fails
+   * naming every stage when nothing works. {@code peer.path()} says which path won; each stage is
+   * reported as {@code dialStage} events.
    *
    * @param target the peer to reach
    * @param directAddrs addresses to try directly, in order; may be empty
@@ -298,7 +232,115 @@ public final class Manager implements AutoCloseable {
     return priority.dial(target, List.copyOf(directAddrs));
   }
 
-  /** Stops serving as a relay, drops the relay, closes every connection and the listener. */
+  /**
+   * Punches a hole to the peer at the other end of {@code relayed} now (DCUtR, as the initiator),
+   * instead of waiting for the automatic punch of an inbound relayed connection.
+   *
+   * @param relayed a relayed connection to the peer
+   * @return a future that completes with the direct connection
+   * @throws IllegalStateException if hole punching is off
+   */
+  public CompletableFuture<Peer> holePunch(Peer relayed) {
+    if (puncher == null) {
+      throw new IllegalStateException("hole punching is off (Builder.holePunching(null))");
+    }
+    return puncher.punch(relayed);
+  }
+
+  // ------------------------------------------------------------------ one relay, set by address
+
+  /**
+   * Sets the relay; it is connected on first need ({@link #dialViaRelay}) or by
+   * {@link #connectRelay()}. Failures are retried with backoff, and a lost relay is reconnected.
+   *
+   * @param relayAddr the relay's multiaddr, ending in {@code /p2p/<relay id>}
+   */
+  public void setRelayAddr(Multiaddr relayAddr) {
+    relay.setRelay(relayAddr);
+  }
+
+  /** {@return the relay set, if any} */
+  public Optional<Multiaddr> relayAddr() {
+    return relay.relay();
+  }
+
+  /** {@return whether a relay is set} */
+  public boolean hasRelay() {
+    return relay.relay().isPresent();
+  }
+
+  /** {@return the state of the relay set by address} */
+  public RelayState relayState() {
+    return relay.state();
+  }
+
+  /**
+   * Connects to the relay set and reserves a slot, so peers can reach us through it; keeps
+   * retrying with backoff (each try is reported as a {@code relayStateChanged} event).
+   *
+   * @return a future that completes with the reservation, or fails if the first try fails
+   * @throws IllegalStateException if no relay is set
+   */
+  public CompletableFuture<Reservation> connectRelay() {
+    return relay.connect();
+  }
+
+  /**
+   * Dials {@code target} through the relay set (connecting to the relay first if needed).
+   *
+   * @param target the peer to reach
+   * @return a future that completes with the relayed connection
+   * @throws IllegalStateException if no relay is set
+   */
+  public CompletableFuture<Peer> dialViaRelay(PeerId target) {
+    return relay.dialViaRelay(target);
+  }
+
+  // ------------------------------------------------------------------ reservations
+
+  /**
+   * Reserves a slot on {@code relay} once (no retries, no reconnection: {@link #setRelayAddr} and
+   * AutoRelay do those); the reservation is refreshed before it expires while the connection lasts.
+   *
+   * @param relay the relay's multiaddr, ending in {@code /p2p/<relay id>}
+   * @return a future that completes with the reservation
+   */
+  public CompletableFuture<Reservation> reserve(Multiaddr relay) {
+    return client.reserve(relay);
+  }
+
+  /** {@return the reservations held now, on every relay} */
+  public List<Reservation> reservations() {
+    return client.reservations();
+  }
+
+  /** {@return our addresses through relays (each ends in {@code /p2p-circuit/p2p/<our id>})} */
+  public List<Multiaddr> relayedAddresses() {
+    return client.relayedAddresses();
+  }
+
+  // ------------------------------------------------------------------ serving as a relay
+
+  /** Serves as a relay for other peers (needs relay-server on the class or module path). */
+  public void enableRelay() {
+    relay.enable(hopOptions);
+  }
+
+  /**
+   * Stops serving as a relay.
+   *
+   * @return a future that completes once the relay has stopped
+   */
+  public CompletableFuture<Void> disableRelay() {
+    return relay.disable();
+  }
+
+  /** {@return whether this peer serves as a relay} */
+  public boolean isRelayEnabled() {
+    return relay.isEnabled();
+  }
+
+  /** Stops serving as a relay, drops the relays, closes every connection and the listener. */
   @Override
   public void close() {
     if (autoRelay != null) {
@@ -319,14 +361,19 @@ public final class Manager implements AutoCloseable {
     listener.close();
   }
 
-  /** Builds a {@link Manager}. */
+  /**
+   * Builds a {@link Manager}: every setting of every part in one place, checked in
+   * {@link #build()}. Each setting names its default.
+   */
   public static final class Builder {
     private final Identity identity;
     private PeerConfig config = PeerConfig.defaults();
     private final List<Multiaddr> listenAddrs = new ArrayList<>();
     private final Map<String, StreamHandler> handlers = new LinkedHashMap<>();
     private final Set<String> limitedProtocols = new LinkedHashSet<>();
-    private final List<Consumer<Peer>> connectionListeners = new ArrayList<>();
+    private final List<EventListener> eventListeners = new ArrayList<>();
+    private EventListener.Factory eventListenerFactory;
+    private Executor eventExecutor;
     private RelayClientConfig clientConfig = RelayClientConfig.defaults();
     private RelayServiceConfig serviceConfig = RelayServiceConfig.defaults();
     private RelayServerProvider provider;
@@ -335,14 +382,11 @@ public final class Manager implements AutoCloseable {
     private final List<Multiaddr> autoRelayCandidates = new ArrayList<>();
     private final List<Multiaddr> autoRelayPreferred = new ArrayList<>();
     private final List<CandidateSource> autoRelaySources = new ArrayList<>();
-    private io.peerlink.core.multiaddr.AddressFilter addressFilter =
-        io.peerlink.core.multiaddr.AddressFilter.internet();
+    private AddressFilter addressFilter = AddressFilter.internet();
     private int confirmations = 2;
-    private io.peerlink.relay.holepunch.HolePunchConfig holePunch =
-        io.peerlink.relay.holepunch.HolePunchConfig.defaults();
-    private java.time.Duration punchTimeout = java.time.Duration.ofSeconds(30);
-    private final List<Consumer<DialStage>> stageListeners = new ArrayList<>();
-    private io.peerlink.relay.autonat.AutoNatConfig autoNat = io.peerlink.relay.autonat.AutoNatConfig.defaults();
+    private HolePunchConfig holePunch = HolePunchConfig.defaults();
+    private Duration punchTimeout = Duration.ofSeconds(30);
+    private AutoNatConfig autoNat = AutoNatConfig.defaults();
 
     private Builder(Identity identity) {
       this.identity = identity;
@@ -351,22 +395,22 @@ public final class Manager implements AutoCloseable {
     /**
      * Connection settings; default {@link PeerConfig#defaults()}.
      *
-     * @param v the new value
+     * @param v the settings
      * @return this builder
      */
     public Builder config(PeerConfig v) {
-      config = Objects.requireNonNull(v);
+      config = Objects.requireNonNull(v, "config");
       return this;
     }
 
     /**
      * An address to listen on; repeatable. Default {@code /ip4/0.0.0.0/tcp/0}.
      *
-     * @param v the new value
+     * @param v the address
      * @return this builder
      */
     public Builder listenOn(Multiaddr v) {
-      listenAddrs.add(Objects.requireNonNull(v));
+      listenAddrs.add(Objects.requireNonNull(v, "address"));
       return this;
     }
 
@@ -378,7 +422,7 @@ public final class Manager implements AutoCloseable {
      * @return this builder
      */
     public Builder handler(String protocol, StreamHandler handler) {
-      handlers.put(Objects.requireNonNull(protocol), Objects.requireNonNull(handler));
+      handlers.put(Objects.requireNonNull(protocol, "protocol"), Objects.requireNonNull(handler, "handler"));
       return this;
     }
 
@@ -396,71 +440,97 @@ public final class Manager implements AutoCloseable {
     }
 
     /**
-     * Called for every connection once ready (direct and relayed); must not block.
+     * Observes everything this manager does; repeatable.
      *
-     * @param v the new value
+     * @param listener the listener
      * @return this builder
      */
-    public Builder onConnection(Consumer<Peer> v) {
-      connectionListeners.add(Objects.requireNonNull(v));
+    public Builder eventListener(EventListener listener) {
+      eventListeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 
     /**
-     * Relay client settings.
+     * Makes a listener per connection for the connection events; without one, connection events go
+     * to the {@link #eventListener} listeners.
      *
-     * @param v the new value
+     * @param factory makes each connection's listener
+     * @return this builder
+     */
+    public Builder eventListenerFactory(EventListener.Factory factory) {
+      eventListenerFactory = Objects.requireNonNull(factory, "factory");
+      return this;
+    }
+
+    /**
+     * Where event listeners run, one event at a time and in order; default the common fork-join
+     * pool.
+     *
+     * @param executor the executor
+     * @return this builder
+     */
+    public Builder eventExecutor(Executor executor) {
+      eventExecutor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Relay client settings; default {@link RelayClientConfig#defaults()}.
+     *
+     * @param v the settings
      * @return this builder
      */
     public Builder relayClientConfig(RelayClientConfig v) {
-      clientConfig = Objects.requireNonNull(v);
+      clientConfig = Objects.requireNonNull(v, "config");
       return this;
     }
 
     /**
-     * Relay service settings (backoff, listener executor).
+     * Settings of the relay set by address (backoff); default {@link RelayServiceConfig#defaults()}.
      *
-     * @param v the new value
+     * @param v the settings
      * @return this builder
      */
     public Builder relayServiceConfig(RelayServiceConfig v) {
-      serviceConfig = Objects.requireNonNull(v);
+      serviceConfig = Objects.requireNonNull(v, "config");
       return this;
     }
 
     /**
-     * The relay server for {@link Manager#enableRelay()}; default: found with {@link java.util.ServiceLoader}.
+     * The relay server for {@link Manager#enableRelay()}; default: found with
+     * {@link java.util.ServiceLoader} (relay-server provides one).
      *
-     * @param v the new value
+     * @param v the provider
      * @return this builder
      */
     public Builder relayServerProvider(RelayServerProvider v) {
-      provider = v;
+      provider = Objects.requireNonNull(v, "provider");
       return this;
     }
 
     /**
-     * How {@link Manager#enableRelay()} serves.
+     * How {@link Manager#enableRelay()} serves; default {@link RelayHopOptions#defaults()}.
      *
-     * @param v the new value
+     * @param v the options
      * @return this builder
      */
     public Builder relayHopOptions(RelayHopOptions v) {
-      hopOptions = Objects.requireNonNull(v);
+      hopOptions = Objects.requireNonNull(v, "options");
       return this;
     }
 
     /**
-     * Keeps this peer reachable through relays with {@link AutoRelay}, started by
+     * Keeps this peer reachable through several relays with AutoRelay, started by
      * {@link Manager#start()}: {@code candidates} (each {@code <transport>/p2p/<relay id>}) are its
-     * static source, and relays the peer meets through identify are candidates too.
+     * static source, and relays the peer meets through identify are candidates too. Off by
+     * default.
      *
      * @param config AutoRelay's settings
      * @param candidates relays to reserve on, {@code <transport>/p2p/<relay id>} each
      * @return this builder
      */
     public Builder autoRelay(AutoRelayConfig config, List<Multiaddr> candidates) {
-      autoRelayConfig = Objects.requireNonNull(config);
+      autoRelayConfig = Objects.requireNonNull(config, "config");
       autoRelayCandidates.addAll(candidates);
       return this;
     }
@@ -472,7 +542,7 @@ public final class Manager implements AutoCloseable {
      * @return this builder
      */
     public Builder preferredRelay(Multiaddr relay) {
-      autoRelayPreferred.add(Objects.requireNonNull(relay));
+      autoRelayPreferred.add(Objects.requireNonNull(relay, "relay"));
       return this;
     }
 
@@ -483,26 +553,26 @@ public final class Manager implements AutoCloseable {
      * @return this builder
      */
     public Builder relayCandidateSource(CandidateSource source) {
-      autoRelaySources.add(Objects.requireNonNull(source));
+      autoRelaySources.add(Objects.requireNonNull(source, "source"));
       return this;
     }
 
     /**
      * What counts as a public address (observed addresses, DCUtR, AutoNAT); default
-     * {@link io.peerlink.core.multiaddr.AddressFilter#internet()}.
+     * {@link AddressFilter#internet()}.
      *
-     * @param v the new value
+     * @param v the filter
      * @return this builder
      */
-    public Builder publicAddressFilter(io.peerlink.core.multiaddr.AddressFilter v) {
-      addressFilter = Objects.requireNonNull(v);
+    public Builder publicAddressFilter(AddressFilter v) {
+      addressFilter = Objects.requireNonNull(v, "filter");
       return this;
     }
 
     /**
      * How many distinct peers must observe an address before identify advertises it; default 2.
      *
-     * @param v the new value
+     * @param v at least 1
      * @return this builder
      */
     public Builder observedAddressConfirmations(int v) {
@@ -511,12 +581,13 @@ public final class Manager implements AutoCloseable {
     }
 
     /**
-     * Hole punching settings; null turns hole punching (DCUtR) off. Default on.
+     * Hole punching settings; null turns hole punching (DCUtR) off. Default
+     * {@link HolePunchConfig#defaults()} (on).
      *
-     * @param v the new value
+     * @param v the settings, or null
      * @return this builder
      */
-    public Builder holePunching(io.peerlink.relay.holepunch.HolePunchConfig v) {
+    public Builder holePunching(HolePunchConfig v) {
       holePunch = v;
       return this;
     }
@@ -524,12 +595,12 @@ public final class Manager implements AutoCloseable {
     /**
      * AutoNAT v1 settings (client and server, both on by default; the public-address filter is
      * {@link #publicAddressFilter}'s); null turns AutoNAT off. With AutoNAT's client on and
-     * {@link #autoRelay} configured, AutoRelay stops once reachability is PUBLIC.
+     * {@link #autoRelay} configured, AutoRelay stops while reachability is PUBLIC.
      *
-     * @param v the new value
+     * @param v the settings, or null
      * @return this builder
      */
-    public Builder autoNat(io.peerlink.relay.autonat.AutoNatConfig v) {
+    public Builder autoNat(AutoNatConfig v) {
       autoNat = v;
       return this;
     }
@@ -537,33 +608,30 @@ public final class Manager implements AutoCloseable {
     /**
      * How long {@link Manager#dialWithPriority}'s hole punch stage waits; default 30 s.
      *
-     * @param v the new value
+     * @param v a positive duration
      * @return this builder
      */
-    public Builder punchTimeout(java.time.Duration v) {
-      punchTimeout = Objects.requireNonNull(v);
+    public Builder punchTimeout(Duration v) {
+      punchTimeout = Objects.requireNonNull(v, "timeout");
       return this;
     }
 
     /**
-     * Called with each stage of every {@link Manager#dialWithPriority} as it ends; must not block.
+     * Checks the settings and builds the manager; {@link Manager#start()} binds it.
      *
-     * @param v the new value
-     * @return this builder
-     */
-    public Builder onDialStage(Consumer<DialStage> v) {
-      stageListeners.add(Objects.requireNonNull(v));
-      return this;
-    }
-
-    /**
-     * Builds the manager; {@link Manager#start()} binds it.
-     *
-     * @return the new {@code Manager}
+     * @return the new manager
+     * @throws IllegalStateException if AutoRelay options are given without {@link #autoRelay}
+     * @throws IllegalArgumentException if a value is out of range
      */
     public Manager build() {
       if (autoRelayConfig == null && (!autoRelayPreferred.isEmpty() || !autoRelaySources.isEmpty())) {
         throw new IllegalStateException("preferredRelay and relayCandidateSource need autoRelay(config, candidates)");
+      }
+      if (confirmations < 1) {
+        throw new IllegalArgumentException("observedAddressConfirmations must be >= 1, was " + confirmations);
+      }
+      if (punchTimeout.isNegative() || punchTimeout.isZero()) {
+        throw new IllegalArgumentException("punchTimeout must be positive, was " + punchTimeout);
       }
       return new Manager(this);
     }

@@ -1,5 +1,6 @@
 package io.peerlink.relay;
 
+import io.peerlink.relay.internal.client.RelayClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;

@@ -2,6 +2,7 @@ package io.peerlink.relay;
 
 import io.peerlink.core.PeerError;
 import io.peerlink.core.PeerException;
+import io.peerlink.relay.internal.client.Circuit;
 
 /**
  * A relay refused a request, or answered it wrongly. {@link #statusCode()} is the Circuit Relay v2

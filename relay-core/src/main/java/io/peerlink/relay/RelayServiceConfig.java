@@ -1,8 +1,8 @@
 package io.peerlink.relay;
 
+import io.peerlink.relay.internal.client.RelayService;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.Executor;
 
 /**
  * Settings of a {@link RelayService}: the reconnect policy and where listeners run. Immutable.
@@ -13,13 +13,11 @@ public final class RelayServiceConfig {
   private final Duration initialBackoff;
   private final Duration maxBackoff;
   private final boolean reconnect;
-  private final Executor eventExecutor;
 
   private RelayServiceConfig(Builder b) {
     this.initialBackoff = b.initialBackoff;
     this.maxBackoff = b.maxBackoff;
     this.reconnect = b.reconnect;
-    this.eventExecutor = b.eventExecutor;
   }
 
   /** {@return the defaults} */
@@ -60,17 +58,11 @@ public final class RelayServiceConfig {
     return reconnect;
   }
 
-  /** {@return where {@link RelayStateListener}s run, one event at a time; null (default): a thread of the service's own} */
-  public Executor eventExecutor() {
-    return eventExecutor;
-  }
-
   /** Builds a {@link RelayServiceConfig}; {@link #build()} checks the values. */
   public static final class Builder {
     private Duration initialBackoff = Duration.ofSeconds(1);
     private Duration maxBackoff = Duration.ofMinutes(1);
     private boolean reconnect = true;
-    private Executor eventExecutor;
 
     private Builder() {}
 
@@ -104,17 +96,6 @@ public final class RelayServiceConfig {
      */
     public Builder reconnect(boolean v) {
       reconnect = v;
-      return this;
-    }
-
-    /**
-     * See {@link RelayServiceConfig#eventExecutor()}.
-     *
-     * @param v the new value
-     * @return this builder
-     */
-    public Builder eventExecutor(Executor v) {
-      eventExecutor = v;
       return this;
     }
 

@@ -5,7 +5,6 @@ import io.peerlink.core.identity.Identity;
 import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.relay.DialReport;
-import io.peerlink.relay.DialStage;
 import io.peerlink.relay.Manager;
 import io.peerlink.relay.Reservation;
 import io.peerlink.relay.server.RelayServer;
@@ -67,7 +66,7 @@ final class DemoCommand implements Callable<Integer> {
               .handlerOnLimitedConnections(Echo.PROTOCOL_ID, Echo.handler())
               .punchTimeout(Duration.ofSeconds(5))
               .build().start().get(T.toSeconds(), TimeUnit.SECONDS)) {
-        Reservation r = b.relayClient().reserve(relayAddr).get(T.toSeconds(), TimeUnit.SECONDS);
+        Reservation r = b.reserve(relayAddr).get(T.toSeconds(), TimeUnit.SECONDS);
         step("reserved", "bob, who has no public address, reserved a slot on the relay: the relay's circuit"
                 + " address is the only way to reach him",
             Map.of("addrs", r.addrs().stream().map(Object::toString).toList()));
@@ -75,15 +74,8 @@ final class DemoCommand implements Callable<Integer> {
         step("dial", "alice dials bob by peer ID alone: direct first, then a hole punch, then the relay",
             Map.of("target", bob.peerId().toString()));
         DialReport report = a.dialWithReport(bob.peerId(), List.of()).get(T.toSeconds(), TimeUnit.SECONDS);
-        for (DialStage s : report.stages()) {
-          Map<String, Object> f = new LinkedHashMap<>();
-          f.put("stage", s.stage());
-          f.put("outcome", s.outcome());
-          f.put("ms", JsonEvents.millis(s.took().toNanos()));
-          if (s.error() != null) {
-            f.put("error", s.error());
-          }
-          step("dial-stage", explain(s), f);
+        for (DialReport.Stage s : report.stages()) {
+          step("dial-stage", explain(s), CliEvents.stageFields(s));
         }
         var peer = report.peer();
         Map<String, Object> c = new LinkedHashMap<>();
@@ -112,8 +104,9 @@ final class DemoCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static String explain(DialStage s) {
-    return switch (s.stage() + " " + s.outcome()) {
+  private static String explain(DialReport.Stage s) {
+    Map<String, Object> f = CliEvents.stageFields(s);
+    return switch (f.get("stage") + " " + f.get("outcome")) {
       case "direct skipped" -> "no address of bob's to dial directly";
       case "direct failed" -> "bob's direct addresses did not answer";
       case "holepunch skipped", "holepunch failed" -> "no hole punch: neither side has a public address to punch to";

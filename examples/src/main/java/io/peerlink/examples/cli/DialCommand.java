@@ -5,7 +5,7 @@ import io.peerlink.core.Echo;
 import io.peerlink.core.Peer;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.Multiaddr;
-import io.peerlink.relay.DialStage;
+import io.peerlink.relay.DialReport;
 import io.peerlink.relay.Manager;
 import java.time.Duration;
 import java.util.List;
@@ -66,10 +66,9 @@ final class DialCommand implements Callable<Integer> {
     Manager.Builder mb = Manager.builder(peer.identity()).config(peer.config())
         .listenOn(listen)
         .handlerOnLimitedConnections(Echo.PROTOCOL_ID, Echo.handler())
-        .onDialStage(DialCommand::printStage);
+        .eventListener(new CliEvents(false, CliEvents.Reservations.NONE, null, true));
     nat.apply(mb);
     try (Manager manager = mb.build().start().get()) {
-      NatOptions.printPunches(manager);
       long start = System.nanoTime();
       Peer p = connect(manager);
       if (p.path() == ConnectionPath.HOLE_PUNCHED) {
@@ -118,7 +117,7 @@ final class DialCommand implements Callable<Integer> {
       manager.setRelayAddr(relay);
       PeerId id = addr.peerId().orElseThrow(
           () -> new ParameterException(spec.commandLine(), "--target needs /p2p/<id> when given with --relay"));
-      return manager.dialWithPriority(id, List.of(addr)).get();
+      return printStages(manager.dialWithReport(id, List.of(addr)).get());
     }
     PeerId id;
     try {
@@ -130,17 +129,16 @@ final class DialCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "dialing a bare peer ID needs --relay <relay multiaddr>");
     }
     manager.setRelayAddr(relay);
-    return manager.dialWithPriority(id, List.of()).get();
+    return printStages(manager.dialWithReport(id, List.of()).get());
   }
 
-  static void printStage(DialStage st) {
-    Map<String, Object> ev = JsonEvents.event("dial-stage");
-    ev.put("stage", st.stage());
-    ev.put("outcome", st.outcome());
-    ev.put("ms", JsonEvents.millis(st.took().toNanos()));
-    if (st.error() != null) {
-      ev.put("error", st.error());
+  /** Prints a {@code dial-stage} line per stage of the dial, in order; returns the connection. */
+  private static Peer printStages(DialReport report) {
+    for (DialReport.Stage s : report.stages()) {
+      Map<String, Object> ev = JsonEvents.event("dial-stage");
+      ev.putAll(CliEvents.stageFields(s));
+      JsonEvents.print(ev);
     }
-    JsonEvents.print(ev);
+    return report.peer();
   }
 }

@@ -2,12 +2,9 @@ package io.peerlink.examples.cli;
 
 import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.relay.Manager;
-import io.peerlink.relay.holepunch.HolePunchEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** Hole-punching options, shared by the commands that run a {@link Manager}. */
@@ -34,22 +31,5 @@ final class NatOptions {
       b.holePunching(null);
     }
     b.punchTimeout(Duration.ofMillis(punchTimeoutMs));
-  }
-
-  /** Prints a {@code "holepunch"} line per hole-punch event of the manager. */
-  static void printPunches(Manager manager) {
-    manager.holePuncher().ifPresent(h -> h.addListener(NatOptions::printPunch));
-  }
-
-  private static void printPunch(HolePunchEvent e) {
-    Map<String, Object> ev = JsonEvents.event("holepunch");
-    ev.put("kind", e.kind().name().toLowerCase(Locale.ROOT));
-    ev.put("peerId", e.peer().toString());
-    ev.put("role", e.role());
-    ev.put("attempt", e.attempt());
-    if (e.error() != null) {
-      ev.put("error", e.error());
-    }
-    JsonEvents.print(ev);
   }
 }

@@ -1,21 +1,14 @@
 package io.peerlink.examples.cli;
 
 import io.peerlink.core.Echo;
-import io.peerlink.core.perf.Perf;
-import io.peerlink.core.Peer;
-import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.perf.Perf;
+import io.peerlink.relay.AutoRelayConfig;
 import io.peerlink.relay.Manager;
-import io.peerlink.relay.RelayService;
-import io.peerlink.relay.Reservation;
-import io.peerlink.relay.ReservationListener;
-import io.peerlink.relay.autorelay.AutoRelayConfig;
-import io.peerlink.relay.autorelay.AutoRelayListener;
 import io.peerlink.relay.spi.RelayHopOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -80,7 +73,10 @@ final class PeerCommand implements Callable<Integer> {
         // Echo runs over limited relayed connections too, as the js harness's does.
         .handlerOnLimitedConnections(Echo.PROTOCOL_ID, Echo.handler())
         .handler(Perf.PROTOCOL, Perf.server()) // a diagnostics tool: serve perf for `peerlink perf`
-        .onConnection(p -> JsonEvents.print(connectionEvent(p)))
+        .eventListener(new CliEvents(true,
+            autoRelay ? CliEvents.Reservations.BY_PEER_ID
+                : relays.isEmpty() ? CliEvents.Reservations.NONE : CliEvents.Reservations.BY_ADDRESS,
+            relays.isEmpty() ? null : relays.get(0), true))
         .relayHopOptions(new RelayHopOptions(relayAnyAddress ? addr -> true : null, Duration.ofSeconds(5)));
     nat.apply(b);
     listen.forEach(b::listenOn);
@@ -88,16 +84,11 @@ final class PeerCommand implements Callable<Integer> {
       b.autoRelay(AutoRelayConfig.builder().minRelays(minRelays)
           .maxRelays(Math.max(minRelays, AutoRelayConfig.defaults().maxRelays())).build(), relays);
     }
-    Manager built = b.build();
-    if (autoRelay) {
-      built.autoRelay().orElseThrow().addListener(autoRelayPrinter());
-    }
-    Manager manager = built.start().join();
+    Manager manager = b.build().start().join();
     Map<String, Object> ev = JsonEvents.event("listening");
     ev.put("peerId", manager.peerId().toString());
     ev.put("addrs", manager.listener().listenAddresses().stream().map(Object::toString).toList());
     JsonEvents.printFirst(ev);
-    NatOptions.printPunches(manager);
     if (serveRelay) {
       manager.enableRelay();
       JsonEvents.print(JsonEvents.event("relay-enabled"));
@@ -114,66 +105,10 @@ final class PeerCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Reserves on {@code relay} through the manager's relay service, printing state changes and reservations. */
+  /** Reserves on {@code relay} through the manager's relay service, which retries and reconnects. */
   private static void reserveOn(Manager manager, Multiaddr relay) {
-    RelayService service = manager.relayService();
-    service.addListener(change -> {
-      Map<String, Object> st = JsonEvents.event("relay-state");
-      st.put("from", change.from().name().toLowerCase(Locale.ROOT));
-      st.put("to", change.to().name().toLowerCase(Locale.ROOT));
-      if (change.cause() != null) {
-        st.put("error", String.valueOf(change.cause().getMessage()));
-      }
-      if (change.retryIn() != null) {
-        st.put("retryMs", change.retryIn().toMillis());
-      }
-      JsonEvents.print(st);
-    });
-    manager.relayClient().addListener(new ReservationListener() {
-      @Override
-      public void reserved(Reservation r) {
-        JsonEvents.print(reservedEvent(r.relayAddr().toString(), r));
-      }
-    });
     manager.setRelayAddr(relay);
-    // Keeps trying with backoff when the relay is not reachable yet.
-    service.connect().exceptionally(err -> null);
-  }
-
-  /** A "reserved" line per reservation made (first or replacement), "relay-lost" per one lost. */
-  private static AutoRelayListener autoRelayPrinter() {
-    return new AutoRelayListener() {
-      @Override
-      public void reserved(Reservation r) {
-        JsonEvents.print(reservedEvent(r.relay().toString(), r));
-      }
-
-      @Override
-      public void relayLost(PeerId relay, String reason, Throwable cause) {
-        Map<String, Object> ev = JsonEvents.event("relay-lost");
-        ev.put("relay", relay.toString());
-        ev.put("reason", reason);
-        JsonEvents.print(ev);
-      }
-    };
-  }
-
-  private static Map<String, Object> reservedEvent(String relay, Reservation r) {
-    Map<String, Object> rv = JsonEvents.event("reserved");
-    rv.put("relay", relay);
-    rv.put("addrs", r.addrs().stream().map(Object::toString).toList());
-    rv.put("expires", r.expiration().getEpochSecond());
-    return rv;
-  }
-
-  static Map<String, Object> connectionEvent(Peer p) {
-    Map<String, Object> ev = JsonEvents.event("connection");
-    ev.put("peerId", p.peerId().toString());
-    ev.put("direction", p.direction().name().toLowerCase(Locale.ROOT));
-    ev.put("path", p.path().wireName());
-    ev.put("remoteAddr", p.remoteAddress().toString());
-    ev.put("security", p.securityProtocol());
-    ev.put("muxer", p.muxer());
-    return ev;
+    // Keeps trying with backoff when the relay is not reachable yet (relay-state lines tell).
+    manager.connectRelay().exceptionally(err -> null);
   }
 }

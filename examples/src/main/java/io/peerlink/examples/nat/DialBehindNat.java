@@ -7,7 +7,6 @@ import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.relay.DialReport;
-import io.peerlink.relay.DialStage;
 import io.peerlink.relay.Manager;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,12 +54,12 @@ public final class DialBehindNat {
         .listenOn(Multiaddr.parse("/ip4/0.0.0.0/tcp/0")) // the port the punch dials from
         .publicAddressFilter(publicAddrs)
         .punchTimeout(java.time.Duration.ofSeconds(20))
-        .onDialStage((DialStage s) -> System.out.println("stage: " + s))
         .build().start().join()) {
       // The relay carries the punch's signalling; identify on our connection to it also tells us
       // our public (NATed) address, which the punch needs.
       manager.setRelayAddr(relay);
       DialReport report = manager.dialWithReport(target, direct).join();
+      report.stages().forEach(s -> System.out.println("stage: " + s));
       Peer peer = report.peer();
       System.out.println("connected to " + peer.peerId() + " via " + peer.remoteAddress()
           + ": path " + report.path().wireName());

@@ -1,11 +1,18 @@
 package io.peerlink.examples.relay;
 
-import io.peerlink.core.identity.Identity;
 import io.peerlink.core.Echo;
+import io.peerlink.core.Peer;
+import io.peerlink.core.PeerException;
+import io.peerlink.core.event.EventListener;
+import io.peerlink.core.event.RelayState;
+import io.peerlink.core.identity.Identity;
+import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.relay.Manager;
-import io.peerlink.relay.RelayState;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -31,18 +38,28 @@ public final class ReachableThroughRelay {
         .listenOn(Multiaddr.parse("/ip4/0.0.0.0/tcp/0"))
         // Relays usually limit relayed connections; a protocol must opt in to run over them.
         .handlerOnLimitedConnections(Echo.PROTOCOL_ID, Echo.handler())
-        .onConnection(peer -> System.out.println("connection from " + peer.peerId() + " (" + peer.path().wireName() + ")"))
+        .eventListener(new EventListener() {
+          @Override
+          public void connectionOpened(Peer peer) {
+            System.out.println("connection from " + peer.peerId() + " (" + peer.path().wireName() + ")");
+          }
+
+          @Override
+          public void relayStateChanged(RelayState from, RelayState to, Multiaddr relay, PeerException cause,
+              Duration retryIn) {
+            System.out.println("relay: " + from + " -> " + to
+                + (cause != null ? " (" + cause.getMessage() + ", retry in " + retryIn + ")" : ""));
+          }
+
+          @Override
+          public void reservationEnd(PeerId relay, List<Multiaddr> addrs, Instant expires, boolean renewal) {
+            System.out.println("reachable at " + addrs);
+          }
+        })
         .build().start().join();
 
-    manager.relayService().addListener(change -> {
-      System.out.println("relay: " + change.from() + " -> " + change.to()
-          + (change.cause() != null ? " (" + change.cause().getMessage() + ", retry in " + change.retryIn() + ")" : ""));
-      if (change.to() == RelayState.CONNECTED) {
-        System.out.println("reachable at " + manager.relayService().relayedAddresses());
-      }
-    });
     manager.setRelayAddr(Multiaddr.parse(args[0]));
-    manager.relayService().connect().exceptionally(err -> null); // failures retry on their own
+    manager.connectRelay().exceptionally(err -> null); // failures retry on their own
 
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

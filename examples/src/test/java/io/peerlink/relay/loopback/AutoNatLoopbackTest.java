@@ -12,19 +12,18 @@ import io.peerlink.core.Listener;
 import io.peerlink.core.Peer;
 import io.peerlink.core.ProtocolViolationException;
 import io.peerlink.core.Stream;
+import io.peerlink.core.event.Reachability;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
-import io.peerlink.relay.RelayClient;
+import io.peerlink.relay.AutoNatConfig;
 import io.peerlink.relay.Reservation;
-import io.peerlink.relay.autonat.AutoNatClient;
-import io.peerlink.relay.autonat.AutoNatConfig;
-import io.peerlink.relay.autonat.AutoNatServer;
-import io.peerlink.relay.autonat.DialBackResult;
-import io.peerlink.relay.autonat.Reachability;
-import io.peerlink.relay.autonat.ReachabilityListener;
-import io.peerlink.relay.holepunch.ObservedAddresses;
+import io.peerlink.relay.internal.autonat.AutoNatClient;
 import io.peerlink.relay.internal.autonat.AutoNatMessages;
+import io.peerlink.relay.internal.autonat.AutoNatServer;
+import io.peerlink.relay.internal.autonat.DialBackResult;
+import io.peerlink.relay.internal.client.RelayClient;
+import io.peerlink.relay.internal.holepunch.ObservedAddresses;
 import io.peerlink.relay.internal.proto.AutoNatProtos.Message;
 import io.peerlink.relay.server.RelayLimiter;
 import io.peerlink.relay.server.RelayServer;
@@ -48,7 +47,6 @@ class AutoNatLoopbackTest {
       .serverPerPeerLimit(100)
       .dialBackTimeout(Duration.ofSeconds(5))
       .streamTimeout(Duration.ofSeconds(10))
-      .listenerExecutor(Runnable::run)
       .build();
 
   private final List<AutoCloseable> closers = new ArrayList<>();
@@ -87,12 +85,7 @@ class AutoNatLoopbackTest {
   private AutoNatClient client(Listener l, ObservedAddresses observed, LinkedBlockingQueue<String> changes) {
     AutoNatClient c = new AutoNatClient(l.host(), observed, CONFIG);
     closers.add(c);
-    c.addListener(new ReachabilityListener() {
-      @Override
-      public void reachabilityChanged(Reachability previous, Reachability current) {
-        changes.add(previous + "->" + current);
-      }
-    });
+    c.watch((previous, current) -> changes.add(previous + "->" + current));
     return c;
   }
 

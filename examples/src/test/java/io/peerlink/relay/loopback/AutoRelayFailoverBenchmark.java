@@ -5,19 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerlink.core.Listener;
 import io.peerlink.core.Peer;
+import io.peerlink.core.PeerException;
+import io.peerlink.core.event.EventListener;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
-import io.peerlink.relay.RelayClient;
-import io.peerlink.relay.Reservation;
-import io.peerlink.relay.autorelay.AutoRelay;
-import io.peerlink.relay.autorelay.AutoRelayConfig;
-import io.peerlink.relay.autorelay.AutoRelayListener;
-import io.peerlink.relay.autorelay.CandidateSource;
+import io.peerlink.relay.AutoRelayConfig;
+import io.peerlink.relay.CandidateSource;
+import io.peerlink.relay.internal.autorelay.AutoRelay;
+import io.peerlink.relay.internal.client.RelayClient;
 import io.peerlink.relay.server.RelayLimiter;
 import io.peerlink.relay.server.RelayServer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -95,30 +96,30 @@ class AutoRelayFailoverBenchmark {
       auto = AutoRelay.create(pc, peer, AutoRelayConfig.defaults());
       CompletableFuture<Void> two = new CompletableFuture<>();
       CompletableFuture<Long> lost = new CompletableFuture<>();
-      CompletableFuture<Reservation> replaced = new CompletableFuture<>();
+      CompletableFuture<PeerId> replaced = new CompletableFuture<>();
       CompletableFuture<Long> replacedAt = new CompletableFuture<>();
       CompletableFuture<List<Multiaddr>> newAddrs = new CompletableFuture<>();
       CompletableFuture<Long> newAddrsAt = new CompletableFuture<>();
       List<PeerId> held = new java.util.concurrent.CopyOnWriteArrayList<>();
-      auto.addListener(new AutoRelayListener() {
+      peer.host().addEventListener(new EventListener() {
         @Override
-        public void reserved(Reservation r) {
-          held.add(r.relay());
+        public void relayAdded(PeerId relay, List<Multiaddr> addrs, Instant expires) {
+          held.add(relay);
           if (held.size() == 2) {
             two.complete(null);
           } else if (held.size() == 3) {
             replacedAt.complete(System.nanoTime());
-            replaced.complete(r);
+            replaced.complete(relay);
           }
         }
 
         @Override
-        public void relayLost(PeerId relay, String reason, Throwable cause) {
+        public void relayDropped(PeerId relay, String reason, PeerException cause) {
           lost.complete(System.nanoTime());
         }
 
         @Override
-        public void addressesChanged(List<Multiaddr> addrs) {
+        public void relayAddressesChanged(List<Multiaddr> addrs) {
           if (replaced.isDone() || held.size() >= 3) {
             newAddrsAt.complete(System.nanoTime());
             newAddrs.complete(addrs);

@@ -7,20 +7,20 @@ import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.IdentifyInfo;
 import io.peerlink.core.Listener;
 import io.peerlink.core.Peer;
+import io.peerlink.core.PeerException;
+import io.peerlink.core.event.EventListener;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.relay.AutoRelayConfig;
+import io.peerlink.relay.CandidateSource;
 import io.peerlink.relay.Manager;
-import io.peerlink.relay.RelayClient;
 import io.peerlink.relay.RelayException;
-import io.peerlink.relay.Reservation;
-import io.peerlink.relay.autorelay.ActiveRelay;
-import io.peerlink.relay.autorelay.AutoRelay;
-import io.peerlink.relay.autorelay.AutoRelayConfig;
-import io.peerlink.relay.autorelay.AutoRelayListener;
-import io.peerlink.relay.autorelay.CandidateSource;
-import io.peerlink.relay.autorelay.IdentifyCandidateSource;
+import io.peerlink.relay.internal.autorelay.ActiveRelay;
+import io.peerlink.relay.internal.autorelay.AutoRelay;
+import io.peerlink.relay.internal.autorelay.IdentifyCandidateSource;
+import io.peerlink.relay.internal.client.RelayClient;
 import io.peerlink.relay.server.Acl;
 import io.peerlink.relay.server.RelayLimiter;
 import io.peerlink.relay.server.RelayServer;
@@ -61,11 +61,14 @@ class AutoRelayLoopbackTest {
 
   // ------------------------------------------------------------------ fixtures
 
-  /** Everything an AutoRelay told its listener, in order. */
-  static final class Events implements AutoRelayListener {
-    record Reserved(Reservation r) {}
+  /** Everything the host reported about relays, in order: AutoRelay's and the relay client's events. */
+  static final class Events implements EventListener {
+    /** A reservation as the events report it. */
+    record Res(PeerId relay, List<Multiaddr> addrs, Instant expiration) {}
 
-    record Refreshed(Reservation r) {}
+    record Reserved(Res r) {}
+
+    record Refreshed(Res r) {}
 
     record Lost(PeerId relay, String reason) {}
 
@@ -77,27 +80,29 @@ class AutoRelayLoopbackTest {
     final List<Object> seen = new ArrayList<>();
 
     @Override
-    public void reserved(Reservation r) {
-      queue.add(new Reserved(r));
+    public void relayAdded(PeerId relay, List<Multiaddr> addrs, Instant expires) {
+      queue.add(new Reserved(new Res(relay, addrs, expires)));
     }
 
     @Override
-    public void refreshed(Reservation r) {
-      queue.add(new Refreshed(r));
+    public void reservationEnd(PeerId relay, List<Multiaddr> addrs, Instant expires, boolean renewal) {
+      if (renewal) {
+        queue.add(new Refreshed(new Res(relay, addrs, expires)));
+      }
     }
 
     @Override
-    public void relayLost(PeerId relay, String reason, Throwable cause) {
+    public void relayDropped(PeerId relay, String reason, PeerException cause) {
       queue.add(new Lost(relay, reason));
     }
 
     @Override
-    public void blacklisted(PeerId relay, Instant until, Throwable cause) {
+    public void relayBlacklisted(PeerId relay, Instant until, PeerException cause) {
       queue.add(new Blacklisted(relay, until, cause));
     }
 
     @Override
-    public void addressesChanged(List<Multiaddr> addrs) {
+    public void relayAddressesChanged(List<Multiaddr> addrs) {
       queue.add(new Addrs(addrs));
     }
 
@@ -156,7 +161,7 @@ class AutoRelayLoopbackTest {
 
   AutoRelay auto(Listener l, RelayClient c, AutoRelayConfig config, Events events) {
     AutoRelay a = AutoRelay.create(c, l, config);
-    a.addListener(events);
+    l.host().addEventListener(events);
     autos.add(a);
     return a;
   }
@@ -202,7 +207,7 @@ class AutoRelayLoopbackTest {
     get(victim.stop(Duration.ZERO));
     Events.Lost lost = ev.next(Events.Lost.class);
     assertThat(lost.relay()).isEqualTo(victim.peerId());
-    Reservation replacement = ev.next(Events.Reserved.class).r();
+    Events.Res replacement = ev.next(Events.Reserved.class).r();
     assertThat(replacement.relay()).isEqualTo(spare.peerId());
     Events.Addrs addrs = ev.next(Events.Addrs.class, a -> a.addrs().containsAll(replacement.addrs()));
     assertThat(addrs.addrs()).doesNotContain(victimAddr).hasSize(2);
@@ -250,7 +255,7 @@ class AutoRelayLoopbackTest {
     assertThat(auto.selectRelay()).as("a blacklisted relay is not selected").isEmpty();
     assertThat(asked.get()).isEqualTo(1);
     allow.set(true);
-    Reservation r = ev.next(Events.Reserved.class, x -> x.r().relay().equals(picky.peerId())).r();
+    Events.Res r = ev.next(Events.Reserved.class, x -> x.r().relay().equals(picky.peerId())).r();
     Instant reservedAt = Instant.now();
     assertThat(reservedAt).as("not before the blacklist ran out").isAfterOrEqualTo(b.until());
     assertThat(asked.get()).as("asked once more, after the blacklist").isEqualTo(2);
@@ -296,7 +301,7 @@ class AutoRelayLoopbackTest {
     auto.addPreferredRelay(addr(pref1));
     assertThat(auto.selectRelay()).contains(addr(pref1));
     auto.start();
-    Reservation first = ev.next(Events.Reserved.class).r();
+    Events.Res first = ev.next(Events.Reserved.class).r();
     assertThat(first.relay()).isEqualTo(pref1.peerId());
     assertThat(ids(auto.activeRelays())).containsExactly(pref1.peerId());
 
@@ -336,9 +341,9 @@ class AutoRelayLoopbackTest {
     AutoRelay auto = auto(peer, client(peer), quick().minRelays(1).build(), ev);
     auto.addCandidate(addr(shortLived));
     auto.start();
-    Reservation first = ev.next(Events.Reserved.class).r();
+    Events.Res first = ev.next(Events.Reserved.class).r();
     // Refreshed by the client, watched by AutoRelay, until the first reservation's expiry has passed.
-    Reservation last = first;
+    Events.Res last = first;
     while (!Instant.now().isAfter(first.expiration())) {
       last = ev.next(Events.Refreshed.class).r();
       assertThat(last.expiration()).isAfterOrEqualTo(first.expiration());
@@ -428,12 +433,11 @@ class AutoRelayLoopbackTest {
     RelayServer r2 = relay();
     io.peerlink.core.multiaddr.AddressFilter loopbackPublic =
         io.peerlink.core.multiaddr.AddressFilter.internet().withPublic("127.0.0.0/8");
-    io.peerlink.relay.autonat.AutoNatConfig nat = io.peerlink.relay.autonat.AutoNatConfig.builder()
+    io.peerlink.relay.AutoNatConfig nat = io.peerlink.relay.AutoNatConfig.builder()
         .confirmations(1)
         .serverQueryInterval(Duration.ZERO)
         .serverPerPeerLimit(100)
         .dialBackTimeout(Duration.ofSeconds(5))
-        .listenerExecutor(Runnable::run)
         .build();
     Manager natServer = Manager.builder(Identity.generate())
         .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
@@ -449,25 +453,15 @@ class AutoRelayLoopbackTest {
         .autoRelay(quick().build(), List.of(addr(r1), addr(r2)))
         .build();
     closers.add(m);
-    java.util.concurrent.LinkedBlockingQueue<io.peerlink.relay.autonat.Reachability> changes =
-        new java.util.concurrent.LinkedBlockingQueue<>();
-    m.addReachabilityListener(new io.peerlink.relay.autonat.ReachabilityListener() {
-      @Override
-      public void reachabilityChanged(io.peerlink.relay.autonat.Reachability previous,
-          io.peerlink.relay.autonat.Reachability current) {
-        changes.add(current);
-      }
-    });
     get(m.start());
-    AutoRelay auto = m.autoRelay().orElseThrow();
     // While reachability is UNKNOWN, AutoRelay reserves.
-    RelayClientLoopbackTest.waitFor(() -> auto.activeRelays().size() == 2);
+    RelayClientLoopbackTest.waitFor(() -> m.reservations().size() == 2);
 
     // Meeting an AutoNAT server that can dial us back makes us PUBLIC: AutoRelay lets go.
     get(m.connect(natServer.listener().listenAddresses().get(0)));
-    assertThat(changes.poll(20, TimeUnit.SECONDS)).isEqualTo(io.peerlink.relay.autonat.Reachability.PUBLIC);
-    RelayClientLoopbackTest.waitFor(() -> auto.activeRelays().isEmpty());
-    assertThat(auto.relayAddresses()).isEmpty();
+    RelayClientLoopbackTest.waitFor(() -> m.reachability() == io.peerlink.core.event.Reachability.PUBLIC);
+    RelayClientLoopbackTest.waitFor(() -> m.reservations().isEmpty());
+    assertThat(m.relayedAddresses()).isEmpty();
     assertThat(m.listener().host().listenAddresses()).noneMatch(Multiaddr::isRelayed);
   }
 
@@ -476,22 +470,22 @@ class AutoRelayLoopbackTest {
     RelayServer r1 = relay();
     RelayServer r2 = relay();
     RelayServer r3 = relay();
+    Events ev = new Events();
     Manager m = Manager.builder(Identity.generate())
         .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
         .autoRelay(quick().build(), List.of(addr(r1), addr(r2)))
         .preferredRelay(addr(r3))
+        .eventListener(ev)
         .build();
     closers.add(m);
-    Events ev = new Events();
-    m.autoRelay().orElseThrow().addListener(ev);
     get(m.start());
     Set<PeerId> held = reservedOn(ev, 2);
     assertThat(held).contains(r3.peerId());
-    assertThat(m.listenAddresses()).containsAll(m.autoRelay().orElseThrow().relayAddresses());
+    assertThat(m.listenAddresses()).containsAll(m.relayedAddresses());
     Manager dialer = Manager.builder(Identity.generate()).listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0")).build();
     closers.add(dialer);
     get(dialer.start());
-    Peer p = get(dialer.connect(m.autoRelay().orElseThrow().relayAddresses().get(0)));
+    Peer p = get(dialer.connect(m.relayedAddresses().get(0)));
     assertThat(p.peerId()).isEqualTo(m.peerId());
     assertThat(p.path()).isEqualTo(ConnectionPath.RELAYED);
   }

@@ -5,24 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.Direction;
+import io.peerlink.core.Echo;
 import io.peerlink.core.Peer;
+import io.peerlink.core.event.EventListener;
+import io.peerlink.core.event.PunchRole;
 import io.peerlink.core.identity.Identity;
-import io.peerlink.core.internal.protocol.EchoClient;
-import io.peerlink.core.internal.protocol.EchoHandler;
+import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.relay.DialReport;
-import io.peerlink.relay.DialStage;
+import io.peerlink.relay.HolePunchConfig;
 import io.peerlink.relay.Manager;
-import io.peerlink.relay.holepunch.HolePunchConfig;
-import io.peerlink.relay.holepunch.HolePunchEvent;
 import io.peerlink.relay.spi.RelayHopOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -42,8 +42,19 @@ class HolePunchLoopbackTest {
     }
   }
 
-  private static final HolePunchConfig NO_REVERSAL =
-      new HolePunchConfig(3, Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ZERO);
+  private static final HolePunchConfig NO_REVERSAL = HolePunchConfig.builder().attempts(3)
+      .messageTimeout(Duration.ofSeconds(10)).dialTimeout(Duration.ofSeconds(5)).reversalTimeout(Duration.ZERO).build();
+
+  /** The first successful punch a manager reports, in each role. */
+  static final class Punches implements EventListener {
+    final CompletableFuture<Peer> asInitiator = new CompletableFuture<>();
+    final CompletableFuture<Peer> asResponder = new CompletableFuture<>();
+
+    @Override
+    public void holePunchEnd(PeerId peer, PunchRole role, Peer connection, Duration took) {
+      (role == PunchRole.INITIATOR ? asInitiator : asResponder).complete(connection);
+    }
+  }
 
   private Manager relay() throws Exception {
     Manager m = Manager.builder(Identity.generate())
@@ -56,28 +67,21 @@ class HolePunchLoopbackTest {
     return m;
   }
 
-  private Manager peer(HolePunchConfig punch, Duration punchTimeout, Consumer<DialStage> stages) throws Exception {
+  private Manager peer(HolePunchConfig punch, Duration punchTimeout, EventListener events) throws Exception {
     Manager m = Manager.builder(Identity.generate())
         .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
-        .handler(EchoClient.PROTOCOL, s -> s.channel().pipeline().addLast(new EchoHandler()))
+        .handler(Echo.PROTOCOL_ID, Echo.handler())
         .publicAddressFilter(AddressFilter.internet().withPublic("127.0.0.0/8"))
         .holePunching(punch)
         .punchTimeout(punchTimeout)
-        .onDialStage(stages)
+        .eventListener(events)
         .build();
     managers.add(m);
     return get(m.start());
   }
 
-  /** B's next hole punch event of {@code kind}. */
-  private static CompletableFuture<HolePunchEvent> next(Manager m, HolePunchEvent.Kind kind) {
-    CompletableFuture<HolePunchEvent> f = new CompletableFuture<>();
-    m.holePuncher().orElseThrow().addListener(e -> {
-      if (e.kind() == kind) {
-        f.complete(e);
-      }
-    });
-    return f;
+  private static List<String> stages(DialReport report) {
+    return report.stages().stream().map(s -> s.stage().label() + " " + s.outcome().name().toLowerCase(Locale.ROOT)).toList();
   }
 
   private static Peer connectionOf(Manager m, Manager to, ConnectionPath path) {
@@ -88,30 +92,29 @@ class HolePunchLoopbackTest {
 
   private static void echoes(Peer p) throws Exception {
     byte[] hello = "over the punched connection".getBytes(StandardCharsets.UTF_8);
-    assertThat(get(EchoClient.roundTrip(p, hello))).isPositive();
+    assertThat(get(Echo.roundTrip(p, hello))).isPositive();
   }
 
   @Test
   void dialWithPriorityEndsHolePunchedWithTheSpecRolesAndKeepsTheRelay() throws Exception {
     Multiaddr relayAddr = relay().listener().listenAddresses().get(0);
-    Manager b = peer(NO_REVERSAL, Duration.ofSeconds(20), s -> { });
+    Punches bPunches = new Punches();
+    Manager b = peer(NO_REVERSAL, Duration.ofSeconds(20), bPunches);
     b.setRelayAddr(relayAddr);
-    get(b.relayService().connect());
-    CompletableFuture<HolePunchEvent> bSucceeded = next(b, HolePunchEvent.Kind.SUCCEEDED);
+    get(b.connectRelay());
 
-    Manager a = peer(NO_REVERSAL, Duration.ofSeconds(20), s -> { });
+    Manager a = peer(NO_REVERSAL, Duration.ofSeconds(20), EventListener.NONE);
     a.setRelayAddr(relayAddr);
     DialReport report = get(a.dialWithReport(b.peerId(), List.of()));
 
     assertThat(report.path()).isEqualTo(ConnectionPath.HOLE_PUNCHED);
-    assertThat(report.stages()).extracting(s -> s.stage() + " " + s.outcome())
-        .containsExactly("direct skipped", "holepunch ok", "relay kept");
+    assertThat(stages(report)).containsExactly("direct skipped", "holepunch ok", "relay kept");
     Peer direct = report.peer();
     assertThat(direct.path()).isEqualTo(ConnectionPath.HOLE_PUNCHED);
     assertThat(direct.direction()).isEqualTo(Direction.OUTBOUND); // A: multistream, TLS and yamux client
 
-    HolePunchEvent ev = get(bSucceeded);
-    assertThat(ev.role()).isEqualTo("B");
+    // B, who accepted the relayed connection, initiated the punch.
+    assertThat(get(bPunches.asInitiator).path()).isEqualTo(ConnectionPath.HOLE_PUNCHED);
     Peer onB = connectionOf(b, a, ConnectionPath.HOLE_PUNCHED);
     assertThat(onB.direction()).isEqualTo(Direction.INBOUND); // B: the server of everything
     assertThat(onB.localAddress()).isEqualTo(direct.remoteAddress().withoutPeerId());
@@ -129,20 +132,19 @@ class HolePunchLoopbackTest {
   @Test
   void legacyRolesOnTheLastAttemptStillAgreeBetweenTwoPeerlinkPeers() throws Exception {
     // One attempt, so the first round is the last: B plays the client and A the server.
-    HolePunchConfig legacy =
-        new HolePunchConfig(1, Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ZERO, true);
+    HolePunchConfig legacy = NO_REVERSAL.toBuilder().attempts(1).legacyRolesOnLastAttempt(true).build();
     Multiaddr relayAddr = relay().listener().listenAddresses().get(0);
-    Manager b = peer(legacy, Duration.ofSeconds(20), s -> { });
+    Punches bPunches = new Punches();
+    Manager b = peer(legacy, Duration.ofSeconds(20), bPunches);
     b.setRelayAddr(relayAddr);
-    get(b.relayService().connect());
-    CompletableFuture<HolePunchEvent> bSucceeded = next(b, HolePunchEvent.Kind.SUCCEEDED);
-    Manager a = peer(legacy, Duration.ofSeconds(20), s -> { });
+    get(b.connectRelay());
+    Manager a = peer(legacy, Duration.ofSeconds(20), EventListener.NONE);
     a.setRelayAddr(relayAddr);
 
     DialReport report = get(a.dialWithReport(b.peerId(), List.of()));
     assertThat(report.path()).isEqualTo(ConnectionPath.HOLE_PUNCHED);
     assertThat(report.peer().direction()).isEqualTo(Direction.INBOUND);
-    get(bSucceeded);
+    get(bPunches.asInitiator);
     assertThat(connectionOf(b, a, ConnectionPath.HOLE_PUNCHED).direction()).isEqualTo(Direction.OUTBOUND);
     echoes(report.peer());
   }
@@ -150,31 +152,28 @@ class HolePunchLoopbackTest {
   @Test
   void aPunchThatWinsAfterTheDialReturnedUpgradesInTheBackground() throws Exception {
     Multiaddr relayAddr = relay().listener().listenAddresses().get(0);
-    Manager b = peer(NO_REVERSAL, Duration.ofSeconds(20), s -> { });
-    b.holePuncher().orElseThrow().initiateOnInbound(false); // B punches when the test says so
+    // B punches when the test says so.
+    Manager b = peer(NO_REVERSAL.toBuilder().initiateOnInbound(false).build(), Duration.ofSeconds(20),
+        EventListener.NONE);
     b.setRelayAddr(relayAddr);
-    get(b.relayService().connect());
+    get(b.connectRelay());
 
-    CompletableFuture<DialStage> upgraded = new CompletableFuture<>();
-    Manager a = peer(NO_REVERSAL, Duration.ofMillis(200), s -> {
-      if (s.outcome().equals("upgraded")) {
-        upgraded.complete(s);
-      }
-    });
+    Punches aPunches = new Punches();
+    Manager a = peer(NO_REVERSAL, Duration.ofMillis(200), aPunches);
     a.setRelayAddr(relayAddr);
     DialReport report = get(a.dialWithReport(b.peerId(), List.of()));
     assertThat(report.path()).isEqualTo(ConnectionPath.RELAYED);
-    assertThat(report.stages()).extracting(s -> s.stage() + " " + s.outcome())
-        .containsExactly("direct skipped", "holepunch failed", "relay ok");
-    assertThat(upgraded).isNotDone();
+    assertThat(stages(report)).containsExactly("direct skipped", "holepunch failed", "relay ok");
+    assertThat(aPunches.asResponder).isNotDone();
 
     Peer relayedOnB = connectionOf(b, a, ConnectionPath.RELAYED);
-    Peer punchedOnB = get(b.holePuncher().orElseThrow().punch(relayedOnB));
+    Peer punchedOnB = get(b.holePunch(relayedOnB));
     assertThat(punchedOnB.direction()).isEqualTo(Direction.INBOUND);
 
-    DialStage up = get(upgraded);
-    assertThat(up.stage()).isEqualTo("holepunch");
-    assertThat(up.target()).isEqualTo(b.peerId());
+    // A answered the later punch: the upgrade is reported on A's side too.
+    Peer upgraded = get(aPunches.asResponder);
+    assertThat(upgraded.peerId()).isEqualTo(b.peerId());
+    assertThat(upgraded.path()).isEqualTo(ConnectionPath.HOLE_PUNCHED);
     Peer direct = get(a.dialWithPriority(b.peerId(), List.of()));
     assertThat(direct.path()).isEqualTo(ConnectionPath.HOLE_PUNCHED);
     assertThat(direct.direction()).isEqualTo(Direction.OUTBOUND);

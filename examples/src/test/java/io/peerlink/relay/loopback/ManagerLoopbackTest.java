@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.Peer;
+import io.peerlink.core.event.RelayState;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.relay.Manager;
-import io.peerlink.relay.RelayState;
 import io.peerlink.relay.spi.RelayHopOptions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,8 +50,8 @@ class ManagerLoopbackTest {
     behindNat.setRelayAddr(relayAddr);
     assertThat(behindNat.hasRelay()).isTrue();
     assertThat(behindNat.relayAddr()).contains(relayAddr);
-    assertThat(behindNat.relayService().state()).isEqualTo(RelayState.CONFIGURED); // lazy
-    get(behindNat.relayService().connect());
+    assertThat(behindNat.relayState()).isEqualTo(RelayState.CONFIGURED); // lazy
+    get(behindNat.connectRelay());
     assertThat(behindNat.listenAddresses()).anyMatch(Multiaddr::isRelayed);
 
     Manager dialer = manager();

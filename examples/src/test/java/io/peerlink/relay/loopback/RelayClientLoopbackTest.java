@@ -16,9 +16,9 @@ import io.peerlink.core.internal.protocol.EchoClient;
 import io.peerlink.core.internal.protocol.EchoHandler;
 import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
-import io.peerlink.relay.RelayClient;
 import io.peerlink.relay.RelayException;
 import io.peerlink.relay.Reservation;
+import io.peerlink.relay.internal.client.RelayClient;
 import io.peerlink.relay.server.RelayLimiter;
 import io.peerlink.relay.server.RelayServer;
 import java.time.Duration;
@@ -157,7 +157,7 @@ class RelayClientLoopbackTest {
     RelayClient aRelays = RelayClient.create(a);
     closers.add(aRelays);
     List<Reservation> granted = new java.util.concurrent.CopyOnWriteArrayList<>();
-    aRelays.addListener(new io.peerlink.relay.ReservationListener() {
+    aRelays.watch(new io.peerlink.relay.internal.client.ReservationWatcher() {
       @Override
       public void reserved(Reservation reservation) {
         granted.add(reservation);

@@ -8,15 +8,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.Listener;
 import io.peerlink.core.Peer;
+import io.peerlink.core.PeerException;
+import io.peerlink.core.event.EventListener;
+import io.peerlink.core.event.RelayState;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
-import io.peerlink.relay.RelayClient;
-import io.peerlink.relay.RelayService;
 import io.peerlink.relay.RelayServiceConfig;
-import io.peerlink.relay.RelayState;
-import io.peerlink.relay.RelayStateChange;
 import io.peerlink.relay.Reservation;
+import io.peerlink.relay.internal.client.RelayClient;
+import io.peerlink.relay.internal.client.RelayService;
 import io.peerlink.relay.server.RelayLimiter;
 import io.peerlink.relay.server.RelayServer;
 import io.peerlink.relay.spi.RelayHopOptions;
@@ -34,7 +35,19 @@ class RelayServiceLoopbackTest {
   private final List<AutoCloseable> closers = new ArrayList<>();
   private final List<RelayServer> relays = new ArrayList<>();
   private final Identity relayIdentity = Identity.generate();
-  private final List<RelayStateChange> changes = new CopyOnWriteArrayList<>();
+  private final List<Change> changes = new CopyOnWriteArrayList<>();
+
+  /** One relayStateChanged event. */
+  record Change(RelayState from, RelayState to, Multiaddr relay, PeerException cause, Duration retryIn) {}
+
+  /** Records the relay service's state changes. */
+  private final EventListener recorder = new EventListener() {
+    @Override
+    public void relayStateChanged(RelayState from, RelayState to, Multiaddr relay, PeerException cause,
+        Duration retryIn) {
+      changes.add(new Change(from, to, relay, cause, retryIn));
+    }
+  };
 
   @AfterEach
   void closeAll() throws Exception {
@@ -68,7 +81,8 @@ class RelayServiceLoopbackTest {
   }
 
   private Listener listener() throws Exception {
-    Listener l = Listener.builder(Identity.generate()).listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0")).build();
+    Listener l = Listener.builder(Identity.generate()).listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
+        .eventListener(recorder).build();
     closers.add(l);
     return get(l.start());
   }
@@ -76,7 +90,6 @@ class RelayServiceLoopbackTest {
   private RelayService service(Listener l) {
     RelayService s = RelayService.create(RelayClient.create(l), l, RelayServiceConfig.builder()
         .initialBackoff(Duration.ofMillis(200)).maxBackoff(Duration.ofMillis(800)).build());
-    s.addListener(changes::add);
     closers.add(s);
     closers.add(s.client());
     return s;
@@ -116,7 +129,7 @@ class RelayServiceLoopbackTest {
     s.setRelay(relayAddr(port));
     assertThatThrownBy(() -> get(s.connect())).hasMessageContaining("connect");
     waitFor(() -> changes.stream().filter(c -> c.to() == RelayState.CONFIGURED && c.cause() != null).count() >= 3);
-    List<RelayStateChange> failures = changes.stream().filter(c -> c.cause() != null).toList();
+    List<Change> failures = changes.stream().filter(c -> c.cause() != null).toList();
     assertThat(failures.get(0).from()).isEqualTo(RelayState.CONNECTING);
     assertThat(failures.get(0).retryIn()).isEqualTo(Duration.ofMillis(200));
     assertThat(failures.get(1).retryIn()).isEqualTo(Duration.ofMillis(400));
@@ -137,7 +150,7 @@ class RelayServiceLoopbackTest {
     get(first.stop(Duration.ZERO));
     relays.remove(first);
     waitFor(() -> changes.stream().anyMatch(c -> c.from() == RelayState.CONNECTED && c.to() == RelayState.CONFIGURED));
-    RelayStateChange drop = changes.stream().filter(c -> c.from() == RelayState.CONNECTED).findFirst().orElseThrow();
+    Change drop = changes.stream().filter(c -> c.from() == RelayState.CONNECTED).findFirst().orElseThrow();
     assertThat(drop.cause()).isNotNull();
     assertThat(drop.retryIn()).isNotNull();
     int dropAt = changes.indexOf(drop);

@@ -8,6 +8,7 @@ import io.peerlink.core.Direction;
 import io.peerlink.core.Peer;
 import io.peerlink.core.PeerConfig;
 import io.peerlink.core.StreamHandler;
+import io.peerlink.core.event.EventListener;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.Multiaddr;
@@ -38,6 +39,24 @@ public interface Host {
 
   /** {@return the event loops every connection of this host runs on; schedule timers here} */
   EventLoopGroup eventLoops();
+
+  // ------------------------------------------------------------------ events
+
+  /**
+   * Delivers a host event to the application's {@link EventListener}s, on their executor, in
+   * order with every other event of this host.
+   *
+   * @param event calls one listener method, such as {@code l -> l.reservationLost(relay, cause)}
+   */
+  void emit(Consumer<EventListener> event);
+
+  /**
+   * Adds a listener of this host's events from inside a module (the manager follows reachability
+   * this way); it runs like the application's listeners, on their executor.
+   *
+   * @param listener the listener
+   */
+  void addEventListener(EventListener listener);
 
   // ------------------------------------------------------------------ protocols
 

@@ -2,9 +2,6 @@ package io.peerlink.relay.daemon;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -27,7 +24,7 @@ final class AdminServer implements AutoCloseable {
     this.executor = executor;
   }
 
-  static AdminServer start(HostPort at, PrometheusRegistry registry, RelayHealth health, JsonLines json)
+  static AdminServer start(HostPort at, RelayMeters meters, RelayHealth health, JsonLines json)
       throws IOException {
     HttpServer http = HttpServer.create(new InetSocketAddress(at.host(), at.port()), 16);
     ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
@@ -36,12 +33,8 @@ final class AdminServer implements AutoCloseable {
       return t;
     });
     http.setExecutor(executor);
-    PrometheusTextFormatWriter text = PrometheusTextFormatWriter.create();
-    http.createContext("/metrics", ex -> serve(ex, () -> {
-      ByteArrayOutputStream body = new ByteArrayOutputStream();
-      text.write(body, registry.scrape(), null);
-      return new Response(200, text.getContentType(), body.toByteArray());
-    }));
+    http.createContext("/metrics", ex -> serve(ex, () -> new Response(200,
+        "text/plain; version=0.0.4; charset=utf-8", meters.scrape().getBytes(StandardCharsets.UTF_8))));
     http.createContext("/healthz", ex -> serve(ex, () -> {
       RelayHealth.Report r = health.report();
       return Response.json(r.healthy() ? 200 : 503, json.write(r.body()));

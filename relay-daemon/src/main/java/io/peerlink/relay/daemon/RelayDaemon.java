@@ -6,7 +6,6 @@ import io.peerlink.core.identity.Identity;
 import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.relay.server.RelayLimiter;
 import io.peerlink.relay.server.RelayServer;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -88,9 +87,9 @@ public final class RelayDaemon {
         b.publicAddressFilter(AddressFilter.internet().withPublic(cfg.publicCidrs));
       }
       if (cfg.metrics != null) {
-        PrometheusRegistry registry = new PrometheusRegistry();
-        b.metrics(new PrometheusRelayMetrics(registry, ref::get));
-        admin = AdminServer.start(cfg.metrics, registry, health, json);
+        RelayMeters meters = new RelayMeters(ref::get);
+        b.eventListener(meters.events());
+        admin = AdminServer.start(cfg.metrics, meters, health, json);
       }
       relay = b.build();
       ref.set(relay);

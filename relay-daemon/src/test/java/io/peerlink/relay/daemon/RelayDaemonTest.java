@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.peerlink.core.Listener;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.multiaddr.Multiaddr;
-import io.peerlink.relay.RelayClient;
+import io.peerlink.relay.internal.client.RelayClient;
 import io.peerlink.testing.JsPeer;
 import io.peerlink.testing.JsPeerJson;
 import java.io.ByteArrayOutputStream;

@@ -9,8 +9,14 @@ import io.peerlink.core.Listener;
 import io.peerlink.core.ListenerLimits;
 import io.peerlink.core.Peer;
 import io.peerlink.core.PeerConfig;
+import io.peerlink.core.PeerError;
+import io.peerlink.core.PeerException;
 import io.peerlink.core.Stream;
 import io.peerlink.core.StreamHandler;
+import io.peerlink.core.event.CircuitEnd;
+import io.peerlink.core.event.EventListener;
+import io.peerlink.core.event.HopRequest;
+import io.peerlink.core.event.RelayStatus;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.AddressFilter;
@@ -20,9 +26,7 @@ import io.peerlink.relay.internal.circuit.CircuitLimit;
 import io.peerlink.relay.internal.circuit.CircuitMessageDecoder;
 import io.peerlink.relay.internal.circuit.CircuitMessageException;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
-import io.peerlink.relay.internal.circuit.RelayStatus;
 import io.peerlink.relay.internal.proto.CircuitProtos.HopMessage;
-import io.peerlink.relay.server.RelayMetrics.Request;
 import io.peerlink.relay.server.internal.CircuitSplice;
 import io.peerlink.relay.server.internal.CircuitTable;
 import io.peerlink.relay.server.internal.HopStreamHandler;
@@ -41,11 +45,13 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,7 +90,7 @@ public final class RelayServer {
   private final Acl acl;
   private final Predicate<Multiaddr> addressFilter;
   private final List<Multiaddr> announce;
-  private final RelayMetrics metrics;
+  private final AtomicLong bytesRelayed = new AtomicLong();
   private final Clock clock;
   private final Listener listener;
   private final boolean ownsListener;
@@ -104,7 +110,6 @@ public final class RelayServer {
     this.acl = b.acl;
     this.addressFilter = b.addressFilter;
     this.announce = List.copyOf(b.announce);
-    this.metrics = b.metrics;
     this.clock = b.clock;
     this.reservations = new ReservationTable(limiter);
     this.circuits = new CircuitTable(limiter);
@@ -117,6 +122,10 @@ public final class RelayServer {
     } else {
       if (lb == null) {
         lb = Listener.builder(identity).config(b.peerConfig).limits(b.listenerLimits);
+        b.eventListeners.forEach(lb::eventListener);
+        if (b.eventExecutor != null) {
+          lb.eventExecutor(b.eventExecutor);
+        }
         for (Multiaddr a : b.listenAddrs) {
           lb.listenOn(a);
         }
@@ -190,7 +199,7 @@ public final class RelayServer {
           }
           int dropped = reservations.clear().size();
           if (dropped > 0) {
-            metrics.reservationsEnded(dropped);
+            emit(l -> l.relayReservationsEnded(dropped));
           }
           sweeper.shutdownNow();
           state = State.STOPPED;
@@ -201,6 +210,18 @@ public final class RelayServer {
   /** {@return the relay's peer ID} */
   public PeerId peerId() {
     return identity.peerId();
+  }
+
+  /**
+   * {@return bytes relayed through circuits since the start, both directions together (a counter
+   * for metrics; each circuit's share is in its {@code circuitClosed} event)}
+   */
+  public long bytesRelayed() {
+    return bytesRelayed.get();
+  }
+
+  private void emit(Consumer<EventListener> event) {
+    listener.host().emit(event);
   }
 
   /** {@return the listener serving the relay} */
@@ -286,13 +307,14 @@ public final class RelayServer {
 
     @Override
     public void onBadRequest(ChannelHandlerContext ctx, RelayStatus status) {
-      metrics.requestHandled(Request.INVALID, status);
+      PeerId from = stream.peer().peerId();
+      emit(l -> l.relayRequestAnswered(from, HopRequest.INVALID, status));
       respond(stream.channel(), status, null, null);
     }
 
     @Override
     public void onTimeout(ChannelHandlerContext ctx) {
-      metrics.handshakeFailed("hop-timeout");
+      log.debug("hop stream from {} sent no request in time; reset", stream.peer().peerId());
       StreamChannels.reset(ctx.channel());
     }
   }
@@ -307,7 +329,7 @@ public final class RelayServer {
   public RelayStatus handleReserve(Stream stream) {
     Peer peer = stream.peer();
     RelayStatus status = reserve(stream, peer);
-    metrics.requestHandled(Request.RESERVE, status);
+    emit(l -> l.relayRequestAnswered(peer.peerId(), HopRequest.RESERVE, status));
     return status;
   }
 
@@ -335,7 +357,8 @@ public final class RelayServer {
       return refuse(ch, RelayStatus.RESERVATION_REFUSED, "limit " + outcome.refusal(), peer);
     }
     watch(peer);
-    metrics.reservationGranted(outcome.renewal());
+    boolean renewal = outcome.renewal();
+    emit(l -> l.relayReservationGranted(peer.peerId(), renewal));
     HopMessage answer = CircuitMessages.hopStatus(RelayStatus.OK,
         ReservationMessages.reservation(identity, peer.peerId(), expires.getEpochSecond(), reservationAddresses()),
         limiter.circuitLimit());
@@ -343,9 +366,9 @@ public final class RelayServer {
     ch.writeAndFlush(CircuitMessages.encode(ch.alloc(), answer)).addListener((ChannelFutureListener) f -> {
       if (!f.isSuccess()) {
         // The peer never learnt of it: take it back rather than hold a slot until expiry.
-        metrics.handshakeFailed("response-write");
+        log.debug("the reservation answer to {} could not be written: {}", peer.peerId(), f.cause().toString());
         if (reservations.remove(entry)) {
-          metrics.reservationsEnded(1);
+          emit(l -> l.relayReservationsEnded(1));
         }
         StreamChannels.reset(ch);
       } else {
@@ -367,7 +390,8 @@ public final class RelayServer {
    */
   public CompletableFuture<RelayStatus> handleConnect(Stream stream, HopMessage request) {
     CompletableFuture<RelayStatus> done = connect(stream, request);
-    done.thenAccept(s -> metrics.requestHandled(Request.CONNECT, s));
+    PeerId from = stream.peer().peerId();
+    done.thenAccept(s -> emit(l -> l.relayRequestAnswered(from, HopRequest.CONNECT, s)));
     return done;
   }
 
@@ -406,8 +430,8 @@ public final class RelayServer {
         .whenComplete((stop, err) -> src.eventLoop().execute(() -> {
           if (err != null) {
             circuit.release();
-            String stage = err instanceof StopHandshake.Failure f ? f.stage() : "stop-handshake";
-            metrics.handshakeFailed(stage);
+            PeerException pe = PeerException.wrap(err, PeerError.CONNECT);
+            emit(l -> l.circuitFailed(source.peerId(), dest, pe));
             log.debug("circuit {} -> {} failed: {}", source.peerId(), dest, err.getMessage());
             result.complete(refuse(src, RelayStatus.CONNECTION_FAILED, err.getMessage(), source));
             return;
@@ -424,7 +448,8 @@ public final class RelayServer {
       circuit.release();
       StreamChannels.reset(stop);
       StreamChannels.reset(src);
-      metrics.handshakeFailed("response-write");
+      PeerException gone = new PeerException(PeerError.IO, "the source's stream closed before the circuit opened");
+      emit(l -> l.circuitFailed(circuit.source(), circuit.target(), gone));
       result.complete(RelayStatus.CONNECTION_FAILED);
       return;
     }
@@ -432,13 +457,14 @@ public final class RelayServer {
         Duration.ofSeconds(limit.durationSeconds()), limiter.limitFlushTimeout(), StreamChannels::reset,
         (toTarget, n) -> {
           (toTarget ? circuit.toTarget() : circuit.toSource()).addAndGet(n);
-          metrics.bytesRelayed(n);
+          bytesRelayed.addAndGet(n);
         });
     src.writeAndFlush(CircuitMessages.encode(src.alloc(), CircuitMessages.hopStatus(RelayStatus.OK, null, limit)))
         .addListener((ChannelFutureListener) f -> {
           if (!f.isSuccess()) {
             circuit.release();
-            metrics.handshakeFailed("response-write");
+            PeerException pe = PeerException.wrap(f.cause(), PeerError.IO);
+            emit(l -> l.circuitFailed(circuit.source(), circuit.target(), pe));
             StreamChannels.reset(stop);
             StreamChannels.reset(src);
             result.complete(RelayStatus.CONNECTION_FAILED);
@@ -447,11 +473,14 @@ public final class RelayServer {
           Instant opened = clock.instant();
           circuit.spliced(opened);
           splices.add(splice);
-          metrics.circuitOpened();
+          emit(l -> l.circuitOpened(circuit.source(), circuit.target()));
           splice.endFuture().whenComplete((end, e) -> {
             splices.remove(splice);
             circuit.release();
-            metrics.circuitClosed(Duration.between(opened, clock.instant()), end);
+            Duration lifetime = Duration.between(opened, clock.instant());
+            long toTarget = splice.bytesToTarget();
+            long toSource = splice.bytesToSource();
+            emit(l -> l.circuitClosed(circuit.source(), circuit.target(), end, lifetime, toTarget, toSource));
             log.debug("circuit {} -> {} ended: {} ({} / {} bytes)", circuit.source(), circuit.target(), end,
                 splice.bytesToTarget(), splice.bytesToSource());
           });
@@ -503,7 +532,7 @@ public final class RelayServer {
       peer.closeFuture().whenComplete((v, e) -> {
         watched.remove(peer);
         if (reservations.remove(peer.peerId(), peer)) {
-          metrics.reservationsEnded(1);
+          emit(l -> l.relayReservationsEnded(1));
           log.debug("reservation of {} dropped: disconnected", peer.peerId());
         }
       });
@@ -522,7 +551,7 @@ public final class RelayServer {
   int expireReservations(Instant now) {
     int n = reservations.expire(now).size();
     if (n > 0) {
-      metrics.reservationsEnded(n);
+      emit(l -> l.relayReservationsEnded(n));
       log.debug("{} reservation(s) expired", n);
     }
     return n;
@@ -536,7 +565,8 @@ public final class RelayServer {
     private Predicate<Multiaddr> addressFilter = AddressFilter.internet();
     private final List<Multiaddr> announce = new ArrayList<>();
     private final List<Multiaddr> listenAddrs = new ArrayList<>();
-    private RelayMetrics metrics = RelayMetrics.NONE;
+    private final List<EventListener> eventListeners = new ArrayList<>();
+    private Executor eventExecutor;
     private Clock clock = Clock.systemUTC();
     private PeerConfig peerConfig = PeerConfig.defaults();
     private ListenerLimits listenerLimits = ListenerLimits.defaults();
@@ -656,13 +686,27 @@ public final class RelayServer {
     }
 
     /**
-     * Event sink for metrics; default none.
+     * Observes the relay's requests, reservations and circuits (and its listener's connections);
+     * repeatable. A relay serving on a running host ({@link #host}) reports to that host's
+     * listeners instead.
      *
-     * @param v the new value
+     * @param listener the listener
      * @return this builder
      */
-    public Builder metrics(RelayMetrics v) {
-      metrics = Objects.requireNonNull(v, "metrics");
+    public Builder eventListener(EventListener listener) {
+      eventListeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Where event listeners run, one event at a time and in order; default the common fork-join
+     * pool.
+     *
+     * @param executor the executor
+     * @return this builder
+     */
+    public Builder eventExecutor(Executor executor) {
+      eventExecutor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 

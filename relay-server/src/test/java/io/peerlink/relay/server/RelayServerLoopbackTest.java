@@ -5,13 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.peerlink.core.Peer;
+import io.peerlink.core.event.CircuitEnd;
+import io.peerlink.core.event.EventListener;
+import io.peerlink.core.event.RelayStatus;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.relay.internal.circuit.CircuitLimit;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
-import io.peerlink.relay.internal.circuit.RelayStatus;
 import io.peerlink.relay.internal.circuit.ReservationVouchers;
 import io.peerlink.relay.internal.proto.CircuitProtos.HopMessage;
 import io.peerlink.relay.internal.proto.CircuitProtos.StopMessage;
@@ -31,7 +33,6 @@ class RelayServerLoopbackTest {
   private RelayServer relay;
   /** The first circuit end the relay reports. */
   private final CompletableFuture<CircuitEnd> ends = new CompletableFuture<>();
-  private final java.util.concurrent.atomic.AtomicLong relayed = new java.util.concurrent.atomic.AtomicLong();
 
   @AfterEach
   void closeAll() throws Exception {
@@ -53,15 +54,11 @@ class RelayServerLoopbackTest {
         .limiter(limiter)
         .acl(acl)
         .publicAddressFilter(AddressFilter.everything())
-        .metrics(new RelayMetrics() {
+        .eventListener(new EventListener() {
           @Override
-          public void circuitClosed(Duration lifetime, CircuitEnd end) {
+          public void circuitClosed(PeerId source, PeerId target, CircuitEnd end, Duration lifetime,
+              long bytesToTarget, long bytesToSource) {
             ends.complete(end);
-          }
-
-          @Override
-          public void bytesRelayed(int bytes) {
-            relayed.addAndGet(bytes);
           }
         })
         .build();
@@ -81,7 +78,7 @@ class RelayServerLoopbackTest {
 
   private static RelayStatus status(HopMessage m) {
     assertThat(m.getType()).isEqualTo(HopMessage.Type.STATUS);
-    return RelayStatus.fromProto(m.getStatus());
+    return CircuitMessages.fromProto(m.getStatus());
   }
 
   @Test
@@ -147,7 +144,7 @@ class RelayServerLoopbackTest {
     assertThat(aEnd.error).isNotNull(); // reset, not a clean end
     assertThat(c.end().error).isNotNull();
     assertThat(get(ends)).isEqualTo(CircuitEnd.DATA_LIMIT);
-    assertThat(relayed.get()).isEqualTo(1000);
+    assertThat(relay.bytesRelayed()).isEqualTo(1000);
     waitFor(() -> relay.circuits().isEmpty());
   }
 

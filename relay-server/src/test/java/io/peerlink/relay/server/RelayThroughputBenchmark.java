@@ -14,13 +14,13 @@ import io.peerlink.core.Connector;
 import io.peerlink.core.Listener;
 import io.peerlink.core.Peer;
 import io.peerlink.core.Stream;
+import io.peerlink.core.event.RelayStatus;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.relay.internal.circuit.CircuitMessageDecoder;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
-import io.peerlink.relay.internal.circuit.RelayStatus;
 import io.peerlink.relay.internal.proto.CircuitProtos.HopMessage;
 import io.peerlink.relay.internal.proto.CircuitProtos.StopMessage;
 import java.time.Duration;
@@ -79,7 +79,7 @@ class RelayThroughputBenchmark {
       Multiaddr relayAddr = relay.listener().listenAddresses().get(0);
       Peer targetToRelay = target.connect(relayAddr).get(20, TimeUnit.SECONDS);
       HopMessage rsvp = HopTestPeer.reserve(targetToRelay).get(20, TimeUnit.SECONDS);
-      assertThat(RelayStatus.fromProto(rsvp.getStatus())).isEqualTo(RelayStatus.OK);
+      assertThat(CircuitMessages.fromProto(rsvp.getStatus())).isEqualTo(RelayStatus.OK);
       Peer sourceToRelay = source.connect(relayAddr).get(20, TimeUnit.SECONDS);
 
       Supplier<CompletableFuture<Long>> directRun = () -> sendDirect(toDirect, bytes);
@@ -142,7 +142,7 @@ class RelayThroughputBenchmark {
       s.channel().pipeline().addLast(new ChannelInboundHandlerAdapter() {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-          if (msg instanceof HopMessage m && RelayStatus.fromProto(m.getStatus()) == RelayStatus.OK) {
+          if (msg instanceof HopMessage m && CircuitMessages.fromProto(m.getStatus()) == RelayStatus.OK) {
             ctx.pipeline().replace(this, "source", new Source(bytes, ack));
           } else {
             ReferenceCountUtil.release(msg);

@@ -13,13 +13,13 @@ import io.peerlink.core.Listener;
 import io.peerlink.core.Peer;
 import io.peerlink.core.PeerConfig;
 import io.peerlink.core.SecurityProtocol;
+import io.peerlink.core.event.RelayStatus;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.relay.internal.circuit.CircuitMessageDecoder;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
-import io.peerlink.relay.internal.circuit.RelayStatus;
 import io.peerlink.relay.internal.proto.CircuitProtos.HopMessage;
 import io.peerlink.relay.internal.proto.CircuitProtos.StopMessage;
 import io.peerlink.testing.JsPeer;
@@ -61,7 +61,7 @@ class RelayedRequestsTest {
 
   private static RelayStatus status(HopMessage m) {
     assertThat(m.getType()).isEqualTo(HopMessage.Type.STATUS);
-    return RelayStatus.fromProto(m.getStatus());
+    return CircuitMessages.fromProto(m.getStatus());
   }
 
   @Test
@@ -136,7 +136,7 @@ class RelayedRequestsTest {
       ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-          if (!(msg instanceof HopMessage m) || RelayStatus.fromProto(m.getStatus()) != RelayStatus.OK) {
+          if (!(msg instanceof HopMessage m) || CircuitMessages.fromProto(m.getStatus()) != RelayStatus.OK) {
             ReferenceCountUtil.release(msg);
             result.completeExceptionally(new AssertionError("CONNECT through the relay refused: " + msg));
             ctx.close();

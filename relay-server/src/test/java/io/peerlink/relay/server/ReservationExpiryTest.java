@@ -3,10 +3,13 @@ package io.peerlink.relay.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerlink.core.Peer;
+import io.peerlink.core.event.EventListener;
+import io.peerlink.core.event.RelayStatus;
 import io.peerlink.core.identity.Identity;
+import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
-import io.peerlink.relay.internal.circuit.RelayStatus;
+import io.peerlink.relay.internal.circuit.CircuitMessages;
 import io.peerlink.relay.internal.circuit.ReservationVouchers;
 import io.peerlink.relay.internal.proto.CircuitProtos.HopMessage;
 import java.time.Clock;
@@ -84,7 +87,7 @@ class ReservationExpiryTest {
   }
 
   private static RelayStatus status(HopMessage m) {
-    return RelayStatus.fromProto(m.getStatus());
+    return CircuitMessages.fromProto(m.getStatus());
   }
 
   @Test
@@ -96,14 +99,16 @@ class ReservationExpiryTest {
             .reservationSweepInterval(Duration.ofHours(1)).build())
         .publicAddressFilter(AddressFilter.everything())
         .clock(clock)
-        .metrics(new RelayMetrics() {
+        // Events run on the thread that reports them, so they are in before the answer is sent.
+        .eventExecutor(Runnable::run)
+        .eventListener(new EventListener() {
           @Override
-          public void reservationGranted(boolean renewal) {
+          public void relayReservationGranted(PeerId client, boolean renewal) {
             grants.add(renewal);
           }
 
           @Override
-          public void reservationsEnded(int count) {
+          public void relayReservationsEnded(int count) {
             ended.addAndGet(count);
           }
         })
@@ -166,9 +171,11 @@ class ReservationExpiryTest {
             .reservationSweepInterval(Duration.ofHours(1)).build())
         .publicAddressFilter(AddressFilter.everything())
         .clock(clock)
-        .metrics(new RelayMetrics() {
+        // Events run on the thread that reports them, so they are in before the answer is sent.
+        .eventExecutor(Runnable::run)
+        .eventListener(new EventListener() {
           @Override
-          public void reservationsEnded(int count) {
+          public void relayReservationsEnded(int count) {
             ended.addAndGet(count);
           }
         })

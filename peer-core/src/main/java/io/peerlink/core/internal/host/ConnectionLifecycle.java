@@ -8,29 +8,35 @@ import io.peerlink.core.PeerException;
 import io.peerlink.core.PeerState;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.Multiaddr;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One connection's {@link PeerState} and the events its moves produce. Created when a dial starts
- * or a connection is accepted, and carried through the upgrade into the {@link PeerConnection}.
+ * One connection's {@link PeerState} and the events its moves produce: connect, secure handshake,
+ * open, close. Created when a dial starts or a connection is accepted, and carried through the
+ * upgrade into the {@link PeerConnection}.
  */
 public final class ConnectionLifecycle {
   private static final AtomicLong IDS = new AtomicLong();
 
   private final PeerStateMachine state = new PeerStateMachine();
-  private final EventDispatcher events;
+  private final EventDispatcher.Scope events;
   private final ConnectionInfo info;
+  private final long startedNanos = System.nanoTime();
+  private volatile long handshakeStartedNanos;
 
-  private ConnectionLifecycle(EventDispatcher events, ConnectionInfo info) {
+  private ConnectionLifecycle(EventDispatcher.Scope events, ConnectionInfo info) {
     this.events = events;
     this.info = info;
   }
 
   /** A new connection in {@link PeerState#CONNECTING}. */
   public static ConnectionLifecycle start(HostCore core, Direction direction, Multiaddr remote, PeerId expected) {
-    return new ConnectionLifecycle(core.events(),
+    ConnectionLifecycle lc = new ConnectionLifecycle(core.events().forConnection(direction, remote),
         new ConnectionInfo(IDS.incrementAndGet(), direction, remote, Optional.ofNullable(expected)));
+    lc.events.emit(l -> l.connectStart(direction, remote));
+    return lc;
   }
 
   public ConnectionInfo info() {
@@ -43,7 +49,14 @@ public final class ConnectionLifecycle {
 
   /** The transport is up: the handshake starts. False if the attempt already ended (cancelled). */
   boolean handshaking() {
-    return tryMove(PeerState.HANDSHAKING);
+    if (!tryMove(PeerState.HANDSHAKING)) {
+      return false;
+    }
+    handshakeStartedNanos = System.nanoTime();
+    Duration took = Duration.ofNanos(handshakeStartedNanos - startedNanos);
+    events.emit(l -> l.connectEnd(info.direction(), info.remoteAddress(), took));
+    events.emit(l -> l.secureStart(info));
+    return true;
   }
 
   /** The upgrade finished. False if the attempt already ended (cancelled or dropped meanwhile). */
@@ -51,7 +64,9 @@ public final class ConnectionLifecycle {
     if (!tryMove(PeerState.CONNECTED)) {
       return false;
     }
-    events.emit(l -> l.connected(peer));
+    Duration took = Duration.ofNanos(System.nanoTime() - handshakeStartedNanos);
+    events.emit(l -> l.secureEnd(info, peer.peerId(), peer.securityProtocol(), took));
+    events.emit(l -> l.connectionOpened(peer));
     return true;
   }
 
@@ -63,7 +78,9 @@ public final class ConnectionLifecycle {
     }
     emitMove(from, PeerState.DISCONNECTED);
     if (from == PeerState.HANDSHAKING) {
-      events.emit(l -> l.handshakeFailed(info, error));
+      events.emit(l -> l.secureFailed(info, error));
+    } else if (from == PeerState.CONNECTING) {
+      events.emit(l -> l.connectFailed(info.direction(), info.remoteAddress(), error));
     }
   }
 
@@ -85,9 +102,9 @@ public final class ConnectionLifecycle {
     emitMove(from, PeerState.DISCONNECTED);
     if (from == PeerState.HANDSHAKING) {
       PeerException pe = new PeerException(PeerError.IO, "connection closed before the upgrade finished");
-      events.emit(l -> l.handshakeFailed(info, pe));
+      events.emit(l -> l.secureFailed(info, pe));
     } else {
-      events.emit(l -> l.disconnected(peer, cause));
+      events.emit(l -> l.connectionClosed(peer, cause));
     }
   }
 
@@ -104,6 +121,6 @@ public final class ConnectionLifecycle {
   }
 
   private void emitMove(PeerState from, PeerState to) {
-    events.emit(l -> l.stateChanged(info, from, to));
+    events.emit(l -> l.peerStateChanged(info, from, to));
   }
 }

@@ -221,6 +221,17 @@ public final class Dialer {
     synchronized void startOnce() {
       if (!started) {
         started = true;
+        long begun = System.nanoTime();
+        core.events().emit(l -> l.dialStart(peer, addrs));
+        result.whenComplete((p, e) -> {
+          java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - begun);
+          if (e == null) {
+            core.events().emit(l -> l.dialEnd(peer, p, took));
+          } else {
+            PeerException pe = PeerException.wrap(e, PeerError.CONNECT);
+            core.events().emit(l -> l.dialFailed(peer, pe, took));
+          }
+        });
         attempt(1);
       }
     }
@@ -261,7 +272,7 @@ public final class Dialer {
       List<Multiaddr> tried = addrs;
       boolean retry = retryable(error) && n < policy.maxAttempts();
       java.time.Duration wait = retry ? policy.backoff(n, random) : null;
-      core.events().emit(l -> l.dialFailed(peer, n, tried, error, wait));
+      core.events().emit(l -> l.dialAttemptFailed(peer, n, tried, error, wait));
       if (!retry) {
         result.completeExceptionally(error);
         return;

@@ -48,7 +48,7 @@ public final class HostCore implements Host {
   private final Set<String> limitedProtocols = ConcurrentHashMap.newKeySet();
   private final SecurityHandlers security;
   private final io.peerlink.core.internal.yamux.YamuxConfig yamuxConfig;
-  private final EventDispatcher events = new EventDispatcher(null);
+  private final EventDispatcher events = new EventDispatcher();
   private volatile io.peerlink.core.MessageHandler messageHandler;
   private final java.util.concurrent.ExecutorService resolver;
 
@@ -103,6 +103,16 @@ public final class HostCore implements Host {
 
   io.peerlink.core.internal.yamux.YamuxConfig yamuxConfig() {
     return yamuxConfig;
+  }
+
+  @Override
+  public void emit(Consumer<io.peerlink.core.event.EventListener> event) {
+    events.emit(event);
+  }
+
+  @Override
+  public void addEventListener(io.peerlink.core.event.EventListener listener) {
+    events.add(listener);
   }
 
   @Override

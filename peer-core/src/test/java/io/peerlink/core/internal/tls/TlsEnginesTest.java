@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.peerlink.core.PeerConfig;
 import io.peerlink.core.TlsEngine;
 import io.peerlink.core.identity.Identity;
-import io.peerlink.core.internal.tls.TlsEnginesUnderTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

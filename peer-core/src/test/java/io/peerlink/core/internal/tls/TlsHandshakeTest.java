@@ -16,7 +16,6 @@ import io.peerlink.core.PeerTimeoutException;
 import io.peerlink.core.TlsEngine;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.internal.security.SecureSession;
-import io.peerlink.core.internal.tls.TlsEnginesUnderTest;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;

@@ -7,7 +7,6 @@ import io.peerlink.core.HandshakeException;
 import io.peerlink.core.TlsEngine;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.internal.security.SecureSession;
-import io.peerlink.core.internal.tls.TlsEnginesUnderTest;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -23,9 +22,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Our server, on each engine, against a TLS stack that is not ours: {@code openssl s_client}

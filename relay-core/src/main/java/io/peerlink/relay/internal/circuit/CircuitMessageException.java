@@ -1,6 +1,7 @@
 package io.peerlink.relay.internal.circuit;
 
 import io.peerlink.core.ProtocolViolationException;
+import io.peerlink.core.event.RelayStatus;
 
 /**
  * A hop or stop message could not be read: oversized, truncated framing, or not a valid protobuf.

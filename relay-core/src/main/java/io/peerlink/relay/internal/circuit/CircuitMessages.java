@@ -5,6 +5,7 @@ import com.google.protobuf.Parser;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.peerlink.core.ProtocolViolationException;
+import io.peerlink.core.event.RelayStatus;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.spi.LengthPrefix;
 import io.peerlink.core.spi.ProtobufFrames;
@@ -12,6 +13,7 @@ import io.peerlink.relay.internal.proto.CircuitProtos.HopMessage;
 import io.peerlink.relay.internal.proto.CircuitProtos.Limit;
 import io.peerlink.relay.internal.proto.CircuitProtos.Peer;
 import io.peerlink.relay.internal.proto.CircuitProtos.Reservation;
+import io.peerlink.relay.internal.proto.CircuitProtos.Status;
 import io.peerlink.relay.internal.proto.CircuitProtos.StopMessage;
 
 /**
@@ -86,6 +88,21 @@ public final class CircuitMessages {
 
   // ------------------------------------------------------------------ message construction
 
+  /** {@return the protobuf value of {@code status}} */
+  public static Status toProto(RelayStatus status) {
+    return Status.forNumber(status.code());
+  }
+
+  /**
+   * The status a protobuf value stands for.
+   *
+   * @param status the protobuf value
+   * @return the status, or null for one this version does not know
+   */
+  public static RelayStatus fromProto(Status status) {
+    return status == Status.UNRECOGNIZED ? null : RelayStatus.fromCode(status.getNumber());
+  }
+
   /** {@code HopMessage{type=RESERVE}}. */
   public static HopMessage hopReserve() {
     return HopMessage.newBuilder().setType(HopMessage.Type.RESERVE).build();
@@ -103,7 +120,7 @@ public final class CircuitMessages {
   public static HopMessage hopStatus(RelayStatus status, Reservation reservation, CircuitLimit limit) {
     HopMessage.Builder b = HopMessage.newBuilder()
         .setType(HopMessage.Type.STATUS)
-        .setStatus(status.toProto());
+        .setStatus(toProto(status));
     if (reservation != null) {
       b.setReservation(reservation);
     }
@@ -130,7 +147,7 @@ public final class CircuitMessages {
   public static StopMessage stopStatus(RelayStatus status) {
     return StopMessage.newBuilder()
         .setType(StopMessage.Type.STATUS)
-        .setStatus(status.toProto())
+        .setStatus(toProto(status))
         .build();
   }
 

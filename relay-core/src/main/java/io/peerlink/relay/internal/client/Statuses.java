@@ -1,8 +1,8 @@
 package io.peerlink.relay.internal.client;
 
 import io.peerlink.core.PeerError;
+import io.peerlink.core.event.RelayStatus;
 import io.peerlink.relay.RelayException;
-import io.peerlink.relay.internal.circuit.RelayStatus;
 
 /** Turns a relay's refusal into a {@link RelayException} whose kind says what to do about it. */
 public final class Statuses {

@@ -7,6 +7,7 @@ import com.google.protobuf.ByteString;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.peerlink.core.event.RelayStatus;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.relay.internal.proto.CircuitProtos.HopMessage;
@@ -63,13 +64,13 @@ class CircuitMessagesTest {
   void everyStatusRoundTripsOnHopAndStop() throws Exception {
     for (RelayStatus s : EnumSet.complementOf(EnumSet.of(RelayStatus.UNUSED))) {
       HopMessage hop = roundTrip(CircuitMessages.hopStatus(s, null, null), HopMessage.parser());
-      assertThat(RelayStatus.fromProto(hop.getStatus())).isEqualTo(s);
+      assertThat(CircuitMessages.fromProto(hop.getStatus())).isEqualTo(s);
       assertThat(hop.hasLimit()).isFalse();
       StopMessage stop = roundTrip(CircuitMessages.stopStatus(s), StopMessage.parser());
       assertThat(stop.getType()).isEqualTo(StopMessage.Type.STATUS);
-      assertThat(RelayStatus.fromProto(stop.getStatus())).isEqualTo(s);
+      assertThat(CircuitMessages.fromProto(stop.getStatus())).isEqualTo(s);
       assertThat(RelayStatus.fromCode(s.code())).isEqualTo(s);
-      assertThat(s.toProto().getNumber()).isEqualTo(s.code());
+      assertThat(CircuitMessages.toProto(s).getNumber()).isEqualTo(s.code());
     }
     assertThat(RelayStatus.fromCode(999)).isNull();
   }

@@ -10,7 +10,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
-import io.peerlink.relay.server.CircuitEnd;
+import io.peerlink.core.event.CircuitEnd;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -24,7 +24,7 @@ public final class HopStreamHandler extends ChannelInboundHandlerAdapter {
     void onConnect(ChannelHandlerContext ctx, HopMessage request);
 
     /** Answer {@code status} and close: malformed or unexpected requests. */
-    void onBadRequest(ChannelHandlerContext ctx, io.peerlink.relay.internal.circuit.RelayStatus status);
+    void onBadRequest(ChannelHandlerContext ctx, io.peerlink.core.event.RelayStatus status);
 
     /** No request arrived within the stream timeout. */
     void onTimeout(ChannelHandlerContext ctx);
@@ -73,8 +73,8 @@ public final class HopStreamHandler extends ChannelInboundHandlerAdapter {
     switch (request.getType()) {
       case RESERVE -> requests.onReserve(ctx);
       case CONNECT -> requests.onConnect(ctx, request);
-      case STATUS -> requests.onBadRequest(ctx, io.peerlink.relay.internal.circuit.RelayStatus.UNEXPECTED_MESSAGE);
-      default -> requests.onBadRequest(ctx, io.peerlink.relay.internal.circuit.RelayStatus.MALFORMED_MESSAGE);
+      case STATUS -> requests.onBadRequest(ctx, io.peerlink.core.event.RelayStatus.UNEXPECTED_MESSAGE);
+      default -> requests.onBadRequest(ctx, io.peerlink.core.event.RelayStatus.MALFORMED_MESSAGE);
     }
   }
 

@@ -9,12 +9,12 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.peerlink.core.Peer;
 import io.peerlink.core.PeerError;
 import io.peerlink.core.PeerException;
+import io.peerlink.core.event.RelayStatus;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.spi.StreamChannels;
 import io.peerlink.relay.internal.circuit.CircuitLimit;
 import io.peerlink.relay.internal.circuit.CircuitMessageDecoder;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
-import io.peerlink.relay.internal.circuit.RelayStatus;
 import io.peerlink.relay.internal.proto.CircuitProtos.StopMessage;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -130,7 +130,7 @@ public final class StopHandshake {
         fail(result, ctx.channel(), "stop-handshake", "target answered " + reply.getType() + ", not STATUS", null);
         return;
       }
-      RelayStatus status = RelayStatus.fromProto(reply.getStatus());
+      RelayStatus status = CircuitMessages.fromProto(reply.getStatus());
       if (status != RelayStatus.OK) {
         fail(result, ctx.channel(), "stop-handshake", "target refused the circuit: " + reply.getStatus(), null);
         return;

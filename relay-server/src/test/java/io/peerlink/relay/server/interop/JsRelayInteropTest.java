@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerlink.core.PeerConfig;
 import io.peerlink.core.SecurityProtocol;
+import io.peerlink.core.event.CircuitEnd;
+import io.peerlink.core.event.EventListener;
 import io.peerlink.core.identity.Identity;
+import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
-import io.peerlink.relay.server.CircuitEnd;
 import io.peerlink.relay.server.RelayLimiter;
-import io.peerlink.relay.server.RelayMetrics;
 import io.peerlink.relay.server.RelayServer;
-import io.peerlink.relay.server.ReservationInfo;
 import io.peerlink.testing.JsPeer;
 import java.time.Duration;
 import java.util.List;
@@ -44,9 +44,10 @@ class JsRelayInteropTest {
         .limiter(limiter)
         .publicAddressFilter(AddressFilter.everything())
         .peerConfig(PeerConfig.builder().securityProtocols(List.of(SecurityProtocol.NOISE)).build())
-        .metrics(new RelayMetrics() {
+        .eventListener(new EventListener() {
           @Override
-          public void circuitClosed(Duration lifetime, CircuitEnd end) {
+          public void circuitClosed(PeerId source, PeerId target, CircuitEnd end, Duration lifetime,
+              long bytesToTarget, long bytesToSource) {
             ends.add(end);
           }
         })
