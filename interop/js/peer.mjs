@@ -154,7 +154,11 @@ const node = await createLibp2p({
   addresses: { listen, appendAnnounce: opts.announce ?? [] },
   transports,
   connectionEncrypters: encrypters,
-  streamMuxers: [yamux()],
+  // js-libp2p's yamux grows a stream's receive window to 16 MiB but aborts the stream once 4 MiB
+  // sit unread in its buffer (StreamBufferError). An echo handler that pauses its stream while
+  // its own sends drain can therefore be sent more than it may hold, and js-to-js echoes of tens
+  // of MiB failed now and then. Let a stream buffer what its window allows.
+  streamMuxers: [yamux({ streamOptions: { maxReadBufferLength: 16 * 1024 * 1024 + 64 * 1024 } })],
   services,
   // Tests run on 127.0.0.1 and on private/documentation ranges inside network namespaces.
   // The Node build of libp2p allows those already (only the browser build denies private
