@@ -15,6 +15,7 @@ import io.peerlink.core.ProtocolViolationException;
 import io.peerlink.core.perf.PerfConfig;
 import io.peerlink.core.perf.PerfResult;
 import io.peerlink.core.perf.PerfRun;
+import io.peerlink.core.spi.StreamChannels;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -210,7 +211,7 @@ public final class PerfInitiator extends ChannelInboundHandlerAdapter implements
 
   private void abort(Channel ch) {
     cleanUp();
-    StreamAbort.reset(ch);
+    StreamChannels.reset(ch);
   }
 
   private void cleanUp() {

@@ -14,6 +14,7 @@ import io.peerlink.core.PeerException;
 import io.peerlink.core.PeerTimeoutException;
 import io.peerlink.core.ProtocolViolationException;
 import io.peerlink.core.perf.PerfConfig;
+import io.peerlink.core.spi.StreamChannels;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -155,7 +156,7 @@ public final class PerfResponder extends ChannelInboundHandlerAdapter {
     state = State.DONE;
     log.debug("{}: perf stream reset: {}", ctx.channel(), cause.getMessage());
     cleanUp();
-    StreamAbort.reset(ctx.channel());
+    StreamChannels.reset(ctx.channel());
   }
 
   private void cleanUp() {
