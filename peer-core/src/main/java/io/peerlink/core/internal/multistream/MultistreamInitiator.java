@@ -36,7 +36,6 @@ public final class MultistreamInitiator extends MultistreamNegotiation {
   private final Function<String, ? extends ChannelHandler> handlerFor;
   private final ChannelHandler optimisticHandler;
   private int proposal;
-  private boolean headerSeen;
 
   /**
    * Proposes {@code protocols}; on success the bytes past the negotiation go to the handlers
@@ -113,12 +112,7 @@ public final class MultistreamInitiator extends MultistreamNegotiation {
 
   @Override
   void onMessage(ChannelHandlerContext ctx, String message) throws PeerException {
-    if (!headerSeen) {
-      if (!MultistreamMessages.HEADER.equals(message)) {
-        throw new ProtocolViolationException(
-            "expected multistream header, got '" + message + "'");
-      }
-      headerSeen = true;
+    if (consumeHeader(message)) {
       return;
     }
     String proposed = protocols.get(proposal);

@@ -9,6 +9,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.peerlink.core.PeerError;
 import io.peerlink.core.PeerException;
 import io.peerlink.core.PeerTimeoutException;
+import io.peerlink.core.ProtocolViolationException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -33,6 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 abstract class MultistreamNegotiation extends ByteToMessageDecoder {
   private static final Logger log = LoggerFactory.getLogger(MultistreamNegotiation.class);
+
+  private boolean headerSeen;
 
   private final CompletableFuture<String> result;
   private final Duration timeout;
@@ -66,6 +69,24 @@ abstract class MultistreamNegotiation extends ByteToMessageDecoder {
 
   /** What this side is doing, for log lines and error messages. */
   abstract String describe();
+
+  /**
+   * Takes the remote's multistream header, which both sides send first.
+   *
+   * @return true if {@code message} was the header (the caller has nothing more to do with it),
+   *     false once the header has been seen
+   * @throws ProtocolViolationException if the first message is not the header
+   */
+  final boolean consumeHeader(String message) throws ProtocolViolationException {
+    if (headerSeen) {
+      return false;
+    }
+    if (!MultistreamMessages.HEADER.equals(message)) {
+      throw new ProtocolViolationException("expected multistream header, got '" + message + "'");
+    }
+    headerSeen = true;
+    return true;
+  }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {

@@ -4,7 +4,6 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.peerlink.core.LimitExceededException;
 import io.peerlink.core.PeerException;
-import io.peerlink.core.ProtocolViolationException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -32,7 +31,6 @@ public final class MultistreamResponder extends MultistreamNegotiation {
   public static final int MAX_REFUSALS = 16;
 
   private final Function<String, ? extends ChannelHandler> handlerFor;
-  private boolean headerSeen;
   private int refusals;
 
   /**
@@ -65,12 +63,7 @@ public final class MultistreamResponder extends MultistreamNegotiation {
 
   @Override
   void onMessage(ChannelHandlerContext ctx, String message) throws PeerException {
-    if (!headerSeen) {
-      if (!MultistreamMessages.HEADER.equals(message)) {
-        throw new ProtocolViolationException(
-            "expected multistream header, got '" + message + "'");
-      }
-      headerSeen = true;
+    if (consumeHeader(message)) {
       return;
     }
     ChannelHandler handler = answerable(message) ? handlerFor.apply(message) : null;
