@@ -2,6 +2,7 @@ package io.peerlink.relay.loopback;
 
 import static io.peerlink.relay.loopback.RelayClientLoopbackTest.get;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.IdentifyInfo;
@@ -396,7 +397,8 @@ class AutoRelayLoopbackTest {
     // The relays see the connections close, and with them the reservations go.
     get(CompletableFuture.allOf(relaySides.toArray(CompletableFuture[]::new)));
     // The relay drops the reservation in its own close callback, which may run after ours.
-    RelayClientLoopbackTest.waitFor(() -> r1.reservations().isEmpty() && r2.reservations().isEmpty());
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+        .until(() -> r1.reservations().isEmpty() && r2.reservations().isEmpty());
     assertThat(r1.reservations()).isEmpty();
     assertThat(r2.reservations()).isEmpty();
     assertThat(get(auto.stop())).isNull(); // twice is fine
@@ -455,12 +457,14 @@ class AutoRelayLoopbackTest {
     closers.add(m);
     get(m.start());
     // While reachability is UNKNOWN, AutoRelay reserves.
-    RelayClientLoopbackTest.waitFor(() -> m.reservations().size() == 2);
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+        .until(() -> m.reservations().size() == 2);
 
     // Meeting an AutoNAT server that can dial us back makes us PUBLIC: AutoRelay lets go.
     get(m.connect(natServer.listener().listenAddresses().get(0)));
-    RelayClientLoopbackTest.waitFor(() -> m.reachability() == io.peerlink.core.event.Reachability.PUBLIC);
-    RelayClientLoopbackTest.waitFor(() -> m.reservations().isEmpty());
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+        .until(() -> m.reachability() == io.peerlink.core.event.Reachability.PUBLIC);
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> m.reservations().isEmpty());
     assertThat(m.relayedAddresses()).isEmpty();
     assertThat(m.listener().host().listenAddresses()).noneMatch(Multiaddr::isRelayed);
   }

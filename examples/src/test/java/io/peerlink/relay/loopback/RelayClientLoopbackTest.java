@@ -2,6 +2,7 @@ package io.peerlink.relay.loopback;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.peerlink.core.ConnectionLimit;
 import io.peerlink.core.ConnectionPath;
@@ -104,7 +105,8 @@ class RelayClientLoopbackTest {
     assertThat(get(EchoClient.roundTrip(peer, payload))).isPositive();
 
     // The far side sees an inbound relayed connection, and identify tells b where a is reachable.
-    waitFor(() -> inbound.stream().anyMatch(p -> p.path() == ConnectionPath.RELAYED));
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+        .until(() -> inbound.stream().anyMatch(p -> p.path() == ConnectionPath.RELAYED));
     Peer in = inbound.stream().filter(p -> p.path() == ConnectionPath.RELAYED).findFirst().orElseThrow();
     assertThat(in.peerId()).isEqualTo(b.peerId());
     assertThat(in.direction()).isEqualTo(Direction.INBOUND);
@@ -164,13 +166,8 @@ class RelayClientLoopbackTest {
       }
     });
     Reservation first = get(aRelays.reserve(relayAddr));
-    waitFor(() -> granted.size() >= 3);
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> granted.size() >= 3);
     assertThat(granted.get(2).expiration()).isAfter(first.expiration());
     assertThat(relay.reservations()).hasSize(1);
-  }
-
-  static void waitFor(java.util.function.BooleanSupplier condition) {
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
-        .pollInterval(java.time.Duration.ofMillis(20)).until(condition::getAsBoolean);
   }
 }

@@ -1,9 +1,9 @@
 package io.peerlink.relay.loopback;
 
 import static io.peerlink.relay.loopback.RelayClientLoopbackTest.get;
-import static io.peerlink.relay.loopback.RelayClientLoopbackTest.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.Listener;
@@ -117,7 +117,7 @@ class RelayServiceLoopbackTest {
     assertThat(s.state()).isEqualTo(RelayState.NONE);
     assertThat(s.relay()).isEmpty();
     assertThat(s.client().relayedAddresses()).isEmpty();
-    waitFor(() -> changes.size() == 4);
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> changes.size() == 4);
     assertThat(transitions()).containsExactly(
         "NONE>CONFIGURED", "CONFIGURED>CONNECTING", "CONNECTING>CONNECTED", "CONNECTED>NONE");
   }
@@ -128,14 +128,16 @@ class RelayServiceLoopbackTest {
     RelayService s = service(listener());
     s.setRelay(relayAddr(port));
     assertThatThrownBy(() -> get(s.connect())).hasMessageContaining("connect");
-    waitFor(() -> changes.stream().filter(c -> c.to() == RelayState.CONFIGURED && c.cause() != null).count() >= 3);
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+        .until(() -> changes.stream().filter(c -> c.to() == RelayState.CONFIGURED && c.cause() != null).count() >= 3);
     List<Change> failures = changes.stream().filter(c -> c.cause() != null).toList();
     assertThat(failures.get(0).from()).isEqualTo(RelayState.CONNECTING);
     assertThat(failures.get(0).retryIn()).isEqualTo(Duration.ofMillis(200));
     assertThat(failures.get(1).retryIn()).isEqualTo(Duration.ofMillis(400));
     assertThat(failures.get(2).retryIn()).isEqualTo(Duration.ofMillis(800));
     startRelay(port);
-    waitFor(() -> s.state() == RelayState.CONNECTED);
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+        .until(() -> s.state() == RelayState.CONNECTED);
     assertThat(transitions().get(transitions().size() - 1)).isEqualTo("CONNECTING>CONNECTED");
   }
 
@@ -149,16 +151,19 @@ class RelayServiceLoopbackTest {
     Reservation r = get(s.connect());
     get(first.stop(Duration.ZERO));
     relays.remove(first);
-    waitFor(() -> changes.stream().anyMatch(c -> c.from() == RelayState.CONNECTED && c.to() == RelayState.CONFIGURED));
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+        .until(() -> changes.stream().anyMatch(c -> c.from() == RelayState.CONNECTED && c.to() == RelayState.CONFIGURED));
     Change drop = changes.stream().filter(c -> c.from() == RelayState.CONNECTED).findFirst().orElseThrow();
     assertThat(drop.cause()).isNotNull();
     assertThat(drop.retryIn()).isNotNull();
     int dropAt = changes.indexOf(drop);
     // A retry fails while the relay is down (the service keeps trying on its own).
-    waitFor(() -> changes.stream().skip(dropAt + 1)
-        .anyMatch(c -> c.from() == RelayState.CONNECTING && c.to() == RelayState.CONFIGURED));
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+        .until(() -> changes.stream().skip(dropAt + 1)
+            .anyMatch(c -> c.from() == RelayState.CONNECTING && c.to() == RelayState.CONFIGURED));
     startRelay(port);
-    waitFor(() -> s.state() == RelayState.CONNECTED);
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+        .until(() -> s.state() == RelayState.CONNECTED);
     // Reachable again through the restarted relay.
     Listener b = listener();
     RelayClient bRelays = RelayClient.create(b);
@@ -185,14 +190,16 @@ class RelayServiceLoopbackTest {
     Peer p = get(sb.dialViaRelay(a.peerId()));
     assertThat(p.peerId()).isEqualTo(a.peerId());
     assertThat(p.path()).isEqualTo(ConnectionPath.RELAYED);
-    waitFor(() -> sb.state() == RelayState.CONNECTED); // the relay was connected on the way
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+        .until(() -> sb.state() == RelayState.CONNECTED); // the relay was connected on the way
 
     // a serves as a relay itself (through relay-server's provider); sa switches to it.
     sb.enable(new RelayHopOptions(AddressFilter.everything(), Duration.ZERO));
     assertThat(sb.isEnabled()).isTrue();
     changes.clear();
     sa.setRelay(b.listenAddresses().get(0));
-    waitFor(() -> sa.state() == RelayState.CONNECTED);
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+        .until(() -> sa.state() == RelayState.CONNECTED);
     assertThat(transitions()).containsExactly("CONNECTED>CONFIGURED", "CONFIGURED>CONNECTING", "CONNECTING>CONNECTED");
     Listener c = listener();
     RelayClient cRelays = RelayClient.create(c);

@@ -1,6 +1,7 @@
 package io.peerlink.relay.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.peerlink.testing.JsPeer;
 import java.nio.file.Path;
@@ -58,7 +59,8 @@ class RelayRestartInteropTest {
         a.awaitEvent("disconnect", e -> peerId.equals(e.get("peerId")), T);
         b.awaitEvent("disconnect", e -> peerId.equals(e.get("peerId")), T);
         // js withdraws the circuit address once the relay is gone.
-        waitFor(() -> a.requestOk(T, "cmd", "addrs").get("addrs").toString().indexOf("/p2p-circuit") < 0);
+        await().atMost(Duration.ofSeconds(20))
+            .until(() -> a.requestOk(T, "cmd", "addrs").get("addrs").toString().indexOf("/p2p-circuit") < 0);
       }
 
       again = RunningDaemon.start("--listen", addr, "--identity", key, "--allow-private-addrs", "true", "--drain-timeout", "0s");
@@ -78,9 +80,4 @@ class RelayRestartInteropTest {
       }
     }
   }
-
-  static void waitFor(java.util.concurrent.Callable<Boolean> cond) {
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(cond);
-  }
-
 }

@@ -1,6 +1,7 @@
 package io.peerlink.relay.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -133,9 +134,9 @@ class RelayServerLoopbackTest {
     assertThat(c.answer().getLimit().getData()).isEqualTo(1000);
     HopTestPeer.End aEnd = get(a.stopEnd);
     c.send(new byte[600]);
-    waitFor(() -> aEnd.bytes().length == 600);
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> aEnd.bytes().length == 600);
     c.send(new byte[400]);
-    waitFor(() -> aEnd.bytes().length == 1000);
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> aEnd.bytes().length == 1000);
     assertThat(aEnd.closed).isNotDone(); // exactly the limit: still open
     c.send(new byte[1]);
     get(aEnd.closed);
@@ -145,7 +146,7 @@ class RelayServerLoopbackTest {
     assertThat(c.end().error).isNotNull();
     assertThat(get(ends)).isEqualTo(CircuitEnd.DATA_LIMIT);
     assertThat(relay.bytesRelayed()).isEqualTo(1000);
-    waitFor(() -> relay.circuits().isEmpty());
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> relay.circuits().isEmpty());
   }
 
   @Test
@@ -191,7 +192,8 @@ class RelayServerLoopbackTest {
     assertThat(status(get(HopTestPeer.reserve(p1)))).isEqualTo(RelayStatus.OK);
     // disconnecting frees the slot
     get(p2.close());
-    waitFor(() -> relay.reservations().size() == 1);
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+        .until(() -> relay.reservations().size() == 1);
     assertThat(status(get(HopTestPeer.reserve(p3)))).isEqualTo(RelayStatus.OK);
   }
 
@@ -230,7 +232,8 @@ class RelayServerLoopbackTest {
     assertThat(relay.circuits()).hasSize(2);
     // Closing one circuit frees its slot for the third source.
     c1.stream().channel().close();
-    waitFor(() -> relay.circuits().size() == 1);
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+        .until(() -> relay.circuits().size() == 1);
     assertThat(status(get(HopTestPeer.connectVia(third, a.peerId())).answer())).isEqualTo(RelayStatus.OK);
   }
 
@@ -263,7 +266,7 @@ class RelayServerLoopbackTest {
     assertThat(status(get(HopTestPeer.reserve(get(a.connect(relayAddr())))))).isEqualTo(RelayStatus.OK);
     HopTestPeer.Circuit c = get(HopTestPeer.connectVia(get(peer().connect(relayAddr())), a.peerId()));
     assertThat(status(c.answer())).isEqualTo(RelayStatus.CONNECTION_FAILED);
-    waitFor(() -> relay.circuits().isEmpty());
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> relay.circuits().isEmpty());
   }
 
   @Test
@@ -280,10 +283,5 @@ class RelayServerLoopbackTest {
     assertThat(relay.circuits()).isEmpty();
     assertThat(relay.reservations()).isEmpty();
     relay = null;
-  }
-
-  static void waitFor(java.util.function.BooleanSupplier cond) {
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
-        .pollInterval(java.time.Duration.ofMillis(10)).until(cond::getAsBoolean);
   }
 }

@@ -1,6 +1,7 @@
 package io.peerlink.relay.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -95,8 +96,9 @@ class RelayedRequestsTest {
     Peer xToR = get(dialThrough(x, xToJs, relay.peerId()));
     assertThat(xToR.path()).isEqualTo(ConnectionPath.RELAYED);
     assertThat(xToR.peerId()).isEqualTo(relay.peerId());
-    RelayServerLoopbackTest.waitFor(() -> relay.listener().peers().stream()
-        .anyMatch(p -> p.peerId().equals(x.peerId()) && p.path() == ConnectionPath.RELAYED));
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+        .until(() -> relay.listener().peers().stream()
+            .anyMatch(p -> p.peerId().equals(x.peerId()) && p.path() == ConnectionPath.RELAYED));
 
     // Over it, both kinds of hop request are refused.
     assertThat(status(get(HopTestPeer.reserve(xToR)))).isEqualTo(RelayStatus.PERMISSION_DENIED);

@@ -1,6 +1,7 @@
 package io.peerlink.relay.server.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.peerlink.core.PeerConfig;
 import io.peerlink.core.SecurityProtocol;
@@ -129,13 +130,9 @@ class JsRelayInteropTest {
       // Both js ends see their relayed connection close.
       b.awaitEvent("disconnect", e -> connId.equals(e.get("connId")), T);
       a.awaitEvent("disconnect", e -> Boolean.TRUE.equals(e.get("limited")), T);
-      waitFor(() -> !ends.isEmpty() && relay.circuits().isEmpty());
+      await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+          .until(() -> !ends.isEmpty() && relay.circuits().isEmpty());
       assertThat(ends).containsExactly(CircuitEnd.DATA_LIMIT);
     }
-  }
-
-  static void waitFor(java.util.function.BooleanSupplier cond) {
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
-        .pollInterval(java.time.Duration.ofMillis(20)).until(cond::getAsBoolean);
   }
 }
