@@ -1,8 +1,5 @@
 package io.peerlink.core.identity;
 
-import io.peerlink.core.internal.crypto.Keys;
-import io.peerlink.core.internal.crypto.Pem;
-import io.peerlink.core.internal.crypto.PrivateKeyImpl;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;

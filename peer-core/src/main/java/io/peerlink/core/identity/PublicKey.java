@@ -38,6 +38,6 @@ public interface PublicKey {
    *     or unsupported
    */
   static PublicKey unmarshal(byte[] protobuf) throws InvalidKeyException {
-    return io.peerlink.core.internal.crypto.Keys.unmarshalPublicKey(protobuf);
+    return Keys.unmarshalPublicKey(protobuf);
   }
 }

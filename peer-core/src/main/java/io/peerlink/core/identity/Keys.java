@@ -1,9 +1,7 @@
-package io.peerlink.core.internal.crypto;
+package io.peerlink.core.identity;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.peerlink.core.identity.KeyType;
-import io.peerlink.core.identity.PublicKey;
 import io.peerlink.core.internal.proto.CryptoProtos;
 import java.io.IOException;
 import java.security.InvalidKeyException;
@@ -22,7 +20,7 @@ import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
  * Key import and export in the libp2p protobuf forms (peer-ids.md) and PKCS#8. The single entry
  * point from bytes to key objects, so every path applies the same strictness.
  */
-public final class Keys {
+final class Keys {
   /**
    * Largest {@code PublicKey} protobuf accepted, in bytes. An 8192-bit RSA key, the largest
    * accepted, encodes in about 1.1 KiB.

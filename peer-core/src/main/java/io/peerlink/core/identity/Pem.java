@@ -1,4 +1,4 @@
-package io.peerlink.core.internal.crypto;
+package io.peerlink.core.identity;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -16,7 +16,7 @@ import org.bouncycastle.util.io.pem.PemWriter;
  * {@code PRIVATE KEY}; reads that, and also the OpenSSL-traditional {@code RSA PRIVATE KEY} /
  * {@code EC PRIVATE KEY} blocks, since tools produce both. Encrypted keys are not supported.
  */
-public final class Pem {
+final class Pem {
   /** Largest PEM text accepted, in characters. */
   public static final int MAX_PEM_CHARS = 64 * 1024;
 

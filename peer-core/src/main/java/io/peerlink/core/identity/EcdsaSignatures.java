@@ -1,4 +1,4 @@
-package io.peerlink.core.internal.crypto;
+package io.peerlink.core.identity;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

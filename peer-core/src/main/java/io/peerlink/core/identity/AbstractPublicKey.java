@@ -1,9 +1,6 @@
-package io.peerlink.core.internal.crypto;
+package io.peerlink.core.identity;
 
 import com.google.protobuf.ByteString;
-import io.peerlink.core.identity.KeyType;
-import io.peerlink.core.identity.PeerId;
-import io.peerlink.core.identity.PublicKey;
 import io.peerlink.core.internal.proto.CryptoProtos;
 import java.util.Arrays;
 

@@ -1,13 +1,11 @@
-package io.peerlink.core.internal.crypto;
+package io.peerlink.core.identity;
 
-import io.peerlink.core.identity.KeyType;
-import io.peerlink.core.identity.PublicKey;
 
 /**
  * A private identity key of any supported type. Implementations are immutable and thread-safe;
  * only {@link Keys} creates them.
  */
-public interface PrivateKeyImpl {
+interface PrivateKeyImpl {
   /** Signs with the key type's libp2p signature scheme. */
   byte[] sign(byte[] data);
 

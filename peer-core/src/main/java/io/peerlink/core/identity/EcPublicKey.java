@@ -1,6 +1,5 @@
-package io.peerlink.core.internal.crypto;
+package io.peerlink.core.identity;
 
-import io.peerlink.core.identity.KeyType;
 import java.io.IOException;
 import java.security.InvalidKeyException;
 import java.util.Arrays;

@@ -1,7 +1,5 @@
-package io.peerlink.core.internal.crypto;
+package io.peerlink.core.identity;
 
-import io.peerlink.core.identity.KeyType;
-import io.peerlink.core.identity.PublicKey;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.InvalidKeyException;
