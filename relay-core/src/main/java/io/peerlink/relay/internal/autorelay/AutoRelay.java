@@ -1,8 +1,6 @@
 package io.peerlink.relay.internal.autorelay;
 
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.Listener;
 import io.peerlink.core.Peer;
 import io.peerlink.core.PeerError;
@@ -12,29 +10,19 @@ import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.core.spi.Host;
 import io.peerlink.relay.AutoRelayConfig;
 import io.peerlink.relay.CandidateSource;
-import io.peerlink.relay.Manager;
-import io.peerlink.relay.RelayException;
 import io.peerlink.relay.Reservation;
-import io.peerlink.relay.internal.circuit.CircuitMessages;
+import io.peerlink.relay.internal.HostTimer;
 import io.peerlink.relay.internal.client.RelayClient;
 import io.peerlink.relay.internal.client.ReservationWatcher;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,22 +38,25 @@ import org.slf4j.LoggerFactory;
  * auto.start();
  * }</pre>
  *
- * <p><b>State.</b> Candidates (with their vetting result, measured RTT and refusal count),
- * active relays (reservation and expiry), a blacklist with expiry, and the preferred relays.
- *
  * <p><b>What it does.</b> {@link #start()} asks the {@link CandidateSource}s and vets every
- * candidate: a direct connection, identify listing the hop protocol, one ping for the RTT. Once all
- * are vetted (or {@link AutoRelayConfig#bootDelay()} has passed) it reserves: on every preferred
- * relay (up to maxRelays), then on the others, best first ({@link RelaySelection}: preferred, then
- * RTT, then fewest refusals), until it holds minRelays. A relay that refuses, cannot be reached or
- * lacks hop is blacklisted for {@link AutoRelayConfig#blacklistDuration()} and retried after that.
- * A relay whose connection closes or whose refresh fails is dropped and replaced at once from the
- * vetted candidates; when those run short the sources are asked again. The {@link RelayClient}
- * refreshes reservations before they expire; AutoRelay watches it. Our relayed addresses (in
- * identify answers through the client, and reported as {@code relayAddressesChanged} events)
- * follow the active set. Selections, drops and the blacklist are reported as events too.
+ * candidate ({@link CandidateVetter}: a direct connection, identify listing the hop protocol, one
+ * ping for the RTT). Once all are vetted (or {@link AutoRelayConfig#bootDelay()} has passed) it
+ * reserves: on every preferred relay (up to maxRelays), then on the others, best first
+ * ({@link RelaySelection}: preferred, then RTT, then fewest refusals), until it holds minRelays. A
+ * relay that refuses, cannot be reached or lacks hop is blacklisted for
+ * {@link AutoRelayConfig#blacklistDuration()} and retried after that ({@link Blacklist}). A relay
+ * whose connection closes or whose refresh fails is dropped and replaced at once from the vetted
+ * candidates; when those run short the sources are asked again ({@link CandidateSources}). The
+ * {@link RelayClient} refreshes reservations before they expire; AutoRelay watches it. Our relayed
+ * addresses (in identify answers through the client, and reported as {@code relayAddressesChanged}
+ * events) follow the relays held ({@link ReservationSet}). Selections, drops and the blacklist are
+ * reported as events too.
  *
- * <p>Thread-safe. Timers run on one of the host's event loops.
+ * <p><b>This class</b> is the coordinator: it owns the life cycle ({@link AutoRelayState}), takes
+ * every event (a source's answer, a vetting or reservation result, a loss, a timer) and decides
+ * what to vet, reserve or ask next; the parts named above keep the state. Thread-safe: the parts'
+ * state is touched only under this object's lock. Timers and answers run on one of the host's
+ * event loops.
  */
 public final class AutoRelay {
   private static final Logger log = LoggerFactory.getLogger(AutoRelay.class);
@@ -73,8 +64,10 @@ public final class AutoRelay {
   private final RelayClient client;
   private final Host core;
   private final AutoRelayConfig config;
-  private final EventExecutor loop;
-  private final List<CandidateSource> sources = new CopyOnWriteArrayList<>();
+  private final HostTimer timer;
+  private final CandidateSources sources;
+  private final CandidateVetter vetter;
+  private final Reserver reserver;
   private final ReservationWatcher watch = new ReservationWatcher() {
     @Override
     public void reserved(Reservation r) {
@@ -88,26 +81,24 @@ public final class AutoRelay {
   };
 
   // Guarded by this.
-  private final Map<PeerId, CandidateState> candidates = new LinkedHashMap<>();
-  private final Map<PeerId, ActiveRelay> active = new LinkedHashMap<>();
-  private final Set<Peer> dialed = new HashSet<>();
-  private long seq;
-  private boolean started;
-  private boolean stopped;
-  private boolean sourcesWatched;
-  private boolean booting;
-  private int querying;
-  private boolean sourcesExhausted;
-  private List<Multiaddr> lastAddrs = List.of();
+  private final Candidates candidates;
+  private final Blacklist blacklist;
+  private final ReservationSet reservations;
+  private AutoRelayState state = AutoRelayState.NEW;
   private ScheduledFuture<?> tick;
   private ScheduledFuture<?> bootTimer;
-  private final Set<ScheduledFuture<?>> timers = new HashSet<>();
 
   private AutoRelay(RelayClient client, Host core, AutoRelayConfig config) {
     this.client = Objects.requireNonNull(client, "client");
     this.core = Objects.requireNonNull(core, "core");
     this.config = Objects.requireNonNull(config, "config");
-    this.loop = core.eventLoops().next();
+    this.timer = HostTimer.of(core);
+    this.sources = new CandidateSources(timer.executor());
+    this.vetter = new CandidateVetter(core, config.vettingTimeout());
+    this.reserver = new Reserver(client, config.reservationTimeout(), this::lateReservation);
+    this.candidates = new Candidates(config.maxCandidates());
+    this.blacklist = new Blacklist(config.blacklistDuration(), config.clock(), core::emit, timer, this::blacklistTimeUp);
+    this.reservations = new ReservationSet(config.minRelays(), client::cancelReservation, core::emit);
   }
 
   /**
@@ -137,9 +128,9 @@ public final class AutoRelay {
     Objects.requireNonNull(source, "source");
     sources.add(source);
     synchronized (this) {
-      if (started && !stopped) {
+      if (state.started()) {
         source.watch(this::newCandidatesAvailable);
-        sourcesExhausted = false;
+        sources.mayHaveMore();
         fill();
       }
     }
@@ -178,34 +169,14 @@ public final class AutoRelay {
       return; // not our own relay
     }
     synchronized (this) {
-      CandidateState c = candidates.get(id);
-      if (c == null) {
-        if (!preferred && nonPreferredCount() >= config.maxCandidates()) {
-          log.debug("candidate {} ignored: {} candidates known already", relay, config.maxCandidates());
-          return;
-        }
-        c = new CandidateState(id, relay, preferred, seq++);
-        candidates.put(id, c);
-      } else {
-        if (!c.addr.equals(relay) && !active.containsKey(id)) {
-          c.addr = relay;
-        }
-        c.preferred |= preferred;
+      if (!candidates.offer(id, relay, preferred, reservations.holds(id))) {
+        log.debug("candidate {} ignored: {} candidates known already", relay, config.maxCandidates());
+        return;
       }
-      if (started && !stopped) {
+      if (state.started()) {
         fill();
       }
     }
-  }
-
-  private int nonPreferredCount() {
-    int n = 0;
-    for (CandidateState c : candidates.values()) {
-      if (!c.preferred) {
-        n++;
-      }
-    }
-    return n;
   }
 
   // ------------------------------------------------------------------ start and stop
@@ -218,28 +189,23 @@ public final class AutoRelay {
    */
   public void start() {
     synchronized (this) {
-      if (stopped) {
-        throw new IllegalStateException("AutoRelay stopped");
-      }
-      if (started) {
+      AutoRelayState from = state;
+      state = state.start();
+      if (state == from) {
         return;
       }
-      started = true;
-      booting = true;
       client.watch(watch);
-      if (!sourcesWatched) {
-        sourcesWatched = true;
-        for (CandidateSource s : sources) {
-          s.watch(this::newCandidatesAvailable);
-        }
+      if (from == AutoRelayState.NEW) {
+        // Sources are watched once: they stay watched through a suspend, and a resume must not
+        // hand them a second callback.
+        sources.watchAll(this::newCandidatesAvailable);
       }
-      bootTimer = loop.schedule(() -> {
+      bootTimer = timer.after(config.bootDelay(), () -> {
         synchronized (AutoRelay.this) {
           endBoot("boot delay passed");
         }
-      }, config.bootDelay().toNanos(), TimeUnit.NANOSECONDS);
-      long every = config.refreshInterval().toNanos();
-      tick = loop.scheduleAtFixedRate(this::tick, every, every, TimeUnit.NANOSECONDS);
+      });
+      tick = timer.every(config.refreshInterval(), this::tick);
       querySources();
       vetAll();
       checkBoot();
@@ -251,26 +217,21 @@ public final class AutoRelay {
    * (its addresses are no longer announced; listeners get {@code addressesChanged([])}), and the
    * direct connections to those relays (and to candidates it dialed) are closed, so the relays
    * free the slots, except those that carry a relayed connection of ours (closing them would cut
-   * it; the relay drops such a reservation at its expiry). Completes once those connections are closed. Calling it again returns at once.
+   * it; the relay drops such a reservation at its expiry). Completes once those connections are
+   * closed. Calling it again returns at once.
    *
    * @return a future that completes once every reservation is cancelled
    */
   public CompletableFuture<Void> stop() {
     CompletableFuture<Void> released;
     synchronized (this) {
-      if (stopped) {
+      if (state == AutoRelayState.STOPPED) {
         return CompletableFuture.completedFuture(null);
       }
-      stopped = true;
+      state = state.stop();
       released = release();
     }
-    for (CandidateSource s : sources) {
-      try {
-        s.close();
-      } catch (RuntimeException e) {
-        log.warn("candidate source threw on close", e);
-      }
-    }
+    sources.closeAll();
     return released;
   }
 
@@ -284,75 +245,39 @@ public final class AutoRelay {
    */
   public CompletableFuture<Void> suspend() {
     synchronized (this) {
-      if (stopped || !started) {
+      if (!state.started()) {
         return CompletableFuture.completedFuture(null);
       }
-      started = false;
+      state = state.suspend();
       return release();
     }
   }
 
   /** Cancels timers and reservations and closes the relay connections; holds the lock. */
   private CompletableFuture<Void> release() {
-    List<CompletableFuture<Void>> closing = new ArrayList<>();
     client.unwatch(watch);
-    cancel(tick);
-    cancel(bootTimer);
-    for (ScheduledFuture<?> t : timers) {
-      t.cancel(false);
-    }
-    timers.clear();
-    Set<PeerId> held = new HashSet<>(active.keySet());
-    for (PeerId id : held) {
-      client.cancelReservation(id);
-    }
-    active.clear();
-    Set<Peer> toClose = new LinkedHashSet<>(dialed);
-    for (Peer p : core.connections()) {
-      if (held.contains(p.peerId()) && p.path() != ConnectionPath.RELAYED) {
-        toClose.add(p);
-      }
-    }
-    for (Peer p : toClose) {
-      if (p.isOpen() && !carriesCircuits(p.peerId())) {
-        closing.add(p.close().exceptionally(e -> null));
-      }
-    }
-    dialed.clear();
-    addressesMayHaveChanged();
-    return CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new));
-  }
-
-  /** Whether a relayed connection of ours runs through {@code relay} (closing it would cut that too). */
-  private boolean carriesCircuits(PeerId relay) {
-    String through = "/p2p/" + relay + "/p2p-circuit";
-    for (Peer p : core.connections()) {
-      if (p.path() == ConnectionPath.RELAYED && p.isOpen() && p.remoteAddress().toString().contains(through)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static void cancel(ScheduledFuture<?> f) {
-    if (f != null) {
-      f.cancel(false);
-    }
+    HostTimer.cancel(tick);
+    HostTimer.cancel(bootTimer);
+    blacklist.cancelWakeUps();
+    Set<PeerId> held = reservations.cancelAll();
+    // Once stopped, a vetting dial that completes later is closed at once; after a suspend the
+    // next release closes it.
+    Set<Peer> dialed = vetter.takeDialed(state == AutoRelayState.STOPPED);
+    CompletableFuture<Void> closed = RelayConnections.release(core, dialed, held);
+    reservations.reportAddresses();
+    return closed;
   }
 
   // ------------------------------------------------------------------ queries
 
   /** {@return the relays held now: preferred first, then by measured RTT} */
   public synchronized List<ActiveRelay> activeRelays() {
-    List<ActiveRelay> out = new ArrayList<>(active.values());
-    out.sort(Comparator.comparing((ActiveRelay a) -> !a.preferred())
-        .thenComparing(ActiveRelay::rtt, Comparator.nullsLast(Comparator.<Duration>naturalOrder())));
-    return out;
+    return reservations.ranked();
   }
 
   /** {@return our relayed addresses through the active relays} */
   public synchronized List<Multiaddr> relayAddresses() {
-    return lastAddrs;
+    return reservations.addresses();
   }
 
   /**
@@ -362,20 +287,13 @@ public final class AutoRelay {
    * @return the relay that would be reserved on next, if any
    */
   public synchronized Optional<Multiaddr> selectRelay() {
-    List<CandidateState> order = RelaySelection.order(candidates.values(), active.keySet(), config.clock().instant());
+    List<CandidateState> order = candidates.usable(reservations.relays(), config.clock().instant());
     return order.isEmpty() ? Optional.empty() : Optional.of(order.get(0).addr);
   }
 
   /** {@return relays skipped now, with the time each is skipped until} */
   public synchronized Map<PeerId, Instant> blacklist() {
-    Instant now = config.clock().instant();
-    Map<PeerId, Instant> out = new LinkedHashMap<>();
-    for (CandidateState c : candidates.values()) {
-      if (c.blacklisted(now)) {
-        out.put(c.id, c.blacklistedUntil);
-      }
-    }
-    return out;
+    return blacklist.current(candidates.all());
   }
 
   /**
@@ -388,7 +306,7 @@ public final class AutoRelay {
   public CompletableFuture<List<ActiveRelay>> refreshReservations() {
     List<CompletableFuture<?>> all = new ArrayList<>();
     synchronized (this) {
-      for (ActiveRelay a : active.values()) {
+      for (ActiveRelay a : reservations.inOrderAdded()) {
         PeerId id = a.relay();
         all.add(client.reserve(a.relayAddr()).handle((r, err) -> {
           if (err != null) {
@@ -406,35 +324,25 @@ public final class AutoRelay {
 
   private void newCandidatesAvailable() {
     synchronized (this) {
-      if (!started || stopped) {
+      if (!state.started()) {
         return;
       }
-      sourcesExhausted = false;
+      sources.mayHaveMore();
       querySources();
     }
   }
 
   private void querySources() {
-    if (sources.isEmpty() || querying > 0 || stopped) {
+    if (state == AutoRelayState.STOPPED) {
       return;
     }
-    int wanted = Math.max(config.minRelays(), config.maxRelays());
-    querying = sources.size();
-    for (CandidateSource s : sources) {
-      CompletableFuture<List<Multiaddr>> f;
-      try {
-        f = s.findCandidates(wanted);
-      } catch (RuntimeException e) {
-        f = CompletableFuture.failedFuture(e);
-      }
-      f.whenCompleteAsync((found, err) -> answered(found, err), loop);
-    }
+    sources.ask(Math.max(config.minRelays(), config.maxRelays()), this::answered);
   }
 
   private void answered(List<Multiaddr> found, Throwable err) {
     synchronized (this) {
-      querying--;
-      if (stopped) {
+      sources.answered();
+      if (state == AutoRelayState.STOPPED) {
         return;
       }
       int before = candidates.size();
@@ -449,8 +357,9 @@ public final class AutoRelay {
           }
         }
       }
-      if (querying == 0) {
-        sourcesExhausted = candidates.size() == before;
+      // Adding may have started the next round already; then that round's last answer ends it.
+      if (!sources.asking()) {
+        sources.roundEnded(candidates.size() != before);
         vetAll();
         checkBoot();
         fill();
@@ -460,76 +369,29 @@ public final class AutoRelay {
 
   /** Vets every candidate that is neither vetted, being vetted, held, nor blacklisted. */
   private void vetAll() {
-    Instant now = config.clock().instant();
-    for (CandidateState c : candidates.values()) {
-      if (!c.vetted && !c.vetting && !c.reserving && !active.containsKey(c.id) && !c.blacklisted(now)) {
-        vet(c);
-      }
+    for (CandidateState c : candidates.toVet(reservations.relays(), config.clock().instant())) {
+      vet(c);
     }
   }
 
   private void vet(CandidateState c) {
     c.vetting = true;
-    Multiaddr addr = c.addr;
-    CompletableFuture<Duration> result;
-    try {
-      result = directConnection(c.id, addr)
-          .thenCompose(peer -> peer.identify().thenCompose(info -> {
-            if (!info.protocols().contains(CircuitMessages.HOP_PROTOCOL)) {
-              throw new CompletionException(new PeerException(PeerError.PROTOCOL,
-                  addr + " does not offer the relay hop protocol (" + CircuitMessages.HOP_PROTOCOL + ")"));
-            }
-            return peer.ping();
-          }));
-    } catch (RuntimeException e) {
-      result = CompletableFuture.failedFuture(e);
-    }
-    result.orTimeout(config.vettingTimeout().toNanos(), TimeUnit.NANOSECONDS)
-        .whenCompleteAsync((rtt, err) -> vetted(c, rtt, err), loop);
-  }
-
-  private CompletableFuture<Peer> directConnection(PeerId id, Multiaddr addr) {
-    for (Peer p : core.connections()) {
-      if (p.peerId().equals(id) && p.path() != ConnectionPath.RELAYED && p.isOpen()) {
-        return CompletableFuture.completedFuture(p);
-      }
-    }
-    return core.dial(addr).whenComplete((p, e) -> {
-      if (p != null) {
-        synchronized (AutoRelay.this) {
-          if (stopped) {
-            p.close();
-          } else {
-            dialed.add(p);
-            p.closeFuture().whenComplete((v, x) -> {
-              synchronized (AutoRelay.this) {
-                dialed.remove(p);
-              }
-            });
-          }
-        }
-      }
-    });
+    vetter.vet(c.id, c.addr).whenCompleteAsync((rtt, err) -> vetted(c, rtt, err), timer.executor());
   }
 
   private void vetted(CandidateState c, Duration rtt, Throwable err) {
     synchronized (this) {
       c.vetting = false;
-      if (stopped) {
+      if (state == AutoRelayState.STOPPED) {
         return;
       }
       if (err != null) {
-        Throwable cause = unwrap(err);
-        if (cause instanceof TimeoutException) {
-          cause = new PeerException(PeerError.TIMEOUT, "vetting " + c.addr + " took longer than " + config.vettingTimeout());
-        }
+        Throwable cause = vetter.rejection(c.addr, err);
         log.debug("candidate {} failed vetting: {}", c.addr, cause.toString());
-        c.vetted = false;
-        c.failures++;
-        blacklist(c, cause);
+        c.rejected();
+        blacklist.add(c, cause);
       } else {
-        c.vetted = true;
-        c.rtt = rtt;
+        c.accepted(rtt);
         log.debug("candidate {} vetted, rtt {}", c.addr, rtt);
       }
       checkBoot();
@@ -537,24 +399,21 @@ public final class AutoRelay {
     }
   }
 
+  /** Ends the boot once no source is being asked and no candidate is being vetted. */
   private void checkBoot() {
-    if (!booting || querying > 0) {
+    if (state != AutoRelayState.BOOTING || sources.asking() || candidates.anyVetting()) {
       return;
-    }
-    for (CandidateState c : candidates.values()) {
-      if (c.vetting) {
-        return;
-      }
     }
     endBoot("every candidate vetted");
   }
 
   private void endBoot(String why) {
-    if (!booting || stopped) {
+    AutoRelayState next = state.bootEnded();
+    if (next == state) {
       return;
     }
-    booting = false;
-    cancel(bootTimer);
+    state = next;
+    HostTimer.cancel(bootTimer);
     log.debug("AutoRelay reserving: {}", why);
     fill();
   }
@@ -564,18 +423,13 @@ public final class AutoRelay {
    * others up to minRelays. Vets what is not vetted; asks the sources when short.
    */
   private void fill() {
-    if (!started || stopped || booting) {
+    if (!state.reserving()) {
       return;
     }
     Instant now = config.clock().instant();
-    int slots = active.size();
-    for (CandidateState c : candidates.values()) {
-      if (c.reserving) {
-        slots++;
-      }
-    }
+    int slots = reservations.size() + candidates.reservingCount();
     int usable = 0;
-    for (CandidateState c : RelaySelection.order(candidates.values(), active.keySet(), now)) {
+    for (CandidateState c : candidates.usable(reservations.relays(), now)) {
       int limit = c.preferred ? config.maxRelays() : config.minRelays();
       if (slots >= limit) {
         if (c.preferred) {
@@ -595,7 +449,7 @@ public final class AutoRelay {
       reserve(c);
       slots++;
     }
-    if (slots + usable < config.minRelays() && !sourcesExhausted) {
+    if (slots + usable < config.minRelays() && !sources.exhausted()) {
       querySources();
     }
   }
@@ -603,49 +457,23 @@ public final class AutoRelay {
   private void reserve(CandidateState c) {
     c.reserving = true;
     Multiaddr addr = c.addr;
-    CompletableFuture<Reservation> raw;
-    try {
-      raw = client.reserve(addr);
-    } catch (RuntimeException e) {
-      raw = CompletableFuture.failedFuture(e);
-    }
-    CompletableFuture<Reservation> held = raw;
-    raw.copy().orTimeout(config.reservationTimeout().toNanos(), TimeUnit.NANOSECONDS)
-        .whenCompleteAsync((r, err) -> reserveDone(c, addr, r, err, held), loop);
+    reserver.reserve(addr).whenCompleteAsync((r, err) -> reserveDone(c, addr, r, err), timer.executor());
   }
 
-  private void reserveDone(CandidateState c, Multiaddr addr, Reservation r, Throwable err,
-      CompletableFuture<Reservation> raw) {
+  private void reserveDone(CandidateState c, Multiaddr addr, Reservation r, Throwable err) {
     synchronized (this) {
       c.reserving = false;
-      if (stopped) {
+      if (state == AutoRelayState.STOPPED) {
         if (r != null) {
           client.cancelReservation(r.relay());
         }
         return;
       }
       if (err != null) {
-        Throwable cause = unwrap(err);
-        if (cause instanceof TimeoutException) {
-          cause = new PeerException(PeerError.TIMEOUT, "reserving on " + addr + " took longer than "
-              + config.reservationTimeout());
-          // Should the answer still come, the reservation is nobody's: let it go.
-          raw.thenAccept(late -> {
-            synchronized (AutoRelay.this) {
-              if (!active.containsKey(late.relay())) {
-                client.cancelReservation(late.relay());
-              }
-            }
-          });
-        }
-        if (cause instanceof RelayException re && re.statusCode() != 0) {
-          c.refusals++;
-        } else {
-          c.failures++;
-        }
-        c.vetted = false;
+        Throwable cause = reserver.failure(addr, err);
+        c.reservationFailed(cause);
         log.debug("reserving on {} failed: {}", addr, cause.toString());
-        blacklist(c, cause);
+        blacklist.add(c, cause);
         fill();
         return;
       }
@@ -655,153 +483,74 @@ public final class AutoRelay {
         fill();
         return;
       }
-      c.failures = 0;
-      active.put(r.relay(), new ActiveRelay(r, c.preferred, c.rtt));
+      c.reserved();
       log.debug("reserved on {} until {}", r.relay(), r.expiration());
-      core.emit(l -> l.relayAdded(r.relay(), r.addrs(), r.expiration()));
-      addressesMayHaveChanged();
-      trim();
+      reservations.add(r, c.preferred, c.rtt);
       fill();
     }
   }
 
-  /** Drops non-preferred relays held beyond minRelays (a preferred relay took their place), worst first. */
-  private void trim() {
-    while (active.size() > config.minRelays()) {
-      ActiveRelay worst = null;
-      for (ActiveRelay a : active.values()) {
-        if (!a.preferred() && (worst == null || worse(a, worst))) {
-          worst = a;
-        }
+  /** A reservation granted after its attempt timed out is nobody's: let it go, unless held since. */
+  private void lateReservation(Reservation late) {
+    synchronized (this) {
+      if (!reservations.holds(late.relay())) {
+        client.cancelReservation(late.relay());
       }
-      if (worst == null) {
-        return;
-      }
-      active.remove(worst.relay());
-      client.cancelReservation(worst.relay());
-      PeerId id = worst.relay();
-      core.emit(l -> l.relayDropped(id, "dropped: a preferred relay took its place", null));
-      addressesMayHaveChanged();
     }
   }
 
-  private static boolean worse(ActiveRelay a, ActiveRelay b) {
-    if (a.rtt() == null) {
-      return b.rtt() != null;
+  /** A blacklisted relay's time is up: it may be reserved on again. */
+  private void blacklistTimeUp() {
+    synchronized (this) {
+      fill();
     }
-    return b.rtt() != null && a.rtt().compareTo(b.rtt()) > 0;
-  }
-
-  private void blacklist(CandidateState c, Throwable cause) {
-    Instant until = config.clock().instant().plus(config.blacklistDuration());
-    c.blacklistedUntil = until;
-    PeerId id = c.id;
-    PeerException error = cause == null ? null : PeerException.wrap(cause, PeerError.IO);
-    core.emit(l -> l.relayBlacklisted(id, until, error));
-    ScheduledFuture<?>[] self = new ScheduledFuture<?>[1];
-    ScheduledFuture<?> t = loop.schedule(() -> {
-      synchronized (AutoRelay.this) {
-        timers.remove(self[0]);
-        if (!stopped) {
-          fill();
-        }
-      }
-    }, config.blacklistDuration().toNanos(), TimeUnit.NANOSECONDS);
-    self[0] = t;
-    timers.add(t);
   }
 
   private void onReserved(Reservation r) {
     synchronized (this) {
-      ActiveRelay a = active.get(r.relay());
-      if (stopped || a == null || a.reservation() == r) {
-        return; // not ours (or ours, reported by reserveDone)
+      if (state != AutoRelayState.STOPPED) {
+        reservations.refreshed(r);
       }
-      active.put(r.relay(), new ActiveRelay(r, a.preferred(), a.rtt()));
-      addressesMayHaveChanged();
     }
   }
 
   private void onLost(PeerId relay, String reason, Throwable cause) {
     synchronized (this) {
-      if (stopped || active.remove(relay) == null) {
+      if (state == AutoRelayState.STOPPED || !reservations.lost(relay, reason, cause)) {
         return;
       }
       log.debug("relay {} {}", relay, reason);
-      CandidateState c = candidates.get(relay);
-      if (c != null) {
-        c.vetted = false; // it may be gone: vet it again before use
-        c.failures++;
-      }
-      sourcesExhausted = false;
-      PeerException error = cause == null ? null : PeerException.wrap(cause, PeerError.IO);
-      core.emit(l -> l.relayDropped(relay, reason, error));
-      addressesMayHaveChanged();
+      candidates.lost(relay);
+      sources.mayHaveMore();
       fill();
     }
   }
 
-  /** The periodic check. */
+  /** The periodic check: drops what the client lost, re-measures the relays held, fills gaps. */
   private void tick() {
     List<ActiveRelay> toPing;
     synchronized (this) {
-      if (stopped) {
+      if (state == AutoRelayState.STOPPED) {
         return;
       }
-      sourcesExhausted = false;
-      for (PeerId id : List.copyOf(active.keySet())) {
+      sources.mayHaveMore();
+      for (PeerId id : List.copyOf(reservations.relays())) {
         if (client.reservation(id).isEmpty()) {
           onLost(id, "lost: the relay client no longer holds it", null);
         }
       }
-      toPing = List.copyOf(active.values());
-      trim();
+      toPing = reservations.inOrderAdded();
+      reservations.trim();
       vetAll();
       fill();
     }
     for (ActiveRelay a : toPing) {
-      for (Peer p : core.connections()) {
-        if (p.peerId().equals(a.relay()) && p.path() != ConnectionPath.RELAYED && p.isOpen()) {
-          p.ping().whenComplete((rtt, err) -> {
-            if (rtt != null) {
-              measured(a.relay(), rtt);
-            }
-          });
-          break;
-        }
-      }
+      vetter.remeasure(a.relay(), rtt -> measured(a.relay(), rtt));
     }
   }
 
   private synchronized void measured(PeerId relay, Duration rtt) {
-    CandidateState c = candidates.get(relay);
-    if (c != null) {
-      c.rtt = rtt;
-    }
-    ActiveRelay a = active.get(relay);
-    if (a != null) {
-      active.put(relay, new ActiveRelay(a.reservation(), a.preferred(), rtt));
-    }
-  }
-
-  private void addressesMayHaveChanged() {
-    LinkedHashSet<Multiaddr> all = new LinkedHashSet<>();
-    for (ActiveRelay a : active.values()) {
-      all.addAll(a.addrs());
-    }
-    List<Multiaddr> now = List.copyOf(all);
-    if (!now.equals(lastAddrs)) {
-      lastAddrs = now;
-      core.emit(l -> l.relayAddressesChanged(now));
-    }
-  }
-
-  private static Throwable unwrap(Throwable err) {
-    Throwable t = err;
-    while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
+    candidates.measured(relay, rtt);
+    reservations.measured(relay, rtt);
   }
 }

@@ -2,11 +2,12 @@ package io.peerlink.relay.internal.autorelay;
 
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.relay.RelayException;
 import java.time.Duration;
 import java.time.Instant;
 
 /**
- * What AutoRelay knows of one relay candidate. Mutable; touched only on AutoRelay's executor.
+ * What AutoRelay knows of one relay candidate. Mutable; touched only under AutoRelay's lock.
  */
 public final class CandidateState {
   public final PeerId id;
@@ -34,6 +35,42 @@ public final class CandidateState {
   /** Whether the blacklist still holds at {@code now}. */
   public boolean blacklisted(Instant now) {
     return blacklistedUntil != null && now.isBefore(blacklistedUntil);
+  }
+
+  /** Vetting accepted it, measuring {@code rtt}. */
+  void accepted(Duration rtt) {
+    vetted = true;
+    this.rtt = rtt;
+  }
+
+  /** Vetting rejected it. */
+  void rejected() {
+    vetted = false;
+    failures++;
+  }
+
+  /** A reservation on it is held: its past failures are forgiven. */
+  void reserved() {
+    failures = 0;
+  }
+
+  /**
+   * A reservation on it failed: a refusal if the relay answered with a status, else a failure. It
+   * is vetted again before the next try.
+   */
+  void reservationFailed(Throwable cause) {
+    if (cause instanceof RelayException re && re.statusCode() != 0) {
+      refusals++;
+    } else {
+      failures++;
+    }
+    vetted = false;
+  }
+
+  /** The reservation held on it was lost: the relay may be gone, so it is vetted again before use. */
+  void lost() {
+    vetted = false;
+    failures++;
   }
 
   @Override

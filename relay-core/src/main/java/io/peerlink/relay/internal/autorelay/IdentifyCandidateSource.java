@@ -10,6 +10,7 @@ import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.relay.CandidateSource;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,7 +90,7 @@ public final class IdentifyCandidateSource implements CandidateSource {
     synchronized (seen) {
       out = new ArrayList<>(seen.values());
     }
-    java.util.Collections.reverse(out); // most recent first
+    Collections.reverse(out); // most recent first
     return CompletableFuture.completedFuture(out);
   }
 

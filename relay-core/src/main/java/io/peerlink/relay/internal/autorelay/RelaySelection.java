@@ -1,5 +1,6 @@
 package io.peerlink.relay.internal.autorelay;
 
+import io.peerlink.core.identity.PeerId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -7,7 +8,6 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import io.peerlink.core.identity.PeerId;
 
 /**
  * The order AutoRelay tries relays in, better than go-libp2p's random pick: preferred relays

@@ -131,11 +131,6 @@ public final class RelayClient implements AutoCloseable {
     return config;
   }
 
-  /** Where the relay service schedules its retries: the host's event loops. */
-  io.netty.util.concurrent.EventExecutorGroup scheduler() {
-    return core.eventLoops();
-  }
-
   /** {@return the host this client reserves and dials for} */
   public Host host() {
     return core;

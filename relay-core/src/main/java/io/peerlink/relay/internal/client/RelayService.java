@@ -10,6 +10,7 @@ import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.relay.RelayServiceConfig;
 import io.peerlink.relay.Reservation;
+import io.peerlink.relay.internal.HostTimer;
 import io.peerlink.relay.spi.RelayHopOptions;
 import io.peerlink.relay.spi.RelayServerProvider;
 import java.time.Duration;
@@ -17,8 +18,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +49,7 @@ public final class RelayService implements AutoCloseable {
   private final Listener listener;
   private final RelayServiceConfig config;
   private final RelayServerProvider provider;
+  private final HostTimer timer;
   private final ReservationWatcher reservationWatch = new ReservationWatcher() {
     @Override
     public void reservationLost(PeerId relay, Throwable cause) {
@@ -71,6 +74,7 @@ public final class RelayService implements AutoCloseable {
     this.listener = listener;
     this.config = Objects.requireNonNull(config, "config");
     this.provider = provider;
+    this.timer = HostTimer.of(client.host());
     client.watch(reservationWatch);
   }
 
@@ -295,7 +299,7 @@ public final class RelayService implements AutoCloseable {
         if (r != null && !target.equals(relay)) {
           client.cancelReservation(r.relay());
         }
-        attempt.completeExceptionally(new java.util.concurrent.CancellationException("relay changed"));
+        attempt.completeExceptionally(new CancellationException("relay changed"));
         return;
       }
       connecting = null;
@@ -304,7 +308,7 @@ public final class RelayService implements AutoCloseable {
         reservation = r;
         transition(RelayState.CONNECTED, null, null);
       } else {
-        Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
+        Throwable cause = err instanceof CompletionException && err.getCause() != null
             ? err.getCause() : err;
         log.debug("connecting to relay {} failed: {}", target, cause.toString());
         failures++;
@@ -339,7 +343,7 @@ public final class RelayService implements AutoCloseable {
     }
     Duration wait = backoff(failures);
     long gen = generation;
-    retry = client.scheduler().schedule(() -> {
+    retry = timer.after(wait, () -> {
       synchronized (RelayService.this) {
         if (gen != generation || closed || state != RelayState.CONFIGURED) {
           return;
@@ -347,7 +351,7 @@ public final class RelayService implements AutoCloseable {
         retry = null;
         startConnect();
       }
-    }, wait.toNanos(), TimeUnit.NANOSECONDS);
+    });
     return wait;
   }
 
@@ -364,17 +368,15 @@ public final class RelayService implements AutoCloseable {
     generation++;
     cancelRetry();
     if (connecting != null) {
-      connecting.completeExceptionally(new java.util.concurrent.CancellationException("relay changed"));
+      connecting.completeExceptionally(new CancellationException("relay changed"));
       connecting = null;
     }
     reservation = null;
   }
 
   private void cancelRetry() {
-    if (retry != null) {
-      retry.cancel(false);
-      retry = null;
-    }
+    HostTimer.cancel(retry);
+    retry = null;
   }
 
   private void transition(RelayState to, Throwable cause, Duration retryIn) {
