@@ -61,7 +61,9 @@ class DialerLoopbackTest extends PeerTestSupport {
     CompletableFuture<Listener> server = new CompletableFuture<>();
     CompletableFuture<Peer> serverSide = new CompletableFuture<>();
     Connector client = connector(Connector.builder(Identity.generate()).config(FAST)
-        .dialPolicy(DialPolicy.builder().maxAttempts(5).backoff(Duration.ofMillis(50), Duration.ofMillis(400)).build())
+        // The backoff leaves the event listener (which runs on another thread) time to open the
+        // port before the retry, even on a busy machine.
+        .dialPolicy(DialPolicy.builder().maxAttempts(5).backoff(Duration.ofMillis(500), Duration.ofMillis(4000)).build())
         .eventListener(new EventListener() {
           @Override
           public void dialAttemptFailed(PeerId peer, int attempt, List<Multiaddr> addresses, PeerException error,
@@ -82,7 +84,7 @@ class DialerLoopbackTest extends PeerTestSupport {
 
     assertThat(peer.peerId()).isEqualTo(serverId.peerId());
     assertThat(failedAttempts).containsExactly(1);
-    assertThat(waits.get(0)).isBetween(Duration.ofMillis(40), Duration.ofMillis(60)); // 50 ms +-20%
+    assertThat(waits.get(0)).isBetween(Duration.ofMillis(400), Duration.ofMillis(600)); // 500 ms +-20%
     // The server registers the connection after the TLS 1.3 client is already done: await it.
     assertThat(get(serverSide).peerId()).isEqualTo(client.peerId());
     assertThat(get(server).peers()).hasSize(1);
