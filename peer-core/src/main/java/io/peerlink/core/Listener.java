@@ -125,7 +125,8 @@ public final class Listener implements AutoCloseable {
             admit(ch);
           }
         });
-    Transports.reusePort(sb); // hole punching dials from this port (issue 7)
+    // Hole punching dials out from this same port (TCP simultaneous open), so it must be shareable.
+    Transports.reusePort(sb);
     sb.bind(socket).addListener((io.netty.channel.ChannelFutureListener) f -> {
       if (f.isSuccess()) {
         serverChannels.add(f.channel());

@@ -12,7 +12,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * Picks one of the peers that serve a protocol, for {@link PeerPool#select} and
- * {@link PeerPool#call}: the seed's strategy pattern. Implementations must be thread-safe.
+ * {@link PeerPool#call}: pick a built-in strategy or write your own. Implementations must be
+ * thread-safe.
  *
  * <p>The built-in strategies: {@link #roundRobin()}, {@link #lowestRtt()}, {@link #leastInFlight()}
  * and {@link #powerOfTwoChoices()} (the default: two random candidates, the less loaded wins, which

@@ -1,8 +1,8 @@
 package io.peerlink.core;
 
 /**
- * What kind of failure a {@link PeerException} reports. The names follow the seed's PeerError kinds
- * and are what the command-line tool prints as {@code "kind"}.
+ * What kind of failure a {@link PeerException} reports. The names are what the command-line tool
+ * prints as {@code "kind"}.
  */
 public enum PeerError {
   /** The transport could not connect (refused, unreachable, DNS failed). Check the address and that the peer is up. */

@@ -3,9 +3,11 @@ package io.peerlink.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.channel.EventLoopGroup;
 import io.peerlink.core.event.EventListener;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
+import io.peerlink.core.internal.host.Transports;
 import io.peerlink.core.multiaddr.Multiaddr;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -61,7 +63,9 @@ class DialerLoopbackTest extends PeerTestSupport {
     CompletableFuture<Listener> server = new CompletableFuture<>();
     CompletableFuture<Peer> serverSide = new CompletableFuture<>();
     Connector client = connector(Connector.builder(Identity.generate()).config(FAST)
-        .dialPolicy(DialPolicy.builder().maxAttempts(5).backoff(Duration.ofMillis(50), Duration.ofMillis(400)).build())
+        // The backoff leaves the event listener (which runs on another thread) time to open the
+        // port before the retry, even on a busy machine.
+        .dialPolicy(DialPolicy.builder().maxAttempts(5).backoff(Duration.ofMillis(500), Duration.ofMillis(4000)).build())
         .eventListener(new EventListener() {
           @Override
           public void dialAttemptFailed(PeerId peer, int attempt, List<Multiaddr> addresses, PeerException error,
@@ -82,7 +86,7 @@ class DialerLoopbackTest extends PeerTestSupport {
 
     assertThat(peer.peerId()).isEqualTo(serverId.peerId());
     assertThat(failedAttempts).containsExactly(1);
-    assertThat(waits.get(0)).isBetween(Duration.ofMillis(40), Duration.ofMillis(60)); // 50 ms +-20%
+    assertThat(waits.get(0)).isBetween(Duration.ofMillis(400), Duration.ofMillis(600)); // 500 ms +-20%
     // The server registers the connection after the TLS 1.3 client is already done: await it.
     assertThat(get(serverSide).peerId()).isEqualTo(client.peerId());
     assertThat(get(server).peers()).hasSize(1);
@@ -122,10 +126,23 @@ class DialerLoopbackTest extends PeerTestSupport {
     // The server's own view is awaited: in TLS 1.3 the client is ready before the server has
     // checked the client's certificate, so the server may register the connection a moment later.
     CompletableFuture<Peer> serverSide = new CompletableFuture<>();
+    EventLoopGroup serverLoop = Transports.newGroup(1, "held-server");
+    closeLater(() -> serverLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
     Listener server = listen(Listener.builder(Identity.generate()).config(FAST).listenOn(LOOPBACK)
+        .eventLoopGroup(serverLoop)
         .eventListener(EventListener.onConnectionOpened(serverSide::complete)));
     Connector client = connector();
     Multiaddr addr = server.listenAddresses().get(0);
+    // The server's only event loop waits until every caller has asked: the dial cannot finish
+    // before the last one joins it, however late its thread runs.
+    CountDownLatch allAsked = new CountDownLatch(10);
+    serverLoop.execute(() -> {
+      try {
+        allAsked.await(20, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
     ExecutorService pool = Executors.newFixedThreadPool(10);
     try {
       CountDownLatch go = new CountDownLatch(1);
@@ -143,6 +160,7 @@ class DialerLoopbackTest extends PeerTestSupport {
                 f.complete(p);
               }
             });
+            allAsked.countDown();
           } catch (InterruptedException e) {
             f.completeExceptionally(e);
           }
@@ -158,6 +176,8 @@ class DialerLoopbackTest extends PeerTestSupport {
     }
     get(serverSide);
     assertThat(server.stats().accepted()).isEqualTo(1);
+    // The opened event may run before the server lists the connection: wait for the list.
+    await("the server to list the connection", () -> server.peers().size() == 1);
     assertThat(server.peers()).hasSize(1);
     assertThat(client.peers()).hasSize(1);
   }

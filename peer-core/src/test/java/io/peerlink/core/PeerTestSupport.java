@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 
 /** Listeners and connectors on 127.0.0.1 that a test closes afterwards. */
@@ -53,7 +54,7 @@ abstract class PeerTestSupport {
 
   /** Waits for a condition that follows from an event the test cannot hook directly. */
   static void await(String what, BooleanSupplier condition) {
-    org.awaitility.Awaitility.await(what).atMost(Duration.ofSeconds(20))
+    Awaitility.await(what).atMost(Duration.ofSeconds(20))
         .pollInterval(Duration.ofMillis(5)).until(condition::getAsBoolean);
   }
 }

@@ -87,8 +87,9 @@ final class KeyVectors {
           + "79c13d63edb6e14feaeffabc90ad317e4875fe648101b0864097e998f0ca3025ef9638cd2b0caecd3770ab54a1d9c6ca"
           + "959b0f5dcbc90caeefc4135baca6fd475224269bbe1b0203010001";
 
-  // Peer IDs: the Ed25519, secp256k1 and ECDSA ones are quoted in the wire checklist; the RSA one was
-  // computed independently (Python hashlib + a reference base58) from the RSA public vector.
+  // Peer IDs: the Ed25519, secp256k1 and ECDSA ones derive from the public-key test vectors of the
+  // libp2p peer ID spec (peer-ids/peer-ids.md); the RSA one was computed independently (Python
+  // hashlib + a reference base58) from the RSA public vector.
   static final String ED25519_ID = "12D3KooWBtg3aaRMjxwedh83aGiUkwSxDwUZkzuJcfaqUmo7R3pq";
   static final String ED25519_CID = "bafzaajaiaejcahwr5d5ofrfbis4l5d6uwr57hu5tjodrypfm6yaq6dsc2r2pzyt6";
   static final String SECP256K1_ID = "16Uiu2HAmLhLvBoYaoZfaMUKuibM6ac163GwKY74c5kiSLg5KvLpY";

@@ -20,7 +20,10 @@ class MultiaddrTest {
   private static final String ED_CID = "bafzaajaiaejcahwr5d5ofrfbis4l5d6uwr57hu5tjodrypfm6yaq6dsc2r2pzyt6";
   private static final String SHA_ID = "QmYyQSo1c1Ym7orWxLYvCrM2EmxFTANf8wXmmE7DWjhx5N";
 
-  /** The worked examples of the wire checklist, section 3.2. */
+  /**
+   * Text and binary forms that must match: each protocol's varint code, then its value (length
+   * prefixed when it has no fixed size), as the multiaddr spec encodes them.
+   */
   @ParameterizedTest
   @CsvSource({
     "/ip4/127.0.0.1/tcp/4001, 047f000001060fa1",

@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class ProtocolTest {
 
-  /** Codes and varint bytes from the wire checklist table (section 3.2) and protocols.csv. */
+  /** Codes, varint bytes and value sizes from multiformats' protocols.csv, the multiaddr code table. */
   @ParameterizedTest
   @CsvSource({
     "ip4, 4, 04, 32", "tcp, 6, 06, 16", "ip6, 41, 29, 128", "ip6zone, 42, 2a, -1",

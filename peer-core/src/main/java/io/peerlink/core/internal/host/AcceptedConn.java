@@ -5,7 +5,7 @@ import java.net.InetAddress;
 /**
  * One inbound connection from the moment it is accepted: it holds its slot in the listener's
  * counts (in all and for its IP) until the channel closes, and its "upgrading" slot until the
- * upgrade completes or fails. The seed's name for the accepted, not yet upgraded, connection.
+ * upgrade completes or fails.
  */
 public final class AcceptedConn {
   private final InboundGate gate;

@@ -216,9 +216,14 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
     if (done) {
       return null;
     }
-    PeerConnection conn =
-        new PeerConnection(core, ctx.channel(), session, direction, path, YAMUX, early, lifecycle,
-            remoteAddress, limit);
+    PeerConnection conn = PeerConnection.builder(core, ctx.channel(), session)
+        .direction(direction)
+        .path(path)
+        .muxer(YAMUX, early)
+        .lifecycle(lifecycle)
+        .remoteAddress(remoteAddress)
+        .limit(limit)
+        .build();
     this.conn = conn;
     boolean client = direction == Direction.OUTBOUND;
     YamuxSession yamux = YamuxSessions.create(core.yamuxConfig(), client, conn.inboundStreamInitializer());

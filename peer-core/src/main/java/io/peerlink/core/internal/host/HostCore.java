@@ -1,16 +1,10 @@
 package io.peerlink.core.internal.host;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.peerlink.core.Direction;
 import io.peerlink.core.Peer;
 import io.peerlink.core.PeerConfig;
-import io.peerlink.core.PeerError;
-import io.peerlink.core.PeerException;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.Multiaddr;
@@ -51,6 +45,8 @@ public final class HostCore implements Host {
   private final EventDispatcher events = new EventDispatcher();
   private volatile io.peerlink.core.MessageHandler messageHandler;
   private final java.util.concurrent.ExecutorService resolver;
+  private final PunchExpectations punches = new PunchExpectations();
+  private final DialAttempts dialAttempts = new DialAttempts(this);
 
   /** Creates a core; with a null {@code group} it makes and later shuts down its own. */
   public HostCore(Identity identity, PeerConfig config, EventLoopGroup group) {
@@ -212,54 +208,9 @@ public final class HostCore implements Host {
     return connections;
   }
 
-  /** A punch's expected SYNs: see {@link PunchExpectation}. */
-  private final class Expectation implements PunchExpectation {
-    private final PeerId peer;
-    private final Direction role;
-    private final List<InetSocketAddress> remotes;
-    private final CompletableFuture<CompletableFuture<Peer>> accepted = new CompletableFuture<>();
-
-    Expectation(PeerId peer, Direction role, List<InetSocketAddress> remotes) {
-      this.peer = peer;
-      this.role = role;
-      this.remotes = List.copyOf(remotes);
-    }
-
-    @Override
-    public PeerId peer() {
-      return peer;
-    }
-
-    @Override
-    public Direction role() {
-      return role;
-    }
-
-    @Override
-    public CompletableFuture<CompletableFuture<Peer>> accepted() {
-      return accepted;
-    }
-
-    /** Claims an accepted connection for this punch; false if one was claimed already. */
-    boolean claim(CompletableFuture<Peer> upgrade) {
-      return accepted.complete(upgrade);
-    }
-
-    @Override
-    public void withdraw() {
-      remotes.forEach(r -> punchExpected.remove(r, this));
-    }
-  }
-
-  private final java.util.Map<InetSocketAddress, Expectation> punchExpected = new ConcurrentHashMap<>();
-
   @Override
   public PunchExpectation expectPunch(PeerId peer, Direction role, List<InetSocketAddress> remotes) {
-    Expectation e = new Expectation(peer, role, remotes);
-    for (InetSocketAddress r : remotes) {
-      punchExpected.put(r, e);
-    }
-    return e;
+    return punches.expect(peer, role, remotes);
   }
 
   /**
@@ -268,8 +219,7 @@ public final class HostCore implements Host {
    * {@code upgrade} completes with the upgraded connection.
    */
   public PunchExpectation claimPunch(InetSocketAddress remote, CompletableFuture<Peer> upgrade) {
-    Expectation e = remote == null ? null : punchExpected.get(remote);
-    return e != null && e.claim(upgrade) ? e : null;
+    return punches.claim(remote, upgrade);
   }
 
   /** Records a ready connection and tells the listeners. Called on the connection's event loop. */
@@ -318,98 +268,14 @@ public final class HostCore implements Host {
    */
   @Override
   public DialAttempt dial(PeerId expected, InetSocketAddress socket, Multiaddr display) {
-    CompletableFuture<Peer> result = new CompletableFuture<>();
-    ConnectionLifecycle lifecycle = ConnectionLifecycle.start(this, io.peerlink.core.Direction.OUTBOUND, display, expected);
-    Multiaddr target = display.withPeerId(expected);
-    Bootstrap b = new Bootstrap()
-        .group(group)
-        .channel(Transports.socketChannel())
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
-        .option(ChannelOption.TCP_NODELAY, true)
-        .handler(new ChannelInitializer<Channel>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            ConnectionUpgrader.install(HostCore.this, ch, Direction.OUTBOUND, expected,
-                io.peerlink.core.ConnectionPath.DIRECT, lifecycle, result);
-          }
-        });
-    ChannelFuture cf = b.connect(socket);
-    cf.addListener(f -> {
-      if (!f.isSuccess() && !f.isCancelled()) {
-        PeerException pe = connectFailure(target, f.cause());
-        lifecycle.failed(pe);
-        result.completeExceptionally(pe);
-      }
-    });
-    Runnable cancel = () -> {
-      if (result.isDone() && !result.isCompletedExceptionally()) {
-        result.join().close(); // won after all: the caller no longer wants it
-        return;
-      }
-      PeerException pe = new PeerException(PeerError.CONNECT, "dial to " + target + " cancelled");
-      lifecycle.failed(pe);
-      result.completeExceptionally(pe);
-      cf.cancel(false);
-      cf.channel().close();
-    };
-    return new DialAttempt(result, cancel);
+    return dialAttempts.dial(expected, socket, display);
   }
 
-  /**
-   * Dials {@code remote} from {@code local} (our listening port, shared with SO_REUSEADDR and
-   * SO_REUSEPORT) for hole punching: both peers dial at once, TCP simultaneous open joins the two
-   * attempts into one connection, and {@code role} says which side of the upgrade we play
-   * ({@link Direction#OUTBOUND}: multistream initiator, security client, yamux client). The
-   * connection's path is {@code path} (HOLE_PUNCHED).
-   */
+  /** Dials {@code remote} from our listening port for hole punching; see {@link DialAttempts}. */
   @Override
   public DialAttempt dialFromListenPort(PeerId expected, InetSocketAddress remote, InetSocketAddress local,
       Direction role, io.peerlink.core.ConnectionPath path, java.time.Duration connectTimeout) {
-    CompletableFuture<Peer> result = new CompletableFuture<>();
-    Multiaddr display = Multiaddr.fromSocketAddress(remote);
-    ConnectionLifecycle lifecycle = ConnectionLifecycle.start(this, role, display, expected);
-    Bootstrap b = new Bootstrap()
-        .group(group)
-        .channel(Transports.socketChannel())
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
-        .option(ChannelOption.TCP_NODELAY, true)
-        .handler(new ChannelInitializer<Channel>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            Transports.reusePort(ch); // registered, not yet bound: the flags apply to the bind
-            ConnectionUpgrader.install(HostCore.this, ch, role, expected, path, lifecycle, result);
-          }
-        });
-    ChannelFuture cf = b.connect(remote, local);
-    cf.addListener(f -> {
-      if (!f.isSuccess() && !f.isCancelled()) {
-        PeerException pe = connectFailure(display.withPeerId(expected), f.cause());
-        lifecycle.failed(pe);
-        result.completeExceptionally(pe);
-      }
-    });
-    Runnable cancel = () -> {
-      if (result.isDone()) {
-        return;
-      }
-      PeerException pe = new PeerException(PeerError.CONNECT, "dial to " + display + " cancelled");
-      lifecycle.failed(pe);
-      result.completeExceptionally(pe);
-      cf.cancel(false);
-      cf.channel().close();
-    };
-    return new DialAttempt(result, cancel);
-  }
-
-  private static PeerException connectFailure(Multiaddr target, Throwable cause) {
-    PeerException pe = PeerException.wrap(cause, PeerError.CONNECT);
-    if (pe.kind() == PeerError.TIMEOUT) {
-      return new io.peerlink.core.PeerTimeoutException(
-          "TCP connect to " + target + " timed out; is the peer reachable from here?", cause);
-    }
-    return new PeerException(
-        pe.kind(), "could not connect to " + target + ": " + cause.getMessage()
-            + " (check the address and that the peer is running)", cause);
+    return dialAttempts.dialFromListenPort(expected, remote, local, role, path, connectTimeout);
   }
 
   @Override

@@ -18,6 +18,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,8 @@ final class MessageChannel {
   static final int MAX_QUEUED = 256;
 
   private final PeerConnection conn;
+  private final ConnectionStats stats;
+  private final Supplier<MessageHandler> handler;
   private final int maxMessageSize;
   private final ArrayDeque<byte[]> queued = new ArrayDeque<>();
   private final ArrayDeque<CompletableFuture<byte[]>> waiters = new ArrayDeque<>();
@@ -48,15 +51,18 @@ final class MessageChannel {
 
   private record Pending(byte[] message, CompletableFuture<Void> done) {}
 
-  MessageChannel(PeerConnection conn, int maxMessageSize) {
+  /** {@code handler} names, per message, who takes it (null: queue it for {@code receive}). */
+  MessageChannel(PeerConnection conn, ConnectionStats stats, Supplier<MessageHandler> handler, int maxMessageSize) {
     this.conn = conn;
+    this.stats = stats;
+    this.handler = handler;
     this.maxMessageSize = maxMessageSize;
   }
 
   /** Installs the inbound side on a stream the remote opened for the message protocol. */
   static void serve(Stream stream, int maxMessageSize) {
     PeerConnection conn = (PeerConnection) stream.peer();
-    MessageChannel mc = conn.messages();
+    MessageChannel mc = conn.messages().channel();
     stream.channel().pipeline().addLast(
         new LengthPrefixedFrameDecoder(maxMessageSize), mc.new Inbound());
   }
@@ -101,7 +107,7 @@ final class MessageChannel {
   private void write(byte[] message, CompletableFuture<Void> done) {
     out.writeAndFlush(Unpooled.wrappedBuffer(message)).addListener(f -> {
       if (f.isSuccess()) {
-        conn.messageSent();
+        stats.messageSent();
         done.complete(null);
       } else {
         done.completeExceptionally(PeerException.wrap(f.cause(), PeerError.IO));
@@ -129,11 +135,11 @@ final class MessageChannel {
   }
 
   private void deliver(Channel from, byte[] message) {
-    conn.messageReceived();
-    MessageHandler handler = conn.messageHandler();
-    if (handler != null) {
+    stats.messageReceived();
+    MessageHandler h = handler.get();
+    if (h != null) {
       try {
-        handler.onMessage(conn, message);
+        h.onMessage(conn, message);
       } catch (Throwable t) {
         log.warn("MessageHandler threw on a message from {}; later messages still arrive", conn.peerId(), t);
       }

@@ -10,15 +10,12 @@ import io.netty.util.collection.LongObjectHashMap;
 import io.netty.util.collection.LongObjectMap;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.peerlink.core.LimitExceededException;
 import io.peerlink.core.PeerError;
 import io.peerlink.core.PeerException;
-import io.peerlink.core.PeerTimeoutException;
 import io.peerlink.core.ProtocolViolationException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A yamux session on one connection: install it on the secured (plaintext) pipeline and it adds its
@@ -63,8 +60,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
   private boolean inReadBatch;
   private boolean flushPending;
   private List<YamuxStreamChannel> readCompletePending = new ArrayList<>();
-  private ScheduledFuture<?> keepAlive;
-  private boolean keepAliveOutstanding;
+  private KeepAlive keepAlive;
   private long lastFrameReadNanos = System.nanoTime();
   /** Bytes of window growth the connection's streams may still take, together. */
   private final WindowBudget windowBudget;
@@ -186,29 +182,10 @@ public final class YamuxSession extends ChannelDuplexHandler {
     started = true;
     long interval = config.keepAliveInterval().toNanos();
     if (interval > 0) {
-      keepAliveTick(); // also measures the RTT that window auto-tuning uses, as go does
-      keepAlive = ctx.executor().scheduleAtFixedRate(
-          this::keepAliveTick, interval, interval, TimeUnit.NANOSECONDS);
+      keepAlive = new KeepAlive(ctx.executor(), interval, this::ping0, () -> lastFrameReadNanos,
+          dead -> fail(dead, GoAwayCode.NORMAL));
+      keepAlive.start();
     }
-  }
-
-  private void keepAliveTick() {
-    if (closed || keepAliveOutstanding) {
-      return;
-    }
-    keepAliveOutstanding = true;
-    long sentAt = System.nanoTime();
-    Promise<Long> promise = ctx.executor().newPromise();
-    promise.addListener(f -> {
-      keepAliveOutstanding = false;
-      // A peer that keeps sending frames is alive even when its pong is queued behind megabytes
-      // of data; only silence since the ping means the connection is dead.
-      boolean heardSince = lastFrameReadNanos - sentAt > 0;
-      if (!f.isSuccess() && f.cause() instanceof PeerTimeoutException timeout && !heardSince) {
-        fail(new PeerTimeoutException("yamux keep-alive " + timeout.getMessage(), timeout), GoAwayCode.NORMAL);
-      }
-    });
-    ping0(promise);
   }
 
   @Override
@@ -301,7 +278,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
     }
     closed = true;
     if (keepAlive != null) {
-      keepAlive.cancel(false);
+      keepAlive.stop();
     }
     pings.failAll(new PeerException(PeerError.IO, "yamux session closed"));
     for (YamuxStreamChannel child : new ArrayList<>(streams.values())) {
