@@ -26,11 +26,11 @@ import io.peerlink.relay.internal.circuit.CircuitLimit;
 import io.peerlink.relay.internal.circuit.CircuitMessageDecoder;
 import io.peerlink.relay.internal.circuit.CircuitMessageException;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
+import io.peerlink.relay.internal.circuit.HeldBytes;
 import io.peerlink.relay.internal.proto.CircuitProtos.HopMessage;
 import io.peerlink.relay.server.internal.CircuitSplice;
 import io.peerlink.relay.server.internal.CircuitTable;
 import io.peerlink.relay.server.internal.HopStreamHandler;
-import io.peerlink.relay.server.internal.PendingBytes;
 import io.peerlink.relay.server.internal.ReservationMessages;
 import io.peerlink.relay.server.internal.ReservationTable;
 import io.peerlink.relay.server.internal.StopHandshake;
@@ -301,7 +301,7 @@ public final class RelayServer {
       ch.config().setAutoRead(false);
       // Bytes after the CONNECT wait for the splice; if the source goes away meanwhile, the
       // circuit attempt ends when the splice finds the stream inactive.
-      ctx.pipeline().replace(ctx.handler(), "circuit-pending", new PendingBytes(MAX_PENDING_BYTES, null));
+      ctx.pipeline().replace(ctx.handler(), HeldBytes.NAME, new HeldBytes(MAX_PENDING_BYTES, null));
       handleConnect(stream, request);
     }
 

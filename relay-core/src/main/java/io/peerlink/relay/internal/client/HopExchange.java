@@ -13,6 +13,7 @@ import io.peerlink.core.PeerTimeoutException;
 import io.peerlink.core.spi.StreamChannels;
 import io.peerlink.relay.internal.circuit.CircuitMessageDecoder;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
+import io.peerlink.relay.internal.circuit.HeldBytes;
 import io.peerlink.relay.internal.proto.CircuitProtos.HopMessage;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;

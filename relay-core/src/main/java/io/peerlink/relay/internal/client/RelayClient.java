@@ -21,6 +21,7 @@ import io.peerlink.relay.RelayException;
 import io.peerlink.relay.Reservation;
 import io.peerlink.relay.internal.circuit.CircuitLimit;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
+import io.peerlink.relay.internal.circuit.HeldBytes;
 import io.peerlink.relay.internal.proto.CircuitProtos.HopMessage;
 import io.peerlink.relay.internal.proto.CircuitProtos;
 import java.time.Duration;

@@ -18,6 +18,7 @@ import io.peerlink.relay.internal.circuit.CircuitLimit;
 import io.peerlink.relay.internal.circuit.CircuitMessageDecoder;
 import io.peerlink.relay.internal.circuit.CircuitMessageException;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
+import io.peerlink.relay.internal.circuit.HeldBytes;
 import io.peerlink.relay.internal.proto.CircuitProtos.StopMessage;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
