@@ -23,7 +23,7 @@ import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.core.spi.StreamChannels;
 import io.peerlink.relay.internal.circuit.CircuitLimit;
-import io.peerlink.relay.internal.circuit.CircuitMessageDecoder;
+import io.peerlink.relay.internal.circuit.CircuitMessageReader;
 import io.peerlink.relay.internal.circuit.CircuitMessageException;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
 import io.peerlink.relay.internal.circuit.HeldBytes;
@@ -276,8 +276,7 @@ public final class RelayServer {
     return stream -> {
       Channel ch = stream.channel();
       ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-      ch.pipeline().addLast("hop-decoder",
-          new CircuitMessageDecoder<>(HopMessage.parser(), limiter.maxMessageSize()));
+      CircuitMessageReader.addHopReader(ch.pipeline(), limiter.maxMessageSize());
       ch.pipeline().addLast("hop", new HopStreamHandler(new Requests(stream), limiter.streamTimeout()));
     };
   }

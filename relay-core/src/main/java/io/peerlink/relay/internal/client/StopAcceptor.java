@@ -15,7 +15,7 @@ import io.peerlink.core.event.RelayStatus;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.spi.StreamChannels;
 import io.peerlink.relay.internal.circuit.CircuitLimit;
-import io.peerlink.relay.internal.circuit.CircuitMessageDecoder;
+import io.peerlink.relay.internal.circuit.CircuitMessageReader;
 import io.peerlink.relay.internal.circuit.CircuitMessageException;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
 import io.peerlink.relay.internal.circuit.HeldBytes;
@@ -53,7 +53,7 @@ public final class StopAcceptor implements StreamHandler {
   public void handle(Stream stream) {
     Channel ch = stream.channel();
     ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-    ch.pipeline().addLast("stop-decoder", new CircuitMessageDecoder<>(StopMessage.parser()));
+    CircuitMessageReader.addStopReader(ch.pipeline());
     ch.pipeline().addLast("stop-request", new RequestHandler(stream.peer()));
   }
 

@@ -13,7 +13,7 @@ import io.peerlink.core.event.RelayStatus;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.spi.StreamChannels;
 import io.peerlink.relay.internal.circuit.CircuitLimit;
-import io.peerlink.relay.internal.circuit.CircuitMessageDecoder;
+import io.peerlink.relay.internal.circuit.CircuitMessageReader;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
 import io.peerlink.relay.internal.circuit.HeldBytes;
 import io.peerlink.relay.internal.proto.CircuitProtos.StopMessage;
@@ -65,7 +65,7 @@ public final class StopHandshake {
         return;
       }
       ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-      ch.pipeline().addLast("stop-decoder", new CircuitMessageDecoder<>(StopMessage.parser(), maxMessageSize));
+      CircuitMessageReader.addStopReader(ch.pipeline(), maxMessageSize);
       ch.pipeline().addLast("stop-reply", new ReplyHandler(result, handshakeTimeout, maxPending));
       ch.writeAndFlush(CircuitMessages.encode(ch.alloc(), CircuitMessages.stopConnect(source, limit)))
           .addListener(f -> {
