@@ -22,7 +22,6 @@ import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.relay.internal.circuit.CircuitMessageReader;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
 import io.peerlink.relay.internal.proto.CircuitProtos.HopMessage;
-import io.peerlink.relay.internal.proto.CircuitProtos.StopMessage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -14,7 +14,6 @@ import io.peerlink.relay.HolePunchConfig;
 import io.peerlink.relay.internal.proto.HolePunchProtos.HolePunch;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
