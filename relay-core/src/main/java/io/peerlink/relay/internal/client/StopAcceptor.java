@@ -59,11 +59,7 @@ public final class StopAcceptor implements StreamHandler {
 
   /** The limit in a stop CONNECT as peer-core's type; null when none. */
   static ConnectionLimit limitOf(StopMessage m) {
-    if (!m.hasLimit()) {
-      return null;
-    }
-    CircuitLimit l = CircuitLimit.fromProto(m.getLimit());
-    return l.isUnlimited() ? null : new ConnectionLimit(Duration.ofSeconds(l.durationSeconds()), l.dataBytes());
+    return CircuitLimit.fromProto(m.hasLimit() ? m.getLimit() : null).toConnectionLimit();
   }
 
   private final class RequestHandler extends ChannelInboundHandlerAdapter {
