@@ -286,7 +286,7 @@ public final class RelayServer {
       // Bytes after the CONNECT wait for the splice; if the source goes away meanwhile, the
       // circuit attempt ends when the splice finds the stream inactive.
       ctx.pipeline().replace(ctx.handler(), HeldBytes.NAME, new HeldBytes(ConnectHandler.MAX_PENDING_BYTES, null));
-      handleConnect(stream, request);
+      connects.handle(stream, request);
     }
 
     @Override
@@ -315,16 +315,16 @@ public final class RelayServer {
   }
 
   /**
-   * Handles a CONNECT received on {@code stream}: checks, stop handshake with the target, answer,
-   * then the circuit. Completes with the status sent to the source. Called on the stream's event
-   * loop with the stream's reading paused.
+   * Handles a CONNECT to {@code target} received on {@code stream}: checks, stop handshake with
+   * the target, answer, then the circuit. Completes with the status sent to the source. Called on
+   * the stream's event loop with the stream's reading paused.
    *
    * @param stream the hop stream
-   * @param request the CONNECT request read from it
+   * @param target the peer the CONNECT asks for
    * @return a future that completes with the status sent
    */
-  public CompletableFuture<RelayStatus> handleConnect(Stream stream, HopMessage request) {
-    return connects.handle(stream, request);
+  public CompletableFuture<RelayStatus> handleConnect(Stream stream, PeerId target) {
+    return connects.handle(stream, CircuitMessages.hopConnect(target));
   }
 
   private void sweep() {
