@@ -140,7 +140,12 @@ public final class AutoNatConfig {
     return serverGlobalLimit;
   }
 
-  /** {@return the window of the server's rate limits} */
+  /**
+   * The period of the server's rate limits. Each limit is a token bucket: up to the limit at once,
+   * then refilled at the limit per window (one dial back every {@code window / limit}).
+   *
+   * @return the window of the server's rate limits
+   */
   public Duration serverLimitWindow() {
     return serverLimitWindow;
   }

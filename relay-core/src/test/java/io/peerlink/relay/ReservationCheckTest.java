@@ -14,7 +14,7 @@ import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.internal.proto.EnvelopeProtos.Envelope;
 import io.peerlink.core.multiaddr.Multiaddr;
-import io.peerlink.relay.internal.circuit.CircuitMessageDecoder;
+import io.peerlink.relay.internal.circuit.CircuitMessageReader;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
 import io.peerlink.relay.internal.circuit.ReservationVouchers;
 import io.peerlink.relay.internal.client.RelayClient;
@@ -57,7 +57,7 @@ class ReservationCheckTest {
     answer = script;
     relay = Listener.builder(relayId).listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
         .handler(CircuitMessages.HOP_PROTOCOL, stream -> {
-          stream.channel().pipeline().addLast(new CircuitMessageDecoder<>(HopMessage.parser()));
+          CircuitMessageReader.addHopReader(stream.channel().pipeline());
           stream.channel().pipeline().addLast(new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {

@@ -68,7 +68,7 @@ public final class MessageStream<T> extends ChannelInboundHandlerAdapter {
    */
   public static <T> MessageStream<T> install(Channel ch, String name, int maxMessageBytes, Parser<T> parser) {
     MessageStream<T> s = new MessageStream<>(ch, name, parser);
-    ch.pipeline().addLast(new LengthPrefixedFrameDecoder(maxMessageBytes),
+    ch.pipeline().addLast(new LengthPrefixedFrameDecoder(name, maxMessageBytes),
         new LengthPrefixedFrameEncoder(maxMessageBytes), s);
     return s;
   }

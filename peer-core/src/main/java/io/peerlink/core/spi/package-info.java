@@ -10,9 +10,12 @@
  *       a stream into a connection (a relayed connection is a secured, multiplexed connection
  *       running over a stream to the relay).
  *   <li>{@link io.peerlink.core.spi.MessageStream}, {@link io.peerlink.core.spi.ProtobufFrames},
- *       {@link io.peerlink.core.spi.LengthPrefix}: the length-prefixed protobuf framing of libp2p's
- *       request/response protocols, every length bounded before anything is buffered.
+ *       {@link io.peerlink.core.spi.LengthPrefixedFrameDecoder}, {@link io.peerlink.core.spi.LengthPrefix}:
+ *       the length-prefixed protobuf framing of libp2p's request/response protocols and of the
+ *       relay's handshakes, every length bounded before anything is buffered.
  *   <li>{@link io.peerlink.core.spi.StreamChannels}: resetting a stream.
+ *   <li>{@link io.peerlink.core.spi.TokenBucket}: the rate limiter peer-core uses for dials and
+ *       accepts, for upper layers to limit their own requests the same way (AutoNAT's dial-backs).
  * </ul>
  *
  * <p>Applications do not need this package: {@code Manager} (relay-core), or {@code Listener} and

@@ -158,6 +158,58 @@ class LengthPrefixedFramesTest {
   }
 
   @Test
+  void aNamedDecoderNamesItsProtocolInTheLimitError() {
+    channel = new EmbeddedChannel(new LengthPrefixedFrameDecoder("DCUtR", 4096), recorder);
+    ByteBuf wire = Unpooled.buffer();
+    io.peerlink.core.internal.Varint.write(wire, 4097);
+    channel.writeInbound(wire);
+    assertThat(recorder.exceptions).singleElement(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
+        .isInstanceOf(LimitExceededException.class)
+        .hasMessageContaining("DCUtR")
+        .hasMessageContaining("4096");
+    assertThat(channel.isOpen()).isFalse();
+  }
+
+  @Test
+  void oneFrameDecoderPassesTheRestOnUnparsedAndLeaves() {
+    channel = new EmbeddedChannel(LengthPrefixedFrameDecoder.oneFrame("relay", 100), recorder);
+    // STATUS frame, then raw relayed bytes that merely look like frames.
+    channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {2, 'o', 'k', 3, 'r', 'a', 'w'}));
+    channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {1, 'x'}));
+    assertThat(recorder.messages).hasSize(3);
+    assertThat(ExceptionRecorder.take(recorder.messages.get(0))).isEqualTo(utf8("ok"));
+    assertThat(ExceptionRecorder.take(recorder.messages.get(1))).isEqualTo(new byte[] {3, 'r', 'a', 'w'});
+    assertThat(ExceptionRecorder.take(recorder.messages.get(2))).isEqualTo(new byte[] {1, 'x'});
+    recorder.messages.clear();
+    assertThat(channel.pipeline().get(LengthPrefixedFrameDecoder.class)).isNull();
+  }
+
+  @Test
+  void oneFrameDecoderReportsBadInputOnceAndLeavesTheChannelOpen() {
+    channel = new EmbeddedChannel(LengthPrefixedFrameDecoder.oneFrame("circuit relay hop", 4096), recorder);
+    ByteBuf wire = Unpooled.buffer();
+    io.peerlink.core.internal.Varint.write(wire, 4097);
+    wire.writeZero(10);
+    channel.writeInbound(wire);
+    channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {1, 'x'}));
+    assertThat(recorder.exceptions).singleElement(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
+        .isInstanceOf(LimitExceededException.class)
+        .hasMessageContaining("circuit relay hop");
+    assertThat(recorder.messages).isEmpty();
+    assertThat(channel.isOpen()).isTrue();
+  }
+
+  @Test
+  void oneFrameDecoderLeavesAStreamEndingInsideTheFrameToTheHandlerBehind() {
+    channel = new EmbeddedChannel(LengthPrefixedFrameDecoder.oneFrame("relay", 100), recorder);
+    channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {5, 'a', 'b'}));
+    channel.pipeline().fireUserEventTriggered(
+        io.netty.channel.socket.ChannelInputShutdownEvent.INSTANCE);
+    assertThat(recorder.exceptions).isEmpty();
+    assertThat(recorder.messages).isEmpty();
+  }
+
+  @Test
   void encoderWritesPrefixThenThePayloadItself() {
     channel = new EmbeddedChannel(new LengthPrefixedFrameEncoder(1000));
     ByteBuf payload = Unpooled.wrappedBuffer(new byte[300]);

@@ -1,16 +1,11 @@
 package io.peerlink.relay.server;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
-import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.Listener;
 import io.peerlink.core.ListenerLimits;
-import io.peerlink.core.Peer;
 import io.peerlink.core.PeerConfig;
-import io.peerlink.core.PeerError;
-import io.peerlink.core.PeerException;
 import io.peerlink.core.Stream;
 import io.peerlink.core.StreamHandler;
 import io.peerlink.core.event.CircuitEnd;
@@ -22,34 +17,28 @@ import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.core.spi.StreamChannels;
-import io.peerlink.relay.internal.circuit.CircuitLimit;
-import io.peerlink.relay.internal.circuit.CircuitMessageDecoder;
-import io.peerlink.relay.internal.circuit.CircuitMessageException;
+import io.peerlink.relay.internal.circuit.CircuitMessageReader;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
+import io.peerlink.relay.internal.circuit.HeldBytes;
 import io.peerlink.relay.internal.proto.CircuitProtos.HopMessage;
-import io.peerlink.relay.server.internal.CircuitSplice;
 import io.peerlink.relay.server.internal.CircuitTable;
+import io.peerlink.relay.server.internal.ConnectHandler;
+import io.peerlink.relay.server.internal.HopReplies;
 import io.peerlink.relay.server.internal.HopStreamHandler;
-import io.peerlink.relay.server.internal.PendingBytes;
-import io.peerlink.relay.server.internal.ReservationMessages;
+import io.peerlink.relay.server.internal.RelayContext;
 import io.peerlink.relay.server.internal.ReservationTable;
-import io.peerlink.relay.server.internal.StopHandshake;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import io.peerlink.relay.server.internal.ReserveHandler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -82,23 +71,20 @@ import org.slf4j.LoggerFactory;
  */
 public final class RelayServer {
   private static final Logger log = LoggerFactory.getLogger(RelayServer.class);
-  /** Bound on bytes held from either end between the handshake and the splice. */
-  private static final int MAX_PENDING_BYTES = 64 * 1024;
 
   private final Identity identity;
   private final RelayLimiter limiter;
   private final Acl acl;
   private final Predicate<Multiaddr> addressFilter;
   private final List<Multiaddr> announce;
-  private final AtomicLong bytesRelayed = new AtomicLong();
   private final Clock clock;
   private final Listener listener;
   private final boolean ownsListener;
   private final boolean attached;
   private final ReservationTable reservations;
   private final CircuitTable circuits;
-  private final Set<CircuitSplice> splices = ConcurrentHashMap.newKeySet();
-  private final Set<Peer> watched = ConcurrentHashMap.newKeySet();
+  private final ReserveHandler reserves;
+  private final ConnectHandler connects;
   private final ScheduledExecutorService sweeper;
   private volatile State state = State.NEW;
 
@@ -133,6 +119,10 @@ public final class RelayServer {
       lb.handler(CircuitMessages.HOP_PROTOCOL, hopHandler());
       this.listener = lb.build();
     }
+    RelayContext context = new RelayContext(listener.host(), acl, clock, () -> state == State.RUNNING);
+    this.reserves = new ReserveHandler(context, identity, reservations, limiter.reservationTtl(),
+        limiter.circuitLimit(), this::reservationAddresses);
+    this.connects = new ConnectHandler(context, reservations, circuits, limiter, limiter.circuitLimit());
     this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "relay-reservation-sweeper");
       t.setDaemon(true);
@@ -187,16 +177,11 @@ public final class RelayServer {
     if (attached) {
       listener.host().removeHandler(CircuitMessages.HOP_PROTOCOL);
     }
-    List<CompletableFuture<CircuitEnd>> ends = new ArrayList<>();
-    for (CircuitSplice s : splices) {
-      ends.add(s.endFuture());
-    }
+    List<CompletableFuture<CircuitEnd>> ends = connects.openCircuitEnds();
     return CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new))
         .completeOnTimeout(null, drain.toNanos(), TimeUnit.NANOSECONDS)
         .thenCompose(v -> {
-          for (CircuitSplice s : splices) {
-            s.abort(CircuitEnd.STOPPED);
-          }
+          connects.abortAll(CircuitEnd.STOPPED);
           int dropped = reservations.clear().size();
           if (dropped > 0) {
             emit(l -> l.relayReservationsEnded(dropped));
@@ -217,7 +202,7 @@ public final class RelayServer {
    * for metrics; each circuit's share is in its {@code circuitClosed} event)}
    */
   public long bytesRelayed() {
-    return bytesRelayed.get();
+    return connects.bytesRelayed();
   }
 
   private void emit(Consumer<EventListener> event) {
@@ -276,8 +261,7 @@ public final class RelayServer {
     return stream -> {
       Channel ch = stream.channel();
       ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-      ch.pipeline().addLast("hop-decoder",
-          new CircuitMessageDecoder<>(HopMessage.parser(), limiter.maxMessageSize()));
+      CircuitMessageReader.addHopReader(ch.pipeline(), limiter.maxMessageSize());
       ch.pipeline().addLast("hop", new HopStreamHandler(new Requests(stream), limiter.streamTimeout()));
     };
   }
@@ -301,15 +285,15 @@ public final class RelayServer {
       ch.config().setAutoRead(false);
       // Bytes after the CONNECT wait for the splice; if the source goes away meanwhile, the
       // circuit attempt ends when the splice finds the stream inactive.
-      ctx.pipeline().replace(ctx.handler(), "circuit-pending", new PendingBytes(MAX_PENDING_BYTES, null));
-      handleConnect(stream, request);
+      ctx.pipeline().replace(ctx.handler(), HeldBytes.NAME, new HeldBytes(ConnectHandler.MAX_PENDING_BYTES, null));
+      connects.handle(stream, request);
     }
 
     @Override
     public void onBadRequest(ChannelHandlerContext ctx, RelayStatus status) {
       PeerId from = stream.peer().peerId();
       emit(l -> l.relayRequestAnswered(from, HopRequest.INVALID, status));
-      respond(stream.channel(), status, null, null);
+      HopReplies.respond(stream.channel(), status);
     }
 
     @Override
@@ -327,216 +311,20 @@ public final class RelayServer {
    * @return the status sent
    */
   public RelayStatus handleReserve(Stream stream) {
-    Peer peer = stream.peer();
-    RelayStatus status = reserve(stream, peer);
-    emit(l -> l.relayRequestAnswered(peer.peerId(), HopRequest.RESERVE, status));
-    return status;
-  }
-
-  private RelayStatus reserve(Stream stream, Peer peer) {
-    Channel ch = stream.channel();
-    Multiaddr addr = peer.remoteAddress();
-    if (isRelayed(peer)) {
-      return refuse(ch, RelayStatus.PERMISSION_DENIED, "reservation over a relayed connection", peer);
-    }
-    if (!acl.allowReserve(peer.peerId(), addr)) {
-      return refuse(ch, RelayStatus.PERMISSION_DENIED, "ACL", peer);
-    }
-    if (state != State.RUNNING) {
-      return refuse(ch, RelayStatus.RESERVATION_REFUSED, "relay stopping", peer);
-    }
-    Instant now = clock.instant();
-    // Drop (and count) expired entries here, so the table's own purge in reserve() finds none
-    // and every ended reservation reaches the metrics.
-    expireReservations(now);
-    // Whole seconds on the wire: round the expiry down so the peer never outlives our entry.
-    Instant expires = Instant.ofEpochSecond(now.plus(limiter.reservationTtl()).getEpochSecond());
-    ReservationTable.Outcome outcome =
-        reservations.reserve(peer.peerId(), addr, ipOf(addr), expires, peer, now);
-    if (!outcome.accepted()) {
-      return refuse(ch, RelayStatus.RESERVATION_REFUSED, "limit " + outcome.refusal(), peer);
-    }
-    watch(peer);
-    boolean renewal = outcome.renewal();
-    emit(l -> l.relayReservationGranted(peer.peerId(), renewal));
-    HopMessage answer = CircuitMessages.hopStatus(RelayStatus.OK,
-        ReservationMessages.reservation(identity, peer.peerId(), expires.getEpochSecond(), reservationAddresses()),
-        limiter.circuitLimit());
-    ReservationTable.Entry entry = outcome.entry();
-    ch.writeAndFlush(CircuitMessages.encode(ch.alloc(), answer)).addListener((ChannelFutureListener) f -> {
-      if (!f.isSuccess()) {
-        // The peer never learnt of it: take it back rather than hold a slot until expiry.
-        log.debug("the reservation answer to {} could not be written: {}", peer.peerId(), f.cause().toString());
-        if (reservations.remove(entry)) {
-          emit(l -> l.relayReservationsEnded(1));
-        }
-        StreamChannels.reset(ch);
-      } else {
-        ch.close();
-      }
-    });
-    log.debug("reservation for {} until {}", peer.peerId(), expires);
-    return RelayStatus.OK;
+    return reserves.handle(stream);
   }
 
   /**
-   * Handles a CONNECT received on {@code stream}: checks, stop handshake with the target, answer,
-   * then the circuit. Completes with the status sent to the source. Called on the stream's event
-   * loop with the stream's reading paused.
+   * Handles a CONNECT to {@code target} received on {@code stream}: checks, stop handshake with
+   * the target, answer, then the circuit. Completes with the status sent to the source. Called on
+   * the stream's event loop with the stream's reading paused.
    *
    * @param stream the hop stream
-   * @param request the CONNECT request read from it
+   * @param target the peer the CONNECT asks for
    * @return a future that completes with the status sent
    */
-  public CompletableFuture<RelayStatus> handleConnect(Stream stream, HopMessage request) {
-    CompletableFuture<RelayStatus> done = connect(stream, request);
-    PeerId from = stream.peer().peerId();
-    done.thenAccept(s -> emit(l -> l.relayRequestAnswered(from, HopRequest.CONNECT, s)));
-    return done;
-  }
-
-  private CompletableFuture<RelayStatus> connect(Stream stream, HopMessage request) {
-    Channel src = stream.channel();
-    Peer source = stream.peer();
-    if (isRelayed(source)) {
-      return completed(refuse(src, RelayStatus.PERMISSION_DENIED, "connect over a relayed connection", source));
-    }
-    PeerId dest;
-    try {
-      dest = CircuitMessages.peerId(request.getPeer());
-    } catch (CircuitMessageException e) {
-      return completed(refuse(src, RelayStatus.MALFORMED_MESSAGE, e.getMessage(), source));
-    }
-    if (!acl.allowConnect(source.peerId(), source.remoteAddress(), dest)) {
-      return completed(refuse(src, RelayStatus.PERMISSION_DENIED, "ACL", source));
-    }
-    if (state != State.RUNNING) {
-      return completed(refuse(src, RelayStatus.RESOURCE_LIMIT_EXCEEDED, "relay stopping", source));
-    }
-    Instant now = clock.instant();
-    ReservationTable.Entry rsvp = reservations.active(dest, now).orElse(null);
-    if (rsvp == null) {
-      return completed(refuse(src, RelayStatus.NO_RESERVATION, "no reservation for " + dest, source));
-    }
-    CircuitTable.Circuit circuit = circuits.tryOpen(source.peerId(), dest, now);
-    if (circuit == null) {
-      return completed(refuse(src, RelayStatus.RESOURCE_LIMIT_EXCEEDED, "circuit limit", source));
-    }
-    Peer target = (Peer) rsvp.owner();
-    CircuitLimit limit = limiter.circuitLimit();
-    CompletableFuture<RelayStatus> result = new CompletableFuture<>();
-    StopHandshake.run(target, source.peerId(), limit, limiter.connectTimeout(),
-            limiter.stopHandshakeTimeout(), limiter.maxMessageSize(), MAX_PENDING_BYTES)
-        .whenComplete((stop, err) -> src.eventLoop().execute(() -> {
-          if (err != null) {
-            circuit.release();
-            PeerException pe = PeerException.wrap(err, PeerError.CONNECT);
-            emit(l -> l.circuitFailed(source.peerId(), dest, pe));
-            log.debug("circuit {} -> {} failed: {}", source.peerId(), dest, err.getMessage());
-            result.complete(refuse(src, RelayStatus.CONNECTION_FAILED, err.getMessage(), source));
-            return;
-          }
-          splice(src, stop, circuit, limit, result);
-        }));
-    return result;
-  }
-
-  /** Answers OK to the source, then splices; on the source stream's event loop. */
-  private void splice(Channel src, Channel stop, CircuitTable.Circuit circuit, CircuitLimit limit,
-      CompletableFuture<RelayStatus> result) {
-    if (!src.isActive() || state != State.RUNNING) {
-      circuit.release();
-      StreamChannels.reset(stop);
-      StreamChannels.reset(src);
-      PeerException gone = new PeerException(PeerError.IO, "the source's stream closed before the circuit opened");
-      emit(l -> l.circuitFailed(circuit.source(), circuit.target(), gone));
-      result.complete(RelayStatus.CONNECTION_FAILED);
-      return;
-    }
-    CircuitSplice splice = new CircuitSplice(src, stop, limit.dataBytes(),
-        Duration.ofSeconds(limit.durationSeconds()), limiter.limitFlushTimeout(), StreamChannels::reset,
-        (toTarget, n) -> {
-          (toTarget ? circuit.toTarget() : circuit.toSource()).addAndGet(n);
-          bytesRelayed.addAndGet(n);
-        });
-    src.writeAndFlush(CircuitMessages.encode(src.alloc(), CircuitMessages.hopStatus(RelayStatus.OK, null, limit)))
-        .addListener((ChannelFutureListener) f -> {
-          if (!f.isSuccess()) {
-            circuit.release();
-            PeerException pe = PeerException.wrap(f.cause(), PeerError.IO);
-            emit(l -> l.circuitFailed(circuit.source(), circuit.target(), pe));
-            StreamChannels.reset(stop);
-            StreamChannels.reset(src);
-            result.complete(RelayStatus.CONNECTION_FAILED);
-            return;
-          }
-          Instant opened = clock.instant();
-          circuit.spliced(opened);
-          splices.add(splice);
-          emit(l -> l.circuitOpened(circuit.source(), circuit.target()));
-          splice.endFuture().whenComplete((end, e) -> {
-            splices.remove(splice);
-            circuit.release();
-            Duration lifetime = Duration.between(opened, clock.instant());
-            long toTarget = splice.bytesToTarget();
-            long toSource = splice.bytesToSource();
-            emit(l -> l.circuitClosed(circuit.source(), circuit.target(), end, lifetime, toTarget, toSource));
-            log.debug("circuit {} -> {} ended: {} ({} / {} bytes)", circuit.source(), circuit.target(), end,
-                splice.bytesToTarget(), splice.bytesToSource());
-          });
-          splice.start(List.of(), List.of());
-          if (state != State.RUNNING) {
-            splice.abort(CircuitEnd.STOPPED);
-          }
-          result.complete(RelayStatus.OK);
-        });
-  }
-
-  private RelayStatus refuse(Channel ch, RelayStatus status, String why, Peer peer) {
-    log.debug("hop request from {} refused with {}: {}", peer.peerId(), status, why);
-    respond(ch, status, null, null);
-    return status;
-  }
-
-  /** Writes a STATUS answer and closes the stream (reset if the write fails). */
-  private static void respond(Channel ch, RelayStatus status, io.peerlink.relay.internal.proto.CircuitProtos.Reservation r,
-      CircuitLimit limit) {
-    ch.writeAndFlush(CircuitMessages.encode(ch.alloc(), CircuitMessages.hopStatus(status, r, limit)))
-        .addListener((ChannelFutureListener) f -> {
-          if (f.isSuccess()) {
-            ch.close();
-          } else {
-            StreamChannels.reset(ch);
-          }
-        });
-  }
-
-  private static CompletableFuture<RelayStatus> completed(RelayStatus s) {
-    return CompletableFuture.completedFuture(s);
-  }
-
-  private static boolean isRelayed(Peer peer) {
-    return peer.path() == ConnectionPath.RELAYED || peer.remoteAddress().isRelayed();
-  }
-
-  private static InetAddress ipOf(Multiaddr addr) {
-    return addr.toSocketAddress()
-        .filter(s -> !s.isUnresolved())
-        .map(InetSocketAddress::getAddress)
-        .orElse(null);
-  }
-
-  /** Drops the peer's reservation when the connection it was made on closes. */
-  private void watch(Peer peer) {
-    if (watched.add(peer)) {
-      peer.closeFuture().whenComplete((v, e) -> {
-        watched.remove(peer);
-        if (reservations.remove(peer.peerId(), peer)) {
-          emit(l -> l.relayReservationsEnded(1));
-          log.debug("reservation of {} dropped: disconnected", peer.peerId());
-        }
-      });
-    }
+  public CompletableFuture<RelayStatus> handleConnect(Stream stream, PeerId target) {
+    return connects.handle(stream, CircuitMessages.hopConnect(target));
   }
 
   private void sweep() {
@@ -549,12 +337,7 @@ public final class RelayServer {
 
   /** Drops the reservations expired at {@code now} and reports them; returns how many. What the periodic sweep runs; tests call it directly. */
   int expireReservations(Instant now) {
-    int n = reservations.expire(now).size();
-    if (n > 0) {
-      emit(l -> l.relayReservationsEnded(n));
-      log.debug("{} reservation(s) expired", n);
-    }
-    return n;
+    return reserves.expire(now);
   }
 
   /** Builds a {@link RelayServer}. */

@@ -17,7 +17,7 @@ import io.peerlink.core.event.RelayStatus;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.Multiaddr;
-import io.peerlink.relay.internal.circuit.CircuitMessageDecoder;
+import io.peerlink.relay.internal.circuit.CircuitMessageReader;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
 import io.peerlink.relay.internal.proto.CircuitProtos.HopMessage;
 import io.peerlink.relay.internal.proto.CircuitProtos.StopMessage;
@@ -67,7 +67,7 @@ final class HopTestPeer implements AutoCloseable {
     Channel ch = s.channel();
     ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
     End end = new End();
-    ch.pipeline().addLast(new CircuitMessageDecoder<>(StopMessage.parser()));
+    CircuitMessageReader.addStopReader(ch.pipeline());
     ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
       boolean gotRequest;
 
@@ -141,7 +141,7 @@ final class HopTestPeer implements AutoCloseable {
     CompletableFuture<HopMessage> answer = new CompletableFuture<>();
     relay.newStream(CircuitMessages.HOP_PROTOCOL, s -> {
       Channel ch = s.channel();
-      ch.pipeline().addLast(new CircuitMessageDecoder<>(HopMessage.parser()));
+      CircuitMessageReader.addHopReader(ch.pipeline());
       ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -188,7 +188,7 @@ final class HopTestPeer implements AutoCloseable {
     relay.newStream(CircuitMessages.HOP_PROTOCOL, s -> {
       Channel ch = s.channel();
       ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-      ch.pipeline().addLast(new CircuitMessageDecoder<>(HopMessage.parser()));
+      CircuitMessageReader.addHopReader(ch.pipeline());
       ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {

@@ -19,10 +19,9 @@ import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
-import io.peerlink.relay.internal.circuit.CircuitMessageDecoder;
+import io.peerlink.relay.internal.circuit.CircuitMessageReader;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
 import io.peerlink.relay.internal.proto.CircuitProtos.HopMessage;
-import io.peerlink.relay.internal.proto.CircuitProtos.StopMessage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -138,7 +137,7 @@ class RelayThroughputBenchmark {
   private static CompletableFuture<Long> sendRelayed(Peer relay, PeerId target, long bytes) {
     CompletableFuture<Long> ack = new CompletableFuture<>();
     relay.newStream(CircuitMessages.HOP_PROTOCOL, s -> {
-      s.channel().pipeline().addLast(new CircuitMessageDecoder<>(HopMessage.parser()));
+      CircuitMessageReader.addHopReader(s.channel().pipeline());
       s.channel().pipeline().addLast(new ChannelInboundHandlerAdapter() {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -161,7 +160,7 @@ class RelayThroughputBenchmark {
 
   /** The target's stop handler: answer OK, then count what arrives. */
   private static void acceptStop(Stream s) {
-    s.channel().pipeline().addLast(new CircuitMessageDecoder<>(StopMessage.parser()));
+    CircuitMessageReader.addStopReader(s.channel().pipeline());
     s.channel().pipeline().addLast(new ChannelInboundHandlerAdapter() {
       @Override
       public void channelRead(ChannelHandlerContext ctx, Object msg) {

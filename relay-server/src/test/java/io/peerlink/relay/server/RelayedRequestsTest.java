@@ -19,7 +19,7 @@ import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
-import io.peerlink.relay.internal.circuit.CircuitMessageDecoder;
+import io.peerlink.relay.internal.circuit.CircuitMessageReader;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
 import io.peerlink.relay.internal.proto.CircuitProtos.HopMessage;
 import io.peerlink.relay.internal.proto.CircuitProtos.StopMessage;
@@ -113,7 +113,7 @@ class RelayedRequestsTest {
 
   /** The stop side: answer OK, then upgrade the stream into an inbound relayed connection. */
   private static void acceptCircuit(Listener host, Channel stop) {
-    stop.pipeline().addLast(new CircuitMessageDecoder<>(StopMessage.parser()));
+    CircuitMessageReader.addStopReader(stop.pipeline());
     stop.pipeline().addLast(new ChannelInboundHandlerAdapter() {
       @Override
       public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -134,7 +134,7 @@ class RelayedRequestsTest {
     CompletableFuture<Peer> result = new CompletableFuture<>();
     relay.newStream(CircuitMessages.HOP_PROTOCOL, s -> {
       Channel ch = s.channel();
-      ch.pipeline().addLast(new CircuitMessageDecoder<>(HopMessage.parser()));
+      CircuitMessageReader.addHopReader(ch.pipeline());
       ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {

@@ -7,6 +7,7 @@ import io.peerlink.core.PeerError;
 import io.peerlink.core.PeerException;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.spi.TokenBucket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -3,6 +3,7 @@ package io.peerlink.core.internal.host;
 import io.peerlink.core.ListenerLimits;
 import io.peerlink.core.ListenerStats;
 import io.peerlink.core.RejectReason;
+import io.peerlink.core.spi.TokenBucket;
 import java.net.InetAddress;
 import java.util.EnumMap;
 import java.util.HashMap;

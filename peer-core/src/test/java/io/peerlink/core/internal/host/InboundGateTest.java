@@ -94,14 +94,4 @@ class InboundGateTest {
     assertThat(g.stats().open()).isEqualTo(1);
     assertThat(g.stats().accepted()).isEqualTo(2);
   }
-
-  @Test
-  void dialTokenBucketReservesFutureTokensInOrder() {
-    TokenBucket b = new TokenBucket(2, 1, now::get); // one token every 500 ms
-    assertThat(b.reserve()).isZero();
-    assertThat(b.reserve()).isEqualTo(Duration.ofMillis(500).toNanos());
-    assertThat(b.reserve()).isEqualTo(Duration.ofMillis(1000).toNanos());
-    now.addAndGet(Duration.ofMillis(1500).toNanos());
-    assertThat(b.reserve()).isZero();
-  }
 }

@@ -11,7 +11,7 @@ import io.peerlink.relay.internal.proto.AutoNatProtos.Message;
 import java.util.ArrayList;
 import java.util.List;
 
-/** AutoNAT v1's one message: building and parsing (checklist section 14). */
+/** AutoNAT v1's one message: building and parsing (the spec: autonat/autonat-v1.md in libp2p/specs). */
 public final class AutoNatMessages {
   /** The protocol ID. */
   public static final String PROTOCOL = "/libp2p/autonat/1.0.0";

@@ -23,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The AutoNAT v1 server ({@code /libp2p/autonat/1.0.0}, checklist section 14): one DIAL request per
+ * The AutoNAT v1 server ({@code /libp2p/autonat/1.0.0}): one DIAL request per
  * stream (at most 4096 bytes, the whole exchange bounded by {@link AutoNatConfig#streamTimeout()}),
  * answered with one DIAL_RESPONSE.
  *
@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Only addresses whose IP equals the connection's remote IP (the requester's observed IP)
  *       and that the {@link AddressFilter} calls public are dialed; none left: E_DIAL_REFUSED.
  *   <li>Over the rate limits ({@link AutoNatConfig#serverPerPeerLimit()},
- *       {@link AutoNatConfig#serverGlobalLimit()}; only requests that reach the dial count):
- *       E_DIAL_REFUSED.
+ *       {@link AutoNatConfig#serverGlobalLimit()}, kept by a {@link DialBackLimiter}; only
+ *       requests that reach the dial count): E_DIAL_REFUSED.
  *   <li>Otherwise every such address is dialed at once on a new TCP connection, bounded by
  *       {@link AutoNatConfig#dialBackTimeout()}: OK with the first address that worked (that
  *       connection is then closed), or E_DIAL_ERROR.
@@ -50,7 +50,7 @@ public final class AutoNatServer implements AutoCloseable {
   private final Host core;
   private final AddressFilter filter;
   private final AutoNatConfig config;
-  private final RateLimiter limiter;
+  private final DialBackLimiter limiter;
   private volatile boolean closed;
 
   /**
@@ -64,7 +64,8 @@ public final class AutoNatServer implements AutoCloseable {
     this.core = Objects.requireNonNull(core, "core");
     this.filter = Objects.requireNonNull(filter, "filter");
     this.config = Objects.requireNonNull(config, "config");
-    this.limiter = new RateLimiter(config.serverPerPeerLimit(), config.serverGlobalLimit(), config.serverLimitWindow());
+    this.limiter = new DialBackLimiter(config.serverPerPeerLimit(), config.serverGlobalLimit(),
+        config.serverLimitWindow(), System::nanoTime);
   }
 
   /**
@@ -125,7 +126,7 @@ public final class AutoNatServer implements AutoCloseable {
       return reply(ResponseStatus.E_DIAL_REFUSED,
           "no public address with the observed IP " + (observed == null ? "?" : observed.getHostAddress()), null);
     }
-    String limited = limiter.acquire(conn.peerId(), System.nanoTime());
+    String limited = limiter.acquire(conn.peerId());
     if (limited != null) {
       return reply(ResponseStatus.E_DIAL_REFUSED, limited, null);
     }

@@ -1,6 +1,8 @@
 package io.peerlink.relay.internal.circuit;
 
+import io.peerlink.core.ConnectionLimit;
 import io.peerlink.relay.internal.proto.CircuitProtos;
+import java.time.Duration;
 
 /**
  * The limits a relay puts on one relayed connection, as sent in the {@code Limit} message.
@@ -50,5 +52,14 @@ public record CircuitLimit(long durationSeconds, long dataBytes) {
     long data = limit.hasData() ? limit.getData() : 0;
     // uint64 above Long.MAX_VALUE is, for any practical purpose, unlimited.
     return new CircuitLimit(duration, data < 0 ? 0 : data);
+  }
+
+  /**
+   * The limit as a relayed connection carries it ({@code Peer.limit()}).
+   *
+   * @return the connection limit, or {@code null} when unlimited
+   */
+  public ConnectionLimit toConnectionLimit() {
+    return isUnlimited() ? null : new ConnectionLimit(Duration.ofSeconds(durationSeconds), dataBytes);
   }
 }

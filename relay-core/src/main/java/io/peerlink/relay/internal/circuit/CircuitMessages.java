@@ -1,13 +1,10 @@
 package io.peerlink.relay.internal.circuit;
 
 import com.google.protobuf.MessageLite;
-import com.google.protobuf.Parser;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.peerlink.core.ProtocolViolationException;
 import io.peerlink.core.event.RelayStatus;
 import io.peerlink.core.identity.PeerId;
-import io.peerlink.core.spi.LengthPrefix;
 import io.peerlink.core.spi.ProtobufFrames;
 import io.peerlink.relay.internal.proto.CircuitProtos.HopMessage;
 import io.peerlink.relay.internal.proto.CircuitProtos.Limit;
@@ -17,11 +14,9 @@ import io.peerlink.relay.internal.proto.CircuitProtos.Status;
 import io.peerlink.relay.internal.proto.CircuitProtos.StopMessage;
 
 /**
- * Framing and construction of Circuit Relay v2 hop and stop messages: {@code uvarint(len) ‖ protobuf},
- * at most {@link #MAX_MESSAGE_SIZE} bytes of protobuf per message.
- *
- * <p>Reads are exact: {@link #tryDecode} consumes one varint and exactly the bytes it announces,
- * never more, because the relayed byte stream starts right after the last STATUS message.
+ * Construction and encoding of Circuit Relay v2 hop and stop messages: {@code uvarint(len) ‖ protobuf},
+ * at most {@link #MAX_MESSAGE_SIZE} bytes of protobuf per message. Reading them is
+ * {@link CircuitMessageReader}'s job.
  */
 public final class CircuitMessages {
 
@@ -47,43 +42,6 @@ public final class CircuitMessages {
           "circuit message of " + size + " bytes exceeds " + MAX_MESSAGE_SIZE);
     }
     return ProtobufFrames.encodeDelimited(alloc, message);
-  }
-
-  /**
-   * Decodes one message from {@code in} if it holds a whole one, consuming exactly its bytes;
-   * returns {@code null} (consuming nothing) if more bytes are needed.
-   *
-   * @param maxSize largest protobuf accepted, checked before the body is buffered
-   * @throws CircuitMessageException (status MALFORMED_MESSAGE) if the length is over {@code maxSize},
-   *     the varint is invalid, or the body is not a valid protobuf of that type
-   */
-  public static <T extends MessageLite> T tryDecode(ByteBuf in, Parser<T> parser, int maxSize)
-      throws CircuitMessageException {
-    int start = in.readerIndex();
-    int length;
-    try {
-      length = LengthPrefix.tryRead(in, maxSize);
-    } catch (ProtocolViolationException e) {
-      throw new CircuitMessageException(RelayStatus.MALFORMED_MESSAGE, e.getMessage(), e);
-    }
-    if (length == LengthPrefix.INCOMPLETE) {
-      return null;
-    }
-    if (length == LengthPrefix.TOO_LONG) {
-      throw new CircuitMessageException(RelayStatus.MALFORMED_MESSAGE,
-          "circuit message exceeds " + maxSize + " bytes");
-    }
-    if (in.readableBytes() < length) {
-      in.readerIndex(start);
-      return null;
-    }
-    ByteBuf body = in.readSlice(length);
-    try {
-      return ProtobufFrames.parse(body, parser);
-    } catch (ProtocolViolationException e) {
-      throw new CircuitMessageException(RelayStatus.MALFORMED_MESSAGE,
-          "invalid circuit protobuf: " + e.getMessage(), e);
-    }
   }
 
   // ------------------------------------------------------------------ message construction

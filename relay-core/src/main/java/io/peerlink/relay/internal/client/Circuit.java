@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.peerlink.core.ConnectionLimit;
 import io.peerlink.core.Peer;
 import io.peerlink.core.identity.PeerId;
+import io.peerlink.relay.internal.circuit.HeldBytes;
 import java.util.Optional;
 
 /**

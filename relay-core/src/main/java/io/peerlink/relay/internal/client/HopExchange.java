@@ -11,8 +11,9 @@ import io.peerlink.core.PeerError;
 import io.peerlink.core.PeerException;
 import io.peerlink.core.PeerTimeoutException;
 import io.peerlink.core.spi.StreamChannels;
-import io.peerlink.relay.internal.circuit.CircuitMessageDecoder;
+import io.peerlink.relay.internal.circuit.CircuitMessageReader;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
+import io.peerlink.relay.internal.circuit.HeldBytes;
 import io.peerlink.relay.internal.proto.CircuitProtos.HopMessage;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -44,7 +45,7 @@ public final class HopExchange {
     relay.newStream(CircuitMessages.HOP_PROTOCOL, stream -> {
       Channel ch = stream.channel();
       ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-      ch.pipeline().addLast("hop-decoder", new CircuitMessageDecoder<>(HopMessage.parser()));
+      CircuitMessageReader.addHopReader(ch.pipeline());
       ch.pipeline().addLast("hop-answer", new AnswerHandler(result, timeout, circuit));
       ch.writeAndFlush(CircuitMessages.encode(ch.alloc(), request)).addListener(f -> {
         if (!f.isSuccess()) {

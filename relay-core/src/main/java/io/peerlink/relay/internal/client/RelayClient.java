@@ -1,9 +1,7 @@
 package io.peerlink.relay.internal.client;
 
-import com.google.protobuf.ByteString;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.peerlink.core.ConnectionLimit;
 import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.Connector;
@@ -12,7 +10,6 @@ import io.peerlink.core.Listener;
 import io.peerlink.core.Peer;
 import io.peerlink.core.PeerError;
 import io.peerlink.core.PeerException;
-import io.peerlink.core.ProtocolViolationException;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.core.spi.Host;
@@ -21,19 +18,16 @@ import io.peerlink.relay.RelayException;
 import io.peerlink.relay.Reservation;
 import io.peerlink.relay.internal.circuit.CircuitLimit;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
+import io.peerlink.relay.internal.circuit.HeldBytes;
 import io.peerlink.relay.internal.proto.CircuitProtos.HopMessage;
 import io.peerlink.relay.internal.proto.CircuitProtos;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -68,27 +62,15 @@ public final class RelayClient implements AutoCloseable {
 
   private final Host core;
   private final RelayClientConfig config;
-  private final Map<PeerId, Held> reservations = new ConcurrentHashMap<>();
+  private final ReservationKeeper kept;
   private final Map<PeerId, CompletableFuture<Peer>> relayDials = new ConcurrentHashMap<>();
-  private final List<ReservationWatcher> watchers = new CopyOnWriteArrayList<>();
   private final Supplier<List<Multiaddr>> addrSource = this::relayedAddresses;
   private volatile boolean closed;
-
-  /** One reservation and what keeps it alive. */
-  private static final class Held {
-    final Reservation reservation;
-    final Peer relay;
-    ScheduledFuture<?> refresh;
-
-    Held(Reservation reservation, Peer relay) {
-      this.reservation = reservation;
-      this.relay = relay;
-    }
-  }
 
   private RelayClient(Host core, RelayClientConfig config) {
     this.core = core;
     this.config = Objects.requireNonNull(config, "config");
+    this.kept = new ReservationKeeper(core, config, this::reserve);
     core.handle(CircuitMessages.STOP_PROTOCOL, new StopAcceptor(config.acceptTimeout(), this::accept));
     core.setRelayedDialer(this::dial);
     core.addAddressSource(addrSource);
@@ -147,7 +129,7 @@ public final class RelayClient implements AutoCloseable {
    * @param watcher called on an event loop
    */
   public void watch(ReservationWatcher watcher) {
-    watchers.add(Objects.requireNonNull(watcher));
+    kept.watch(Objects.requireNonNull(watcher));
   }
 
   /**
@@ -167,7 +149,7 @@ public final class RelayClient implements AutoCloseable {
    * @param watcher a watcher given to {@link #watch}
    */
   public void unwatch(ReservationWatcher watcher) {
-    watchers.remove(watcher);
+    kept.unwatch(watcher);
   }
 
   // ------------------------------------------------------------------ reserve
@@ -188,160 +170,17 @@ public final class RelayClient implements AutoCloseable {
     core.emit(l -> l.reservationStart(relay));
     return relayConnection(relay, relayId)
         .thenCompose(conn -> HopExchange.run(conn, CircuitMessages.hopReserve(), config.reserveTimeout())
-            .thenApply(answer -> accepted(relay, relayId, conn, answer.message())))
+            .thenApply(answer -> {
+              Reservation r = ReservationAnswer.accept(answer.message(), relay, relayId, peerId(), conn, config);
+              kept.store(r, conn);
+              return r;
+            }))
         .orTimeout(config.reserveTimeout().toNanos(), TimeUnit.NANOSECONDS)
         .exceptionallyCompose(err -> {
           PeerException pe = PeerException.wrap(err, PeerError.IO);
           core.emit(l -> l.reservationFailed(relay, pe));
           return CompletableFuture.failedFuture(pe);
         });
-  }
-
-  private Reservation accepted(Multiaddr relayAddr, PeerId relayId, Peer conn, HopMessage answer) {
-    if (answer.getStatusValue() != CircuitProtos.Status.OK_VALUE) {
-      throw unchecked(Statuses.refusal("reservation", answer.getStatusValue()));
-    }
-    if (!answer.hasReservation()) {
-      throw unchecked(malformed("the relay's OK carries no reservation", null));
-    }
-    CircuitProtos.Reservation rsvp = answer.getReservation();
-    Instant now = config.clock().instant();
-    long expire = rsvp.getExpire();
-    if (Long.compareUnsigned(expire, now.getEpochSecond()) < 0) {
-      throw unchecked(malformed("the reservation expired at " + Long.toUnsignedString(expire) + ", in the past", null));
-    }
-    byte[] voucher = null;
-    if (rsvp.hasVoucher() && !rsvp.getVoucher().isEmpty()) {
-      voucher = rsvp.getVoucher().toByteArray();
-      try {
-        VoucherCheck.verify(voucher, relayId, peerId(), now.getEpochSecond());
-      } catch (ProtocolViolationException e) {
-        throw unchecked(malformed("the reservation voucher does not verify: " + e.getMessage(), e));
-      }
-    } else if (config.requireVoucher()) {
-      throw unchecked(malformed("the reservation has no voucher", null));
-    }
-    Reservation r = new Reservation(relayId, relayAddr, Instant.ofEpochSecond(Math.min(expire, Long.MAX_VALUE / 2)),
-        ownAddresses(relayAddr, relayId, rsvp.getAddrsList(), conn), limitOf(answer), voucher);
-    store(r, conn);
-    return r;
-  }
-
-  /** Carries a checked failure out of a future's stage; {@link PeerException#wrap} unwraps it. */
-  private static java.util.concurrent.CompletionException unchecked(RelayException e) {
-    return new java.util.concurrent.CompletionException(e);
-  }
-
-  private static RelayException malformed(String message, Throwable cause) {
-    return new RelayException(PeerError.PROTOCOL, message, cause);
-  }
-
-  private static ConnectionLimit limitOf(HopMessage m) {
-    if (!m.hasLimit()) {
-      return null;
-    }
-    CircuitLimit l = CircuitLimit.fromProto(m.getLimit());
-    return l.isUnlimited() ? null : new ConnectionLimit(Duration.ofSeconds(l.durationSeconds()), l.dataBytes());
-  }
-
-  /**
-   * Our addresses through the relay: each address the relay gave (with {@code /p2p/<relay>}) plus
-   * {@code /p2p-circuit/p2p/<self>}. A relay that gives none (it thinks none of its addresses is
-   * public) is still reachable where we reached it.
-   */
-  private List<Multiaddr> ownAddresses(Multiaddr dialed, PeerId relayId, List<ByteString> given, Peer conn) {
-    LinkedHashSet<Multiaddr> out = new LinkedHashSet<>();
-    for (ByteString b : given) {
-      Multiaddr a;
-      try {
-        a = Multiaddr.fromBytes(b.toByteArray());
-      } catch (IllegalArgumentException e) {
-        log.debug("relay {} gave an unreadable address; skipped", relayId);
-        continue;
-      }
-      if (a.isRelayed() || (a.peerId().isPresent() && !a.peerId().get().equals(relayId))) {
-        continue;
-      }
-      out.add(RelayAddresses.reserved(a.withPeerId(relayId), peerId()));
-    }
-    if (out.isEmpty()) {
-      Multiaddr where = dialed.withoutPeerId().components().isEmpty() ? conn.remoteAddress() : dialed.withoutPeerId();
-      out.add(RelayAddresses.reserved(where.withPeerId(relayId), peerId()));
-    }
-    return List.copyOf(out);
-  }
-
-  private void store(Reservation r, Peer conn) {
-    Held held = new Held(r, conn);
-    Held old = reservations.put(r.relay(), held);
-    boolean renewal = old != null;
-    if (old != null && old.refresh != null) {
-      old.refresh.cancel(false);
-    }
-    if (closed) {
-      reservations.remove(r.relay(), held);
-      return;
-    }
-    if (old == null || old.relay != conn) {
-      conn.closeFuture().whenComplete((v, e) -> {
-        Held h = reservations.get(r.relay());
-        if (h != null && h.relay == conn && reservations.remove(r.relay(), h)) {
-          cancel(h);
-          lost(r.relay(), new PeerException(PeerError.IO, "the connection to relay " + r.relay() + " closed"));
-        }
-      });
-    }
-    Instant now = config.clock().instant();
-    Duration left = Duration.between(now, r.expiration());
-    Duration slack = config.refreshSlack();
-    if (slack.compareTo(left.dividedBy(2)) > 0) {
-      slack = left.dividedBy(2);
-    }
-    Duration wait = left.minus(slack);
-    if (wait.compareTo(config.minRefreshInterval()) < 0) {
-      wait = config.minRefreshInterval();
-    }
-    held.refresh = core.eventLoops().next().schedule(() -> refresh(held), wait.toNanos(), TimeUnit.NANOSECONDS);
-    log.debug("reserved on {} until {}; refresh in {}", r.relay(), r.expiration(), wait);
-    for (ReservationWatcher w : watchers) {
-      try {
-        w.reserved(r);
-      } catch (RuntimeException e) {
-        log.warn("reservation watcher threw", e);
-      }
-    }
-    // After the watchers: whoever hears the event finds the relay service and AutoRelay up to date.
-    core.emit(l -> l.reservationEnd(r.relay(), r.addrs(), r.expiration(), renewal));
-  }
-
-  private void refresh(Held held) {
-    PeerId relay = held.reservation.relay();
-    if (closed || reservations.get(relay) != held) {
-      return;
-    }
-    reserve(held.reservation.relayAddr()).whenComplete((r, err) -> {
-      if (err != null && reservations.remove(relay, held)) {
-        log.debug("refreshing the reservation on {} failed: {}", relay, err.toString());
-        lost(relay, PeerException.wrap(err, PeerError.IO));
-      }
-    });
-  }
-
-  private void lost(PeerId relay, PeerException cause) {
-    for (ReservationWatcher w : watchers) {
-      try {
-        w.reservationLost(relay, cause);
-      } catch (RuntimeException e) {
-        log.warn("reservation watcher threw", e);
-      }
-    }
-    core.emit(l -> l.reservationLost(relay, cause));
-  }
-
-  private static void cancel(Held h) {
-    if (h.refresh != null) {
-      h.refresh.cancel(false);
-    }
   }
 
   /**
@@ -351,17 +190,12 @@ public final class RelayClient implements AutoCloseable {
    * @return the reservation, if one is held
    */
   public Optional<Reservation> reservation(PeerId relay) {
-    Held h = reservations.get(relay);
-    return h == null ? Optional.empty() : Optional.of(h.reservation);
+    return kept.reservation(relay);
   }
 
   /** {@return the reservations held now} */
   public List<Reservation> reservations() {
-    List<Reservation> out = new ArrayList<>();
-    for (Held h : reservations.values()) {
-      out.add(h.reservation);
-    }
-    return out;
+    return kept.reservations();
   }
 
   /**
@@ -371,19 +205,12 @@ public final class RelayClient implements AutoCloseable {
    * @param relay the relay
    */
   public void cancelReservation(PeerId relay) {
-    Held h = reservations.remove(relay);
-    if (h != null) {
-      cancel(h);
-    }
+    kept.cancel(relay);
   }
 
   /** {@return our addresses through the relays we hold reservations on} */
   public List<Multiaddr> relayedAddresses() {
-    LinkedHashSet<Multiaddr> out = new LinkedHashSet<>();
-    for (Held h : reservations.values()) {
-      out.addAll(h.reservation.addrs());
-    }
-    return List.copyOf(out);
+    return kept.relayedAddresses();
   }
 
   // ------------------------------------------------------------------ connect and dial
@@ -407,10 +234,12 @@ public final class RelayClient implements AutoCloseable {
     return relayConnection(relay, relayId)
         .thenCompose(conn -> HopExchange.run(conn, CircuitMessages.hopConnect(target), config.connectTimeout())
             .thenApply(answer -> {
-              if (answer.message().getStatusValue() != CircuitProtos.Status.OK_VALUE) {
-                throw unchecked(Statuses.refusal("connect to " + target + " via " + relayId, answer.message().getStatusValue()));
+              HopMessage m = answer.message();
+              if (m.getStatusValue() != CircuitProtos.Status.OK_VALUE) {
+                throw new CompletionException(Statuses.refusal("connect to " + target + " via " + relayId, m.getStatusValue()));
               }
-              return new Circuit(answer.channel(), conn, target, limitOf(answer.message()), answer.held());
+              ConnectionLimit limit = CircuitLimit.fromProto(m.hasLimit() ? m.getLimit() : null).toConnectionLimit();
+              return new Circuit(answer.channel(), conn, target, limit, answer.held());
             }))
         .exceptionallyCompose(err -> CompletableFuture.failedFuture(PeerException.wrap(err, PeerError.IO)));
   }
@@ -533,9 +362,7 @@ public final class RelayClient implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    for (PeerId relay : List.copyOf(reservations.keySet())) {
-      cancelReservation(relay);
-    }
+    kept.close();
     core.removeHandler(CircuitMessages.STOP_PROTOCOL);
     core.setRelayedDialer(null);
     core.removeAddressSource(addrSource);

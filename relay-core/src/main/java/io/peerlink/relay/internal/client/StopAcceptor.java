@@ -15,9 +15,10 @@ import io.peerlink.core.event.RelayStatus;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.spi.StreamChannels;
 import io.peerlink.relay.internal.circuit.CircuitLimit;
-import io.peerlink.relay.internal.circuit.CircuitMessageDecoder;
+import io.peerlink.relay.internal.circuit.CircuitMessageReader;
 import io.peerlink.relay.internal.circuit.CircuitMessageException;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
+import io.peerlink.relay.internal.circuit.HeldBytes;
 import io.peerlink.relay.internal.proto.CircuitProtos.StopMessage;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -52,17 +53,13 @@ public final class StopAcceptor implements StreamHandler {
   public void handle(Stream stream) {
     Channel ch = stream.channel();
     ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-    ch.pipeline().addLast("stop-decoder", new CircuitMessageDecoder<>(StopMessage.parser()));
+    CircuitMessageReader.addStopReader(ch.pipeline());
     ch.pipeline().addLast("stop-request", new RequestHandler(stream.peer()));
   }
 
   /** The limit in a stop CONNECT as peer-core's type; null when none. */
   static ConnectionLimit limitOf(StopMessage m) {
-    if (!m.hasLimit()) {
-      return null;
-    }
-    CircuitLimit l = CircuitLimit.fromProto(m.getLimit());
-    return l.isUnlimited() ? null : new ConnectionLimit(Duration.ofSeconds(l.durationSeconds()), l.dataBytes());
+    return CircuitLimit.fromProto(m.hasLimit() ? m.getLimit() : null).toConnectionLimit();
   }
 
   private final class RequestHandler extends ChannelInboundHandlerAdapter {

@@ -10,7 +10,7 @@ import io.peerlink.relay.internal.proto.HolePunchProtos.HolePunch;
 import java.util.ArrayList;
 import java.util.List;
 
-/** DCUtR's one message, {@code HolePunch}: building, parsing and checking (checklist section 13). */
+/** DCUtR's one message, {@code HolePunch}: building, parsing and checking (the spec: relay/DCUtR.md in libp2p/specs). */
 public final class DcutrMessages {
   /** The protocol ID. */
   public static final String PROTOCOL = "/libp2p/dcutr";

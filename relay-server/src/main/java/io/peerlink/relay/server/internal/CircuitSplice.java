@@ -11,6 +11,7 @@ import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.peerlink.core.event.CircuitEnd;
+import io.peerlink.relay.internal.circuit.HeldBytes;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -103,7 +104,7 @@ public final class CircuitSplice {
   /**
    * Starts forwarding. {@code pendingFromSource}/{@code pendingFromTarget} are bytes that arrived
    * during the handshake (after the last message); they are forwarded first and count towards the
-   * limit; so are bytes held by a {@link PendingBytes} handler in either pipeline, which is removed.
+   * limit; so are bytes held by a {@link HeldBytes} handler in either pipeline, which is removed.
    * Takes ownership of those buffers. Call with both channels' {@code AUTO_READ} off and no
    * handler consuming data left in their pipelines.
    */
@@ -183,7 +184,7 @@ public final class CircuitSplice {
     void install(List<ByteBuf> pending) {
       in.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
       List<ByteBuf> all = new java.util.ArrayList<>(pending);
-      PendingBytes held = in.pipeline().get(PendingBytes.class);
+      HeldBytes held = in.pipeline().get(HeldBytes.class);
       if (held != null) {
         all.addAll(held.drain());
         in.pipeline().remove(held);

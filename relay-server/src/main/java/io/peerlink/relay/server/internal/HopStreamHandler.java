@@ -5,6 +5,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.peerlink.relay.internal.circuit.CircuitMessageException;
+import io.peerlink.relay.internal.circuit.CircuitMessageReader;
+import io.peerlink.relay.internal.circuit.HeldBytes;
 import io.peerlink.relay.internal.proto.CircuitProtos.HopMessage;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -12,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The relay's side of one hop stream: waits (bounded by the stream timeout) for the one request a
  * hop stream carries, then hands it to {@link HopRequests}. Sits after a
- * {@code CircuitMessageDecoder<HopMessage>}; anything after the request is released (RESERVE) or
- * held for the circuit (CONNECT, where this handler is replaced by {@link PendingBytes}).
+ * hop reader ({@link CircuitMessageReader#addHopReader}); anything after the request is released (RESERVE) or
+ * held for the circuit (CONNECT, where this handler is replaced by {@link HeldBytes}).
  */
 public final class HopStreamHandler extends ChannelInboundHandlerAdapter {
 

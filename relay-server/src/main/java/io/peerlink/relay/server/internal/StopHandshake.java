@@ -13,8 +13,9 @@ import io.peerlink.core.event.RelayStatus;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.spi.StreamChannels;
 import io.peerlink.relay.internal.circuit.CircuitLimit;
-import io.peerlink.relay.internal.circuit.CircuitMessageDecoder;
+import io.peerlink.relay.internal.circuit.CircuitMessageReader;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
+import io.peerlink.relay.internal.circuit.HeldBytes;
 import io.peerlink.relay.internal.proto.CircuitProtos.StopMessage;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -25,7 +26,7 @@ import java.util.concurrent.TimeoutException;
  * The relay's side of the stop protocol: opens a stop stream to the target on its existing
  * connection (never dialing), sends {@code StopMessage{CONNECT, peer=source, limit}}, and waits for
  * STATUS OK. The result is the stop stream, reading paused, with any bytes the target sent after
- * its STATUS held in a {@link PendingBytes} handler for the splice.
+ * its STATUS held in a {@link HeldBytes} handler for the splice.
  *
  * <p>Fails with a {@link PeerException} when the stream cannot be opened within the connect
  * timeout ({@code stage "stop-open"}), or the target answers anything but STATUS OK, or nothing
@@ -64,7 +65,7 @@ public final class StopHandshake {
         return;
       }
       ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-      ch.pipeline().addLast("stop-decoder", new CircuitMessageDecoder<>(StopMessage.parser(), maxMessageSize));
+      CircuitMessageReader.addStopReader(ch.pipeline(), maxMessageSize);
       ch.pipeline().addLast("stop-reply", new ReplyHandler(result, handshakeTimeout, maxPending));
       ch.writeAndFlush(CircuitMessages.encode(ch.alloc(), CircuitMessages.stopConnect(source, limit)))
           .addListener(f -> {
@@ -138,7 +139,7 @@ public final class StopHandshake {
       Channel ch = ctx.channel();
       ch.config().setAutoRead(false);
       // Bytes after the STATUS (the decoder passes them on after this message) wait for the splice.
-      ctx.pipeline().replace(this, "circuit-pending", new PendingBytes(maxPending,
+      ctx.pipeline().replace(this, HeldBytes.NAME, new HeldBytes(maxPending,
           () -> result.completeExceptionally(new Failure("stop-handshake", PeerError.IO, "stop stream closed", null))));
       // Complete after the decoder has handed over the trailing bytes of this read.
       ch.eventLoop().execute(() -> result.complete(ch));

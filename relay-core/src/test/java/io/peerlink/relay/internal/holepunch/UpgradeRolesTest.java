@@ -7,7 +7,7 @@ import io.peerlink.relay.HolePunchConfig;
 import org.junit.jupiter.api.Test;
 
 /** Which side of the upgrade each DCUtR role plays on each round, including the go-libp2p compatibility roles. */
-class HolePunchRolesTest {
+class UpgradeRolesTest {
   private static HolePunchConfig config(int attempts, boolean legacy) {
     return HolePunchConfig.builder().attempts(attempts).legacyRolesOnLastAttempt(legacy).build();
   }
@@ -17,30 +17,30 @@ class HolePunchRolesTest {
     HolePunchConfig c = HolePunchConfig.defaults();
     assertThat(c.legacyRolesOnLastAttempt()).isFalse();
     for (int n = 1; n <= 3; n++) {
-      assertThat(HolePuncher.roleOfB(c, n)).as("B, round %d", n).isEqualTo(Direction.INBOUND);
-      assertThat(HolePuncher.roleOfA(c, n)).as("A, round %d", n).isEqualTo(Direction.OUTBOUND);
+      assertThat(UpgradeRoles.ofB(c, n)).as("B, round %d", n).isEqualTo(Direction.INBOUND);
+      assertThat(UpgradeRoles.ofA(c, n)).as("A, round %d", n).isEqualTo(Direction.OUTBOUND);
     }
   }
 
   @Test
   void withTheGoFallbackBIsTheClientOnlyOnItsLastAttempt() {
     HolePunchConfig c = config(3, true);
-    assertThat(HolePuncher.roleOfB(c, 1)).isEqualTo(Direction.INBOUND);
-    assertThat(HolePuncher.roleOfB(c, 2)).isEqualTo(Direction.INBOUND);
-    assertThat(HolePuncher.roleOfB(c, 3)).isEqualTo(Direction.OUTBOUND);
+    assertThat(UpgradeRoles.ofB(c, 1)).isEqualTo(Direction.INBOUND);
+    assertThat(UpgradeRoles.ofB(c, 2)).isEqualTo(Direction.INBOUND);
+    assertThat(UpgradeRoles.ofB(c, 3)).isEqualTo(Direction.OUTBOUND);
     // A counts the rounds on the relayed connection and mirrors B, so both ends agree.
-    assertThat(HolePuncher.roleOfA(c, 1)).isEqualTo(Direction.OUTBOUND);
-    assertThat(HolePuncher.roleOfA(c, 2)).isEqualTo(Direction.OUTBOUND);
-    assertThat(HolePuncher.roleOfA(c, 3)).isEqualTo(Direction.INBOUND);
+    assertThat(UpgradeRoles.ofA(c, 1)).isEqualTo(Direction.OUTBOUND);
+    assertThat(UpgradeRoles.ofA(c, 2)).isEqualTo(Direction.OUTBOUND);
+    assertThat(UpgradeRoles.ofA(c, 3)).isEqualTo(Direction.INBOUND);
     // A fourth round B never makes, should a misbehaving B start one: still the legacy roles.
-    assertThat(HolePuncher.roleOfA(c, 4)).isEqualTo(Direction.INBOUND);
+    assertThat(UpgradeRoles.ofA(c, 4)).isEqualTo(Direction.INBOUND);
   }
 
   @Test
   void theLastAttemptFollowsTheConfiguredCount() {
-    assertThat(HolePuncher.roleOfB(config(1, true), 1)).isEqualTo(Direction.OUTBOUND);
-    assertThat(HolePuncher.roleOfB(config(5, true), 3)).isEqualTo(Direction.INBOUND);
-    assertThat(HolePuncher.roleOfB(config(5, true), 5)).isEqualTo(Direction.OUTBOUND);
+    assertThat(UpgradeRoles.ofB(config(1, true), 1)).isEqualTo(Direction.OUTBOUND);
+    assertThat(UpgradeRoles.ofB(config(5, true), 3)).isEqualTo(Direction.INBOUND);
+    assertThat(UpgradeRoles.ofB(config(5, true), 5)).isEqualTo(Direction.OUTBOUND);
     assertThat(HolePunchConfig.defaults().toBuilder().legacyRolesOnLastAttempt(true).build().legacyRolesOnLastAttempt()).isTrue();
   }
 }
