@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.conscrypt.Conscrypt;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -94,7 +95,7 @@ public class NoiseCipherStateBenchmark {
 
     rawKey = new SecretKeySpec(key, "ChaCha20");
     rawCipher = engine == ChaChaPolyProvider.CONSCRYPT
-        ? Cipher.getInstance("ChaCha20/Poly1305/NoPadding", org.conscrypt.Conscrypt.newProvider())
+        ? Cipher.getInstance("ChaCha20/Poly1305/NoPadding", Conscrypt.newProvider())
         : Cipher.getInstance("ChaCha20-Poly1305");
     sealedArrays = new byte[PREPARED][size + TAG];
     for (int i = 0; i < PREPARED; i++) {

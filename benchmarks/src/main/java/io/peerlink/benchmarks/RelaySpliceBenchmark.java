@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import io.peerlink.core.internal.yamux.YamuxConfig;
 import io.peerlink.core.internal.yamux.YamuxFrame;
 import io.peerlink.core.internal.yamux.YamuxFrameEncoder;
@@ -66,7 +67,7 @@ public class RelaySpliceBenchmark {
     sourceConn.writeInbound(encode(YamuxFrame.windowUpdate(1, YamuxFrame.FLAG_SYN, 0)));
     targetConn = new EmbeddedChannel(new YamuxSession(true, config, null));
     YamuxSession targetSession = targetConn.pipeline().get(YamuxSession.class);
-    io.netty.util.concurrent.Future<Channel> opened = targetSession.openStream();
+    Future<Channel> opened = targetSession.openStream();
     targetConn.runPendingTasks();
     Channel stop = opened.getNow();
     stop.config().setAutoRead(false);

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import io.peerlink.core.internal.yamux.YamuxConfig;
 import io.peerlink.core.internal.yamux.YamuxFrame;
 import io.peerlink.core.internal.yamux.YamuxFrameEncoder;
@@ -91,7 +92,7 @@ public class YamuxCodecBenchmark {
     // Sender: a client session with an open stream whose remote window never closes.
     sender = new EmbeddedChannel(new YamuxSession(true, config, null));
     YamuxSession session = sender.pipeline().get(YamuxSession.class);
-    io.netty.util.concurrent.Future<Channel> opened = session.openStream();
+    Future<Channel> opened = session.openStream();
     sender.runPendingTasks();
     senderStream = opened.getNow();
     drain(sender);

@@ -4,8 +4,11 @@ import io.netty.channel.EventLoopGroup;
 import io.peerlink.core.event.EventListener;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
+import io.peerlink.core.internal.host.Dialer;
 import io.peerlink.core.internal.host.HostCore;
+import io.peerlink.core.internal.host.PemCertificates;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.spi.Host;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +40,7 @@ import java.util.random.RandomGenerator;
 public final class Connector implements AutoCloseable {
   private final HostCore core;
   private final boolean sharedCore;
-  private final io.peerlink.core.internal.host.Dialer dialer;
+  private final Dialer dialer;
 
   private Connector(Builder b) {
     this.sharedCore = b.listener != null;
@@ -53,7 +56,7 @@ public final class Connector implements AutoCloseable {
     if (b.messageHandler != null) {
       core.messageHandler(b.messageHandler);
     }
-    this.dialer = new io.peerlink.core.internal.host.Dialer(core, b.dialPolicy, b.random);
+    this.dialer = new Dialer(core, b.dialPolicy, b.random);
   }
 
   /**
@@ -96,7 +99,7 @@ public final class Connector implements AutoCloseable {
   public static Connector fromPem(Path keyPath, Path certPath) throws IOException, InvalidKeyException {
     Identity identity = Identity.fromPem(keyPath);
     if (certPath != null && Files.exists(certPath)) {
-      io.peerlink.core.internal.host.PemCertificates.checkMatches(identity, certPath);
+      PemCertificates.checkMatches(identity, certPath);
     }
     return builder(identity).build();
   }
@@ -162,7 +165,7 @@ public final class Connector implements AutoCloseable {
    *
    * @return the host
    */
-  public io.peerlink.core.spi.Host host() {
+  public Host host() {
     return core;
   }
 
@@ -172,7 +175,7 @@ public final class Connector implements AutoCloseable {
   }
 
   /** {@return our peer ID} */
-  public io.peerlink.core.identity.PeerId peerId() {
+  public PeerId peerId() {
     return core.identity().peerId();
   }
 

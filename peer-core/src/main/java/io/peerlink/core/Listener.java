@@ -2,18 +2,22 @@ package io.peerlink.core;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.peerlink.core.event.EventListener;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
+import io.peerlink.core.internal.host.AcceptedConn;
 import io.peerlink.core.internal.host.ConnectionUpgrader;
 import io.peerlink.core.internal.host.HostCore;
+import io.peerlink.core.internal.host.InboundGate;
 import io.peerlink.core.internal.host.Transports;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.core.spi.Host;
 import io.peerlink.core.spi.PunchExpectation;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -27,6 +31,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 
 /**
  * Accepts inbound libp2p connections: TCP, then TLS 1.3 or Noise, then yamux.
@@ -53,7 +58,7 @@ public final class Listener implements AutoCloseable {
   private final HostCore core;
   private final List<Multiaddr> requested;
   private final List<Channel> serverChannels = new CopyOnWriteArrayList<>();
-  private final io.peerlink.core.internal.host.InboundGate gate;
+  private final InboundGate gate;
   private final ListenerLimits limits;
   private volatile List<Multiaddr> bound = List.of();
 
@@ -72,7 +77,7 @@ public final class Listener implements AutoCloseable {
       core.messageHandler(b.messageHandler);
     }
     this.limits = b.limits;
-    this.gate = new io.peerlink.core.internal.host.InboundGate(b.limits, System::nanoTime);
+    this.gate = new InboundGate(b.limits, System::nanoTime);
     core.listenAddrs(this::listenAddresses);
   }
 
@@ -127,7 +132,7 @@ public final class Listener implements AutoCloseable {
         });
     // Hole punching dials out from this same port (TCP simultaneous open), so it must be shareable.
     Transports.reusePort(sb);
-    sb.bind(socket).addListener((io.netty.channel.ChannelFutureListener) f -> {
+    sb.bind(socket).addListener((ChannelFutureListener) f -> {
       if (f.isSuccess()) {
         serverChannels.add(f.channel());
         // The native transport binds a dual-stack socket and reports 0.0.0.0 as "::": keep the
@@ -148,14 +153,14 @@ public final class Listener implements AutoCloseable {
    */
   private void admit(Channel ch) {
     InetSocketAddress remote = (InetSocketAddress) ch.remoteAddress();
-    io.peerlink.core.internal.host.InboundGate.Decision d = gate.tryAccept(remote.getAddress());
+    InboundGate.Decision d = gate.tryAccept(remote.getAddress());
     if (d.conn() == null) {
       RejectReason reason = d.rejected();
       ch.close();
       core.events().emit(l -> l.inboundRefused(remote, reason));
       return;
     }
-    io.peerlink.core.internal.host.AcceptedConn accepted = d.conn();
+    AcceptedConn accepted = d.conn();
     ch.closeFuture().addListener(f -> accepted.closed());
     CompletableFuture<Peer> upgraded = new CompletableFuture<>();
     upgraded.whenComplete((p, e) -> accepted.upgradeFinished(e == null));
@@ -189,7 +194,7 @@ public final class Listener implements AutoCloseable {
     for (Multiaddr b : bound) {
       InetSocketAddress s = b.toSocketAddress().orElseThrow();
       if (s.getAddress().isAnyLocalAddress()) {
-        for (InetAddress a : interfaceAddresses(s.getAddress() instanceof java.net.Inet6Address)) {
+        for (InetAddress a : interfaceAddresses(s.getAddress() instanceof Inet6Address)) {
           out.put(Multiaddr.fromSocketAddress(new InetSocketAddress(a, s.getPort())).withPeerId(peerId()), true);
         }
       } else {
@@ -207,7 +212,7 @@ public final class Listener implements AutoCloseable {
           continue;
         }
         for (InetAddress a : Collections.list(ni.getInetAddresses())) {
-          if ((a instanceof java.net.Inet6Address) == v6 && !a.isLinkLocalAddress()) {
+          if ((a instanceof Inet6Address) == v6 && !a.isLinkLocalAddress()) {
             out.add(a);
           }
         }
@@ -276,7 +281,7 @@ public final class Listener implements AutoCloseable {
     private final Map<String, StreamHandler> handlers = new LinkedHashMap<>();
     private final List<EventListener> eventListeners = new ArrayList<>();
     private EventListener.Factory eventListenerFactory;
-    private java.util.concurrent.Executor eventExecutor;
+    private Executor eventExecutor;
     private MessageHandler messageHandler;
     private ListenerLimits limits = ListenerLimits.defaults();
 
@@ -326,7 +331,7 @@ public final class Listener implements AutoCloseable {
      * @param executor the executor that runs the listeners
      * @return this builder
      */
-    public Builder eventExecutor(java.util.concurrent.Executor executor) {
+    public Builder eventExecutor(Executor executor) {
       this.eventExecutor = Objects.requireNonNull(executor, "executor");
       return this;
     }

@@ -4,6 +4,7 @@ import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.Multiaddr;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -39,8 +40,8 @@ public interface Peer {
    *
    * @return the connection's limit, if it has one
    */
-  default java.util.Optional<ConnectionLimit> limit() {
-    return java.util.Optional.empty();
+  default Optional<ConnectionLimit> limit() {
+    return Optional.empty();
   }
 
   /** {@return the security protocol in use, {@code "/tls/1.0.0"} or {@code "/noise"}} */

@@ -1,7 +1,14 @@
 package io.peerlink.core;
 
+import io.netty.channel.ConnectTimeoutException;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
 import java.util.Objects;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A network failure while connecting to or talking with a peer. Every failure peerlink reports from
@@ -52,8 +59,8 @@ public class PeerException extends IOException {
    */
   public static PeerException wrap(Throwable t, PeerError fallback) {
     Throwable cause = t;
-    while ((cause instanceof java.util.concurrent.CompletionException
-            || cause instanceof java.util.concurrent.ExecutionException)
+    while ((cause instanceof CompletionException
+            || cause instanceof ExecutionException)
         && cause.getCause() != null) {
       cause = cause.getCause();
     }
@@ -61,13 +68,13 @@ public class PeerException extends IOException {
       return pe;
     }
     String message = cause.getMessage() != null ? cause.getMessage() : cause.toString();
-    if (cause instanceof java.util.concurrent.TimeoutException
-        || cause instanceof io.netty.channel.ConnectTimeoutException) {
+    if (cause instanceof TimeoutException
+        || cause instanceof ConnectTimeoutException) {
       return new PeerTimeoutException(message, cause);
     }
-    if (cause instanceof java.net.ConnectException
-        || cause instanceof java.net.UnknownHostException
-        || cause instanceof java.net.NoRouteToHostException) {
+    if (cause instanceof ConnectException
+        || cause instanceof UnknownHostException
+        || cause instanceof NoRouteToHostException) {
       return new PeerException(PeerError.CONNECT, message, cause);
     }
     return new PeerException(fallback, message, cause);

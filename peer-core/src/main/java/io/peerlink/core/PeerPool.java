@@ -4,6 +4,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.internal.host.HostCore;
 import io.peerlink.core.multiaddr.Multiaddr;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -289,7 +290,7 @@ public final class PeerPool implements PeerManager {
 
   private static int dialerPort(Peer p) {
     Multiaddr m = p.direction() == Direction.OUTBOUND ? p.localAddress() : p.remoteAddress();
-    return m.toSocketAddress().map(java.net.InetSocketAddress::getPort).orElse(0);
+    return m.toSocketAddress().map(InetSocketAddress::getPort).orElse(0);
   }
 
   /** Closes the longest-idle peer with nothing in flight, other than {@code keep}; false if none. */

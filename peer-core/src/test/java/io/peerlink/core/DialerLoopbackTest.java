@@ -9,6 +9,7 @@ import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.internal.host.Transports;
 import io.peerlink.core.multiaddr.Multiaddr;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -204,7 +205,7 @@ class DialerLoopbackTest extends PeerTestSupport {
     // The loser was cancelled: its socket sees end of stream.
     await("the slow address to be dialed", () -> accepted.size() == 1);
     accepted.get(0).setSoTimeout(5000);
-    java.io.InputStream in = accepted.get(0).getInputStream();
+    InputStream in = accepted.get(0).getInputStream();
     while (in.read() >= 0) {
       // multistream header, then EOF
     }
@@ -244,7 +245,7 @@ class DialerLoopbackTest extends PeerTestSupport {
     assertThat(states.poll(10, TimeUnit.SECONDS)).isEqualTo(PeerState.DISCONNECTED);
     await("the silent server to see the dial", () -> accepted.size() == 1);
     accepted.get(0).setSoTimeout(5000);
-    java.io.InputStream in = accepted.get(0).getInputStream();
+    InputStream in = accepted.get(0).getInputStream();
     while (in.read() >= 0) {
       // until the cancelled dial's socket closes
     }

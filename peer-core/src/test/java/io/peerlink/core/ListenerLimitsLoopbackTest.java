@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.peerlink.core.event.EventListener;
 import io.peerlink.core.identity.Identity;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -91,10 +93,10 @@ class ListenerLimitsLoopbackTest extends PeerTestSupport {
     Listener server = listen(Listener.builder(Identity.generate())
         .config(FAST.toBuilder().handshakeTimeout(Duration.ofMillis(300)).build()).listenOn(LOOPBACK));
     InetSocketAddress addr = server.listenAddresses().get(0).toSocketAddress().orElseThrow();
-    try (java.net.Socket silent = new java.net.Socket(addr.getAddress(), addr.getPort())) {
+    try (Socket silent = new Socket(addr.getAddress(), addr.getPort())) {
       silent.setSoTimeout(10_000);
       // The server speaks first (multistream header), then gives up on us and closes.
-      java.io.InputStream in = silent.getInputStream();
+      InputStream in = silent.getInputStream();
       while (in.read() >= 0) {
         // drain until the server closes
       }

@@ -9,6 +9,7 @@ import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.internal.protocol.EchoClient;
 import io.peerlink.core.internal.protocol.EchoHandler;
 import io.peerlink.core.multiaddr.Multiaddr;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,7 +132,7 @@ class LoopbackConnectionTest {
         .build();
     closers.add(client);
     get(client.connect(server.listenAddresses().get(0)));
-    byte[] payload = "from the listener".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] payload = "from the listener".getBytes(StandardCharsets.UTF_8);
     assertThat(get(EchoClient.roundTrip(get(inbound), payload))).isPositive();
   }
 

@@ -9,6 +9,7 @@ import io.peerlink.core.multiaddr.Multiaddr;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,7 +104,7 @@ class PeerPoolTest extends PeerTestSupport {
       }
 
       @Override
-      public Clock withZone(java.time.ZoneId zone) {
+      public Clock withZone(ZoneId zone) {
         return this;
       }
 

@@ -5,6 +5,7 @@ import io.peerlink.core.Peer;
 import io.peerlink.core.event.DialStage;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -68,7 +69,7 @@ public record DialReport(Peer peer, ConnectionPath path, List<Stage> stages) {
 
     @Override
     public String toString() {
-      return stage.label() + " " + outcome.name().toLowerCase(java.util.Locale.ROOT)
+      return stage.label() + " " + outcome.name().toLowerCase(Locale.ROOT)
           + " in " + took.toMillis() + " ms" + (error != null ? " (" + error + ")" : "");
     }
   }

@@ -18,6 +18,7 @@ import io.peerlink.relay.internal.circuit.CircuitMessageReader;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
 import io.peerlink.relay.internal.circuit.ReservationVouchers;
 import io.peerlink.relay.internal.client.RelayClient;
+import io.peerlink.relay.internal.proto.CircuitProtos;
 import io.peerlink.relay.internal.proto.CircuitProtos.HopMessage;
 import io.peerlink.relay.internal.proto.CircuitProtos.ReservationVoucher;
 import java.time.Instant;
@@ -85,8 +86,8 @@ class ReservationCheckTest {
   }
 
   private static HopMessage ok(long expire, byte[] voucher) {
-    io.peerlink.relay.internal.proto.CircuitProtos.Reservation.Builder r =
-        io.peerlink.relay.internal.proto.CircuitProtos.Reservation.newBuilder().setExpire(expire);
+    CircuitProtos.Reservation.Builder r =
+        CircuitProtos.Reservation.newBuilder().setExpire(expire);
     if (voucher != null) {
       r.setVoucher(ByteString.copyFrom(voucher));
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -92,7 +93,7 @@ class JsPeerHarnessTest {
     } finally {
       peer.close();
     }
-    assertThat(peer.process().waitFor(1, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(peer.process().waitFor(1, TimeUnit.SECONDS)).isTrue();
     assertThat(peer.process().exitValue()).isZero();
   }
   @Test

@@ -1,5 +1,7 @@
 package io.peerlink.benchmarks.e2e;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.spec.AlgorithmParameterSpec;
@@ -81,7 +83,7 @@ final class AeadThroughput {
 
     byte[] nonce = new byte[12];
     long counter = 0;
-    java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+    ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
     long t0 = cpu.getCurrentThreadCpuTime();
     for (long i = 0; i < frames; i++) {
       // A fresh nonce per frame, as a transport does (the JDK refuses to reuse one for encryption).

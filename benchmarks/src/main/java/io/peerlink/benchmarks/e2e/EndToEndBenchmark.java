@@ -1,6 +1,8 @@
 package io.peerlink.benchmarks.e2e;
 
 import java.io.PrintStream;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The end-to-end benchmark: peerlink, js-libp2p 3.x and a raw JDK TLS 1.3 socket measured in one
@@ -21,13 +23,13 @@ public final class EndToEndBenchmark {
    * BouncyCastle's TLS engine warns once per JVM about JDK disabled-algorithm entries it does not
    * understand; held here so the level set in main stays (JUL keeps loggers only weakly).
    */
-  private static final java.util.logging.Logger TLS_ENGINE_LOG = java.util.logging.Logger.getLogger("org.bouncycastle.jsse");
+  private static final Logger TLS_ENGINE_LOG = Logger.getLogger("org.bouncycastle.jsse");
 
   private EndToEndBenchmark() {}
 
   /** Runs the benchmark; exits 2 on a usage error. */
   public static void main(String[] args) throws Exception {
-    TLS_ENGINE_LOG.setLevel(java.util.logging.Level.SEVERE);
+    TLS_ENGINE_LOG.setLevel(Level.SEVERE);
     PrintStream out = System.out;
     BenchOptions o;
     try {

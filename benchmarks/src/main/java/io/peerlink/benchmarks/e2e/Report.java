@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -110,7 +111,7 @@ final class Report {
     opts.put("streams", o.streams());
     opts.put("streamSize", o.streamSize());
     opts.put("handshakes", o.handshakes());
-    opts.put("relaySecurity", o.relaySecurity().name().toLowerCase(java.util.Locale.ROOT));
+    opts.put("relaySecurity", o.relaySecurity().name().toLowerCase(Locale.ROOT));
     opts.put("cores", Runtime.getRuntime().availableProcessors());
     j.put("options", opts);
     j.put("cipherSuite", cipherSuite);

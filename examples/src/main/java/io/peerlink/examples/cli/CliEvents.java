@@ -10,6 +10,7 @@ import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.relay.DialReport;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -154,7 +155,7 @@ final class CliEvents implements EventListener {
 
   /** A {@code dial-stage} line's fields for one stage of a report. */
   static Map<String, Object> stageFields(DialReport.Stage s) {
-    Map<String, Object> f = new java.util.LinkedHashMap<>();
+    Map<String, Object> f = new LinkedHashMap<>();
     f.put("stage", s.stage().label());
     f.put("outcome", s.outcome().name().toLowerCase(Locale.ROOT));
     f.put("ms", JsonEvents.millis(s.took().toNanos()));

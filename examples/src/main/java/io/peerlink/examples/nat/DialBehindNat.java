@@ -8,6 +8,7 @@ import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.relay.DialReport;
 import io.peerlink.relay.Manager;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -53,7 +54,7 @@ public final class DialBehindNat {
     try (Manager manager = Manager.builder(Identity.generate())
         .listenOn(Multiaddr.parse("/ip4/0.0.0.0/tcp/0")) // the port the punch dials from
         .publicAddressFilter(publicAddrs)
-        .punchTimeout(java.time.Duration.ofSeconds(20))
+        .punchTimeout(Duration.ofSeconds(20))
         .build().start().join()) {
       // The relay carries the punch's signalling; identify on our connection to it also tells us
       // our public (NATed) address, which the punch needs.

@@ -9,11 +9,15 @@ import io.peerlink.testing.JsPeerJson;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -216,7 +220,7 @@ class PeerlinkCliTest {
   @Test
   void aClosedPortIsAConnectError() throws Exception {
     String addr;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       addr = "/ip4/127.0.0.1/tcp/" + s.getLocalPort() + "/p2p/" + Identity.generate().peerId();
     }
     Cli dial = new Cli("dial", "--target", addr);
@@ -319,8 +323,8 @@ class PeerlinkCliTest {
 
   @Test
   void autorelayKeepsTwoReservationsAndReplacesAKilledRelay() throws Exception {
-    Map<String, String> relayAddrs = new java.util.LinkedHashMap<>(); // peer id -> address
-    Map<String, Cli> relayProcs = new java.util.HashMap<>();
+    Map<String, String> relayAddrs = new LinkedHashMap<>(); // peer id -> address
+    Map<String, Cli> relayProcs = new HashMap<>();
     for (int i = 0; i < 3; i++) {
       Cli relay = new Cli("peer", "--listen", "/ip4/127.0.0.1/tcp/0", "--serve-relay", "--relay-any-address");
       Map<String, Object> listening = relay.next("listening");

@@ -10,11 +10,13 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -183,7 +185,7 @@ class NatTestbedBenchmark {
   }
 
   private static void report(String scenario, List<Round> rounds) throws IOException {
-    Map<String, Long> paths = new java.util.TreeMap<>();
+    Map<String, Long> paths = new TreeMap<>();
     rounds.forEach(r -> paths.merge(r.path(), 1L, Long::sum));
     List<Double> ms = rounds.stream().map(Round::ms).sorted().toList();
     String line = String.format(Locale.ROOT, "[bench] %s: %d rounds, paths %s, time to connection median %.0f ms, p90 %.0f ms, max %.0f ms",
@@ -192,7 +194,7 @@ class NatTestbedBenchmark {
     Path out = Path.of("target", "nat-benchmark.txt");
     Files.createDirectories(out.getParent());
     Files.writeString(out, line + "\n", StandardCharsets.UTF_8,
-        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
   }
 
   /** Nearest-rank percentile. */

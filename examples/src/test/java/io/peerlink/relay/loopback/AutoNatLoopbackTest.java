@@ -4,7 +4,12 @@ import static io.peerlink.relay.loopback.RelayClientLoopbackTest.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.ReferenceCountUtil;
 import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.Connector;
 import io.peerlink.core.LimitExceededException;
@@ -16,6 +21,7 @@ import io.peerlink.core.event.Reachability;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.spi.MessageStream;
 import io.peerlink.relay.AutoNatConfig;
 import io.peerlink.relay.Reservation;
 import io.peerlink.relay.internal.autonat.AutoNatClient;
@@ -27,6 +33,8 @@ import io.peerlink.relay.internal.holepunch.ObservedAddresses;
 import io.peerlink.relay.internal.proto.AutoNatProtos.Message;
 import io.peerlink.relay.server.RelayLimiter;
 import io.peerlink.relay.server.RelayServer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -138,7 +146,7 @@ class AutoNatLoopbackTest {
 
   /** A port nothing listens on: bound by a listener that is then closed. */
   private static Multiaddr deadAddress() throws Exception {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       return Multiaddr.parse("/ip4/127.0.0.1/tcp/" + s.getLocalPort());
     }
   }
@@ -182,8 +190,8 @@ class AutoNatLoopbackTest {
   }
 
   /** Sends {@code request} on a new AutoNAT stream; the server's one answer. */
-  private static Message exchange(Peer p, io.netty.buffer.ByteBuf request) throws Exception {
-    AtomicReference<io.peerlink.core.spi.MessageStream<Message>> holder = new AtomicReference<>();
+  private static Message exchange(Peer p, ByteBuf request) throws Exception {
+    AtomicReference<MessageStream<Message>> holder = new AtomicReference<>();
     Stream s = get(p.newStream(List.of(AutoNatMessages.PROTOCOL), st -> holder.set(AutoNatMessages.stream(st.channel()))));
     CompletableFuture<Message> answer = holder.get().write(request)
         .thenCompose(v -> holder.get().read(Duration.ofSeconds(10)));
@@ -233,16 +241,16 @@ class AutoNatLoopbackTest {
   private static void assertClosedWithoutAnswer(Peer p, byte[] raw) throws Exception {
     LinkedBlockingQueue<Object> got = new LinkedBlockingQueue<>();
     Stream s = get(p.newStream(List.of(AutoNatMessages.PROTOCOL), st -> st.channel().pipeline().addLast(
-        new io.netty.channel.ChannelInboundHandlerAdapter() {
+        new ChannelInboundHandlerAdapter() {
           @Override
-          public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
-            io.netty.util.ReferenceCountUtil.release(msg);
+          public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg);
             got.add(msg);
           }
 
           @Override
-          public void userEventTriggered(io.netty.channel.ChannelHandlerContext ctx, Object evt) {
-            if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
+          public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof ChannelInputShutdownEvent) {
               ctx.close(); // the server closed its side
             }
             ctx.fireUserEventTriggered(evt);
@@ -269,10 +277,10 @@ class AutoNatLoopbackTest {
       byte[] answer = answers[i];
       Listener fake = Listener.builder(Identity.generate()).listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
           .handler(AutoNatMessages.PROTOCOL, st -> st.channel().pipeline().addLast(
-              new io.netty.channel.ChannelInboundHandlerAdapter() {
+              new ChannelInboundHandlerAdapter() {
                 @Override
-                public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
-                  io.netty.util.ReferenceCountUtil.release(msg);
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                  ReferenceCountUtil.release(msg);
                   ctx.writeAndFlush(Unpooled.wrappedBuffer(answer));
                 }
               }))

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -100,7 +101,7 @@ class AutoRelayFailoverBenchmark {
       CompletableFuture<Long> replacedAt = new CompletableFuture<>();
       CompletableFuture<List<Multiaddr>> newAddrs = new CompletableFuture<>();
       CompletableFuture<Long> newAddrsAt = new CompletableFuture<>();
-      List<PeerId> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+      List<PeerId> held = new CopyOnWriteArrayList<>();
       peer.host().addEventListener(new EventListener() {
         @Override
         public void relayAdded(PeerId relay, List<Multiaddr> addrs, Instant expires) {

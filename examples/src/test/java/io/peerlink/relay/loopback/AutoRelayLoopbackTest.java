@@ -10,10 +10,12 @@ import io.peerlink.core.Listener;
 import io.peerlink.core.Peer;
 import io.peerlink.core.PeerException;
 import io.peerlink.core.event.EventListener;
+import io.peerlink.core.event.Reachability;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.relay.AutoNatConfig;
 import io.peerlink.relay.AutoRelayConfig;
 import io.peerlink.relay.CandidateSource;
 import io.peerlink.relay.Manager;
@@ -28,6 +30,7 @@ import io.peerlink.relay.server.RelayServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -178,7 +181,7 @@ class AutoRelayLoopbackTest {
 
   /** Reserved events until {@code n} distinct relays are held. */
   static Set<PeerId> reservedOn(Events ev, int n) throws InterruptedException {
-    Set<PeerId> got = new java.util.HashSet<>();
+    Set<PeerId> got = new HashSet<>();
     while (got.size() < n) {
       got.add(ev.next(Events.Reserved.class).r().relay());
     }
@@ -433,9 +436,9 @@ class AutoRelayLoopbackTest {
   void aManagerSuspendsAutoRelayOnceAutoNatFindsItPublic() throws Exception {
     RelayServer r1 = relay();
     RelayServer r2 = relay();
-    io.peerlink.core.multiaddr.AddressFilter loopbackPublic =
-        io.peerlink.core.multiaddr.AddressFilter.internet().withPublic("127.0.0.0/8");
-    io.peerlink.relay.AutoNatConfig nat = io.peerlink.relay.AutoNatConfig.builder()
+    AddressFilter loopbackPublic =
+        AddressFilter.internet().withPublic("127.0.0.0/8");
+    AutoNatConfig nat = AutoNatConfig.builder()
         .confirmations(1)
         .serverQueryInterval(Duration.ZERO)
         .serverPerPeerLimit(100)
@@ -463,7 +466,7 @@ class AutoRelayLoopbackTest {
     // Meeting an AutoNAT server that can dial us back makes us PUBLIC: AutoRelay lets go.
     get(m.connect(natServer.listener().listenAddresses().get(0)));
     await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
-        .until(() -> m.reachability() == io.peerlink.core.event.Reachability.PUBLIC);
+        .until(() -> m.reachability() == Reachability.PUBLIC);
     await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> m.reservations().isEmpty());
     assertThat(m.relayedAddresses()).isEmpty();
     assertThat(m.listener().host().listenAddresses()).noneMatch(Multiaddr::isRelayed);

@@ -20,6 +20,7 @@ import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.relay.RelayException;
 import io.peerlink.relay.Reservation;
 import io.peerlink.relay.internal.client.RelayClient;
+import io.peerlink.relay.internal.client.ReservationWatcher;
 import io.peerlink.relay.server.RelayLimiter;
 import io.peerlink.relay.server.RelayServer;
 import java.time.Duration;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -77,7 +79,7 @@ class RelayClientLoopbackTest {
     Listener a = listener();
     RelayClient aRelays = RelayClient.create(a);
     closers.add(aRelays);
-    List<Peer> inbound = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Peer> inbound = new CopyOnWriteArrayList<>();
     a.host().addConnectionListener(inbound::add);
 
     Reservation r = get(aRelays.reserve(relayAddr));
@@ -158,8 +160,8 @@ class RelayClientLoopbackTest {
     Listener a = listener();
     RelayClient aRelays = RelayClient.create(a);
     closers.add(aRelays);
-    List<Reservation> granted = new java.util.concurrent.CopyOnWriteArrayList<>();
-    aRelays.watch(new io.peerlink.relay.internal.client.ReservationWatcher() {
+    List<Reservation> granted = new CopyOnWriteArrayList<>();
+    aRelays.watch(new ReservationWatcher() {
       @Override
       public void reserved(Reservation reservation) {
         granted.add(reservation);

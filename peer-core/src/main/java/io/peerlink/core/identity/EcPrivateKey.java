@@ -5,6 +5,7 @@ import java.math.BigInteger;
 import java.security.InvalidKeyException;
 import org.bouncycastle.asn1.ASN1BitString;
 import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1Object;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.DERBitString;
@@ -127,7 +128,7 @@ final class EcPrivateKey implements PrivateKeyImpl {
         withCurve ? curve.oid() : null);
   }
 
-  private static byte[] der(org.bouncycastle.asn1.ASN1Object o) {
+  private static byte[] der(ASN1Object o) {
     try {
       return o.getEncoded(ASN1Encoding.DER);
     } catch (IOException e) {

@@ -8,6 +8,7 @@ import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
+import java.security.PrivateKey;
 import java.security.interfaces.EdECPrivateKey;
 import java.security.spec.EdECPrivateKeySpec;
 import java.security.spec.NamedParameterSpec;
@@ -24,10 +25,10 @@ final class Ed25519PrivateKey implements PrivateKeyImpl {
   private static final int SEED_BYTES = 32;
 
   private final byte[] seed;
-  private final java.security.PrivateKey jdkKey;
+  private final PrivateKey jdkKey;
   private final Ed25519PublicKey publicKey;
 
-  private Ed25519PrivateKey(byte[] seed, java.security.PrivateKey jdkKey, Ed25519PublicKey publicKey) {
+  private Ed25519PrivateKey(byte[] seed, PrivateKey jdkKey, Ed25519PublicKey publicKey) {
     this.seed = seed;
     this.jdkKey = jdkKey;
     this.publicKey = publicKey;
@@ -52,7 +53,7 @@ final class Ed25519PrivateKey implements PrivateKeyImpl {
     byte[] pub = new byte[Ed25519PublicKey.KEY_BYTES];
     Ed25519.generatePublicKey(seed, 0, pub, 0);
     try {
-      java.security.PrivateKey jdk =
+      PrivateKey jdk =
           KeyFactory.getInstance("Ed25519")
               .generatePrivate(new EdECPrivateKeySpec(NamedParameterSpec.ED25519, seed.clone()));
       return new Ed25519PrivateKey(seed.clone(), jdk, Ed25519PublicKey.fromRaw(pub));

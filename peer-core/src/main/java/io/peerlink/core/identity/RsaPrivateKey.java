@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.KeyFactory;
+import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.RSAPrivateCrtKeySpec;
@@ -19,10 +20,10 @@ import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 /** An RSA private key: {@code Data} is PKCS#1 RSAPrivateKey DER. Signs SHA-256 with PKCS#1 v1.5. */
 final class RsaPrivateKey implements PrivateKeyImpl {
   private final RSAPrivateKey pkcs1;
-  private final java.security.PrivateKey jdkKey;
+  private final PrivateKey jdkKey;
   private final RsaPublicKey publicKey;
 
-  private RsaPrivateKey(RSAPrivateKey pkcs1, java.security.PrivateKey jdkKey, RsaPublicKey publicKey) {
+  private RsaPrivateKey(RSAPrivateKey pkcs1, PrivateKey jdkKey, RsaPublicKey publicKey) {
     this.pkcs1 = pkcs1;
     this.jdkKey = jdkKey;
     this.publicKey = publicKey;
@@ -45,7 +46,7 @@ final class RsaPrivateKey implements PrivateKeyImpl {
     }
     try {
       KeyFactory kf = KeyFactory.getInstance("RSA");
-      java.security.PrivateKey priv = kf.generatePrivate(new RSAPrivateCrtKeySpec(
+      PrivateKey priv = kf.generatePrivate(new RSAPrivateCrtKeySpec(
           k.getModulus(), k.getPublicExponent(), k.getPrivateExponent(), k.getPrime1(),
           k.getPrime2(), k.getExponent1(), k.getExponent2(), k.getCoefficient()));
       RSAPublicKey pub = (RSAPublicKey) kf.generatePublic(

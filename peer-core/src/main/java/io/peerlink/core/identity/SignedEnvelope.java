@@ -3,6 +3,7 @@ package io.peerlink.core.identity;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.peerlink.core.internal.Varint;
+import io.peerlink.core.internal.proto.CryptoProtos;
 import io.peerlink.core.internal.proto.EnvelopeProtos;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -168,9 +169,9 @@ public final class SignedEnvelope {
     return domain;
   }
 
-  private static io.peerlink.core.internal.proto.CryptoProtos.PublicKey publicKeyProto(PublicKey key) {
+  private static CryptoProtos.PublicKey publicKeyProto(PublicKey key) {
     try {
-      return io.peerlink.core.internal.proto.CryptoProtos.PublicKey.parseFrom(key.marshal());
+      return CryptoProtos.PublicKey.parseFrom(key.marshal());
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("own public key does not parse", e);
     }

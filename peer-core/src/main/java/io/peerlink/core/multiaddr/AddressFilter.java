@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
@@ -64,7 +65,7 @@ public final class AddressFilter implements Predicate<Multiaddr> {
    * @param cidrs ranges such as {@code "203.0.113.0/24"}
    * @return the wider filter
    */
-  public AddressFilter withPublic(java.util.Collection<String> cidrs) {
+  public AddressFilter withPublic(Collection<String> cidrs) {
     AddressFilter f = this;
     for (String c : cidrs) {
       f = f.withPublic(c);

@@ -21,6 +21,7 @@ import io.peerlink.core.internal.protocol.EchoHandler;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.testing.JsPeer;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.conscrypt.Conscrypt;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -168,7 +170,7 @@ class NoiseThroughputBenchmark {
     SecretKeySpec k = new SecretKeySpec(key, "ChaCha20");
     // The engine Noise runs on (the default provider), used raw.
     Cipher c = ChaChaPolyProvider.defaultProvider() == ChaChaPolyProvider.CONSCRYPT
-        ? Cipher.getInstance("ChaCha20/Poly1305/NoPadding", org.conscrypt.Conscrypt.newProvider())
+        ? Cipher.getInstance("ChaCha20/Poly1305/NoPadding", Conscrypt.newProvider())
         : Cipher.getInstance("ChaCha20-Poly1305");
     byte[] plain = new byte[AEAD_FRAME];
     byte[] sealed = new byte[AEAD_FRAME + 16];
@@ -217,7 +219,7 @@ class NoiseThroughputBenchmark {
   private static long eventLoopCpu() {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long sum = 0;
-    for (java.lang.management.ThreadInfo t : threads.dumpAllThreads(false, false)) {
+    for (ThreadInfo t : threads.dumpAllThreads(false, false)) {
       if (t.getThreadName().startsWith("peerlink-")) {
         sum += Math.max(0, threads.getThreadCpuTime(t.getThreadId()));
       }

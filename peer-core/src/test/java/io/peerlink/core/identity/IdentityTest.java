@@ -13,6 +13,7 @@ import java.security.InvalidKeyException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -61,7 +62,7 @@ class IdentityTest {
     assertThat(der).endsWith(hex(KeyVectors.ED25519_PRIVATE.substring(8, 72)));
 
     // The JDK reads it and produces signatures our public key accepts.
-    java.security.PrivateKey jdk = KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(der));
+    PrivateKey jdk = KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(der));
     Signature s = Signature.getInstance("Ed25519");
     s.initSign(jdk);
     s.update(MESSAGE);

@@ -7,12 +7,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
+import java.security.KeyFactory;
 import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.stream.Stream;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -76,10 +81,10 @@ class KeysTest {
   @Test
   void ed25519SignatureIsPlainRfc8032() throws Exception {
     Identity identity = Identity.fromProtobuf(hex(KeyVectors.ED25519_PRIVATE));
-    java.security.PublicKey jdk = java.security.KeyFactory.getInstance("Ed25519")
-        .generatePublic(new java.security.spec.X509EncodedKeySpec(
+    java.security.PublicKey jdk = KeyFactory.getInstance("Ed25519")
+        .generatePublic(new X509EncodedKeySpec(
             hex("302a300506032b6570032100" + KeyVectors.ED25519_PUBLIC.substring(8))));
-    java.security.Signature v = java.security.Signature.getInstance("Ed25519");
+    Signature v = Signature.getInstance("Ed25519");
     v.initVerify(jdk);
     v.update(MESSAGE);
 
@@ -171,8 +176,8 @@ class KeysTest {
   void uncompressedSecp256k1IsRejectedAsNonCanonical() throws Exception {
     // The vector's point in uncompressed form: same key, but a second encoding and peer ID.
     Identity identity = Identity.fromProtobuf(hex(KeyVectors.SECP256K1_PRIVATE));
-    org.bouncycastle.asn1.x9.X9ECParameters p =
-        org.bouncycastle.crypto.ec.CustomNamedCurves.getByName("secp256k1");
+    X9ECParameters p =
+        CustomNamedCurves.getByName("secp256k1");
     byte[] uncompressed = p.getCurve().decodePoint(identity.publicKey().raw()).getEncoded(false);
 
     assertThatThrownBy(() -> PublicKey.unmarshal(concat(hex("08021241"), uncompressed)))

@@ -7,8 +7,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.ByteString;
 import io.peerlink.core.internal.proto.CryptoProtos;
 import io.peerlink.core.internal.proto.EnvelopeProtos;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
 import java.security.SignatureException;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -98,13 +101,13 @@ class SignedEnvelopeTest {
   void embeddedKeyWithExtraFieldsIsRejected() throws Exception {
     byte[] env = SignedEnvelope.seal(Identity.generate(), DOMAIN, TYPE, PAYLOAD).marshal();
     // Field 1 holds the 36-byte key; grow it by an unknown field 3 (1a 00).
-    byte[] key = java.util.Arrays.copyOfRange(env, 2, 38);
-    byte[] rest = java.util.Arrays.copyOfRange(env, 38, env.length);
+    byte[] key = Arrays.copyOfRange(env, 2, 38);
+    byte[] rest = Arrays.copyOfRange(env, 38, env.length);
     byte[] bad = concat(new byte[] {0x0a, 38}, key, hex("1a00"), rest);
 
     assertThatThrownBy(() -> SignedEnvelope.open(bad, DOMAIN))
         .isInstanceOf(SignatureException.class)
-        .hasRootCauseInstanceOf(java.security.InvalidKeyException.class);
+        .hasRootCauseInstanceOf(InvalidKeyException.class);
   }
 
   @Test
@@ -140,7 +143,7 @@ class SignedEnvelopeTest {
   }
 
   private static byte[] concat(byte[]... parts) {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (byte[] p : parts) {
       out.writeBytes(p);
     }

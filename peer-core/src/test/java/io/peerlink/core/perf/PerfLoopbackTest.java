@@ -29,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -212,7 +213,7 @@ class PerfLoopbackTest {
     // Poll the counter from this thread: no callback is offered, by design.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (run.downloadedBytes() < 8 * MIB && System.nanoTime() < deadline) {
-      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // poll the counter, as a progress reporter would
+      LockSupport.parkNanos(1_000_000); // poll the counter, as a progress reporter would
     }
     assertThat(run.downloadedBytes()).isGreaterThanOrEqualTo(8 * MIB);
     run.result().cancel(true);

@@ -9,14 +9,18 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.EncoderException;
+import io.netty.util.ReferenceCountUtil;
 import io.peerlink.core.LimitExceededException;
 import io.peerlink.core.ProtocolViolationException;
+import io.peerlink.core.internal.Varint;
 import io.peerlink.core.internal.proto.IdentifyProtos.Identify;
 import io.peerlink.core.internal.protocol.ExceptionRecorder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +30,7 @@ class LengthPrefixedFramesTest {
 
   @AfterEach
   void releaseEverything() {
-    recorder.messages.forEach(io.netty.util.ReferenceCountUtil::release);
+    recorder.messages.forEach(ReferenceCountUtil::release);
     if (channel != null) {
       channel.finishAndReleaseAll();
     }
@@ -71,7 +75,7 @@ class LengthPrefixedFramesTest {
     byte[] payload = new byte[300];
     payload[299] = 7;
     ByteBuf wire = Unpooled.buffer();
-    io.peerlink.core.internal.Varint.write(wire, 300);
+    Varint.write(wire, 300);
     wire.writeBytes(payload);
     byte[] bytes = ByteBufUtil.getBytes(wire);
     wire.release();
@@ -86,7 +90,7 @@ class LengthPrefixedFramesTest {
   void acceptsAFrameOfExactlyTheLimit() {
     decoder(4096);
     ByteBuf wire = Unpooled.buffer();
-    io.peerlink.core.internal.Varint.write(wire, 4096);
+    Varint.write(wire, 4096);
     wire.writeZero(4096);
     channel.writeInbound(wire);
     assertThat(recorder.messages).hasSize(1);
@@ -97,10 +101,10 @@ class LengthPrefixedFramesTest {
   void rejectsAnOversizedLengthBeforeBufferingThePayload() {
     decoder(4096);
     ByteBuf wire = Unpooled.buffer();
-    io.peerlink.core.internal.Varint.write(wire, 4097);
+    Varint.write(wire, 4097);
     wire.writeZero(10);
     channel.writeInbound(wire);
-    assertThat(recorder.exceptions).singleElement(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
+    assertThat(recorder.exceptions).singleElement(InstanceOfAssertFactories.THROWABLE)
         .isInstanceOf(LimitExceededException.class)
         .hasMessageContaining("4096");
     assertThat(recorder.messages).isEmpty();
@@ -111,7 +115,7 @@ class LengthPrefixedFramesTest {
   void rejectsAnOversizedVarintBeforeItEnds() {
     decoder(4096);
     channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {(byte) 0xff, (byte) 0xff}));
-    assertThat(recorder.exceptions).singleElement(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE).isInstanceOf(LimitExceededException.class);
+    assertThat(recorder.exceptions).singleElement(InstanceOfAssertFactories.THROWABLE).isInstanceOf(LimitExceededException.class);
     assertThat(channel.isOpen()).isFalse();
   }
 
@@ -119,7 +123,7 @@ class LengthPrefixedFramesTest {
   void rejectsANonMinimalVarint() {
     decoder(4096);
     channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {(byte) 0x83, 0x00, 1, 2, 3}));
-    assertThat(recorder.exceptions).singleElement(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE).isInstanceOf(ProtocolViolationException.class);
+    assertThat(recorder.exceptions).singleElement(InstanceOfAssertFactories.THROWABLE).isInstanceOf(ProtocolViolationException.class);
     assertThat(channel.isOpen()).isFalse();
   }
 
@@ -128,8 +132,8 @@ class LengthPrefixedFramesTest {
     decoder(100);
     channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {5, 'a', 'b'}));
     channel.pipeline().fireUserEventTriggered(
-        io.netty.channel.socket.ChannelInputShutdownEvent.INSTANCE);
-    assertThat(recorder.exceptions).singleElement(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
+        ChannelInputShutdownEvent.INSTANCE);
+    assertThat(recorder.exceptions).singleElement(InstanceOfAssertFactories.THROWABLE)
         .isInstanceOf(ProtocolViolationException.class)
         .hasMessageContaining("inside");
   }
@@ -161,9 +165,9 @@ class LengthPrefixedFramesTest {
   void aNamedDecoderNamesItsProtocolInTheLimitError() {
     channel = new EmbeddedChannel(new LengthPrefixedFrameDecoder("DCUtR", 4096), recorder);
     ByteBuf wire = Unpooled.buffer();
-    io.peerlink.core.internal.Varint.write(wire, 4097);
+    Varint.write(wire, 4097);
     channel.writeInbound(wire);
-    assertThat(recorder.exceptions).singleElement(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
+    assertThat(recorder.exceptions).singleElement(InstanceOfAssertFactories.THROWABLE)
         .isInstanceOf(LimitExceededException.class)
         .hasMessageContaining("DCUtR")
         .hasMessageContaining("4096");
@@ -188,11 +192,11 @@ class LengthPrefixedFramesTest {
   void oneFrameDecoderReportsBadInputOnceAndLeavesTheChannelOpen() {
     channel = new EmbeddedChannel(LengthPrefixedFrameDecoder.oneFrame("circuit relay hop", 4096), recorder);
     ByteBuf wire = Unpooled.buffer();
-    io.peerlink.core.internal.Varint.write(wire, 4097);
+    Varint.write(wire, 4097);
     wire.writeZero(10);
     channel.writeInbound(wire);
     channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {1, 'x'}));
-    assertThat(recorder.exceptions).singleElement(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
+    assertThat(recorder.exceptions).singleElement(InstanceOfAssertFactories.THROWABLE)
         .isInstanceOf(LimitExceededException.class)
         .hasMessageContaining("circuit relay hop");
     assertThat(recorder.messages).isEmpty();
@@ -204,7 +208,7 @@ class LengthPrefixedFramesTest {
     channel = new EmbeddedChannel(LengthPrefixedFrameDecoder.oneFrame("relay", 100), recorder);
     channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {5, 'a', 'b'}));
     channel.pipeline().fireUserEventTriggered(
-        io.netty.channel.socket.ChannelInputShutdownEvent.INSTANCE);
+        ChannelInputShutdownEvent.INSTANCE);
     assertThat(recorder.exceptions).isEmpty();
     assertThat(recorder.messages).isEmpty();
   }

@@ -1,6 +1,7 @@
 package io.peerlink.relay.spi;
 
 import io.peerlink.core.Listener;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Serves the relay (hop) protocol on a running host, so that {@code RelayService.enable()} and
@@ -28,6 +29,6 @@ public interface RelayServerProvider {
      *
      * @return a future that completes once the relay has stopped
      */
-    java.util.concurrent.CompletableFuture<Void> stop();
+    CompletableFuture<Void> stop();
   }
 }

@@ -16,6 +16,7 @@ import io.peerlink.testing.JsPeer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -87,7 +88,7 @@ class JsRelayInteropTest {
         assertThat(peer.securityProtocol()).isEqualTo("/noise");
         assertThat(get(peer.ping())).isPositive();
         byte[] payload = new byte[300_000];
-        new java.util.Random(3).nextBytes(payload);
+        new Random(3).nextBytes(payload);
         assertThat(get(EchoClient.roundTrip(peer, payload))).isPositive();
         assertThat(get(peer.identify()).agentVersion()).contains("js-libp2p");
         Map<String, Object> peers = js.requestOk(T, "cmd", "peers");
@@ -110,7 +111,7 @@ class JsRelayInteropTest {
       Peer peer = get(dialer.host().dial(circuit));
       assertThat(peer.path()).isEqualTo(ConnectionPath.RELAYED);
       byte[] payload = new byte[64 << 20];
-      new java.util.Random(64).nextBytes(payload);
+      new Random(64).nextBytes(payload);
       assertThat(EchoClient.roundTrip(peer, payload).get(240, TimeUnit.SECONDS)).isPositive();
     }
   }

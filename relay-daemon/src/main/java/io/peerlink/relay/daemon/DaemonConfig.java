@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -91,7 +92,7 @@ final class DaemonConfig {
    */
   static DaemonConfig parse(String... args) {
     DaemonConfig cfg = new DaemonConfig();
-    picocli.CommandLine cmd = new picocli.CommandLine(cfg);
+    CommandLine cmd = new CommandLine(cfg);
     ConfigFile.install(cmd, args);
     cmd.parseArgs(args);
     RelayDaemon.validated(cmd, cfg::limiter);

@@ -1,5 +1,6 @@
 package io.peerlink.relay.daemon;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,7 +22,7 @@ final class Flags {
       return "";
     }
     String field = m.group(1);
-    String flag = RENAMED.getOrDefault(field, field.replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT));
+    String flag = RENAMED.getOrDefault(field, field.replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT));
     return " (--" + flag + ")";
   }
 }

@@ -6,6 +6,8 @@ import io.peerlink.core.identity.Identity;
 import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.relay.server.RelayLimiter;
 import io.peerlink.relay.server.RelayServer;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -14,9 +16,10 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.bridge.SLF4JBridgeHandler;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
 
 /**
  * The relay daemon: {@code java -jar relay-daemon.jar --listen /ip4/0.0.0.0/tcp/4001
@@ -40,7 +43,7 @@ public final class RelayDaemon {
     // BouncyCastle logs through java.util.logging: send it where the daemon's own logs go.
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
-    PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+    PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
     System.exit(run(args, out, System.err, new CountDownLatch(1)));
   }
 
@@ -148,7 +151,7 @@ public final class RelayDaemon {
   }
 
   /** Builds a limits object; a value the library refuses becomes a usage error naming the flag. */
-  static <T> T validated(CommandLine cmd, java.util.function.Supplier<T> build) {
+  static <T> T validated(CommandLine cmd, Supplier<T> build) {
     try {
       return build.get();
     } catch (IllegalArgumentException e) {

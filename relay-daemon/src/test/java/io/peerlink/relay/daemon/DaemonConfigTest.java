@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
@@ -138,7 +139,7 @@ class DaemonConfigTest {
     String help = out.toString(StandardCharsets.UTF_8).replaceAll("\\s+", " ");
     RelayLimiter r = RelayLimiter.defaults();
     ListenerLimits l = ListenerLimits.defaults();
-    Map<String, String> expected = new java.util.LinkedHashMap<>();
+    Map<String, String> expected = new LinkedHashMap<>();
     expected.put("--max-reservations", "default: " + r.maxReservations() + ")");
     expected.put("--max-reservations-per-ip", "default: " + r.maxReservationsPerIp() + ")");
     expected.put("--max-circuits", "default: " + r.maxCircuits() + ")");

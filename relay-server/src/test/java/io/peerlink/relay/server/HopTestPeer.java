@@ -1,6 +1,7 @@
 package io.peerlink.relay.server;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -22,6 +23,7 @@ import io.peerlink.relay.internal.circuit.CircuitMessages;
 import io.peerlink.relay.internal.proto.CircuitProtos.HopMessage;
 import io.peerlink.relay.internal.proto.CircuitProtos.StopMessage;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -154,7 +156,7 @@ final class HopTestPeer implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-          answer.completeExceptionally(new java.io.IOException("hop stream closed without an answer"));
+          answer.completeExceptionally(new IOException("hop stream closed without an answer"));
         }
       });
       ch.writeAndFlush(raw);
@@ -168,7 +170,7 @@ final class HopTestPeer implements AutoCloseable {
   }
 
   static CompletableFuture<HopMessage> reserve(Peer relay) {
-    return request(relay, CircuitMessages.encode(io.netty.buffer.ByteBufAllocator.DEFAULT, CircuitMessages.hopReserve()));
+    return request(relay, CircuitMessages.encode(ByteBufAllocator.DEFAULT, CircuitMessages.hopReserve()));
   }
 
   /** The source side of a circuit: the hop answer, and the stream as the circuit. */
@@ -202,7 +204,7 @@ final class HopTestPeer implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-          result.completeExceptionally(new java.io.IOException("hop stream closed without an answer"));
+          result.completeExceptionally(new IOException("hop stream closed without an answer"));
         }
       });
       ch.writeAndFlush(CircuitMessages.encode(ch.alloc(), CircuitMessages.hopConnect(target)));

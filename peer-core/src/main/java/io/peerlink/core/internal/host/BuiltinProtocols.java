@@ -1,6 +1,8 @@
 package io.peerlink.core.internal.host;
 
+import io.peerlink.core.MessageHandler;
 import io.peerlink.core.internal.protocol.PingHandler;
+import io.peerlink.core.internal.protocol.ProtocolIds;
 
 /** The protocols every peerlink host serves: identify, identify push, ping and the message protocol. */
 final class BuiltinProtocols {
@@ -13,12 +15,12 @@ final class BuiltinProtocols {
       PeerConnection conn = (PeerConnection) stream.peer();
       IdentifyProtocol.receivePush(conn, stream, conn::mergeIdentifyPush);
     });
-    core.protocols().put(io.peerlink.core.MessageHandler.PROTOCOL,
+    core.protocols().put(MessageHandler.PROTOCOL,
         stream -> MessageChannel.serve(stream, core.config().maxMessageSize()));
-    core.protocols().put(io.peerlink.core.internal.protocol.ProtocolIds.PING, stream -> stream.channel().pipeline().addLast(new PingHandler()));
+    core.protocols().put(ProtocolIds.PING, stream -> stream.channel().pipeline().addLast(new PingHandler()));
     // As in go and js: these run over limited relayed connections.
     core.allowOnLimitedConnections(IdentifyProtocol.ID);
     core.allowOnLimitedConnections(IdentifyProtocol.PUSH);
-    core.allowOnLimitedConnections(io.peerlink.core.internal.protocol.ProtocolIds.PING);
+    core.allowOnLimitedConnections(ProtocolIds.PING);
   }
 }

@@ -5,7 +5,9 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.peerlink.core.ConnectionLimit;
 import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.Direction;
 import io.peerlink.core.HandshakeException;
@@ -19,9 +21,13 @@ import io.peerlink.core.internal.multistream.MultistreamInitiator;
 import io.peerlink.core.internal.multistream.MultistreamResponder;
 import io.peerlink.core.internal.security.SecureSession;
 import io.peerlink.core.internal.yamux.YamuxSession;
+import io.peerlink.core.multiaddr.Multiaddr;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,14 +56,14 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
   private final CompletableFuture<Peer> result;
   private final ConnectionLifecycle lifecycle;
   private PeerConnection conn;
-  private final io.peerlink.core.multiaddr.Multiaddr remoteAddress;
-  private final io.peerlink.core.ConnectionLimit limit;
+  private final Multiaddr remoteAddress;
+  private final ConnectionLimit limit;
   private ScheduledFuture<?> timeout;
   private boolean done;
 
   private ConnectionUpgrader(HostCore core, Direction direction, PeerId expected, ConnectionPath path,
-      ConnectionLifecycle lifecycle, io.peerlink.core.multiaddr.Multiaddr remoteAddress,
-      io.peerlink.core.ConnectionLimit limit, CompletableFuture<Peer> result) {
+      ConnectionLifecycle lifecycle, Multiaddr remoteAddress,
+      ConnectionLimit limit, CompletableFuture<Peer> result) {
     this.remoteAddress = remoteAddress;
     this.limit = limit;
     this.core = core;
@@ -89,14 +95,14 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
    * channel), and {@code limit} (null: none) makes the connection limited.
    */
   public static void install(HostCore core, Channel ch, Direction direction, PeerId expected,
-      ConnectionPath path, io.peerlink.core.multiaddr.Multiaddr remoteAddress,
-      io.peerlink.core.ConnectionLimit limit, CompletableFuture<Peer> result) {
-    io.peerlink.core.multiaddr.Multiaddr addr = remoteAddress;
+      ConnectionPath path, Multiaddr remoteAddress,
+      ConnectionLimit limit, CompletableFuture<Peer> result) {
+    Multiaddr addr = remoteAddress;
     if (addr == null) {
-      java.net.SocketAddress remote = ch.remoteAddress();
-      addr = remote instanceof java.net.InetSocketAddress s
-          ? io.peerlink.core.multiaddr.Multiaddr.fromSocketAddress(s)
-          : io.peerlink.core.multiaddr.Multiaddr.parse("/p2p-circuit");
+      SocketAddress remote = ch.remoteAddress();
+      addr = remote instanceof InetSocketAddress s
+          ? Multiaddr.fromSocketAddress(s)
+          : Multiaddr.parse("/p2p-circuit");
     }
     install(core, ch, direction, expected, path, ConnectionLifecycle.start(core, direction, addr, expected),
         remoteAddress, limit, result);
@@ -114,8 +120,8 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
 
   /** The full form: an existing lifecycle, and a relayed connection's address and limit. */
   public static void install(HostCore core, Channel ch, Direction direction, PeerId expected,
-      ConnectionPath path, ConnectionLifecycle lifecycle, io.peerlink.core.multiaddr.Multiaddr remoteAddress,
-      io.peerlink.core.ConnectionLimit limit, CompletableFuture<Peer> result) {
+      ConnectionPath path, ConnectionLifecycle lifecycle, Multiaddr remoteAddress,
+      ConnectionLimit limit, CompletableFuture<Peer> result) {
     if (direction == Direction.OUTBOUND && expected == null) {
       throw new IllegalArgumentException("an outbound connection needs the expected peer ID");
     }
@@ -281,7 +287,7 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (!done) {
       // Nothing should reach the end of the pipeline before the muxer is in place.
-      io.netty.util.ReferenceCountUtil.release(msg);
+      ReferenceCountUtil.release(msg);
       fail(ctx, new PeerException(PeerError.PROTOCOL, "unexpected data during the connection upgrade"));
       return;
     }
@@ -296,7 +302,7 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
     if (timeout != null) {
       timeout.cancel(false);
     }
-    PeerException pe = cause instanceof javax.net.ssl.SSLException
+    PeerException pe = cause instanceof SSLException
         ? new HandshakeException("TLS handshake with " + describe(ctx) + " failed: " + cause.getMessage(), cause)
         : PeerException.wrap(cause, PeerError.IO);
     if (direction == Direction.INBOUND) {

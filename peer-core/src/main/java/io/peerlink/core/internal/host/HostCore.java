@@ -2,24 +2,42 @@ package io.peerlink.core.internal.host;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.peerlink.core.ConnectionLimit;
+import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.Direction;
+import io.peerlink.core.MessageHandler;
 import io.peerlink.core.Peer;
 import io.peerlink.core.PeerConfig;
+import io.peerlink.core.StreamHandler;
+import io.peerlink.core.event.EventListener;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
+import io.peerlink.core.internal.yamux.YamuxConfig;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.core.spi.DialAttempt;
 import io.peerlink.core.spi.Host;
 import io.peerlink.core.spi.PunchExpectation;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a {@code Listener} and a {@code Connector} share: the identity, settings, event loops,
@@ -38,13 +56,13 @@ public final class HostCore implements Host {
   // Hooks for relay-core: addresses reached through relays, dialing /p2p-circuit addresses, and
   // which protocols may run over limited (relayed) connections.
   private final List<Supplier<List<Multiaddr>>> extraListenAddrs = new CopyOnWriteArrayList<>();
-  private volatile java.util.function.Function<Multiaddr, CompletableFuture<Peer>> relayedDialer;
+  private volatile Function<Multiaddr, CompletableFuture<Peer>> relayedDialer;
   private final Set<String> limitedProtocols = ConcurrentHashMap.newKeySet();
   private final SecurityHandlers security;
-  private final io.peerlink.core.internal.yamux.YamuxConfig yamuxConfig;
+  private final YamuxConfig yamuxConfig;
   private final EventDispatcher events = new EventDispatcher();
-  private volatile io.peerlink.core.MessageHandler messageHandler;
-  private final java.util.concurrent.ExecutorService resolver;
+  private volatile MessageHandler messageHandler;
+  private final ExecutorService resolver;
   private final PunchExpectations punches = new PunchExpectations();
   private final DialAttempts dialAttempts = new DialAttempts(this);
 
@@ -65,16 +83,16 @@ public final class HostCore implements Host {
    * DNS lookups block, so they run here and never on an event loop: a few daemon threads, made
    * on demand and let go after a minute idle.
    */
-  private static java.util.concurrent.ExecutorService newResolverExecutor() {
-    java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(
-        4, 4, 60, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
-        new io.netty.util.concurrent.DefaultThreadFactory("peerlink-dns", true));
+  private static ExecutorService newResolverExecutor() {
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(
+        4, 4, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        new DefaultThreadFactory("peerlink-dns", true));
     pool.allowCoreThreadTimeOut(true);
     return pool;
   }
 
   /** Where blocking DNS lookups run. */
-  public java.util.concurrent.Executor resolverExecutor() {
+  public Executor resolverExecutor() {
     return resolver;
   }
 
@@ -84,12 +102,12 @@ public final class HostCore implements Host {
   }
 
   /** The host-wide message handler, or null (messages wait for {@code receive()}). */
-  public io.peerlink.core.MessageHandler messageHandler() {
+  public MessageHandler messageHandler() {
     return messageHandler;
   }
 
   /** Sets the host-wide message handler; null removes it. */
-  public void messageHandler(io.peerlink.core.MessageHandler handler) {
+  public void messageHandler(MessageHandler handler) {
     this.messageHandler = handler;
   }
 
@@ -97,17 +115,17 @@ public final class HostCore implements Host {
     return security;
   }
 
-  io.peerlink.core.internal.yamux.YamuxConfig yamuxConfig() {
+  YamuxConfig yamuxConfig() {
     return yamuxConfig;
   }
 
   @Override
-  public void emit(Consumer<io.peerlink.core.event.EventListener> event) {
+  public void emit(Consumer<EventListener> event) {
     events.emit(event);
   }
 
   @Override
-  public void addEventListener(io.peerlink.core.event.EventListener listener) {
+  public void addEventListener(EventListener listener) {
     events.add(listener);
   }
 
@@ -132,7 +150,7 @@ public final class HostCore implements Host {
   }
 
   @Override
-  public void handle(String protocol, io.peerlink.core.StreamHandler handler) {
+  public void handle(String protocol, StreamHandler handler) {
     protocols.put(protocol, Objects.requireNonNull(handler, "handler"));
   }
 
@@ -151,7 +169,7 @@ public final class HostCore implements Host {
     if (extraListenAddrs.isEmpty()) {
       return own;
     }
-    java.util.LinkedHashSet<Multiaddr> all = new java.util.LinkedHashSet<>(own);
+    LinkedHashSet<Multiaddr> all = new LinkedHashSet<>(own);
     for (Supplier<List<Multiaddr>> s : extraListenAddrs) {
       all.addAll(s.get());
     }
@@ -169,7 +187,7 @@ public final class HostCore implements Host {
   }
 
   @Override
-  public void setRelayedDialer(java.util.function.Function<Multiaddr, CompletableFuture<Peer>> dialer) {
+  public void setRelayedDialer(Function<Multiaddr, CompletableFuture<Peer>> dialer) {
     this.relayedDialer = dialer;
   }
 
@@ -199,8 +217,8 @@ public final class HostCore implements Host {
   }
 
   @Override
-  public java.util.Collection<Peer> connections() {
-    return java.util.Collections.unmodifiableCollection(connections);
+  public Collection<Peer> connections() {
+    return Collections.unmodifiableCollection(connections);
   }
 
   /** The live connections, as their implementation type. */
@@ -230,7 +248,7 @@ public final class HostCore implements Host {
       try {
         l.accept(conn);
       } catch (RuntimeException e) {
-        org.slf4j.LoggerFactory.getLogger(HostCore.class)
+        LoggerFactory.getLogger(HostCore.class)
             .warn("connection listener threw; other listeners still run", e);
       }
     }
@@ -245,7 +263,7 @@ public final class HostCore implements Host {
   @Override
   public CompletableFuture<Peer> dial(Multiaddr target) {
     if (target.isRelayed()) {
-      java.util.function.Function<Multiaddr, CompletableFuture<Peer>> relayed = relayedDialer;
+      Function<Multiaddr, CompletableFuture<Peer>> relayed = relayedDialer;
       if (relayed == null) {
         throw new IllegalArgumentException(
             "cannot dial a /p2p-circuit address without a relay client (relay-core): " + target);
@@ -274,13 +292,13 @@ public final class HostCore implements Host {
   /** Dials {@code remote} from our listening port for hole punching; see {@link DialAttempts}. */
   @Override
   public DialAttempt dialFromListenPort(PeerId expected, InetSocketAddress remote, InetSocketAddress local,
-      Direction role, io.peerlink.core.ConnectionPath path, java.time.Duration connectTimeout) {
+      Direction role, ConnectionPath path, Duration connectTimeout) {
     return dialAttempts.dialFromListenPort(expected, remote, local, role, path, connectTimeout);
   }
 
   @Override
   public CompletableFuture<Peer> upgrade(Channel channel, Direction direction, PeerId expected,
-      io.peerlink.core.ConnectionPath path, Multiaddr remoteAddress, io.peerlink.core.ConnectionLimit limit) {
+      ConnectionPath path, Multiaddr remoteAddress, ConnectionLimit limit) {
     CompletableFuture<Peer> result = new CompletableFuture<>();
     ConnectionUpgrader.install(this, channel, direction, expected, path, remoteAddress, limit, result);
     return result;
@@ -296,7 +314,7 @@ public final class HostCore implements Host {
         return CompletableFuture.completedFuture(null);
       }
       CompletableFuture<Void> done = new CompletableFuture<>();
-      group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS)
+      group.shutdownGracefully(0, 2, TimeUnit.SECONDS)
           .addListener(f -> done.complete(null));
       return done;
     });

@@ -8,6 +8,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.peerlink.core.IdentifyInfo;
 import io.peerlink.core.LimitExceededException;
@@ -165,7 +166,7 @@ public final class IdentifyProtocol {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-      if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
+      if (evt instanceof ChannelInputShutdownEvent) {
         finish();
         ctx.close();
       }

@@ -1,17 +1,26 @@
 package io.peerlink.core.internal.host;
 
+import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.Socket;
+import io.netty.channel.unix.UnixChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.StandardSocketOptions;
 
 /** Picks the native epoll transport where it loads, NIO otherwise. */
 public final class Transports {
@@ -41,12 +50,12 @@ public final class Transports {
    * can share one local port: hole punching dials from the listening port, so the NAT mapping
    * the peer learnt stays the one the punch uses.
    */
-  public static void reusePort(io.netty.bootstrap.AbstractBootstrap<?, ?> b) {
-    b.option(io.netty.channel.ChannelOption.SO_REUSEADDR, true);
+  public static void reusePort(AbstractBootstrap<?, ?> b) {
+    b.option(ChannelOption.SO_REUSEADDR, true);
     if (EPOLL) {
-      b.option(io.netty.channel.epoll.EpollChannelOption.SO_REUSEPORT, true);
+      b.option(EpollChannelOption.SO_REUSEPORT, true);
     } else {
-      b.option(io.netty.channel.socket.nio.NioChannelOption.of(java.net.StandardSocketOptions.SO_REUSEPORT), true);
+      b.option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
     }
   }
 
@@ -56,16 +65,16 @@ public final class Transports {
    * on its file descriptor directly.
    */
   public static void reusePort(Channel ch) {
-    ch.config().setOption(io.netty.channel.ChannelOption.SO_REUSEADDR, true);
-    if (ch instanceof io.netty.channel.unix.UnixChannel unix && unix.fd() instanceof io.netty.channel.unix.Socket socket) {
+    ch.config().setOption(ChannelOption.SO_REUSEADDR, true);
+    if (ch instanceof UnixChannel unix && unix.fd() instanceof Socket socket) {
       try {
         socket.setReusePort(true);
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException("could not set SO_REUSEPORT", e);
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not set SO_REUSEPORT", e);
       }
     } else {
       ch.config().setOption(
-          io.netty.channel.socket.nio.NioChannelOption.of(java.net.StandardSocketOptions.SO_REUSEPORT), true);
+          NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
     }
   }
 

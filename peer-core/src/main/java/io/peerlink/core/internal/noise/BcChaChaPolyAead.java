@@ -3,6 +3,7 @@ package io.peerlink.core.internal.noise;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import javax.crypto.AEADBadTagException;
+import javax.crypto.ShortBufferException;
 import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.modes.ChaCha20Poly1305;
 import org.bouncycastle.crypto.params.AEADParameters;
@@ -45,7 +46,7 @@ final class BcChaChaPolyAead implements ChaChaPolyAead {
   /** Processes the parts into {@code out}, which receives exactly {@code outLen} bytes. */
   private int run(ByteBuffer[] parts, ByteBuffer out, int outLen) throws GeneralSecurityException {
     if (out.remaining() < outLen) {
-      throw new javax.crypto.ShortBufferException("need " + outLen + " bytes, have " + out.remaining());
+      throw new ShortBufferException("need " + outLen + " bytes, have " + out.remaining());
     }
     byte[] outArr;
     int outOff;

@@ -2,6 +2,7 @@ package io.peerlink.core.internal.noise;
 
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
+import javax.crypto.AEADBadTagException;
 
 /**
  * The Noise {@code CipherState} for {@code ChaChaPoly}: a key and a 64-bit message counter used as
@@ -109,7 +110,7 @@ public final class CipherState {
       return ciphertext.clone();
     }
     if (ciphertext.length < ChaChaPolyAead.TAG_LENGTH) {
-      throw new javax.crypto.AEADBadTagException("ciphertext shorter than its tag");
+      throw new AEADBadTagException("ciphertext shorter than its tag");
     }
     byte[] out = new byte[ciphertext.length - ChaChaPolyAead.TAG_LENGTH];
     decryptWithAd(ad, new ByteBuffer[] {ByteBuffer.wrap(ciphertext)}, ByteBuffer.wrap(out));

@@ -3,6 +3,7 @@ package io.peerlink.core.internal.noise;
 import java.security.GeneralSecurityException;
 import java.security.Provider;
 import javax.crypto.Cipher;
+import org.conscrypt.Conscrypt;
 
 /**
  * BoringSSL's ChaCha20-Poly1305 through Conscrypt's JCA provider, if its native library loads on
@@ -18,8 +19,8 @@ final class ConscryptCiphers {
     Provider provider = null;
     String why = null;
     try {
-      if (org.conscrypt.Conscrypt.isAvailable()) {
-        provider = org.conscrypt.Conscrypt.newProvider();
+      if (Conscrypt.isAvailable()) {
+        provider = Conscrypt.newProvider();
         Cipher.getInstance(TRANSFORMATION, provider); // fails here rather than per connection
       } else {
         why = "Conscrypt's native library did not load";

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
+import javax.crypto.ShortBufferException;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -36,7 +37,7 @@ final class JdkChaChaPolyAead implements ChaChaPolyAead {
       throws GeneralSecurityException {
     int len = CipherScratch.remaining(plaintext);
     if (out.remaining() < len + TAG_LENGTH) {
-      throw new javax.crypto.ShortBufferException("need " + (len + TAG_LENGTH) + " bytes, have " + out.remaining());
+      throw new ShortBufferException("need " + (len + TAG_LENGTH) + " bytes, have " + out.remaining());
     }
     cipher.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(nonce));
     if (ad.length > 0) {
@@ -71,7 +72,7 @@ final class JdkChaChaPolyAead implements ChaChaPolyAead {
       throw new AEADBadTagException("ciphertext shorter than its tag");
     }
     if (out.remaining() < len - TAG_LENGTH) {
-      throw new javax.crypto.ShortBufferException("need " + (len - TAG_LENGTH) + " bytes, have " + out.remaining());
+      throw new ShortBufferException("need " + (len - TAG_LENGTH) + " bytes, have " + out.remaining());
     }
     byte[] in;
     ByteBuffer first = ciphertext.length == 1 ? ciphertext[0] : null;

@@ -1,5 +1,6 @@
 package io.peerlink.core.internal.noise;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.peerlink.core.HandshakeException;
 import io.peerlink.core.identity.Identity;
@@ -33,8 +34,8 @@ public final class NoiseHandshakePayloads {
   /** Encodes this side's payload; {@code extensions} is left out when {@code muxers} is empty. */
   public static byte[] encode(Identity identity, byte[] localStaticKey, List<String> muxers) {
     NoiseHandshakePayload.Builder b = NoiseHandshakePayload.newBuilder()
-        .setIdentityKey(com.google.protobuf.ByteString.copyFrom(identity.publicKey().marshal()))
-        .setIdentitySig(com.google.protobuf.ByteString.copyFrom(identity.sign(signedData(localStaticKey))));
+        .setIdentityKey(ByteString.copyFrom(identity.publicKey().marshal()))
+        .setIdentitySig(ByteString.copyFrom(identity.sign(signedData(localStaticKey))));
     if (!muxers.isEmpty()) {
       b.setExtensions(NoiseExtensions.newBuilder().addAllStreamMuxers(muxers));
     }

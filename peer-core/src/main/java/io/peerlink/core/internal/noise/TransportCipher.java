@@ -3,6 +3,7 @@ package io.peerlink.core.internal.noise;
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
+import javax.crypto.AEADBadTagException;
 
 /**
  * One direction of a Noise transport on {@link ByteBuf}s: a {@link CipherState} fed with the
@@ -65,7 +66,7 @@ public final class TransportCipher {
    */
   public int decryptMessage(ByteBuf in, int index, int length, ByteBuf out) throws GeneralSecurityException {
     if (length > CipherScratch.LENGTH || length < TAG) {
-      throw new javax.crypto.AEADBadTagException("a Noise message of " + length + " bytes cannot authenticate");
+      throw new AEADBadTagException("a Noise message of " + length + " bytes cannot authenticate");
     }
     if (out.writableBytes() < length - TAG) {
       throw new IllegalArgumentException("no room for " + (length - TAG) + " bytes of plaintext");

@@ -19,6 +19,7 @@ import io.peerlink.core.spi.StreamChannels;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The client side of {@code /perf/1.0.0}: writes the 8-byte big-endian download count, uploads
@@ -228,7 +229,7 @@ public final class PerfInitiator extends ChannelInboundHandlerAdapter implements
   }
 
   private static Throwable unwrap(Throwable t) {
-    while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+    while (t instanceof CompletionException && t.getCause() != null) {
       t = t.getCause();
     }
     return t;

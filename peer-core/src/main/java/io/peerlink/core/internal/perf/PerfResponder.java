@@ -10,6 +10,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.peerlink.core.LimitExceededException;
+import io.peerlink.core.PeerError;
 import io.peerlink.core.PeerException;
 import io.peerlink.core.PeerTimeoutException;
 import io.peerlink.core.ProtocolViolationException;
@@ -146,7 +147,7 @@ public final class PerfResponder extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    fail(ctx, PeerException.wrap(cause, io.peerlink.core.PeerError.IO));
+    fail(ctx, PeerException.wrap(cause, PeerError.IO));
   }
 
   private void fail(ChannelHandlerContext ctx, PeerException cause) {

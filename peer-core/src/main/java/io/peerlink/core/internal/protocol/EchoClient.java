@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.peerlink.core.Peer;
 import io.peerlink.core.PeerError;
@@ -90,7 +91,7 @@ public final class EchoClient {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-      if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
+      if (evt instanceof ChannelInputShutdownEvent) {
         // The echo side is done: whatever did not come back by now never will.
         ctx.close();
       }

@@ -4,6 +4,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import org.slf4j.Logger;
@@ -28,7 +29,7 @@ public final class EchoHandler extends ChannelInboundHandlerAdapter {
   public void handlerAdded(ChannelHandlerContext ctx) {
     // The echo must outlive the remote's FIN: without half-closure the stream would close at the
     // FIN and cut off echoes still waiting for window.
-    ctx.channel().config().setOption(io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE, true);
+    ctx.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
   }
 
   @Override

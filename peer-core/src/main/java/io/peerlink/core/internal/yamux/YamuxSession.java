@@ -16,6 +16,8 @@ import io.peerlink.core.PeerException;
 import io.peerlink.core.ProtocolViolationException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.function.LongConsumer;
 
 /**
  * A yamux session on one connection: install it on the secured (plaintext) pipeline and it adds its
@@ -70,7 +72,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
   private YamuxStreamChannel payloadStream;
   /** Whether the data frame being read carries FIN, applied after its last payload byte. */
   private boolean payloadFin;
-  private volatile java.util.function.LongConsumer roundTripObserver;
+  private volatile LongConsumer roundTripObserver;
 
   /**
    * @param client whether this side initiated the connection (odd stream IDs)
@@ -80,7 +82,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
    */
   public YamuxSession(boolean client, YamuxConfig config, ChannelHandler inboundStreamInitializer) {
     this.client = client;
-    this.config = java.util.Objects.requireNonNull(config, "config");
+    this.config = Objects.requireNonNull(config, "config");
     this.inboundStreamInitializer = inboundStreamInitializer;
     this.nextStreamId = client ? 1 : 2;
     this.pings = new PingTracker(config.pingTimeout().toNanos());
@@ -148,7 +150,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
    * Called on the event loop with every measured ping round trip in nanoseconds (keep-alive and
    * {@link #ping()} alike), so the owner can keep statistics; null removes it.
    */
-  public void onRoundTrip(java.util.function.LongConsumer observer) {
+  public void onRoundTrip(LongConsumer observer) {
     this.roundTripObserver = observer;
   }
 
@@ -471,7 +473,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
       return;
     }
     long opaque = pings.start(ctx.executor(), promise);
-    java.util.function.LongConsumer observer = roundTripObserver;
+    LongConsumer observer = roundTripObserver;
     if (observer != null) {
       promise.addListener(f -> {
         if (f.isSuccess()) {

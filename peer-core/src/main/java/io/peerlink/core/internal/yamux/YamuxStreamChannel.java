@@ -14,6 +14,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.ChannelOutputShutdownException;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.concurrent.Future;
 import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
@@ -245,7 +246,7 @@ public final class YamuxStreamChannel extends AbstractChannel implements DuplexC
     return promise;
   }
 
-  private static void copyResult(io.netty.util.concurrent.Future<?> from, ChannelPromise to) {
+  private static void copyResult(Future<?> from, ChannelPromise to) {
     if (from.isSuccess()) {
       to.trySuccess();
     } else {

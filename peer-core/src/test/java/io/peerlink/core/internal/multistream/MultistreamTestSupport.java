@@ -11,6 +11,9 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /** Helpers shared by the multistream tests. */
 final class MultistreamTestSupport {
@@ -27,16 +30,16 @@ final class MultistreamTestSupport {
   }
 
   /** The exception {@code future} completed with; fails the test if it has not failed (Java 17 lacks exceptionNow). */
-  static Throwable failure(java.util.concurrent.CompletableFuture<?> future) {
+  static Throwable failure(CompletableFuture<?> future) {
     if (!future.isCompletedExceptionally()) {
       throw new AssertionError("expected a failed future, got " + future);
     }
     try {
       future.getNow(null);
       throw new AssertionError("unreachable");
-    } catch (java.util.concurrent.CompletionException e) {
+    } catch (CompletionException e) {
       return e.getCause();
-    } catch (java.util.concurrent.CancellationException e) {
+    } catch (CancellationException e) {
       return e;
     }
   }

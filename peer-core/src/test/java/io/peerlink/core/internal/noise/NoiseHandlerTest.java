@@ -2,16 +2,19 @@ package io.peerlink.core.internal.noise;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.UnsupportedMessageTypeException;
 import io.peerlink.core.HandshakeException;
 import io.peerlink.core.PeerTimeoutException;
 import io.peerlink.core.ProtocolViolationException;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
+import io.peerlink.core.internal.proto.NoiseProtos;
 import io.peerlink.core.internal.security.SecureSession;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -218,9 +221,9 @@ class NoiseHandlerTest {
 
   @Test
   void undecodableIdentityKey() throws Exception {
-    byte[] payload = io.peerlink.core.internal.proto.NoiseProtos.NoiseHandshakePayload.newBuilder()
-        .setIdentityKey(com.google.protobuf.ByteString.copyFrom(new byte[] {0x08, 0x09, 0x12, 0x01, 0x00}))
-        .setIdentitySig(com.google.protobuf.ByteString.copyFrom(new byte[64]))
+    byte[] payload = NoiseProtos.NoiseHandshakePayload.newBuilder()
+        .setIdentityKey(ByteString.copyFrom(new byte[] {0x08, 0x09, 0x12, 0x01, 0x00}))
+        .setIdentitySig(ByteString.copyFrom(new byte[64]))
         .build().toByteArray();
     Peer init = scriptedResponder(payload);
     assertHandshakeFailure(init, "identity key");
@@ -406,7 +409,7 @@ class NoiseHandlerTest {
     Peer resp = responder(YAMUX);
     pump(init.ch, resp.ch);
     ChannelFuture f = init.ch.writeAndFlush("plaintext");
-    assertThat(f.cause()).isInstanceOf(io.netty.handler.codec.UnsupportedMessageTypeException.class);
+    assertThat(f.cause()).isInstanceOf(UnsupportedMessageTypeException.class);
     assertThat(init.ch.<Object>readOutbound()).isNull();
   }
 

@@ -6,16 +6,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.peerlink.testing.Prerequisites;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.crypto.AEADBadTagException;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
 import org.bouncycastle.crypto.params.HKDFParameters;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 /** Known-answer tests of the Noise primitives against published vectors. */
 class NoiseKnownAnswerTest {
@@ -137,7 +140,7 @@ class NoiseKnownAnswerTest {
     byte[] key = new byte[32];
     ThreadLocalRandom.current().nextBytes(key);
     CipherState bc = new CipherState(ChaChaPolyProvider.BOUNCY_CASTLE, key);
-    java.util.List<CipherState> others = new java.util.ArrayList<>();
+    List<CipherState> others = new ArrayList<>();
     for (ChaChaPolyProvider p : ChaChaPolyProvider.values()) {
       if (p != ChaChaPolyProvider.BOUNCY_CASTLE && p.isAvailable()) {
         others.add(new CipherState(p, key));
@@ -184,14 +187,14 @@ class NoiseKnownAnswerTest {
   void smallOrderPointRejected() {
     X25519.KeyPair a = X25519.generate();
     assertThatThrownBy(() -> X25519.dh(a.privateKey(), new byte[32]))
-        .isInstanceOf(java.security.GeneralSecurityException.class);
+        .isInstanceOf(GeneralSecurityException.class);
   }
 
   /** Noise's HKDF equals RFC 5869 with empty info; RFC 5869 test case 3 (salt = zeros). */
   @Test
   void hkdfMatchesRfc5869() {
     byte[] ikm = new byte[22];
-    java.util.Arrays.fill(ikm, (byte) 0x0b);
+    Arrays.fill(ikm, (byte) 0x0b);
     byte[][] out = SymmetricState.hkdf(new byte[32], ikm, 2);
     byte[] okm = new byte[42];
     System.arraycopy(out[0], 0, okm, 0, 32);
@@ -213,7 +216,7 @@ class NoiseKnownAnswerTest {
     byte[] theirs = new byte[96];
     gen.generateBytes(theirs, 0, 96);
     for (int i = 0; i < 3; i++) {
-      assertThat(ours[i]).isEqualTo(java.util.Arrays.copyOfRange(theirs, 32 * i, 32 * i + 32));
+      assertThat(ours[i]).isEqualTo(Arrays.copyOfRange(theirs, 32 * i, 32 * i + 32));
     }
   }
 

@@ -15,6 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.conscrypt.Conscrypt;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,7 +63,7 @@ class NoiseLayerCpuBenchmark {
 
   private static String measure(int round, ChaChaPolyProvider engine, byte[] key, int size) throws Exception {
     Cipher raw = engine == ChaChaPolyProvider.CONSCRYPT
-        ? Cipher.getInstance("ChaCha20/Poly1305/NoPadding", org.conscrypt.Conscrypt.newProvider())
+        ? Cipher.getInstance("ChaCha20/Poly1305/NoPadding", Conscrypt.newProvider())
         : Cipher.getInstance("ChaCha20-Poly1305");
     SecretKeySpec k = new SecretKeySpec(key, "ChaCha20");
     byte[] plainArray = new byte[size];

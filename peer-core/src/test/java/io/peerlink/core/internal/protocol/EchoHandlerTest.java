@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import org.junit.jupiter.api.AfterEach;
@@ -54,9 +56,9 @@ class EchoHandlerTest {
     channel.config().setWriteBufferLowWaterMark(8);
     channel.config().setWriteBufferHighWaterMark(16);
     // Hold the echo in the outbound buffer: write without flush until over the high water mark.
-    channel.pipeline().addFirst(new io.netty.channel.ChannelOutboundHandlerAdapter() {
+    channel.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
       @Override
-      public void flush(io.netty.channel.ChannelHandlerContext ctx) {
+      public void flush(ChannelHandlerContext ctx) {
         // swallowed: simulates a peer that does not read
       }
     });

@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.peerlink.core.PeerException;
 import io.peerlink.core.PeerTimeoutException;
 import io.peerlink.core.ProtocolViolationException;
 import java.time.Duration;
@@ -164,6 +165,6 @@ class PingTest {
     CompletableFuture<Duration> rtt = client.ping();
     channel.writeInbound(Unpooled.wrappedBuffer(new byte[10]));
     channel.close();
-    assertThat(failure(rtt)).isInstanceOf(io.peerlink.core.PeerException.class);
+    assertThat(failure(rtt)).isInstanceOf(PeerException.class);
   }
 }

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.fail;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.peerlink.core.HandshakeException;
@@ -113,9 +115,9 @@ class ClientHelloAlpnTest {
           chosen.set(p);
           return null;
         }),
-        new io.netty.channel.ChannelInboundHandlerAdapter() {
+        new ChannelInboundHandlerAdapter() {
           @Override
-          public void exceptionCaught(io.netty.channel.ChannelHandlerContext ctx, Throwable cause) {
+          public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             errors.add(cause);
           }
         });
@@ -151,9 +153,9 @@ class ClientHelloAlpnTest {
             // Stands in for the engine (without a key it will refuse the handshake: ignored).
             return new SslHandler(dummyEngine());
           }),
-          new io.netty.channel.ChannelInboundHandlerAdapter() {
+          new ChannelInboundHandlerAdapter() {
             @Override
-            public void exceptionCaught(io.netty.channel.ChannelHandlerContext ctx, Throwable cause) {
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
               // the stand-in engine's refusal
             }
           });

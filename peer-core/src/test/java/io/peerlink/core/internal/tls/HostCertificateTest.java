@@ -3,6 +3,7 @@ package io.peerlink.core.internal.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerlink.core.identity.Identity;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,7 +56,7 @@ class HostCertificateTest {
   void aGeneratedCertificateVerifiesForItsIdentity() throws Exception {
     HostCertificate host = HostCertificate.generated(identity, clock);
     assertThat(Libp2pCertificates.verify(
-            new java.security.cert.X509Certificate[] {host.current().certificate()}, clock))
+            new X509Certificate[] {host.current().certificate()}, clock))
         .isEqualTo(identity.publicKey());
   }
 

@@ -1,9 +1,11 @@
 package io.peerlink.core.internal.tls;
 
 import io.peerlink.core.identity.Identity;
+import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
@@ -129,8 +131,8 @@ final class TestCertificates {
 
   static X509Certificate fromHex(String hex) throws Exception {
     return (X509Certificate)
-        java.security.cert.CertificateFactory.getInstance("X.509")
-            .generateCertificate(new java.io.ByteArrayInputStream(HexFormat.of().parseHex(hex)));
+        CertificateFactory.getInstance("X.509")
+            .generateCertificate(new ByteArrayInputStream(HexFormat.of().parseHex(hex)));
   }
 
   static byte[] concat(byte[] a, byte[] b) {

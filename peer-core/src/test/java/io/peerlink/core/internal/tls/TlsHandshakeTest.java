@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -201,7 +202,7 @@ class TlsHandshakeTest {
     TlsLoopback.Recorder client = net.dial(addr, tls(clientEngine, clientId), someoneElse.peerId());
     HandshakeException e = assertHandshakeFailure(client, "expected peer " + someoneElse.peerId()
         + " but the remote proved " + serverId.peerId());
-    assertThat(e.getCause()).isInstanceOf(javax.net.ssl.SSLException.class);
+    assertThat(e.getCause()).isInstanceOf(SSLException.class);
     assertThat(client.session).isCompletedExceptionally();
     // The server hears the client's alert and gives up too.
     assertHandshakeFailure(net.nextAccepted(), "the remote aborted the TLS handshake");

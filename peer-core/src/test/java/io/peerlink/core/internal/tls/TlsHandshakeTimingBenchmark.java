@@ -12,6 +12,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.peerlink.core.TlsEngine;
 import io.peerlink.core.identity.Identity;
 import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +41,7 @@ class TlsHandshakeTimingBenchmark {
         () -> time(() -> Libp2pCertificates.generate(clientId)));
 
     CertifiedKey ck = Libp2pCertificates.generate(clientId);
-    java.security.cert.X509Certificate[] chain = {ck.certificate()};
+    X509Certificate[] chain = {ck.certificate()};
     report("certificate verification (ECDSA self-signature + Ed25519 host signature)", 200,
         () -> time(() -> {
           try {

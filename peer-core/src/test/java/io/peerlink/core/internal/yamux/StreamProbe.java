@@ -1,6 +1,7 @@
 package io.peerlink.core.internal.yamux;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -77,7 +78,7 @@ final class StreamProbe extends ChannelInboundHandlerAdapter {
 
   byte[] bytes() {
     synchronized (received) {
-      return io.netty.buffer.ByteBufUtil.getBytes(received);
+      return ByteBufUtil.getBytes(received);
     }
   }
 

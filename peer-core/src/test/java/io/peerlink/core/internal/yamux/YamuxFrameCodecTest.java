@@ -9,9 +9,10 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.peerlink.core.ProtocolViolationException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class YamuxFrameCodecTest {
 
@@ -35,7 +36,7 @@ class YamuxFrameCodecTest {
   private static YamuxFrame roundTrip(YamuxFrame frame) {
     EmbeddedChannel ch = decoderChannel();
     ch.writeInbound(encode(frame));
-    java.util.List<YamuxFrame> decoded = YamuxTestPeer.reassemble(ch);
+    List<YamuxFrame> decoded = YamuxTestPeer.reassemble(ch);
     assertThat(ch.finish()).isFalse();
     assertThat(decoded).hasSize(1);
     return decoded.get(0);
@@ -118,7 +119,7 @@ class YamuxFrameCodecTest {
       ch.writeInbound(stream.readRetainedSlice(Math.min(5, stream.readableBytes())));
     }
     stream.release();
-    java.util.List<YamuxFrame> frames = YamuxTestPeer.reassemble(ch);
+    List<YamuxFrame> frames = YamuxTestPeer.reassemble(ch);
     assertThat(frames).hasSize(3);
     for (int i = 0; i < 3; i++) {
       YamuxFrame f = frames.get(i);
@@ -183,7 +184,7 @@ class YamuxFrameCodecTest {
     assertThat(ch.<Object>readInbound()).isNull();
     ch.writeInbound(bytes.readRetainedSlice(bytes.readableBytes()));
     bytes.release();
-    java.util.List<YamuxFrame> frames = YamuxTestPeer.reassemble(ch);
+    List<YamuxFrame> frames = YamuxTestPeer.reassemble(ch);
     assertThat(frames).singleElement().satisfies(f -> {
       assertThat(f.streamId()).isEqualTo(9);
       assertThat(f.hasFlag(YamuxFrame.FLAG_FIN)).isTrue();

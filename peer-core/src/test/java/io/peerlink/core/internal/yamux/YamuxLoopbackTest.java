@@ -6,6 +6,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -17,6 +18,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -83,7 +85,7 @@ class YamuxLoopbackTest {
   @BeforeEach
   void start() throws Exception {
     group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-    YamuxConfig config = YamuxConfig.builder().keepAliveInterval(java.time.Duration.ofSeconds(30)).build();
+    YamuxConfig config = YamuxConfig.builder().keepAliveInterval(Duration.ofSeconds(30)).build();
     server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
@@ -158,7 +160,7 @@ class YamuxLoopbackTest {
     for (int off = 0; off < total; off += chunk) {
       ByteBuf buf = pattern(stream, chunk, off, crc);
       // Respect writability like a well-behaved producer; wait on the write when unwritable.
-      io.netty.channel.ChannelFuture f = stream.writeAndFlush(buf);
+      ChannelFuture f = stream.writeAndFlush(buf);
       if (!stream.isWritable()) {
         f.get(20, TimeUnit.SECONDS);
       }

@@ -5,8 +5,10 @@ import static io.peerlink.core.internal.yamux.YamuxTestPeer.pump;
 import static io.peerlink.core.internal.yamux.YamuxTestPeer.quiet;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.Future;
 import io.peerlink.core.LimitExceededException;
 import io.peerlink.core.PeerException;
@@ -16,7 +18,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +34,7 @@ class YamuxSessionTest {
     return peer(client, config, ch -> {});
   }
 
-  private YamuxTestPeer peer(boolean client, YamuxConfig config, java.util.function.Consumer<Channel> setup) {
+  private YamuxTestPeer peer(boolean client, YamuxConfig config, Consumer<Channel> setup) {
     YamuxTestPeer p = new YamuxTestPeer(client, config, setup);
     peers.add(p);
     return p;
@@ -40,7 +45,7 @@ class YamuxSessionTest {
     peers.forEach(YamuxTestPeer::dispose);
   }
 
-  private static io.netty.buffer.ByteBuf text(String s) {
+  private static ByteBuf text(String s) {
     return Unpooled.copiedBuffer(s, StandardCharsets.UTF_8);
   }
 
@@ -181,7 +186,7 @@ class YamuxSessionTest {
   void aDataFrameOverTheWindowIsRejectedOnItsHeaderBeforeThePayloadArrives() {
     YamuxTestPeer server = peer(false, quiet().build());
     server.receive(YamuxFrame.windowUpdate(1, YamuxFrame.FLAG_SYN, 0));
-    io.netty.buffer.ByteBuf header = Unpooled.buffer(12);
+    ByteBuf header = Unpooled.buffer(12);
     YamuxFrame.windowUpdate(1, 0, 0).writeHeader(header);
     header.setByte(1, YamuxFrame.TYPE_DATA);
     header.setInt(8, -1); // 4 GiB - 1: only the header is sent
@@ -198,7 +203,7 @@ class YamuxSessionTest {
     YamuxStreamChannel out = client.open();
     client.writtenFrames().forEach(YamuxFrame::release);
     byte[] payload = new byte[window];
-    new java.util.Random(11).nextBytes(payload);
+    new Random(11).nextBytes(payload);
     client.receive(YamuxFrame.data(1, YamuxFrame.FLAG_ACK, Unpooled.wrappedBuffer(payload)));
     assertThat(client.channel.isOpen()).isTrue();
     assertThat(client.connectionExceptions).isEmpty();
@@ -354,14 +359,14 @@ class YamuxSessionTest {
 
   @Test
   void configIsValidatedInBuild() {
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> YamuxConfig.builder().initialStreamWindow(1000).build())
+    Assertions.assertThatThrownBy(() -> YamuxConfig.builder().initialStreamWindow(1000).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("initialStreamWindow");
-    org.assertj.core.api.Assertions.assertThatThrownBy(
+    Assertions.assertThatThrownBy(
             () -> YamuxConfig.builder().initialStreamWindow(1 << 20).maxStreamWindow(1 << 19).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxStreamWindow");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> YamuxConfig.builder().streamWriteBufferWaterMark(10, 5).build())
+    Assertions.assertThatThrownBy(() -> YamuxConfig.builder().streamWriteBufferWaterMark(10, 5).build())
         .isInstanceOf(IllegalArgumentException.class);
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> YamuxConfig.builder().pingTimeout(Duration.ZERO).build())
+    Assertions.assertThatThrownBy(() -> YamuxConfig.builder().pingTimeout(Duration.ZERO).build())
         .isInstanceOf(IllegalArgumentException.class);
     YamuxConfig d = YamuxConfig.DEFAULT;
     assertThat(d.initialStreamWindow()).isEqualTo(256 * 1024);
@@ -375,11 +380,11 @@ class YamuxSessionTest {
   @Test
   void inboundStreamsAreRefusedWithoutAnInitializer() {
     YamuxSession session = new YamuxSession(false, quiet().build(), null);
-    io.netty.channel.embedded.EmbeddedChannel ch = new io.netty.channel.embedded.EmbeddedChannel(session);
+    EmbeddedChannel ch = new EmbeddedChannel(session);
     YamuxTestPeer raw = new YamuxTestPeer(true, quiet().build(), c -> {});
     peers.add(raw);
     ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {0, 1, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0}));
-    io.netty.buffer.ByteBuf header = ch.readOutbound();
+    ByteBuf header = ch.readOutbound();
     assertThat(header.getShort(2)).isEqualTo((short) YamuxFrame.FLAG_RST);
     header.release();
     ch.finishAndReleaseAll();

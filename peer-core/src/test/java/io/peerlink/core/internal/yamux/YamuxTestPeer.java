@@ -1,12 +1,15 @@
 package io.peerlink.core.internal.yamux;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -42,7 +45,7 @@ final class YamuxTestPeer {
 
   /** Config without keep-alive, so the frame sequence is deterministic. */
   static YamuxConfig.Builder quiet() {
-    return YamuxConfig.builder().keepAliveInterval(java.time.Duration.ZERO);
+    return YamuxConfig.builder().keepAliveInterval(Duration.ZERO);
   }
 
   StreamProbe probe() {
@@ -54,7 +57,7 @@ final class YamuxTestPeer {
   /** Opens a stream with a probe on it; the pump must run for the SYN to reach the remote. */
   YamuxStreamChannel open() {
     StreamProbe p = probe();
-    io.netty.util.concurrent.Future<Channel> f = session.openStream(new ChannelInitializer<>() {
+    Future<Channel> f = session.openStream(new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel ch) {
         ch.pipeline().addLast(p);
@@ -127,7 +130,7 @@ final class YamuxTestPeer {
         frames.add(header);
         continue;
       }
-      ByteBuf payload = io.netty.buffer.Unpooled.buffer((int) header.length());
+      ByteBuf payload = Unpooled.buffer((int) header.length());
       while (payload.readableBytes() < header.length()) {
         ByteBuf piece = decoder.readInbound();
         if (piece == null) {
@@ -182,6 +185,6 @@ final class YamuxTestPeer {
   }
 
   static ByteBuf bytes(byte[] b) {
-    return io.netty.buffer.Unpooled.wrappedBuffer(b);
+    return Unpooled.wrappedBuffer(b);
   }
 }

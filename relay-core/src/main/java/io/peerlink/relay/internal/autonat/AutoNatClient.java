@@ -3,14 +3,18 @@ package io.peerlink.relay.internal.autonat;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.peerlink.core.ConnectionPath;
+import io.peerlink.core.IdentifyInfo;
 import io.peerlink.core.Peer;
 import io.peerlink.core.ProtocolViolationException;
 import io.peerlink.core.event.Reachability;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.core.spi.Host;
+import io.peerlink.core.spi.MessageStream;
 import io.peerlink.relay.AutoNatConfig;
 import io.peerlink.relay.internal.holepunch.ObservedAddresses;
+import io.peerlink.relay.internal.proto.AutoNatProtos;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -18,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -163,7 +168,7 @@ public final class AutoNatClient implements AutoCloseable {
         if (at != null && now - at < config.serverQueryInterval().toNanos()) {
           continue;
         }
-        CompletableFuture<io.peerlink.core.IdentifyInfo> id = c.identify();
+        CompletableFuture<IdentifyInfo> id = c.identify();
         if (!id.isDone() || id.isCompletedExceptionally()
             || !id.join().protocols().contains(AutoNatMessages.PROTOCOL)) {
           continue; // not identified yet: onConnection asks once it is
@@ -195,7 +200,7 @@ public final class AutoNatClient implements AutoCloseable {
     if (timer != null) {
       timer.cancel(false);
     }
-    java.time.Duration next = reachability == Reachability.UNKNOWN ? config.retryInterval() : config.refreshInterval();
+    Duration next = reachability == Reachability.UNKNOWN ? config.retryInterval() : config.refreshInterval();
     timer = loop.schedule(() -> {
       check();
     }, next.toNanos(), TimeUnit.NANOSECONDS);
@@ -212,20 +217,20 @@ public final class AutoNatClient implements AutoCloseable {
    * @return a future that completes with the server's answer
    */
   public CompletableFuture<DialBackResult> ask(Peer server, List<Multiaddr> addrs) {
-    AtomicReference<io.peerlink.core.spi.MessageStream<io.peerlink.relay.internal.proto.AutoNatProtos.Message>> holder = new AtomicReference<>();
+    AtomicReference<MessageStream<AutoNatProtos.Message>> holder = new AtomicReference<>();
     return server.newStream(List.of(AutoNatMessages.PROTOCOL), s -> holder.set(AutoNatMessages.stream(s.channel())))
         .thenCompose(s -> holder.get().write(AutoNatMessages.dial(core.identity().peerId(), addrs)))
         .thenCompose(v -> holder.get().read(config.streamTimeout()))
         .thenApply(m -> {
           AutoNatMessages.Response r = AutoNatMessages.response(m);
           if (r == null) {
-            throw new java.util.concurrent.CompletionException(
+            throw new CompletionException(
                 new ProtocolViolationException("expected an AutoNAT DIAL_RESPONSE with a status, got " + m.getType()));
           }
           return new DialBackResult(server.peerId(), status(r.status()), r.text(), r.addr());
         })
         .whenComplete((r, e) -> {
-          io.peerlink.core.spi.MessageStream<io.peerlink.relay.internal.proto.AutoNatProtos.Message> as = holder.get();
+          MessageStream<AutoNatProtos.Message> as = holder.get();
           if (as != null) {
             as.channel().close();
           }
@@ -233,7 +238,7 @@ public final class AutoNatClient implements AutoCloseable {
   }
 
   private static DialBackResult.Status status(
-      io.peerlink.relay.internal.proto.AutoNatProtos.Message.ResponseStatus s) {
+      AutoNatProtos.Message.ResponseStatus s) {
     return switch (s) {
       case OK -> DialBackResult.Status.OK;
       case E_DIAL_ERROR -> DialBackResult.Status.DIAL_ERROR;

@@ -3,9 +3,11 @@ package io.peerlink.relay.internal.autonat;
 import com.google.protobuf.ByteString;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.peerlink.core.PeerException;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.spi.MessageStream;
 import io.peerlink.core.spi.ProtobufFrames;
 import io.peerlink.relay.internal.proto.AutoNatProtos.Message;
 import java.util.ArrayList;
@@ -55,8 +57,8 @@ public final class AutoNatMessages {
   }
 
   /** Installs the bounded framing and a AutoNAT message reader on a stream's channel. */
-  public static io.peerlink.core.spi.MessageStream<Message> stream(io.netty.channel.Channel ch) {
-    return io.peerlink.core.spi.MessageStream.install(ch, "AutoNAT", MAX_MESSAGE_BYTES, AutoNatMessages::parse);
+  public static MessageStream<Message> stream(Channel ch) {
+    return MessageStream.install(ch, "AutoNAT", MAX_MESSAGE_BYTES, AutoNatMessages::parse);
   }
 
   /**

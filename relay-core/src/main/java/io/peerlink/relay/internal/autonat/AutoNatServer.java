@@ -1,5 +1,7 @@
 package io.peerlink.relay.internal.autonat;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.Peer;
 import io.peerlink.core.Stream;
@@ -8,16 +10,19 @@ import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.core.spi.DialAttempt;
 import io.peerlink.core.spi.Host;
+import io.peerlink.core.spi.MessageStream;
 import io.peerlink.relay.AutoNatConfig;
-import io.peerlink.relay.internal.proto.AutoNatProtos.Message.ResponseStatus;
 import io.peerlink.relay.internal.proto.AutoNatProtos.Message;
+import io.peerlink.relay.internal.proto.AutoNatProtos.Message.ResponseStatus;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,8 +89,8 @@ public final class AutoNatServer implements AutoCloseable {
       s.channel().close();
       return;
     }
-    io.peerlink.core.spi.MessageStream<Message> as = AutoNatMessages.stream(s.channel());
-    io.netty.util.concurrent.ScheduledFuture<?> deadline = s.channel().eventLoop().schedule(
+    MessageStream<Message> as = AutoNatMessages.stream(s.channel());
+    ScheduledFuture<?> deadline = s.channel().eventLoop().schedule(
         () -> s.channel().close(), config.streamTimeout().toMillis(), TimeUnit.MILLISECONDS);
     as.read(config.streamTimeout())
         .thenCompose(m -> answer(s.peer(), m))
@@ -99,7 +104,7 @@ public final class AutoNatServer implements AutoCloseable {
         });
   }
 
-  private CompletableFuture<io.netty.buffer.ByteBuf> answer(Peer conn, Message m) {
+  private CompletableFuture<ByteBuf> answer(Peer conn, Message m) {
     if (conn.path() == ConnectionPath.RELAYED) {
       return reply(ResponseStatus.E_DIAL_REFUSED, "refused: the request came over a relayed connection", null);
     }
@@ -135,7 +140,7 @@ public final class AutoNatServer implements AutoCloseable {
         : AutoNatMessages.response(ResponseStatus.E_DIAL_ERROR, "dial back failed: " + message(err), null));
   }
 
-  private static CompletableFuture<io.netty.buffer.ByteBuf> reply(ResponseStatus status, String text, Multiaddr addr) {
+  private static CompletableFuture<ByteBuf> reply(ResponseStatus status, String text, Multiaddr addr) {
     return CompletableFuture.completedFuture(AutoNatMessages.response(status, text, addr));
   }
 
@@ -162,8 +167,8 @@ public final class AutoNatServer implements AutoCloseable {
   }
 
   private static String message(Throwable t) {
-    Throwable c = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
-    if (c instanceof java.util.concurrent.TimeoutException) {
+    Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    if (c instanceof TimeoutException) {
       return "timed out";
     }
     return c.getMessage() != null ? c.getMessage() : c.toString();

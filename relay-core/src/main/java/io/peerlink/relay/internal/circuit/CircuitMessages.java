@@ -1,5 +1,6 @@
 package io.peerlink.relay.internal.circuit;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.MessageLite;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -111,7 +112,7 @@ public final class CircuitMessages {
 
   /** A {@code Peer} with only its ID (binary multihash). */
   public static Peer peer(PeerId id) {
-    return Peer.newBuilder().setId(com.google.protobuf.ByteString.copyFrom(id.bytes())).build();
+    return Peer.newBuilder().setId(ByteString.copyFrom(id.bytes())).build();
   }
 
   /**

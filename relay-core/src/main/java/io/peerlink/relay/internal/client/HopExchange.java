@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.peerlink.core.Peer;
@@ -14,6 +15,7 @@ import io.peerlink.core.spi.StreamChannels;
 import io.peerlink.relay.internal.circuit.CircuitMessageReader;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
 import io.peerlink.relay.internal.circuit.HeldBytes;
+import io.peerlink.relay.internal.proto.CircuitProtos;
 import io.peerlink.relay.internal.proto.CircuitProtos.HopMessage;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -103,7 +105,7 @@ public final class HopExchange {
             "the relay answered " + answer.getType() + ", not STATUS"));
         return;
       }
-      boolean ok = answer.getStatus() == io.peerlink.relay.internal.proto.CircuitProtos.Status.OK;
+      boolean ok = answer.getStatus() == CircuitProtos.Status.OK;
       if (circuit && ok) {
         ch.config().setAutoRead(false);
         HeldBytes held = new HeldBytes();
@@ -135,7 +137,7 @@ public final class HopExchange {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-      if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
+      if (evt instanceof ChannelInputShutdownEvent) {
         fail(result, ctx.channel(), new PeerException(PeerError.IO, "the relay ended the hop stream without answering"));
       }
       ctx.fireUserEventTriggered(evt);

@@ -2,6 +2,7 @@ package io.peerlink.relay.internal.dial;
 
 import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.Connector;
+import io.peerlink.core.Direction;
 import io.peerlink.core.Listener;
 import io.peerlink.core.Peer;
 import io.peerlink.core.PeerError;
@@ -10,16 +11,19 @@ import io.peerlink.core.event.DialStage;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.core.spi.Host;
-import io.peerlink.relay.DialReport.Outcome;
 import io.peerlink.relay.DialReport;
+import io.peerlink.relay.DialReport.Outcome;
 import io.peerlink.relay.Manager;
 import io.peerlink.relay.internal.client.RelayService;
 import io.peerlink.relay.internal.holepunch.HolePuncher;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** {@link Manager#dialWithPriority}'s stages: direct, then hole punch, then relay, each reported as events. */
 public final class PriorityDialer {
@@ -51,7 +55,7 @@ public final class PriorityDialer {
   }
 
   /** Dials that ended relayed while hole punching was on: a later punch upgrades them. */
-  private final java.util.Map<PeerId, Run> awaitingUpgrade = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<PeerId, Run> awaitingUpgrade = new ConcurrentHashMap<>();
 
   private void awaitUpgrade(Run run, Peer relayed) {
     awaitingUpgrade.put(run.target, run);
@@ -117,7 +121,7 @@ public final class PriorityDialer {
       for (int i = 0; i < stages.size(); i++) {
         DialReport.Stage s = stages.get(i);
         sb.append(i == 0 ? "" : "; ").append(s.stage().label()).append(' ')
-            .append(s.outcome().name().toLowerCase(java.util.Locale.ROOT));
+            .append(s.outcome().name().toLowerCase(Locale.ROOT));
         if (s.error() != null) {
           sb.append(" (").append(s.error()).append(')');
         }
@@ -150,8 +154,8 @@ public final class PriorityDialer {
       if (p.peerId().equals(target) && p.isOpen()) {
         if (p.path() == ConnectionPath.RELAYED) {
           relayedOpen = p;
-        } else if (directOpen == null || (p.direction() == io.peerlink.core.Direction.OUTBOUND
-            && directOpen.direction() != io.peerlink.core.Direction.OUTBOUND)) {
+        } else if (directOpen == null || (p.direction() == Direction.OUTBOUND
+            && directOpen.direction() != Direction.OUTBOUND)) {
           // A punch can leave two direct connections (ours and the remote's dial that reached our
           // listener); prefer the one we dialed, so every caller gets the same connection.
           directOpen = p;

@@ -1,10 +1,13 @@
 package io.peerlink.relay.internal.holepunch;
 
+import com.google.protobuf.ByteString;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.peerlink.core.PeerException;
 import io.peerlink.core.ProtocolViolationException;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.spi.MessageStream;
 import io.peerlink.core.spi.ProtobufFrames;
 import io.peerlink.relay.internal.proto.HolePunchProtos.HolePunch;
 import java.util.ArrayList;
@@ -28,7 +31,7 @@ public final class DcutrMessages {
   public static ByteBuf connect(List<Multiaddr> addrs) {
     HolePunch.Builder b = HolePunch.newBuilder().setType(HolePunch.Type.CONNECT);
     for (Multiaddr a : addrs) {
-      b.addObsAddrs(com.google.protobuf.ByteString.copyFrom(a.withoutPeerId().bytes()));
+      b.addObsAddrs(ByteString.copyFrom(a.withoutPeerId().bytes()));
     }
     return Unpooled.wrappedBuffer(b.build().toByteArray());
   }
@@ -39,8 +42,8 @@ public final class DcutrMessages {
   }
 
   /** Installs the bounded framing and a DCUtR message reader on a stream's channel. */
-  public static io.peerlink.core.spi.MessageStream<Message> stream(io.netty.channel.Channel ch) {
-    return io.peerlink.core.spi.MessageStream.install(ch, "DCUtR", MAX_MESSAGE_BYTES, DcutrMessages::parse);
+  public static MessageStream<Message> stream(Channel ch) {
+    return MessageStream.install(ch, "DCUtR", MAX_MESSAGE_BYTES, DcutrMessages::parse);
   }
 
   /**
@@ -55,7 +58,7 @@ public final class DcutrMessages {
       return new Message(HolePunch.Type.SYNC, List.of());
     }
     List<Multiaddr> addrs = new ArrayList<>();
-    for (com.google.protobuf.ByteString raw : msg.getObsAddrsList()) {
+    for (ByteString raw : msg.getObsAddrsList()) {
       Multiaddr a;
       try {
         a = Multiaddr.fromBytes(raw.toByteArray());

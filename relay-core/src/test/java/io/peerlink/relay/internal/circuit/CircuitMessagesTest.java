@@ -7,9 +7,11 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.MessageLite;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import io.peerlink.core.event.RelayStatus;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
+import io.peerlink.relay.internal.proto.CircuitProtos;
 import io.peerlink.relay.internal.proto.CircuitProtos.HopMessage;
 import io.peerlink.relay.internal.proto.CircuitProtos.Reservation;
 import io.peerlink.relay.internal.proto.CircuitProtos.Status;
@@ -50,7 +52,7 @@ class CircuitMessagesTest {
     ByteBuf buf = CircuitMessages.encode(ByteBufAllocator.DEFAULT, CircuitMessages.hopReserve());
     try {
       // uvarint(2) 08 00: the type field has presence (proto2), so RESERVE = 0 is still written, as go does
-      assertThat(io.netty.buffer.ByteBufUtil.getBytes(buf)).containsExactly(2, 0x08, 0x00);
+      assertThat(ByteBufUtil.getBytes(buf)).containsExactly(2, 0x08, 0x00);
     } finally {
       buf.release();
     }
@@ -87,7 +89,7 @@ class CircuitMessagesTest {
     // a peer with 4096 - overhead bytes of addrs: exactly the limit encodes, one byte more does not
     HopMessage.Builder b = HopMessage.newBuilder().setType(HopMessage.Type.CONNECT);
     int pad = 4096 - 2 - 3 - 3; // type(2) + peer tag/len(3) + addr tag/len(3)
-    b.setPeer(io.peerlink.relay.internal.proto.CircuitProtos.Peer.newBuilder()
+    b.setPeer(CircuitProtos.Peer.newBuilder()
         .addAddrs(ByteString.copyFrom(new byte[pad])));
     HopMessage msg = b.build();
     assertThat(msg.getSerializedSize()).isEqualTo(4096);
@@ -100,10 +102,10 @@ class CircuitMessagesTest {
   @Test
   void missingOrInvalidPeerIdIsMalformed() {
     assertThatThrownBy(() -> CircuitMessages.peerId(
-        io.peerlink.relay.internal.proto.CircuitProtos.Peer.getDefaultInstance()))
+        CircuitProtos.Peer.getDefaultInstance()))
         .isInstanceOf(CircuitMessageException.class);
     assertThatThrownBy(() -> CircuitMessages.peerId(
-        io.peerlink.relay.internal.proto.CircuitProtos.Peer.newBuilder()
+        CircuitProtos.Peer.newBuilder()
             .setId(ByteString.copyFrom(new byte[] {0x12, 0x20, 1})).build()))
         .isInstanceOf(CircuitMessageException.class);
   }

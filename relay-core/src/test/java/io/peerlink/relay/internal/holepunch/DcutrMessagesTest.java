@@ -9,7 +9,9 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.peerlink.core.LimitExceededException;
 import io.peerlink.core.ProtocolViolationException;
+import io.peerlink.core.internal.Varint;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.spi.MessageStream;
 import io.peerlink.relay.internal.proto.HolePunchProtos.HolePunch;
 import java.time.Duration;
 import java.util.List;
@@ -78,10 +80,10 @@ class DcutrMessagesTest {
   @Test
   void streamFailsTheReadOnAnOversizedFrameAndCloses() {
     EmbeddedChannel ch = new EmbeddedChannel();
-    io.peerlink.core.spi.MessageStream<DcutrMessages.Message> s = DcutrMessages.stream(ch);
+    MessageStream<DcutrMessages.Message> s = DcutrMessages.stream(ch);
     CompletableFuture<DcutrMessages.Message> read = s.read(Duration.ofSeconds(5));
     ByteBuf prefix = Unpooled.buffer();
-    io.peerlink.core.internal.Varint.write(prefix, DcutrMessages.MAX_MESSAGE_BYTES + 1);
+    Varint.write(prefix, DcutrMessages.MAX_MESSAGE_BYTES + 1);
     ch.writeInbound(prefix);
     assertThat(read).isCompletedExceptionally();
     assertThat(ch.isOpen()).isFalse();
@@ -91,7 +93,7 @@ class DcutrMessagesTest {
   @Test
   void streamDeliversConnectThenSyncInOrder() throws Exception {
     EmbeddedChannel ch = new EmbeddedChannel();
-    io.peerlink.core.spi.MessageStream<DcutrMessages.Message> s = DcutrMessages.stream(ch);
+    MessageStream<DcutrMessages.Message> s = DcutrMessages.stream(ch);
     s.write(DcutrMessages.connect(List.of(A)));
     ByteBuf written = Unpooled.buffer();
     for (Object o; (o = ch.readOutbound()) != null; ) {
@@ -99,7 +101,7 @@ class DcutrMessagesTest {
       ((ByteBuf) o).release();
     }
     ByteBuf sync = Unpooled.buffer();
-    io.peerlink.core.internal.Varint.write(sync, 3);
+    Varint.write(sync, 3);
     sync.writeBytes(HolePunch.newBuilder().setType(HolePunch.Type.SYNC).build().toByteArray());
     ch.writeInbound(written, sync); // our own CONNECT echoed back, then a SYNC
     assertThat(s.read(Duration.ofSeconds(5)).get().addrs()).containsExactly(A);

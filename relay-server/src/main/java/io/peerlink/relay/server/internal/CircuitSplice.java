@@ -13,6 +13,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.peerlink.core.event.CircuitEnd;
 import io.peerlink.relay.internal.circuit.HeldBytes;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -183,7 +184,7 @@ public final class CircuitSplice {
 
     void install(List<ByteBuf> pending) {
       in.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-      List<ByteBuf> all = new java.util.ArrayList<>(pending);
+      List<ByteBuf> all = new ArrayList<>(pending);
       HeldBytes held = in.pipeline().get(HeldBytes.class);
       if (held != null) {
         all.addAll(held.drain());

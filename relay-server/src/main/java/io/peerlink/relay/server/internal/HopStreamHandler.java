@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.peerlink.core.event.RelayStatus;
 import io.peerlink.relay.internal.circuit.CircuitMessageException;
 import io.peerlink.relay.internal.circuit.CircuitMessageReader;
 import io.peerlink.relay.internal.circuit.HeldBytes;
@@ -26,7 +27,7 @@ public final class HopStreamHandler extends ChannelInboundHandlerAdapter {
     void onConnect(ChannelHandlerContext ctx, HopMessage request);
 
     /** Answer {@code status} and close: malformed or unexpected requests. */
-    void onBadRequest(ChannelHandlerContext ctx, io.peerlink.core.event.RelayStatus status);
+    void onBadRequest(ChannelHandlerContext ctx, RelayStatus status);
 
     /** No request arrived within the stream timeout. */
     void onTimeout(ChannelHandlerContext ctx);
@@ -75,8 +76,8 @@ public final class HopStreamHandler extends ChannelInboundHandlerAdapter {
     switch (request.getType()) {
       case RESERVE -> requests.onReserve(ctx);
       case CONNECT -> requests.onConnect(ctx, request);
-      case STATUS -> requests.onBadRequest(ctx, io.peerlink.core.event.RelayStatus.UNEXPECTED_MESSAGE);
-      default -> requests.onBadRequest(ctx, io.peerlink.core.event.RelayStatus.MALFORMED_MESSAGE);
+      case STATUS -> requests.onBadRequest(ctx, RelayStatus.UNEXPECTED_MESSAGE);
+      default -> requests.onBadRequest(ctx, RelayStatus.MALFORMED_MESSAGE);
     }
   }
 

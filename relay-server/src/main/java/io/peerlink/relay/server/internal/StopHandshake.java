@@ -19,6 +19,7 @@ import io.peerlink.relay.internal.circuit.HeldBytes;
 import io.peerlink.relay.internal.proto.CircuitProtos.StopMessage;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -75,7 +76,7 @@ public final class StopHandshake {
           });
     }).orTimeout(connectTimeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((stream, err) -> {
       if (err != null) {
-        Throwable cause = err instanceof java.util.concurrent.CompletionException ? err.getCause() : err;
+        Throwable cause = err instanceof CompletionException ? err.getCause() : err;
         PeerError kind = cause instanceof TimeoutException ? PeerError.TIMEOUT : PeerError.CONNECT;
         result.completeExceptionally(new Failure("stop-open", kind,
             "could not open a stop stream to " + target.peerId() + ": " + cause, cause));

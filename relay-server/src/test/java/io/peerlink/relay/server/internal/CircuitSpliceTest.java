@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.peerlink.core.event.CircuitEnd;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -194,7 +195,7 @@ class CircuitSpliceTest {
   @Test
   void exceptionResetsBoth() {
     CircuitSplice s = splice(0, Duration.ZERO);
-    target.pipeline().fireExceptionCaught(new java.io.IOException("stream reset by remote"));
+    target.pipeline().fireExceptionCaught(new IOException("stream reset by remote"));
     assertThat(s.endFuture()).isCompletedWithValue(CircuitEnd.RESET);
     assertThat(source.reset && target.reset).isTrue();
   }

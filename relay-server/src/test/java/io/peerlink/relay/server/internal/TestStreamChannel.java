@@ -1,5 +1,6 @@
 package io.peerlink.relay.server.internal;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -24,7 +25,7 @@ final class TestStreamChannel extends EmbeddedChannel implements DuplexChannel {
     pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
   }
 
-  static void reset(io.netty.channel.Channel ch) {
+  static void reset(Channel ch) {
     ((TestStreamChannel) ch).reset = true;
     ch.close();
   }
