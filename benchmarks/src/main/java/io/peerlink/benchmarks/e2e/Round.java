@@ -2,6 +2,7 @@ package io.peerlink.benchmarks.e2e;
 
 import io.peerlink.core.Peer;
 import io.peerlink.core.SecurityProtocol;
+import io.peerlink.core.internal.noise.ChaChaPolyProvider;
 import io.peerlink.core.perf.Perf;
 import io.peerlink.core.perf.PerfResult;
 import io.peerlink.testing.JsPeer;
@@ -94,6 +95,13 @@ final class Round {
     out.add("aead.tls-suite.decrypt", "MiB/cpu-s", tls.decryptMiBps());
     AeadThroughput.Rates relay = o.relaySecurity() == SecurityProtocol.TLS ? tls : chacha;
     out.add("aead.relay-cipher.decrypt+encrypt", "cpu-ms/MiB", relay.msPerMiBDecryptPlusEncrypt());
+    if (ChaChaPolyProvider.defaultProvider() == ChaChaPolyProvider.CONSCRYPT) {
+      AeadThroughput.Rates nativeChacha = AeadThroughput.measure(AeadThroughput.Aead.CHACHA20_POLY1305_NATIVE, o.aeadBytes());
+      out.add("aead.chacha20-poly1305-native.encrypt", "MiB/cpu-s", nativeChacha.encryptMiBps());
+      out.add("aead.chacha20-poly1305-native.decrypt", "MiB/cpu-s", nativeChacha.decryptMiBps());
+      AeadThroughput.Rates relayNative = o.relaySecurity() == SecurityProtocol.TLS ? tls : nativeChacha;
+      out.add("aead.relay-cipher-native.decrypt+encrypt", "cpu-ms/MiB", relayNative.msPerMiBDecryptPlusEncrypt());
+    }
   }
 
   private long perf(Peer p) throws Exception {
