@@ -17,6 +17,8 @@ import io.peerlink.core.internal.host.Transports;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.core.spi.Host;
 import io.peerlink.core.spi.PunchExpectation;
+import java.io.IOException;
+import java.net.BindException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -119,6 +121,13 @@ public final class Listener implements AutoCloseable {
         .orElseThrow(() -> new IllegalArgumentException(
             "can only listen on /ip4/<address>/tcp/<port> or /ip6/<address>/tcp/<port>, not " + addr));
     CompletableFuture<Multiaddr> result = new CompletableFuture<>();
+    try {
+      // The listening socket gets SO_REUSEPORT for hole punching, which would let it share a port.
+      Transports.requireUnusedPort(socket);
+    } catch (IOException e) {
+      result.completeExceptionally(bindFailure(addr, e));
+      return result;
+    }
     ServerBootstrap sb = new ServerBootstrap()
         .group(core.eventLoops())
         .channel(Transports.serverSocketChannel())
@@ -140,11 +149,17 @@ public final class Listener implements AutoCloseable {
         int port = ((InetSocketAddress) f.channel().localAddress()).getPort();
         result.complete(Multiaddr.fromSocketAddress(new InetSocketAddress(socket.getAddress(), port)));
       } else {
-        result.completeExceptionally(new PeerException(
-            PeerError.CONNECT, "could not listen on " + addr + ": " + f.cause().getMessage(), f.cause()));
+        result.completeExceptionally(bindFailure(addr, f.cause()));
       }
     });
     return result;
+  }
+
+  private static PeerException bindFailure(Multiaddr addr, Throwable cause) {
+    String why = cause instanceof BindException
+        ? "the port is in use (" + cause.getMessage() + ")"
+        : cause.getMessage();
+    return new PeerException(PeerError.CONNECT, "could not listen on " + addr + ": " + why, cause);
   }
 
   /**

@@ -60,6 +60,26 @@ public final class Transports {
   }
 
   /**
+   * Fails if a socket already listens on {@code address}, which SO_REUSEPORT alone would let a
+   * second listener share (the kernel would then split new connections between the two). A socket
+   * without SO_REUSEPORT is bound there and closed at once: binding it fails while anything listens
+   * on the port, yet not because of connections that merely use it (accepted ones, hole punches,
+   * ones in TIME_WAIT), since it has SO_REUSEADDR. Port 0 needs no check.
+   *
+   * @throws java.net.BindException if the port is in use
+   * @throws java.io.IOException if the check itself fails
+   */
+  public static void requireUnusedPort(java.net.InetSocketAddress address) throws java.io.IOException {
+    if (address.getPort() == 0) {
+      return;
+    }
+    try (java.nio.channels.SocketChannel probe = java.nio.channels.SocketChannel.open()) {
+      probe.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
+      probe.bind(address);
+    }
+  }
+
+  /**
    * Sets SO_REUSEADDR and SO_REUSEPORT on a client socket before it binds. Netty's epoll socket
    * channel takes no SO_REUSEPORT option (only server and datagram channels do), so the flag goes
    * on its file descriptor directly.
