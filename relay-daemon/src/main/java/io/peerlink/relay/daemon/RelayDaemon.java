@@ -135,7 +135,10 @@ public final class RelayDaemon {
     try {
       shutdown.await();
       health.draining();
-      json.print(Map.of("event", "stopping", "circuits", relay.circuits().size()));
+      Map<String, Object> stopping = new LinkedHashMap<>(); // "event" first, as every line
+      stopping.put("event", "stopping");
+      stopping.put("circuits", relay.circuits().size());
+      json.print(stopping);
       relay.stop(cfg.drainTimeout).get(cfg.drainTimeout.toMillis() + 10_000, TimeUnit.MILLISECONDS);
       health.stopped();
       json.print(Map.of("event", "stopped"));

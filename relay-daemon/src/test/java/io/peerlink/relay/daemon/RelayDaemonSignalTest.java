@@ -37,7 +37,8 @@ class RelayDaemonSignalTest {
       assertThat(daemon.waitFor(5, TimeUnit.SECONDS)).as("stopped within 5 s").isTrue();
       assertThat(daemon.exitValue()).as("exit status after SIGTERM; stderr: %s", Files.readString(stderr))
           .isZero();
-      assertThat(Files.readString(stdout)).contains("{\"event\":\"stopping\"", "{\"event\":\"stopped\"}");
+      assertThat(Files.readString(stdout))
+          .contains("{\"event\":\"stopping\",\"circuits\":0}", "{\"event\":\"stopped\"}");
     } finally {
       daemon.destroyForcibly();
     }
