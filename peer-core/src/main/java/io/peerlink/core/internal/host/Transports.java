@@ -20,7 +20,10 @@ import io.netty.channel.unix.UnixChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
 
 /** Picks the native epoll transport where it loads, NIO otherwise. */
 public final class Transports {
@@ -66,15 +69,15 @@ public final class Transports {
    * on the port, yet not because of connections that merely use it (accepted ones, hole punches,
    * ones in TIME_WAIT), since it has SO_REUSEADDR. Port 0 needs no check.
    *
-   * @throws java.net.BindException if the port is in use
-   * @throws java.io.IOException if the check itself fails
+   * @throws BindException if the port is in use
+   * @throws IOException if the check itself fails
    */
-  public static void requireUnusedPort(java.net.InetSocketAddress address) throws java.io.IOException {
+  public static void requireUnusedPort(InetSocketAddress address) throws IOException {
     if (address.getPort() == 0) {
       return;
     }
-    try (java.nio.channels.SocketChannel probe = java.nio.channels.SocketChannel.open()) {
-      probe.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
+    try (SocketChannel probe = SocketChannel.open()) {
+      probe.setOption(StandardSocketOptions.SO_REUSEADDR, true);
       probe.bind(address);
     }
   }

@@ -2,6 +2,7 @@ package io.peerlink.relay.internal.autonat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBuf;
 import io.peerlink.core.Connector;
 import io.peerlink.core.Listener;
 import io.peerlink.core.Peer;
@@ -15,6 +16,7 @@ import io.peerlink.relay.AutoNatConfig;
 import io.peerlink.relay.internal.proto.AutoNatProtos.Message;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -80,7 +82,7 @@ class AutoNatServerDialBackTest {
   private static List<Multiaddr> deadAddresses(int n) throws Exception {
     Set<Multiaddr> out = new LinkedHashSet<>();
     while (out.size() < n) {
-      try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
         out.add(Multiaddr.parse("/ip4/127.0.0.1/tcp/" + s.getLocalPort()));
       }
     }
@@ -112,7 +114,7 @@ class AutoNatServerDialBackTest {
   }
 
   /** Sends {@code request} on a new AutoNAT stream; the server's one answer. */
-  private static Message exchange(Peer p, io.netty.buffer.ByteBuf request) throws Exception {
+  private static Message exchange(Peer p, ByteBuf request) throws Exception {
     AtomicReference<MessageStream<Message>> holder = new AtomicReference<>();
     Stream s = get(p.newStream(List.of(AutoNatMessages.PROTOCOL), st -> holder.set(AutoNatMessages.stream(st.channel()))));
     try {

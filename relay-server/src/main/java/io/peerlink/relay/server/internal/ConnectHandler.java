@@ -29,11 +29,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The relay's answer to CONNECT: checks the request (direct connection, a valid target other
- * than the source itself, ACL,
- * relay running, the target's reservation, the circuit limits in the {@link CircuitTable}), runs
- * the {@link StopHandshake} with the target over its existing connection, answers the source OK
- * and splices the two streams ({@link CircuitSplice}); or refuses with the status that says why.
- * Keeps the open circuits, so the relay can drain or end them when it stops.
+ * than the source itself, ACL, relay running, the target's reservation, the circuit limits in the
+ * {@link CircuitTable}), runs the {@link StopHandshake} with the target over its existing
+ * connection, answers the source OK and splices the two streams ({@link CircuitSplice}); or
+ * refuses with the status that says why. Keeps the open circuits, so the relay can drain or end
+ * them when it stops.
  *
  * <p>Thread-safe.
  */
