@@ -308,12 +308,13 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
     PeerException pe = cause instanceof SSLException
         ? new HandshakeException("TLS handshake with " + describe(ctx) + " failed: " + cause.getMessage(), cause)
         : PeerException.wrap(cause, PeerError.IO);
-    if (direction == Direction.INBOUND) {
-      REFUSALS.refused("inbound handshake (" + pe.kind() + ")", describe(ctx), pe.getMessage());
-    }
     lifecycle.failed(pe);
     result.completeExceptionally(pe);
     ctx.close();
+    if (direction == Direction.INBOUND) {
+      // After the close: a line written to a slow log must not hold the connection open.
+      REFUSALS.refused("inbound handshake (" + pe.kind() + ")", describe(ctx), pe.getMessage());
+    }
   }
 
   private String describe(ChannelHandlerContext ctx) {
