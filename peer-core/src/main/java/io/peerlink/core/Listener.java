@@ -17,6 +17,9 @@ import io.peerlink.core.internal.host.Transports;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.core.spi.Host;
 import io.peerlink.core.spi.PunchExpectation;
+import io.peerlink.core.spi.RefusalLog;
+import java.io.IOException;
+import java.net.BindException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -32,6 +35,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import org.slf4j.LoggerFactory;
 
 /**
  * Accepts inbound libp2p connections: TCP, then TLS 1.3 or Noise, then yamux.
@@ -52,7 +56,9 @@ import java.util.concurrent.Executor;
  * }</pre>
  *
  * <p>Every accepted connection first passes the {@link ListenerLimits}; one over a limit is closed
- * before its handshake. Identify, ping and the message protocol are always served. Thread-safe.
+ * before its handshake, reported to {@code EventListener.inboundRefused}, counted in
+ * {@link #stats()}, and logged at INFO with its reason and address (a line per reason per second
+ * at most, saying how many more were refused in between). Identify, ping and the message protocol are always served. Thread-safe.
  */
 public final class Listener implements AutoCloseable {
   private final HostCore core;
@@ -60,6 +66,7 @@ public final class Listener implements AutoCloseable {
   private final List<Channel> serverChannels = new CopyOnWriteArrayList<>();
   private final InboundGate gate;
   private final ListenerLimits limits;
+  private final RefusalLog refusals;
   private volatile List<Multiaddr> bound = List.of();
 
   private Listener(Builder b) {
@@ -77,6 +84,7 @@ public final class Listener implements AutoCloseable {
       core.messageHandler(b.messageHandler);
     }
     this.limits = b.limits;
+    this.refusals = b.refusals != null ? b.refusals : new RefusalLog(LoggerFactory.getLogger(Listener.class));
     this.gate = new InboundGate(b.limits, System::nanoTime);
     core.listenAddrs(this::listenAddresses);
   }
@@ -119,6 +127,13 @@ public final class Listener implements AutoCloseable {
         .orElseThrow(() -> new IllegalArgumentException(
             "can only listen on /ip4/<address>/tcp/<port> or /ip6/<address>/tcp/<port>, not " + addr));
     CompletableFuture<Multiaddr> result = new CompletableFuture<>();
+    try {
+      // The listening socket gets SO_REUSEPORT for hole punching, which would let it share a port.
+      Transports.requireUnusedPort(socket);
+    } catch (IOException e) {
+      result.completeExceptionally(bindFailure(addr, e));
+      return result;
+    }
     ServerBootstrap sb = new ServerBootstrap()
         .group(core.eventLoops())
         .channel(Transports.serverSocketChannel())
@@ -140,11 +155,17 @@ public final class Listener implements AutoCloseable {
         int port = ((InetSocketAddress) f.channel().localAddress()).getPort();
         result.complete(Multiaddr.fromSocketAddress(new InetSocketAddress(socket.getAddress(), port)));
       } else {
-        result.completeExceptionally(new PeerException(
-            PeerError.CONNECT, "could not listen on " + addr + ": " + f.cause().getMessage(), f.cause()));
+        result.completeExceptionally(bindFailure(addr, f.cause()));
       }
     });
     return result;
+  }
+
+  private static PeerException bindFailure(Multiaddr addr, Throwable cause) {
+    String why = cause instanceof BindException
+        ? "the port is in use (" + cause.getMessage() + ")"
+        : cause.getMessage();
+    return new PeerException(PeerError.CONNECT, "could not listen on " + addr + ": " + why, cause);
   }
 
   /**
@@ -157,6 +178,7 @@ public final class Listener implements AutoCloseable {
     if (d.conn() == null) {
       RejectReason reason = d.rejected();
       ch.close();
+      refusals.refused(reason.name(), remote, "inbound connection closed before its handshake");
       core.events().emit(l -> l.inboundRefused(remote, reason));
       return;
     }
@@ -284,6 +306,7 @@ public final class Listener implements AutoCloseable {
     private Executor eventExecutor;
     private MessageHandler messageHandler;
     private ListenerLimits limits = ListenerLimits.defaults();
+    private RefusalLog refusals;
 
     private Builder(Identity identity) {
       this.identity = identity;
@@ -297,6 +320,12 @@ public final class Listener implements AutoCloseable {
      */
     public Builder limits(ListenerLimits limits) {
       this.limits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /** Where refused connections are logged; tests give one with their own clock and sink. */
+    Builder refusalLog(RefusalLog log) {
+      this.refusals = Objects.requireNonNull(log, "log");
       return this;
     }
 

@@ -22,6 +22,7 @@ public final class PeerConfig {
   private final int maxStreamWindow;
   private final int maxStreamsPerPeer;
   private final int maxPendingInboundStreams;
+  private final int maxPendingControlFrames;
   private final int streamWriteBufferLowWaterMark;
   private final int streamWriteBufferHighWaterMark;
   private final Duration idleTimeout;
@@ -40,6 +41,7 @@ public final class PeerConfig {
     this.maxStreamWindow = b.maxStreamWindow;
     this.maxStreamsPerPeer = b.maxStreamsPerPeer;
     this.maxPendingInboundStreams = b.maxPendingInboundStreams;
+    this.maxPendingControlFrames = b.maxPendingControlFrames;
     this.streamWriteBufferLowWaterMark = b.streamWriteBufferLowWaterMark;
     this.streamWriteBufferHighWaterMark = b.streamWriteBufferHighWaterMark;
     this.idleTimeout = b.idleTimeout;
@@ -71,6 +73,7 @@ public final class PeerConfig {
     b.maxStreamWindow = maxStreamWindow;
     b.maxStreamsPerPeer = maxStreamsPerPeer;
     b.maxPendingInboundStreams = maxPendingInboundStreams;
+    b.maxPendingControlFrames = maxPendingControlFrames;
     b.streamWriteBufferLowWaterMark = streamWriteBufferLowWaterMark;
     b.streamWriteBufferHighWaterMark = streamWriteBufferHighWaterMark;
     b.idleTimeout = idleTimeout;
@@ -174,6 +177,18 @@ public final class PeerConfig {
   }
 
   /**
+   * Yamux control frames a connection's remote made us owe it (ping replies, window updates, resets
+   * of its refused streams) that may queue while it does not read what we send; one more closes
+   * the connection, so a peer that floods pings and never reads the replies cannot fill our
+   * memory. The count starts again whenever the remote reads. Default 256 frames.
+   *
+   * @return the most control frames queued for a remote that does not read
+   */
+  public int maxPendingControlFrames() {
+    return maxPendingControlFrames;
+  }
+
+  /**
    * A stream turns writable again when its queued outbound bytes fall below this. Default 32 KiB.
    *
    * @return the low water mark, in bytes
@@ -248,6 +263,7 @@ public final class PeerConfig {
     private int maxStreamWindow = 16 * 1024 * 1024;
     private int maxStreamsPerPeer = 1024;
     private int maxPendingInboundStreams = 256;
+    private int maxPendingControlFrames = 256;
     private int streamWriteBufferLowWaterMark = 32 * 1024;
     private int streamWriteBufferHighWaterMark = 256 * 1024;
     private Duration idleTimeout = Duration.ZERO;
@@ -411,6 +427,17 @@ public final class PeerConfig {
     }
 
     /**
+     * See {@link PeerConfig#maxPendingControlFrames()}.
+     *
+     * @param v the new value, at least 1
+     * @return this builder
+     */
+    public Builder maxPendingControlFrames(int v) {
+      this.maxPendingControlFrames = v;
+      return this;
+    }
+
+    /**
      * See {@link PeerConfig#tlsEngine()}.
      *
      * @param v the TLS engine to run
@@ -463,6 +490,9 @@ public final class PeerConfig {
       }
       if (maxPendingInboundStreams < 1) {
         throw new IllegalArgumentException("maxPendingInboundStreams must be at least 1");
+      }
+      if (maxPendingControlFrames < 1) {
+        throw new IllegalArgumentException("maxPendingControlFrames must be at least 1");
       }
       if (streamWriteBufferLowWaterMark < 0
           || streamWriteBufferHighWaterMark < streamWriteBufferLowWaterMark) {

@@ -19,6 +19,7 @@ import java.util.Objects;
  * <tr><td>serverPerPeerLimit</td><td>1 dial back per requesting peer per {@code serverLimitWindow}</td></tr>
  * <tr><td>serverGlobalLimit</td><td>30 dial backs per {@code serverLimitWindow} in all</td></tr>
  * <tr><td>serverLimitWindow</td><td>60 s</td></tr>
+ * <tr><td>serverMaxDialBackAddresses</td><td>16 distinct addresses dialed back per request (go's)</td></tr>
  * </table>
  *
  * <p>Immutable.
@@ -36,6 +37,7 @@ public final class AutoNatConfig {
   private final int serverPerPeerLimit;
   private final int serverGlobalLimit;
   private final Duration serverLimitWindow;
+  private final int serverMaxDialBackAddresses;
 
   private AutoNatConfig(Builder b) {
     client = b.client;
@@ -50,6 +52,7 @@ public final class AutoNatConfig {
     serverPerPeerLimit = positive(b.serverPerPeerLimit, "serverPerPeerLimit");
     serverGlobalLimit = positive(b.serverGlobalLimit, "serverGlobalLimit");
     serverLimitWindow = positive(b.serverLimitWindow, "serverLimitWindow");
+    serverMaxDialBackAddresses = positive(b.serverMaxDialBackAddresses, "serverMaxDialBackAddresses");
   }
 
   private static int positive(int v, String name) {
@@ -150,6 +153,16 @@ public final class AutoNatConfig {
     return serverLimitWindow;
   }
 
+  /**
+   * The most distinct addresses (by IP and port) the server dials back for one request; the
+   * request's later ones and its repeats are not dialed. Default 16, as go.
+   *
+   * @return the most addresses dialed back per request
+   */
+  public int serverMaxDialBackAddresses() {
+    return serverMaxDialBackAddresses;
+  }
+
   /** {@return a builder with these settings} */
   public Builder toBuilder() {
     Builder b = new Builder();
@@ -165,6 +178,7 @@ public final class AutoNatConfig {
     b.serverPerPeerLimit = serverPerPeerLimit;
     b.serverGlobalLimit = serverGlobalLimit;
     b.serverLimitWindow = serverLimitWindow;
+    b.serverMaxDialBackAddresses = serverMaxDialBackAddresses;
     return b;
   }
 
@@ -182,6 +196,7 @@ public final class AutoNatConfig {
     private int serverPerPeerLimit = 1;
     private int serverGlobalLimit = 30;
     private Duration serverLimitWindow = Duration.ofSeconds(60);
+    private int serverMaxDialBackAddresses = 16;
 
     private Builder() {}
 
@@ -314,6 +329,17 @@ public final class AutoNatConfig {
      */
     public Builder serverLimitWindow(Duration v) {
       serverLimitWindow = v;
+      return this;
+    }
+
+    /**
+     * See {@link AutoNatConfig#serverMaxDialBackAddresses()}.
+     *
+     * @param v the new value, at least 1
+     * @return this builder
+     */
+    public Builder serverMaxDialBackAddresses(int v) {
+      serverMaxDialBackAddresses = v;
       return this;
     }
 

@@ -20,6 +20,7 @@ public final class RelayClientConfig {
   private final Duration acceptTimeout;
   private final Duration refreshSlack;
   private final Duration minRefreshInterval;
+  private final Duration maxReservationLifetime;
   private final boolean requireVoucher;
   private final Clock clock;
 
@@ -29,6 +30,7 @@ public final class RelayClientConfig {
     this.acceptTimeout = b.acceptTimeout;
     this.refreshSlack = b.refreshSlack;
     this.minRefreshInterval = b.minRefreshInterval;
+    this.maxReservationLifetime = b.maxReservationLifetime;
     this.requireVoucher = b.requireVoucher;
     this.clock = b.clock;
   }
@@ -90,6 +92,17 @@ public final class RelayClientConfig {
   }
 
   /**
+   * The longest a reservation is believed to last: a relay's expiry further away (the wire allows
+   * up to 2^64 - 1 seconds) is taken as this, so the reservation is refreshed by then. Relays grant
+   * one hour (go's default). Default 24 h.
+   *
+   * @return the longest reservation lifetime taken from a relay
+   */
+  public Duration maxReservationLifetime() {
+    return maxReservationLifetime;
+  }
+
+  /**
    * Whether a reservation without a voucher is refused. Default false: vouchers are optional on
    * the wire and go accepts their absence. A voucher that is present is always verified.
    *
@@ -112,6 +125,7 @@ public final class RelayClientConfig {
     b.acceptTimeout = acceptTimeout;
     b.refreshSlack = refreshSlack;
     b.minRefreshInterval = minRefreshInterval;
+    b.maxReservationLifetime = maxReservationLifetime;
     b.requireVoucher = requireVoucher;
     b.clock = clock;
     return b;
@@ -124,6 +138,7 @@ public final class RelayClientConfig {
     private Duration acceptTimeout = Duration.ofSeconds(10);
     private Duration refreshSlack = Duration.ofMinutes(2);
     private Duration minRefreshInterval = Duration.ofSeconds(1);
+    private Duration maxReservationLifetime = Duration.ofHours(24);
     private boolean requireVoucher;
     private Clock clock = Clock.systemUTC();
 
@@ -185,6 +200,17 @@ public final class RelayClientConfig {
     }
 
     /**
+     * See {@link RelayClientConfig#maxReservationLifetime()}.
+     *
+     * @param v the new value, positive
+     * @return this builder
+     */
+    public Builder maxReservationLifetime(Duration v) {
+      maxReservationLifetime = Objects.requireNonNull(v);
+      return this;
+    }
+
+    /**
      * See {@link RelayClientConfig#requireVoucher()}.
      *
      * @param v the new value
@@ -217,6 +243,7 @@ public final class RelayClientConfig {
       positive("connectTimeout", connectTimeout);
       positive("acceptTimeout", acceptTimeout);
       positive("minRefreshInterval", minRefreshInterval);
+      positive("maxReservationLifetime", maxReservationLifetime);
       if (refreshSlack.isNegative()) {
         throw new IllegalArgumentException("refreshSlack must be >= 0: " + refreshSlack);
       }

@@ -2,6 +2,7 @@ package io.peerlink.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.netty.channel.ChannelFutureListener;
@@ -21,10 +22,12 @@ import io.peerlink.relay.internal.client.RelayClient;
 import io.peerlink.relay.internal.proto.CircuitProtos;
 import io.peerlink.relay.internal.proto.CircuitProtos.HopMessage;
 import io.peerlink.relay.internal.proto.CircuitProtos.ReservationVoucher;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -169,5 +172,27 @@ class ReservationCheckTest {
           assertThat(re.statusName()).isEqualTo("RESERVATION_REFUSED");
           assertThat(re.kind()).isEqualTo(PeerError.LIMIT);
         });
+  }
+
+  @Test
+  void anExpiryFarInTheFutureIsTakenAsTheLongestLifetimeAndNotRefreshedInALoop() throws Throwable {
+    AtomicInteger requests = new AtomicInteger();
+    long never = -1L; // 2^64 - 1 seconds as the unsigned wire value
+    Reservation r = reserve(p -> {
+      requests.incrementAndGet();
+      return ok(never, ReservationVouchers.seal(relayId, p, never));
+    });
+    Instant now = Instant.now();
+    Duration longest = RelayClientConfig.defaults().maxReservationLifetime();
+    assertThat(r.expiration()).isAfter(now.plus(longest).minusSeconds(60))
+        .isBeforeOrEqualTo(now.plus(longest).plusSeconds(1));
+    // Before the fix it expired "in 1969" and was refreshed every second.
+    await("no refresh of a reservation held for hours").during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(5)).until(() -> requests.get() == 1);
+  }
+
+  @Test
+  void aReservationExpiringNowIsRefused() {
+    refused(p -> ok(Instant.now().getEpochSecond(), null), "in the past");
   }
 }

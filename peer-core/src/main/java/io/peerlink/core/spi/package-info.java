@@ -16,6 +16,7 @@
  *   <li>{@link io.peerlink.core.spi.StreamChannels}: resetting a stream.
  *   <li>{@link io.peerlink.core.spi.TokenBucket}: the rate limiter peer-core uses for dials and
  *       accepts, for upper layers to limit their own requests the same way (AutoNAT's dial-backs).
+ *   <li>{@link io.peerlink.core.spi.RefusalLog}: rate-limited INFO lines for what a host refuses.
  * </ul>
  *
  * <p>Applications do not need this package: {@code Manager} (relay-core), or {@code Listener} and

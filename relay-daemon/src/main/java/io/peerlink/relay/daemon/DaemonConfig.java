@@ -36,8 +36,8 @@ import picocli.CommandLine.Option;
       "Every option is also a line name=value in the --config file (flags win over the file).",
       "Lists: comma-separated (flags may repeat). Durations: 500ms, 90s, 2m, 1h, 1d, plain seconds,"
           + " or ISO-8601 (PT2M). Relay counts and circuit limits: 0 = unlimited.",
-      "SIGTERM or SIGINT stop it gracefully (the JVM then exits with 128 + the signal: 143 or 130);"
-          + " 1 if it could not start, 2 for a usage error."
+      "SIGTERM or SIGINT stop it gracefully (exit 0 once stopped cleanly);"
+          + " 1 if it could not start or stop cleanly, 2 for a usage error."
     })
 final class DaemonConfig {
 

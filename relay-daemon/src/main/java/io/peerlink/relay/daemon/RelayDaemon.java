@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -28,8 +29,8 @@ import picocli.CommandLine.ParameterException;
  *
  * <p>Prints one JSON line per event on stdout ({@code listening} once ready, {@code stopping},
  * {@code stopped}); logs go to stderr. SIGTERM or SIGINT stop it gracefully: no new reservations or
- * circuits, open circuits get {@code --drain-timeout} to finish. Exit codes: 0 after a clean stop,
- * 2 for bad arguments, 1 if it could not start.
+ * circuits, open circuits get {@code --drain-timeout} to finish. Exit codes: 0 after a clean stop
+ * (on a signal too), 2 for bad arguments, 1 if it could not start or stop cleanly.
  */
 public final class RelayDaemon {
   private RelayDaemon() {}
@@ -116,11 +117,16 @@ public final class RelayDaemon {
     json.print(listening);
 
     CountDownLatch stopped = new CountDownLatch(1);
+    AtomicInteger exitStatus = new AtomicInteger(1);
     AdminServer adminToClose = admin;
     Thread hook = new Thread(() -> {
       shutdown.countDown();
       try {
-        stopped.await(cfg.drainTimeout.toMillis() + 10_000, TimeUnit.MILLISECONDS);
+        if (stopped.await(cfg.drainTimeout.toMillis() + 10_000, TimeUnit.MILLISECONDS)) {
+          // SIGTERM or SIGINT started the JVM's shutdown, which would exit with 128 + the signal
+          // (143, 130) whatever happened: report how the stop went instead.
+          Runtime.getRuntime().halt(exitStatus.get());
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -129,10 +135,14 @@ public final class RelayDaemon {
     try {
       shutdown.await();
       health.draining();
-      json.print(Map.of("event", "stopping", "circuits", relay.circuits().size()));
+      Map<String, Object> stopping = new LinkedHashMap<>(); // "event" first, as every line
+      stopping.put("event", "stopping");
+      stopping.put("circuits", relay.circuits().size());
+      json.print(stopping);
       relay.stop(cfg.drainTimeout).get(cfg.drainTimeout.toMillis() + 10_000, TimeUnit.MILLISECONDS);
       health.stopped();
       json.print(Map.of("event", "stopped"));
+      exitStatus.set(0);
       return 0;
     } catch (Exception e) {
       err.println("relay-daemon: unclean stop: " + e);

@@ -64,7 +64,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Status codes: relayed requests and ACL refusals get PERMISSION_DENIED; reservation limits
  * (total, per IP, no IP, relay stopping) RESERVATION_REFUSED; circuit limits (total, per peer,
- * relay stopping) RESOURCE_LIMIT_EXCEEDED; a CONNECT to a peer without a live reservation
+ * relay stopping) RESOURCE_LIMIT_EXCEEDED; a CONNECT to the requesting peer itself
+ * PERMISSION_DENIED, at once; a CONNECT to a peer without a live reservation
  * NO_RESERVATION; a stop stream that cannot be opened or is not answered OK CONNECTION_FAILED; an
  * unparsable request, or a CONNECT without a valid peer ID, MALFORMED_MESSAGE; a STATUS sent as a
  * request UNEXPECTED_MESSAGE. Thread-safe.

@@ -160,6 +160,18 @@ class RelayServerLoopbackTest {
   }
 
   @Test
+  void aConnectToOneselfIsRefusedAtOnce() throws Exception {
+    relay(RelayLimiter.defaults(), Acl.ALLOW_ALL);
+    HopTestPeer a = peer();
+    Peer aToRelay = get(a.connect(relayAddr()));
+    assertThat(status(get(HopTestPeer.reserve(aToRelay)))).isEqualTo(RelayStatus.OK);
+    HopTestPeer.Circuit c = HopTestPeer.connectVia(aToRelay, a.peerId()).get(2, TimeUnit.SECONDS);
+    assertThat(status(c.answer())).isEqualTo(RelayStatus.PERMISSION_DENIED);
+    assertThat(a.stopRequest).as("no stop stream opened back to the source").isNotDone();
+    assertThat(relay.circuits()).isEmpty();
+  }
+
+  @Test
   void malformedAndUnexpected() throws Exception {
     relay(RelayLimiter.defaults(), Acl.ALLOW_ALL);
     Peer p = get(peer().connect(relayAddr()));

@@ -22,6 +22,7 @@ import io.peerlink.core.internal.multistream.MultistreamResponder;
 import io.peerlink.core.internal.security.SecureSession;
 import io.peerlink.core.internal.yamux.YamuxSession;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.spi.RefusalLog;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
@@ -45,6 +46,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(ConnectionUpgrader.class);
+  /** Inbound handshakes that fail are refused inputs: operators see them, a flood does not flood the log. */
+  private static final RefusalLog REFUSALS = new RefusalLog(log);
   private static final String NAME = "peerlink-upgrade";
   /** The only muxer peerlink speaks. */
   public static final String YAMUX = "/yamux/1.0.0";
@@ -305,12 +308,13 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
     PeerException pe = cause instanceof SSLException
         ? new HandshakeException("TLS handshake with " + describe(ctx) + " failed: " + cause.getMessage(), cause)
         : PeerException.wrap(cause, PeerError.IO);
-    if (direction == Direction.INBOUND) {
-      log.debug("inbound upgrade from {} failed: {}", describe(ctx), pe.getMessage());
-    }
     lifecycle.failed(pe);
     result.completeExceptionally(pe);
     ctx.close();
+    if (direction == Direction.INBOUND) {
+      // After the close: a line written to a slow log must not hold the connection open.
+      REFUSALS.refused("inbound handshake (" + pe.kind() + ")", describe(ctx), pe.getMessage());
+    }
   }
 
   private String describe(ChannelHandlerContext ctx) {

@@ -20,7 +20,10 @@ import io.netty.channel.unix.UnixChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
 
 /** Picks the native epoll transport where it loads, NIO otherwise. */
 public final class Transports {
@@ -56,6 +59,26 @@ public final class Transports {
       b.option(EpollChannelOption.SO_REUSEPORT, true);
     } else {
       b.option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
+    }
+  }
+
+  /**
+   * Fails if a socket already listens on {@code address}, which SO_REUSEPORT alone would let a
+   * second listener share (the kernel would then split new connections between the two). A socket
+   * without SO_REUSEPORT is bound there and closed at once: binding it fails while anything listens
+   * on the port, yet not because of connections that merely use it (accepted ones, hole punches,
+   * ones in TIME_WAIT), since it has SO_REUSEADDR. Port 0 needs no check.
+   *
+   * @throws BindException if the port is in use
+   * @throws IOException if the check itself fails
+   */
+  public static void requireUnusedPort(InetSocketAddress address) throws IOException {
+    if (address.getPort() == 0) {
+      return;
+    }
+    try (SocketChannel probe = SocketChannel.open()) {
+      probe.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      probe.bind(address);
     }
   }
 

@@ -15,6 +15,7 @@ final class YamuxSessions {
         .maxStreamWindow(c.maxStreamWindow())
         .maxConcurrentStreams(c.maxStreamsPerPeer())
         .maxPendingInboundStreams(c.maxPendingInboundStreams())
+        .maxPendingControlFrames(c.maxPendingControlFrames())
         .streamWriteBufferWaterMark(c.streamWriteBufferLowWaterMark(), c.streamWriteBufferHighWaterMark())
         .keepAliveInterval(c.keepAliveInterval())
         .build();

@@ -21,6 +21,7 @@ public final class YamuxConfig {
   private final int maxConcurrentStreams;
   private final int maxUnackedOutboundStreams;
   private final int maxPendingInboundStreams;
+  private final int maxPendingControlFrames;
   private final Duration keepAliveInterval;
   private final Duration pingTimeout;
   private final int streamWriteBufferLowWaterMark;
@@ -34,6 +35,7 @@ public final class YamuxConfig {
     this.maxConcurrentStreams = b.maxConcurrentStreams;
     this.maxUnackedOutboundStreams = b.maxUnackedOutboundStreams;
     this.maxPendingInboundStreams = b.maxPendingInboundStreams;
+    this.maxPendingControlFrames = b.maxPendingControlFrames;
     this.keepAliveInterval = b.keepAliveInterval;
     this.pingTimeout = b.pingTimeout;
     this.streamWriteBufferLowWaterMark = b.streamWriteBufferLowWaterMark;
@@ -55,6 +57,7 @@ public final class YamuxConfig {
     b.maxConcurrentStreams = maxConcurrentStreams;
     b.maxUnackedOutboundStreams = maxUnackedOutboundStreams;
     b.maxPendingInboundStreams = maxPendingInboundStreams;
+    b.maxPendingControlFrames = maxPendingControlFrames;
     b.keepAliveInterval = keepAliveInterval;
     b.pingTimeout = pingTimeout;
     b.streamWriteBufferLowWaterMark = streamWriteBufferLowWaterMark;
@@ -104,6 +107,18 @@ public final class YamuxConfig {
     return maxPendingInboundStreams;
   }
 
+  /**
+   * Most control frames owed to the remote (ping replies, window updates, RSTs refusing its
+   * streams) that may be queued while the connection's outbound buffer is above its high water
+   * mark, that is while the remote does not read what we send. One more closes the connection
+   * with go away (internal error): a peer that pings and never reads the replies costs us this
+   * many frames, not memory without end. The count starts again whenever the buffer drains.
+   * Default 256 frames.
+   */
+  public int maxPendingControlFrames() {
+    return maxPendingControlFrames;
+  }
+
   /** Interval between keep-alive pings; {@link Duration#ZERO} turns keep-alive off. Default 30 s (as go). */
   public Duration keepAliveInterval() {
     return keepAliveInterval;
@@ -130,6 +145,7 @@ public final class YamuxConfig {
         + ", maxDataFrameSize=" + maxDataFrameSize + ", maxConnectionWindowGrowth=" + maxConnectionWindowGrowth
         + ", maxConcurrentStreams=" + maxConcurrentStreams + ", maxUnackedOutboundStreams="
         + maxUnackedOutboundStreams + ", maxPendingInboundStreams=" + maxPendingInboundStreams
+        + ", maxPendingControlFrames=" + maxPendingControlFrames
         + ", keepAliveInterval=" + keepAliveInterval + ", pingTimeout=" + pingTimeout
         + ", streamWriteBuffer=" + streamWriteBufferLowWaterMark + ".." + streamWriteBufferHighWaterMark + '}';
   }
@@ -143,6 +159,7 @@ public final class YamuxConfig {
     private int maxConcurrentStreams = 1024;
     private int maxUnackedOutboundStreams = 256;
     private int maxPendingInboundStreams = 256;
+    private int maxPendingControlFrames = 256;
     private Duration keepAliveInterval = Duration.ofSeconds(30);
     private Duration pingTimeout = Duration.ofSeconds(10);
     private int streamWriteBufferLowWaterMark = 32 * 1024;
@@ -192,6 +209,12 @@ public final class YamuxConfig {
       return this;
     }
 
+    /** See {@link YamuxConfig#maxPendingControlFrames()}; at least 1. */
+    public Builder maxPendingControlFrames(int frames) {
+      this.maxPendingControlFrames = frames;
+      return this;
+    }
+
     /** See {@link YamuxConfig#keepAliveInterval()}; zero turns keep-alive off. */
     public Builder keepAliveInterval(Duration interval) {
       this.keepAliveInterval = interval;
@@ -221,6 +244,7 @@ public final class YamuxConfig {
       require(maxConcurrentStreams >= 1, "maxConcurrentStreams must be >= 1");
       require(maxUnackedOutboundStreams >= 1, "maxUnackedOutboundStreams must be >= 1");
       require(maxPendingInboundStreams >= 1, "maxPendingInboundStreams must be >= 1");
+      require(maxPendingControlFrames >= 1, "maxPendingControlFrames must be >= 1");
       require(keepAliveInterval != null && !keepAliveInterval.isNegative(),
           "keepAliveInterval must be >= 0");
       require(pingTimeout != null && !pingTimeout.isNegative() && !pingTimeout.isZero(),

@@ -14,10 +14,12 @@ import io.peerlink.core.LimitExceededException;
 import io.peerlink.core.PeerError;
 import io.peerlink.core.PeerException;
 import io.peerlink.core.ProtocolViolationException;
+import io.peerlink.core.spi.RefusalLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.LongConsumer;
+import org.slf4j.LoggerFactory;
 
 /**
  * A yamux session on one connection: install it on the secured (plaintext) pipeline and it adds its
@@ -43,6 +45,7 @@ import java.util.function.LongConsumer;
  * any thread.
  */
 public final class YamuxSession extends ChannelDuplexHandler {
+  private static final RefusalLog REFUSALS = new RefusalLog(LoggerFactory.getLogger(YamuxSession.class));
 
   private final boolean client;
   private final YamuxConfig config;
@@ -61,6 +64,10 @@ public final class YamuxSession extends ChannelDuplexHandler {
   private boolean closed;
   private boolean inReadBatch;
   private boolean flushPending;
+  /** Control frames queued since the connection last was writable; bounded by the config. */
+  private int pendingControlFrames;
+  /** Set once the remote owed more control frames than allowed: the rest are dropped, the session fails. */
+  private boolean controlFramesOverflowed;
   private List<YamuxStreamChannel> readCompletePending = new ArrayList<>();
   private KeepAlive keepAlive;
   private long lastFrameReadNanos = System.nanoTime();
@@ -238,6 +245,9 @@ public final class YamuxSession extends ChannelDuplexHandler {
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     boolean writable = ctx.channel().isWritable();
+    if (writable) {
+      pendingControlFrames = 0; // the remote reads again
+    }
     for (YamuxStreamChannel child : new ArrayList<>(streams.values())) {
       child.onParentWritabilityChanged(writable);
     }
@@ -297,7 +307,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
       throw new ProtocolViolationException("yamux ping on stream " + frame.streamId());
     }
     if (frame.hasFlag(YamuxFrame.FLAG_SYN)) {
-      writeFrame(YamuxFrame.ping(YamuxFrame.FLAG_ACK, frame.length()));
+      writeControlFrame(YamuxFrame.ping(YamuxFrame.FLAG_ACK, frame.length()));
     } else if (frame.hasFlag(YamuxFrame.FLAG_ACK)) {
       pings.onAck(frame.length());
     }
@@ -402,7 +412,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
     if (localGoAway || remoteGoAway || inboundStreamInitializer == null
         || streams.size() >= config.maxConcurrentStreams()
         || pendingInbound >= config.maxPendingInboundStreams()) {
-      writeFrame(YamuxFrame.windowUpdate(id, YamuxFrame.FLAG_RST, 0));
+      writeControlFrame(YamuxFrame.windowUpdate(id, YamuxFrame.FLAG_RST, 0));
       return null;
     }
     YamuxStreamChannel child = new YamuxStreamChannel(this, id, false);
@@ -545,6 +555,31 @@ public final class YamuxSession extends ChannelDuplexHandler {
   void writeFrame(YamuxFrame frame) {
     ctx.write(frame, ctx.voidPromise());
     flushPending = true;
+  }
+
+  /**
+   * Writes a frame the remote made us owe it (a ping reply, a window update, an RST refusing its
+   * stream). While the connection is not writable, the remote is not reading what we send: at most
+   * {@link YamuxConfig#maxPendingControlFrames()} such frames are queued, then the session fails
+   * and drops the rest, so a peer that provokes replies it never reads cannot fill our memory.
+   */
+  void writeControlFrame(YamuxFrame frame) {
+    if (ctx.channel().isWritable()) {
+      pendingControlFrames = 0;
+    } else if (++pendingControlFrames > config.maxPendingControlFrames() || controlFramesOverflowed) {
+      frame.release();
+      if (!controlFramesOverflowed) {
+        controlFramesOverflowed = true;
+        REFUSALS.refused("yamux control frames", ctx.channel().remoteAddress(),
+            "it does not read our replies; closing the connection");
+        // Not from here: this may run inside a stream's own bookkeeping.
+        ctx.executor().execute(() -> fail(new LimitExceededException("maxPendingControlFrames ("
+            + config.maxPendingControlFrames() + ") reached: the remote does not read the replies it asks for"),
+            GoAwayCode.INTERNAL_ERROR));
+      }
+      return;
+    }
+    writeFrame(frame);
   }
 
   /** Flushes now, unless inside a read batch (then channelReadComplete flushes). */

@@ -454,7 +454,7 @@ public final class YamuxStreamChannel extends AbstractChannel implements DuplexC
       flags = YamuxFrame.FLAG_ACK;
       session.inboundAccepted(this);
     }
-    session.writeFrame(YamuxFrame.windowUpdate(streamId, flags, delta));
+    session.writeControlFrame(YamuxFrame.windowUpdate(streamId, flags, delta));
   }
 
   private void releaseInbound() {

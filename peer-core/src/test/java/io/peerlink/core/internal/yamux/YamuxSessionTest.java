@@ -389,4 +389,43 @@ class YamuxSessionTest {
     header.release();
     ch.finishAndReleaseAll();
   }
+
+  @Test
+  void controlFramesOwedWhileTheRemoteDoesNotReadAreBoundedExactly() {
+    YamuxTestPeer server = peer(false, quiet().maxPendingControlFrames(3).build());
+    // Stands for a remote that stopped reading: our outbound buffer stays over its high water mark.
+    server.channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+    for (int i = 1; i <= 3; i++) {
+      server.receive(YamuxFrame.ping(YamuxFrame.FLAG_SYN, i));
+    }
+    assertThat(server.channel.isOpen()).as("three replies owed: at the limit, still open").isTrue();
+    assertThat(server.connectionExceptions).isEmpty();
+
+    server.receive(YamuxFrame.ping(YamuxFrame.FLAG_SYN, 4));
+    assertThat(server.channel.isOpen()).as("a fourth reply owed: over the limit").isFalse();
+    assertThat(server.connectionExceptions).singleElement()
+        .isInstanceOf(LimitExceededException.class)
+        .satisfies(e -> assertThat(e.getMessage()).contains("maxPendingControlFrames (3)"));
+    List<String> written = server.writtenHeaders();
+    assertThat(written).as("three replies, the fourth dropped, then go away").hasSize(4);
+    assertThat(written.subList(0, 3)).allSatisfy(h -> assertThat(h).startsWith("YamuxFrame(PING ACK"));
+    assertThat(written.get(3)).startsWith("YamuxFrame(GO_AWAY").endsWith("length=2)");
+  }
+
+  @Test
+  void theControlFrameCountStartsAgainOnceTheRemoteReads() {
+    YamuxTestPeer server = peer(false, quiet().maxPendingControlFrames(3).build());
+    server.channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+    for (int i = 1; i <= 3; i++) {
+      server.receive(YamuxFrame.ping(YamuxFrame.FLAG_SYN, i));
+    }
+    server.channel.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+    server.channel.runPendingTasks();
+    server.channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+    for (int i = 4; i <= 6; i++) {
+      server.receive(YamuxFrame.ping(YamuxFrame.FLAG_SYN, i));
+    }
+    assertThat(server.channel.isOpen()).isTrue();
+    assertThat(server.writtenHeaders()).hasSize(6);
+  }
 }

@@ -17,8 +17,10 @@ import io.peerlink.relay.internal.proto.AutoNatProtos.Message.ResponseStatus;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *   <li>A request over a relayed connection: E_DIAL_REFUSED.
  *   <li>No peer info, or a peer ID other than the connection's: E_BAD_REQUEST.
  *   <li>Only addresses whose IP equals the connection's remote IP (the requester's observed IP)
- *       and that the {@link AddressFilter} calls public are dialed; none left: E_DIAL_REFUSED.
+ *       and that the {@link AddressFilter} calls public are dialed, each IP and port once, the
+ *       first {@link AutoNatConfig#serverMaxDialBackAddresses()} of them; none left: E_DIAL_REFUSED.
  *   <li>Over the rate limits ({@link AutoNatConfig#serverPerPeerLimit()},
  *       {@link AutoNatConfig#serverGlobalLimit()}, kept by a {@link DialBackLimiter}; only
  *       requests that reach the dial count): E_DIAL_REFUSED.
@@ -118,12 +121,16 @@ public final class AutoNatServer implements AutoCloseable {
     InetAddress observed = conn.remoteAddress().withoutPeerId().toSocketAddress()
         .map(InetSocketAddress::getAddress).orElse(null);
     List<Multiaddr> dialable = new ArrayList<>();
+    Set<InetSocketAddress> sockets = new HashSet<>(); // one dial per ip:port, however often it is named
     for (Multiaddr a : req.addrs()) {
+      if (dialable.size() >= config.serverMaxDialBackAddresses()) {
+        break;
+      }
       if (a.isRelayed() || !filter.test(a)) {
         continue;
       }
       InetSocketAddress sa = a.withoutPeerId().toSocketAddress().orElse(null);
-      if (sa != null && !sa.isUnresolved() && sa.getAddress().equals(observed)) {
+      if (sa != null && !sa.isUnresolved() && sa.getAddress().equals(observed) && sockets.add(sa)) {
         dialable.add(a.withoutPeerId());
       }
     }

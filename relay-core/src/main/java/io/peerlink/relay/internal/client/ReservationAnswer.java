@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Checks a relay's answer to RESERVE and turns it into a {@link Reservation}: the status must be
- * OK, the reservation present, its expiry not in the past, and its voucher (when there is one, or
+ * OK, the reservation present, its expiry in the future (one beyond
+ * {@link RelayClientConfig#maxReservationLifetime()} is taken as that bound), and its voucher (when there is one, or
  * when {@link RelayClientConfig#requireVoucher()}) signed by the relay for us. Our relayed
  * addresses are the relay's addresses it gave, each with {@code /p2p-circuit/p2p/<us>}.
  */
@@ -54,8 +55,18 @@ final class ReservationAnswer {
     CircuitProtos.Reservation rsvp = answer.getReservation();
     Instant now = config.clock().instant();
     long expire = rsvp.getExpire();
-    if (Long.compareUnsigned(expire, now.getEpochSecond()) < 0) {
-      throw malformed("the reservation expired at " + Long.toUnsignedString(expire) + ", in the past", null);
+    if (Long.compareUnsigned(expire, now.getEpochSecond()) <= 0) {
+      // Expiring now would be refreshed at once, and again, for as long as the relay says so.
+      throw malformed("the reservation expires at " + Long.toUnsignedString(expire) + ", now or in the past",
+          null);
+    }
+    // The wire allows expiries up to 2^64 - 1 s: take one beyond our bound as the bound, so the
+    // refresh is scheduled by then (rather than from a date that overflowed into the past).
+    long latest = now.plus(config.maxReservationLifetime()).getEpochSecond();
+    if (Long.compareUnsigned(expire, latest) > 0) {
+      log.debug("relay {} gave an expiry {} s away; taking {}", relayId,
+          Long.toUnsignedString(expire - now.getEpochSecond()), config.maxReservationLifetime());
+      expire = latest;
     }
     byte[] voucher = null;
     if (rsvp.hasVoucher() && !rsvp.getVoucher().isEmpty()) {
@@ -68,7 +79,7 @@ final class ReservationAnswer {
     } else if (config.requireVoucher()) {
       throw malformed("the reservation has no voucher", null);
     }
-    return new Reservation(relayId, relayAddr, Instant.ofEpochSecond(Math.min(expire, Long.MAX_VALUE / 2)),
+    return new Reservation(relayId, relayAddr, Instant.ofEpochSecond(expire),
         ownAddresses(relayAddr, relayId, self, rsvp.getAddrsList(), conn),
         CircuitLimit.fromProto(answer.hasLimit() ? answer.getLimit() : null).toConnectionLimit(), voucher);
   }

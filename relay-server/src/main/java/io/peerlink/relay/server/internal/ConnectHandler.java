@@ -28,11 +28,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The relay's answer to CONNECT: checks the request (direct connection, a valid target, ACL,
- * relay running, the target's reservation, the circuit limits in the {@link CircuitTable}), runs
- * the {@link StopHandshake} with the target over its existing connection, answers the source OK
- * and splices the two streams ({@link CircuitSplice}); or refuses with the status that says why.
- * Keeps the open circuits, so the relay can drain or end them when it stops.
+ * The relay's answer to CONNECT: checks the request (direct connection, a valid target other
+ * than the source itself, ACL, relay running, the target's reservation, the circuit limits in the
+ * {@link CircuitTable}), runs the {@link StopHandshake} with the target over its existing
+ * connection, answers the source OK and splices the two streams ({@link CircuitSplice}); or
+ * refuses with the status that says why. Keeps the open circuits, so the relay can drain or end
+ * them when it stops.
  *
  * <p>Thread-safe.
  */
@@ -118,6 +119,11 @@ public final class ConnectHandler {
       dest = CircuitMessages.peerId(request.getPeer());
     } catch (CircuitMessageException e) {
       return completed(HopReplies.refuse(src, RelayStatus.MALFORMED_MESSAGE, e.getMessage(), source));
+    }
+    if (dest.equals(source.peerId())) {
+      // A circuit back to its source is never useful, and the source's stop handler would have
+      // to time out before the relay could answer.
+      return completed(HopReplies.refuse(src, RelayStatus.PERMISSION_DENIED, "a connect to oneself", source));
     }
     if (!relay.acl().allowConnect(source.peerId(), source.remoteAddress(), dest)) {
       return completed(HopReplies.refuse(src, RelayStatus.PERMISSION_DENIED, "ACL", source));

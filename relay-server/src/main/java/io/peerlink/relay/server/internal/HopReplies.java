@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.Peer;
 import io.peerlink.core.event.RelayStatus;
+import io.peerlink.core.spi.RefusalLog;
 import io.peerlink.core.spi.StreamChannels;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
 import org.slf4j.Logger;
@@ -13,6 +14,8 @@ import org.slf4j.LoggerFactory;
 /** The relay's answers that end a hop stream: a STATUS without a reservation, then close. */
 public final class HopReplies {
   private static final Logger log = LoggerFactory.getLogger(HopReplies.class);
+  /** Refused reservations and circuits, at INFO, a line per status per second at most. */
+  private static final RefusalLog REFUSALS = new RefusalLog(log);
 
   private HopReplies() {}
 
@@ -34,7 +37,8 @@ public final class HopReplies {
   }
 
   /**
-   * Refuses a request from {@code peer}: logs why, answers {@code status} and closes the stream.
+   * Refuses a request from {@code peer}: logs why (at INFO, rate-limited by {@link RefusalLog}),
+   * answers {@code status} and closes the stream.
    *
    * @param ch the hop stream
    * @param status the status to answer
@@ -43,7 +47,7 @@ public final class HopReplies {
    * @return {@code status}
    */
   public static RelayStatus refuse(Channel ch, RelayStatus status, String why, Peer peer) {
-    log.debug("hop request from {} refused with {}: {}", peer.peerId(), status, why);
+    REFUSALS.refused(status.name(), peer.peerId() + " at " + peer.remoteAddress(), why);
     respond(ch, status);
     return status;
   }
