@@ -1,6 +1,5 @@
 package io.peerlink.core.identity;
 
-import io.peerlink.core.ProtocolViolationException;
 import io.peerlink.core.internal.Base32;
 import io.peerlink.core.internal.Base58;
 import io.peerlink.core.internal.Varint;
@@ -74,12 +73,8 @@ public final class PeerId implements Comparable<PeerId> {
     int[] pos = {0};
     long code;
     long length;
-    try {
-      code = Varint.read(multihash, pos);
-      length = Varint.read(multihash, pos);
-    } catch (ProtocolViolationException e) {
-      throw new IllegalArgumentException("peer ID: malformed multihash: " + e.getMessage(), e);
-    }
+    code = Varint.readArgument(multihash, pos, "peer ID: malformed multihash");
+    length = Varint.readArgument(multihash, pos, "peer ID: malformed multihash");
     if (length != multihash.length - pos[0]) {
       throw new IllegalArgumentException("peer ID: multihash length does not match its digest");
     }
@@ -122,15 +117,11 @@ public final class PeerId implements Comparable<PeerId> {
       default -> throw new IllegalArgumentException("not a peer ID: unsupported multibase prefix");
     };
     int[] pos = {0};
-    try {
-      if (Varint.read(cid, pos) != CID_V1) {
-        throw new IllegalArgumentException("not a peer ID: CID version is not 1");
-      }
-      if (Varint.read(cid, pos) != LIBP2P_KEY_CODEC) {
-        throw new IllegalArgumentException("not a peer ID: CID codec is not libp2p-key");
-      }
-    } catch (ProtocolViolationException e) {
-      throw new IllegalArgumentException("not a peer ID: malformed CID", e);
+    if (Varint.readArgument(cid, pos, "not a peer ID: malformed CID") != CID_V1) {
+      throw new IllegalArgumentException("not a peer ID: CID version is not 1");
+    }
+    if (Varint.readArgument(cid, pos, "not a peer ID: malformed CID") != LIBP2P_KEY_CODEC) {
+      throw new IllegalArgumentException("not a peer ID: CID codec is not libp2p-key");
     }
     return fromBytes(Arrays.copyOfRange(cid, pos[0], cid.length));
   }

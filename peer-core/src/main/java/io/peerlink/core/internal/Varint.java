@@ -67,6 +67,25 @@ public final class Varint {
   }
 
   /**
+   * Reads a varint like {@link #read(byte[], int[])}, for parsers of a value the caller handed in
+   * (a peer ID, a multiaddr): malformed input is then a bad argument, not a remote's protocol
+   * violation, and those public parsers need not know this package's checked exception.
+   *
+   * @param bytes the encoded value
+   * @param offset a one-element array holding the read position, advanced past the varint
+   * @param context what is being parsed, the start of the exception's message
+   * @return the value
+   * @throws IllegalArgumentException if truncated, too long or not minimal
+   */
+  public static long readArgument(byte[] bytes, int[] offset, String context) {
+    try {
+      return read(bytes, offset);
+    } catch (ProtocolViolationException e) {
+      throw new IllegalArgumentException(context + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * Reads a varint from {@code bytes} starting at {@code offset[0]}, advancing {@code offset[0]}.
    *
    * @throws ProtocolViolationException if truncated, too long or not minimal

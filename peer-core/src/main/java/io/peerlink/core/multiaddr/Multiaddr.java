@@ -1,6 +1,5 @@
 package io.peerlink.core.multiaddr;
 
-import io.peerlink.core.ProtocolViolationException;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.internal.Varint;
 import java.io.ByteArrayOutputStream;
@@ -121,21 +120,19 @@ public final class Multiaddr {
     }
     List<Component> out = new ArrayList<>();
     int[] pos = {0};
-    try {
-      while (pos[0] < bytes.length) {
-        long code = Varint.read(bytes, pos);
-        Protocol p = Protocol.forCode(code)
-            .orElseThrow(() -> new IllegalArgumentException("unknown multiaddr protocol code " + code));
-        long len = p.size() == Protocol.VARIABLE ? Varint.read(bytes, pos) : p.size() / 8;
-        if (len > bytes.length - pos[0]) {
-          throw new IllegalArgumentException("truncated multiaddr: /" + p + " value");
-        }
-        int start = pos[0];
-        pos[0] += (int) len;
-        out.add(new Component(p, Arrays.copyOfRange(bytes, start, pos[0])));
+    while (pos[0] < bytes.length) {
+      long code = Varint.readArgument(bytes, pos, "malformed multiaddr");
+      Protocol p = Protocol.forCode(code)
+          .orElseThrow(() -> new IllegalArgumentException("unknown multiaddr protocol code " + code));
+      long len = p.size() == Protocol.VARIABLE
+          ? Varint.readArgument(bytes, pos, "malformed multiaddr")
+          : p.size() / 8;
+      if (len > bytes.length - pos[0]) {
+        throw new IllegalArgumentException("truncated multiaddr: /" + p + " value");
       }
-    } catch (ProtocolViolationException e) {
-      throw new IllegalArgumentException("malformed multiaddr: " + e.getMessage(), e);
+      int start = pos[0];
+      pos[0] += (int) len;
+      out.add(new Component(p, Arrays.copyOfRange(bytes, start, pos[0])));
     }
     return new Multiaddr(out);
   }
