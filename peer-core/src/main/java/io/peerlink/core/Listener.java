@@ -9,15 +9,12 @@ import io.netty.channel.EventLoopGroup;
 import io.peerlink.core.event.EventListener;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
-import io.peerlink.core.internal.host.AcceptedConn;
 import io.peerlink.core.internal.host.ConnectionUpgrader;
 import io.peerlink.core.internal.host.HostCore;
-import io.peerlink.core.internal.host.InboundGate;
+import io.peerlink.core.internal.host.InboundAdmission;
 import io.peerlink.core.internal.host.Transports;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.core.spi.Host;
-import io.peerlink.core.spi.PunchExpectation;
-import io.peerlink.core.spi.RefusalLog;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.Inet6Address;
@@ -25,6 +22,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -35,7 +33,8 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import org.slf4j.LoggerFactory;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Accepts inbound libp2p connections: TCP, then TLS 1.3 or Noise, then yamux.
@@ -64,9 +63,8 @@ public final class Listener implements AutoCloseable {
   private final HostCore core;
   private final List<Multiaddr> requested;
   private final List<Channel> serverChannels = new CopyOnWriteArrayList<>();
-  private final InboundGate gate;
+  private final InboundAdmission admission;
   private final ListenerLimits limits;
-  private final RefusalLog refusals;
   private volatile List<Multiaddr> bound = List.of();
 
   private Listener(Builder b) {
@@ -84,8 +82,9 @@ public final class Listener implements AutoCloseable {
       core.messageHandler(b.messageHandler);
     }
     this.limits = b.limits;
-    this.refusals = b.refusals != null ? b.refusals : new RefusalLog(LoggerFactory.getLogger(Listener.class));
-    this.gate = new InboundGate(b.limits, System::nanoTime);
+    this.admission = b.refusalSink == null
+        ? new InboundAdmission(core, b.limits)
+        : new InboundAdmission(core, b.limits, b.refusalInterval, b.refusalClock, b.refusalSink);
     core.listenAddrs(this::listenAddresses);
   }
 
@@ -142,7 +141,7 @@ public final class Listener implements AutoCloseable {
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
-            admit(ch);
+            admission.admit(ch);
           }
         });
     // Hole punching dials out from this same port (TCP simultaneous open), so it must be shareable.
@@ -168,33 +167,6 @@ public final class Listener implements AutoCloseable {
     return new PeerException(PeerError.CONNECT, "could not listen on " + addr + ": " + why, cause);
   }
 
-  /**
-   * Applies the limits to a just-accepted connection: refused ones are closed before the first
-   * handshake byte; admitted ones hold their {@code AcceptedConn} until they close.
-   */
-  private void admit(Channel ch) {
-    InetSocketAddress remote = (InetSocketAddress) ch.remoteAddress();
-    InboundGate.Decision d = gate.tryAccept(remote.getAddress());
-    if (d.conn() == null) {
-      RejectReason reason = d.rejected();
-      ch.close();
-      refusals.refused(reason.name(), remote, "inbound connection closed before its handshake");
-      core.events().emit(l -> l.inboundRefused(remote, reason));
-      return;
-    }
-    AcceptedConn accepted = d.conn();
-    ch.closeFuture().addListener(f -> accepted.closed());
-    CompletableFuture<Peer> upgraded = new CompletableFuture<>();
-    upgraded.whenComplete((p, e) -> accepted.upgradeFinished(e == null));
-    PunchExpectation punch = core.claimPunch(remote, upgraded);
-    if (punch != null) {
-      // A hole punch's SYN reached our listener: play the punch's role, not the listener's.
-      ConnectionUpgrader.install(core, ch, punch.role(), punch.peer(), ConnectionPath.HOLE_PUNCHED, upgraded);
-      return;
-    }
-    ConnectionUpgrader.install(core, ch, Direction.INBOUND, null, upgraded);
-  }
-
   /** {@return the inbound limits in force} */
   public ListenerLimits limits() {
     return limits;
@@ -202,7 +174,7 @@ public final class Listener implements AutoCloseable {
 
   /** {@return counters of accepted, rejected and failed inbound connections, and how many are open now} */
   public ListenerStats stats() {
-    return gate.stats();
+    return admission.stats();
   }
 
   /**
@@ -277,7 +249,7 @@ public final class Listener implements AutoCloseable {
    * @return a future that completes once the listener and its connections are closed
    */
   public CompletableFuture<Void> closeAsync() {
-    gate.close();
+    admission.close();
     List<CompletableFuture<Void>> closing = new ArrayList<>();
     for (Channel ch : serverChannels) {
       CompletableFuture<Void> f = new CompletableFuture<>();
@@ -306,7 +278,9 @@ public final class Listener implements AutoCloseable {
     private Executor eventExecutor;
     private MessageHandler messageHandler;
     private ListenerLimits limits = ListenerLimits.defaults();
-    private RefusalLog refusals;
+    private Duration refusalInterval;
+    private LongSupplier refusalClock;
+    private Consumer<String> refusalSink;
 
     private Builder(Identity identity) {
       this.identity = identity;
@@ -323,9 +297,11 @@ public final class Listener implements AutoCloseable {
       return this;
     }
 
-    /** Where refused connections are logged; tests give one with their own clock and sink. */
-    Builder refusalLog(RefusalLog log) {
-      this.refusals = Objects.requireNonNull(log, "log");
+    /** Where refused connections are logged: tests give their own interval, clock and sink. */
+    Builder refusalLog(Duration interval, LongSupplier nanoClock, Consumer<String> sink) {
+      this.refusalInterval = Objects.requireNonNull(interval, "interval");
+      this.refusalClock = Objects.requireNonNull(nanoClock, "nanoClock");
+      this.refusalSink = Objects.requireNonNull(sink, "sink");
       return this;
     }
 

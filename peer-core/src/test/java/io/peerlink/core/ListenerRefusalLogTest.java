@@ -31,7 +31,7 @@ class ListenerRefusalLogTest extends PeerTestSupport {
   void manyRefusedConnectionsAreCountedAndLoggedOncePerSecondWithTheRestCounted() throws Exception {
     Listener server = listen(Listener.builder(Identity.generate()).config(FAST).listenOn(LOOPBACK)
         .limits(ListenerLimits.builder().maxInbound(1).build())
-        .refusalLog(new RefusalLog(Duration.ofSeconds(1), clock::get, lines::add))
+        .refusalLog(Duration.ofSeconds(1), clock::get, lines::add)
         .eventListener(new EventListener() {
           @Override
           public void inboundRefused(InetSocketAddress remote, RejectReason reason) {
