@@ -1,7 +1,6 @@
 package io.peerlink.core;
 
 import io.netty.channel.EventLoopGroup;
-import io.peerlink.core.event.EventListener;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.internal.host.Dialer;

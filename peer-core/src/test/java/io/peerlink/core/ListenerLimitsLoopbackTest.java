@@ -3,7 +3,6 @@ package io.peerlink.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.peerlink.core.event.EventListener;
 import io.peerlink.core.identity.Identity;
 import java.io.InputStream;
 import java.net.InetSocketAddress;

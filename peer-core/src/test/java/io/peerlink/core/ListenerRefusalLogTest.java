@@ -2,7 +2,6 @@ package io.peerlink.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.peerlink.core.event.EventListener;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.spi.RefusalLog;
 import java.net.InetSocketAddress;

@@ -1,11 +1,11 @@
 package io.peerlink.relay;
 
 import io.peerlink.core.Connector;
+import io.peerlink.core.EventListener;
 import io.peerlink.core.Listener;
 import io.peerlink.core.Peer;
 import io.peerlink.core.PeerConfig;
 import io.peerlink.core.StreamHandler;
-import io.peerlink.core.event.EventListener;
 import io.peerlink.core.event.Reachability;
 import io.peerlink.core.event.RelayState;
 import io.peerlink.core.identity.Identity;

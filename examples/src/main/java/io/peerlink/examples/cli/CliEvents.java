@@ -1,8 +1,8 @@
 package io.peerlink.examples.cli;
 
+import io.peerlink.core.EventListener;
 import io.peerlink.core.Peer;
 import io.peerlink.core.PeerException;
-import io.peerlink.core.event.EventListener;
 import io.peerlink.core.event.PunchRole;
 import io.peerlink.core.event.RelayState;
 import io.peerlink.core.identity.PeerId;

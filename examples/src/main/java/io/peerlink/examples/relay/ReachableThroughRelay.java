@@ -1,9 +1,9 @@
 package io.peerlink.examples.relay;
 
 import io.peerlink.core.Echo;
+import io.peerlink.core.EventListener;
 import io.peerlink.core.Peer;
 import io.peerlink.core.PeerException;
-import io.peerlink.core.event.EventListener;
 import io.peerlink.core.event.RelayState;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;

@@ -3,10 +3,10 @@ package io.peerlink.relay.loopback;
 import static io.peerlink.relay.loopback.RelayClientLoopbackTest.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.peerlink.core.EventListener;
 import io.peerlink.core.Listener;
 import io.peerlink.core.Peer;
 import io.peerlink.core.PeerException;
-import io.peerlink.core.event.EventListener;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.AddressFilter;

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.peerlink.core.ConnectionPath;
+import io.peerlink.core.EventListener;
 import io.peerlink.core.IdentifyInfo;
 import io.peerlink.core.Listener;
 import io.peerlink.core.Peer;
 import io.peerlink.core.PeerException;
-import io.peerlink.core.event.EventListener;
 import io.peerlink.core.event.Reachability;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;

@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.peerlink.core.EventListener;
 import io.peerlink.core.Peer;
 import io.peerlink.core.event.CircuitEnd;
-import io.peerlink.core.event.EventListener;
 import io.peerlink.core.event.RelayStatus;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;

@@ -1,7 +1,7 @@
 package io.peerlink.core.internal.host;
 
 import io.peerlink.core.Direction;
-import io.peerlink.core.event.EventListener;
+import io.peerlink.core.EventListener;
 import io.peerlink.core.internal.SerialExecutor;
 import io.peerlink.core.multiaddr.Multiaddr;
 import java.util.List;

@@ -1,9 +1,9 @@
 package io.peerlink.relay.internal.autorelay;
 
 import io.netty.util.concurrent.ScheduledFuture;
+import io.peerlink.core.EventListener;
 import io.peerlink.core.PeerError;
 import io.peerlink.core.PeerException;
-import io.peerlink.core.event.EventListener;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.relay.internal.HostTimer;
 import java.time.Clock;

@@ -1,8 +1,8 @@
 package io.peerlink.relay.internal.autorelay;
 
+import io.peerlink.core.EventListener;
 import io.peerlink.core.PeerError;
 import io.peerlink.core.PeerException;
-import io.peerlink.core.event.EventListener;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.relay.Reservation;

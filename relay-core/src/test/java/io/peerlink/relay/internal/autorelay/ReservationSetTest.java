@@ -2,8 +2,8 @@ package io.peerlink.relay.internal.autorelay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.peerlink.core.EventListener;
 import io.peerlink.core.PeerException;
-import io.peerlink.core.event.EventListener;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.Multiaddr;

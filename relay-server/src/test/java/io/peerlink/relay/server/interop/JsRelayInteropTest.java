@@ -3,10 +3,10 @@ package io.peerlink.relay.server.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.peerlink.core.EventListener;
 import io.peerlink.core.PeerConfig;
 import io.peerlink.core.SecurityProtocol;
 import io.peerlink.core.event.CircuitEnd;
-import io.peerlink.core.event.EventListener;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.AddressFilter;

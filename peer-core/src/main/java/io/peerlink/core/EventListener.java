@@ -1,11 +1,12 @@
-package io.peerlink.core.event;
+package io.peerlink.core;
 
-import io.peerlink.core.ConnectionInfo;
-import io.peerlink.core.Direction;
-import io.peerlink.core.Peer;
-import io.peerlink.core.PeerException;
-import io.peerlink.core.PeerState;
-import io.peerlink.core.RejectReason;
+import io.peerlink.core.event.CircuitEnd;
+import io.peerlink.core.event.DialStage;
+import io.peerlink.core.event.HopRequest;
+import io.peerlink.core.event.PunchRole;
+import io.peerlink.core.event.Reachability;
+import io.peerlink.core.event.RelayState;
+import io.peerlink.core.event.RelayStatus;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.Multiaddr;
 import java.net.InetSocketAddress;
