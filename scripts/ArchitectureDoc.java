@@ -210,6 +210,21 @@ public class ArchitectureDoc {
         .append(internalCycles.isEmpty() ? "no cycles." : "cycles " + internalCycles.stream()
             .map(c -> c.stream().map(ArchitectureDoc::shortName).collect(Collectors.joining(", ", "{", "}")))
             .collect(Collectors.joining(", ")) + ".")
+        .append("\n");
+    Map<String, Set<String>> publics = new TreeMap<>();
+    graph.forEach((from, tos) -> {
+      if (!from.contains(".internal")) {
+        publics.put(from, tos.stream().filter(p -> !p.contains(".internal")).collect(Collectors.toCollection(TreeSet::new)));
+      }
+    });
+    List<Set<String>> publicCycles = components(publics).stream().filter(g -> g.size() > 1).collect(Collectors.toList());
+    md.append("Between public packages alone (internal packages left out): ")
+        .append(publicCycles.isEmpty() ? "no cycles." : "cycles " + publicCycles.stream()
+            .map(c -> c.stream().map(ArchitectureDoc::shortName).collect(Collectors.joining(", ", "{", "}")))
+            .collect(Collectors.joining(", ")) + ".")
+        .append(publicCycles.isEmpty() ? " So every cycle above runs through internals: a public package and the"
+            + " internal code that implements it (a builder makes its implementation, which hands back public types)."
+            : "")
         .append("\n\n");
     md.append(problems.isEmpty()
         ? "Walls: every dependency between modules points down the stack and lands on a package exported to the"

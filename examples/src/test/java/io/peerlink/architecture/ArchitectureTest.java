@@ -20,6 +20,8 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
 import io.peerlink.core.Peer;
 import io.peerlink.relay.Manager;
 import io.peerlink.relay.server.RelayServer;
@@ -101,6 +103,28 @@ class ArchitectureTest {
   static final ArchRule internal_components_are_free_of_cycles = slices()
       .matching("io.peerlink.(**).internal.(*)..")
       .namingSlices("$1 internal $2")
+      .should().beFreeOfCycles();
+
+  /**
+   * Between the public packages themselves the arrows go one way (core.event and core.identity
+   * below core, core.spi and core.perf above it, relay above core.spi, ...): a cycle among them
+   * would tie two parts of the API together for good. Each public package is one slice; internal
+   * packages are left out (see above).
+   */
+  @ArchTest
+  static final ArchRule public_packages_are_free_of_cycles = slices()
+      .assignedFrom(new SliceAssignment() {
+        @Override
+        public SliceIdentifier getIdentifierOf(JavaClass c) {
+          String pkg = c.getPackageName();
+          return pkg.contains(".internal") ? SliceIdentifier.ignore() : SliceIdentifier.of(pkg);
+        }
+
+        @Override
+        public String getDescription() {
+          return "public packages of io.peerlink";
+        }
+      })
       .should().beFreeOfCycles();
 
   private static DescribedPredicate<JavaClass> areApiOf(LibraryModule... modules) {

@@ -4,10 +4,10 @@ import io.netty.channel.EventLoopGroup;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.internal.host.Dialer;
+import io.peerlink.core.internal.host.FrontDoors;
 import io.peerlink.core.internal.host.HostCore;
 import io.peerlink.core.internal.host.PemCertificates;
 import io.peerlink.core.multiaddr.Multiaddr;
-import io.peerlink.core.spi.Host;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +37,11 @@ import java.util.random.RandomGenerator;
  * <p>Thread-safe; one connector can dial many peers.
  */
 public final class Connector implements AutoCloseable {
+  static {
+    // Host.of(this) in the SPI reads the host through this, so this package needs no SPI type.
+    FrontDoors.register(Connector.class, o -> ((Connector) o).core);
+  }
+
   private final HostCore core;
   private final boolean sharedCore;
   private final Dialer dialer;
@@ -156,16 +161,6 @@ public final class Connector implements AutoCloseable {
   /** {@return the live connections of this connector's host (with a shared listener, its inbound ones too)} */
   public List<Peer> peers() {
     return List.copyOf(core.connections());
-  }
-
-  /**
-   * This connector's host, as protocol modules built on peer-core see it. Applications do not need
-   * it.
-   *
-   * @return the host
-   */
-  public Host host() {
-    return core;
   }
 
   /** The core this connector dials with, for a {@link PeerPool}. */

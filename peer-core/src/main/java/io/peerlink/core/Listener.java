@@ -9,11 +9,11 @@ import io.netty.channel.EventLoopGroup;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.internal.host.ConnectionUpgrader;
+import io.peerlink.core.internal.host.FrontDoors;
 import io.peerlink.core.internal.host.HostCore;
 import io.peerlink.core.internal.host.InboundAdmission;
 import io.peerlink.core.internal.host.Transports;
 import io.peerlink.core.multiaddr.Multiaddr;
-import io.peerlink.core.spi.Host;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.Inet6Address;
@@ -59,6 +59,11 @@ import java.util.function.LongSupplier;
  * at most, saying how many more were refused in between). Identify, ping and the message protocol are always served. Thread-safe.
  */
 public final class Listener implements AutoCloseable {
+  static {
+    // Host.of(this) in the SPI reads the host through this, so this package needs no SPI type.
+    FrontDoors.register(Listener.class, o -> ((Listener) o).core);
+  }
+
   private final HostCore core;
   private final List<Multiaddr> requested;
   private final List<Channel> serverChannels = new CopyOnWriteArrayList<>();
@@ -225,16 +230,6 @@ public final class Listener implements AutoCloseable {
   /** {@return the live connections, inbound and (when this listener's core also dials) outbound} */
   public Collection<Peer> peers() {
     return List.copyOf(core.connections());
-  }
-
-  /**
-   * This listener's host, as protocol modules built on peer-core (relay, hole punching, AutoNAT,
-   * the DHT) see it. Applications do not need it.
-   *
-   * @return the host
-   */
-  public Host host() {
-    return core;
   }
 
   /** The shared core, for a {@link Connector} or {@link PeerPool} working with this listener. */

@@ -8,6 +8,7 @@ import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.internal.host.Transports;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.spi.Host;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -198,7 +199,7 @@ class DialerLoopbackTest extends PeerTestSupport {
     Duration took = Duration.ofNanos(System.nanoTime() - start);
 
     assertThat(peer.remoteAddress()).isEqualTo(good.withoutPeerId());
-    assertThat(took).isGreaterThanOrEqualTo(stagger).isLessThan(client.host().config().handshakeTimeout());
+    assertThat(took).isGreaterThanOrEqualTo(stagger).isLessThan(Host.of(client).config().handshakeTimeout());
     System.out.printf("happy eyeballs: slow first address, winner after %d ms (stagger %d ms)%n",
         took.toMillis(), stagger.toMillis());
     // The loser was cancelled: its socket sees end of stream.

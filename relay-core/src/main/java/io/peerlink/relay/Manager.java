@@ -12,6 +12,7 @@ import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.spi.Host;
 import io.peerlink.relay.internal.autonat.AutoNatClient;
 import io.peerlink.relay.internal.autonat.AutoNatServer;
 import io.peerlink.relay.internal.autorelay.AutoRelay;
@@ -103,13 +104,13 @@ public final class Manager implements AutoCloseable {
       autoRelay = null;
     }
     this.observed = new ObservedAddresses(b.addressFilter, b.confirmations);
-    observed.attach(listener.host());
-    this.puncher = b.holePunch == null ? null : new HolePuncher(listener.host(), observed, b.holePunch).start();
+    observed.attach(Host.of(listener));
+    this.puncher = b.holePunch == null ? null : new HolePuncher(Host.of(listener), observed, b.holePunch).start();
     AutoNatConfig nat = b.autoNat;
     this.autoNatServer = nat == null || !nat.server() ? null
-        : new AutoNatServer(listener.host(), b.addressFilter, nat).start();
+        : new AutoNatServer(Host.of(listener), b.addressFilter, nat).start();
     this.autoNatClient = nat == null || !nat.client() ? null
-        : new AutoNatClient(listener.host(), observed, nat);
+        : new AutoNatClient(Host.of(listener), observed, nat);
     if (autoNatClient != null && autoRelay != null) {
       // AutoRelay runs while reachability is PRIVATE or UNKNOWN: suspended once it is PUBLIC,
       // resumed when that ends.

@@ -21,6 +21,7 @@ import io.peerlink.core.event.Reachability;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.spi.Host;
 import io.peerlink.core.spi.MessageStream;
 import io.peerlink.relay.AutoNatConfig;
 import io.peerlink.relay.Reservation;
@@ -78,7 +79,7 @@ class AutoNatLoopbackTest {
 
   private Listener server(AutoNatConfig config) throws Exception {
     Listener l = listener();
-    AutoNatServer s = new AutoNatServer(l.host(), LOOPBACK_PUBLIC, config).start();
+    AutoNatServer s = new AutoNatServer(Host.of(l), LOOPBACK_PUBLIC, config).start();
     closers.add(s);
     return l;
   }
@@ -91,7 +92,7 @@ class AutoNatLoopbackTest {
 
   /** A client on {@code l}, telling its reachability changes into {@code changes}. */
   private AutoNatClient client(Listener l, ObservedAddresses observed, LinkedBlockingQueue<String> changes) {
-    AutoNatClient c = new AutoNatClient(l.host(), observed, CONFIG);
+    AutoNatClient c = new AutoNatClient(Host.of(l), observed, CONFIG);
     closers.add(c);
     c.watch((previous, current) -> changes.add(previous + "->" + current));
     return c;
@@ -165,7 +166,7 @@ class AutoNatLoopbackTest {
 
     // The default filter: loopback is not public, so nothing may be dialed.
     Listener strict = listener();
-    closers.add(new AutoNatServer(strict.host(), AddressFilter.internet(), CONFIG).start());
+    closers.add(new AutoNatServer(Host.of(strict), AddressFilter.internet(), CONFIG).start());
     Peer ps = connect(me, strict);
     assertThat(get(client.ask(ps, me.listenAddresses())).status()).isEqualTo(DialBackResult.Status.DIAL_REFUSED);
 

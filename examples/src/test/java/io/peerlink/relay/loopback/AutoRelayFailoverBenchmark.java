@@ -11,6 +11,7 @@ import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.spi.Host;
 import io.peerlink.relay.AutoRelayConfig;
 import io.peerlink.relay.CandidateSource;
 import io.peerlink.relay.internal.autorelay.AutoRelay;
@@ -102,7 +103,7 @@ class AutoRelayFailoverBenchmark {
       CompletableFuture<List<Multiaddr>> newAddrs = new CompletableFuture<>();
       CompletableFuture<Long> newAddrsAt = new CompletableFuture<>();
       List<PeerId> held = new CopyOnWriteArrayList<>();
-      peer.host().addEventListener(new EventListener() {
+      Host.of(peer).addEventListener(new EventListener() {
         @Override
         public void relayAdded(PeerId relay, List<Multiaddr> addrs, Instant expires) {
           held.add(relay);

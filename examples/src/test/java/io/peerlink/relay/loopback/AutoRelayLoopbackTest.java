@@ -15,6 +15,7 @@ import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.spi.Host;
 import io.peerlink.relay.AutoNatConfig;
 import io.peerlink.relay.AutoRelayConfig;
 import io.peerlink.relay.CandidateSource;
@@ -165,7 +166,7 @@ class AutoRelayLoopbackTest {
 
   AutoRelay auto(Listener l, RelayClient c, AutoRelayConfig config, Events events) {
     AutoRelay a = AutoRelay.create(c, l, config);
-    l.host().addEventListener(events);
+    Host.of(l).addEventListener(events);
     autos.add(a);
     return a;
   }
@@ -218,7 +219,7 @@ class AutoRelayLoopbackTest {
     assertThat(auto.relayAddresses()).isEqualTo(addrs.addrs());
     assertThat(ids(auto.activeRelays())).hasSize(2).contains(spare.peerId()).doesNotContain(victim.peerId());
     // What identify announces follows too.
-    assertThat(peer.host().listenAddresses()).containsAll(replacement.addrs()).doesNotContain(victimAddr);
+    assertThat(Host.of(peer).listenAddresses()).containsAll(replacement.addrs()).doesNotContain(victimAddr);
 
     // A dialer reaches the peer through the replacement, and identify there lists it.
     Listener dialer = listener();
@@ -396,7 +397,7 @@ class AutoRelayLoopbackTest {
     assertThat(auto.activeRelays()).isEmpty();
     assertThat(auto.relayAddresses()).isEmpty();
     assertThat(pc.reservations()).isEmpty();
-    assertThat(peer.host().listenAddresses()).noneMatch(Multiaddr::isRelayed);
+    assertThat(Host.of(peer).listenAddresses()).noneMatch(Multiaddr::isRelayed);
     // The relays see the connections close, and with them the reservations go.
     get(CompletableFuture.allOf(relaySides.toArray(CompletableFuture[]::new)));
     // The relay drops the reservation in its own close callback, which may run after ours.
@@ -423,7 +424,7 @@ class AutoRelayLoopbackTest {
     assertThat(ev.next(Events.Addrs.class, a -> a.addrs().isEmpty()).addrs()).isEmpty();
     assertThat(auto.activeRelays()).isEmpty();
     assertThat(pc.reservations()).isEmpty();
-    assertThat(peer.host().listenAddresses()).noneMatch(Multiaddr::isRelayed);
+    assertThat(Host.of(peer).listenAddresses()).noneMatch(Multiaddr::isRelayed);
 
     auto.start(); // resumes from the same candidate sources
     reservedOn(ev, 2);
@@ -469,7 +470,7 @@ class AutoRelayLoopbackTest {
         .until(() -> m.reachability() == Reachability.PUBLIC);
     await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> m.reservations().isEmpty());
     assertThat(m.relayedAddresses()).isEmpty();
-    assertThat(m.listener().host().listenAddresses()).noneMatch(Multiaddr::isRelayed);
+    assertThat(Host.of(m.listener()).listenAddresses()).noneMatch(Multiaddr::isRelayed);
   }
 
   @Test
@@ -507,7 +508,7 @@ class AutoRelayLoopbackTest {
     auto.start();
     assertThat(auto.activeRelays()).isEmpty();
     // The peer happens to connect to a relay: identify lists hop, and AutoRelay reserves there.
-    get(peer.host().dial(addr(r)));
+    get(Host.of(peer).dial(addr(r)));
     assertThat(ev.next(Events.Reserved.class).r().relay()).isEqualTo(r.peerId());
   }
 }

@@ -17,6 +17,7 @@ import io.peerlink.core.internal.protocol.EchoClient;
 import io.peerlink.core.internal.protocol.EchoHandler;
 import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.spi.Host;
 import io.peerlink.relay.RelayException;
 import io.peerlink.relay.Reservation;
 import io.peerlink.relay.internal.client.RelayClient;
@@ -80,7 +81,7 @@ class RelayClientLoopbackTest {
     RelayClient aRelays = RelayClient.create(a);
     closers.add(aRelays);
     List<Peer> inbound = new CopyOnWriteArrayList<>();
-    a.host().addConnectionListener(inbound::add);
+    Host.of(a).addConnectionListener(inbound::add);
 
     Reservation r = get(aRelays.reserve(relayAddr));
     assertThat(r.relay()).isEqualTo(relay.peerId());
@@ -88,7 +89,7 @@ class RelayClientLoopbackTest {
     assertThat(r.voucher()).isNotNull();
     Multiaddr reserved = relayAddr.encapsulate(Multiaddr.parse("/p2p-circuit")).withPeerId(a.peerId());
     assertThat(r.addrs()).containsExactly(reserved);
-    assertThat(a.host().listenAddresses()).contains(reserved);
+    assertThat(Host.of(a).listenAddresses()).contains(reserved);
 
     Listener b = listener();
     RelayClient bRelays = RelayClient.create(b);

@@ -4,13 +4,16 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.peerlink.core.ConnectionLimit;
 import io.peerlink.core.ConnectionPath;
+import io.peerlink.core.Connector;
 import io.peerlink.core.Direction;
 import io.peerlink.core.EventListener;
+import io.peerlink.core.Listener;
 import io.peerlink.core.Peer;
 import io.peerlink.core.PeerConfig;
 import io.peerlink.core.StreamHandler;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
+import io.peerlink.core.internal.host.FrontDoors;
 import io.peerlink.core.multiaddr.Multiaddr;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -24,12 +27,33 @@ import java.util.function.Supplier;
 /**
  * A libp2p host as protocol modules see it: one identity, its settings and event loops, the
  * protocols it serves, its live connections, and the ways it dials. A {@code Listener} and the
- * {@code Connector}s sharing it are one host ({@code listener.host()}).
+ * {@code Connector}s sharing it are one host ({@code Host.of(listener)}).
  *
  * <p>Everything here is thread-safe. Connection listeners run on the connection's event loop and
  * must not block; futures complete on event loops too.
  */
 public interface Host {
+
+  /**
+   * The host of {@code listener}, as protocol modules built on peer-core (relay, hole punching,
+   * AutoNAT, the DHT) see it. Applications do not need it.
+   *
+   * @param listener a listener
+   * @return its host
+   */
+  static Host of(Listener listener) {
+    return FrontDoors.host(listener);
+  }
+
+  /**
+   * The host of {@code connector}, as protocol modules built on peer-core see it.
+   *
+   * @param connector a connector
+   * @return its host
+   */
+  static Host of(Connector connector) {
+    return FrontDoors.host(connector);
+  }
 
   /** {@return this host's identity} */
   Identity identity();

@@ -10,6 +10,7 @@ import io.peerlink.core.identity.Identity;
 import io.peerlink.core.internal.protocol.EchoClient;
 import io.peerlink.core.internal.protocol.EchoHandler;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.spi.Host;
 import io.peerlink.relay.Reservation;
 import io.peerlink.relay.internal.client.RelayClient;
 import io.peerlink.testing.JsPeer;
@@ -47,7 +48,7 @@ class JsRelayInteropTest {
          Listener listener = listener();
          RelayClient client = RelayClient.create(listener)) {
       List<Peer> inbound = new CopyOnWriteArrayList<>();
-      listener.host().addConnectionListener(inbound::add);
+      Host.of(listener).addConnectionListener(inbound::add);
       Reservation r = get(client.reserve(Multiaddr.parse(relay.addr())));
       assertThat(r.relay().toString()).isEqualTo(relay.peerId());
       assertThat(r.voucher()).as("js sends a voucher, and it verified").isNotNull();
@@ -82,7 +83,7 @@ class JsRelayInteropTest {
            Listener listener = listener();
            RelayClient client = RelayClient.create(listener)) {
         String circuit = JsPeer.strings(js.awaitEvent("reserved", T).get("addrs")).get(0);
-        Peer peer = get(listener.host().dial(Multiaddr.parse(circuit)));
+        Peer peer = get(Host.of(listener).dial(Multiaddr.parse(circuit)));
         assertThat(peer.peerId().toString()).isEqualTo(js.peerId());
         assertThat(peer.path()).isEqualTo(ConnectionPath.RELAYED);
         assertThat(peer.securityProtocol()).isEqualTo("/noise");
@@ -108,7 +109,7 @@ class JsRelayInteropTest {
          RelayClient dialerClient = RelayClient.create(dialer)) {
       get(targetClient.reserve(Multiaddr.parse(relay.addr())));
       Multiaddr circuit = Multiaddr.parse(relay.addr() + "/p2p-circuit/p2p/" + target.peerId());
-      Peer peer = get(dialer.host().dial(circuit));
+      Peer peer = get(Host.of(dialer).dial(circuit));
       assertThat(peer.path()).isEqualTo(ConnectionPath.RELAYED);
       byte[] payload = new byte[64 << 20];
       new Random(64).nextBytes(payload);

@@ -16,6 +16,7 @@ import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.spi.Host;
 import io.peerlink.core.spi.StreamChannels;
 import io.peerlink.relay.internal.circuit.CircuitMessageReader;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
@@ -120,7 +121,7 @@ public final class RelayServer {
       lb.handler(CircuitMessages.HOP_PROTOCOL, hopHandler());
       this.listener = lb.build();
     }
-    RelayContext context = new RelayContext(listener.host(), acl, clock, () -> state == State.RUNNING);
+    RelayContext context = new RelayContext(Host.of(listener), acl, clock, () -> state == State.RUNNING);
     this.reserves = new ReserveHandler(context, identity, reservations, limiter.reservationTtl(),
         limiter.circuitLimit(), this::reservationAddresses);
     this.connects = new ConnectHandler(context, reservations, circuits, limiter, limiter.circuitLimit());
@@ -154,7 +155,7 @@ public final class RelayServer {
     long sweep = limiter.reservationSweepInterval().toNanos();
     sweeper.scheduleAtFixedRate(this::sweep, sweep, sweep, TimeUnit.NANOSECONDS);
     if (attached) {
-      listener.host().handle(CircuitMessages.HOP_PROTOCOL, hopHandler());
+      Host.of(listener).handle(CircuitMessages.HOP_PROTOCOL, hopHandler());
       return CompletableFuture.completedFuture(this);
     }
     return listener.start().thenApply(l -> this);
@@ -176,7 +177,7 @@ public final class RelayServer {
       state = State.STOPPING;
     }
     if (attached) {
-      listener.host().removeHandler(CircuitMessages.HOP_PROTOCOL);
+      Host.of(listener).removeHandler(CircuitMessages.HOP_PROTOCOL);
     }
     List<CompletableFuture<CircuitEnd>> ends = connects.openCircuitEnds();
     return CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new))
@@ -207,7 +208,7 @@ public final class RelayServer {
   }
 
   private void emit(Consumer<EventListener> event) {
-    listener.host().emit(event);
+    Host.of(listener).emit(event);
   }
 
   /** {@return the listener serving the relay} */

@@ -1,6 +1,7 @@
 package io.peerlink.relay.server;
 
 import io.peerlink.core.Listener;
+import io.peerlink.core.spi.Host;
 import io.peerlink.relay.spi.RelayHopOptions;
 import io.peerlink.relay.spi.RelayServerProvider;
 
@@ -12,7 +13,7 @@ public final class ServerProvider implements RelayServerProvider {
 
   @Override
   public RelayHop serve(Listener listener, RelayHopOptions options) {
-    RelayServer.Builder b = RelayServer.builder(listener.host().identity()).host(listener);
+    RelayServer.Builder b = RelayServer.builder(Host.of(listener).identity()).host(listener);
     if (options.publicAddressFilter() != null) {
       b.publicAddressFilter(options.publicAddressFilter());
     }

@@ -19,6 +19,7 @@ import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.spi.Host;
 import io.peerlink.relay.internal.circuit.CircuitMessageReader;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
 import io.peerlink.relay.internal.proto.CircuitProtos.HopMessage;
@@ -123,7 +124,7 @@ class RelayedRequestsTest {
           return;
         }
         ctx.writeAndFlush(CircuitMessages.encode(ctx.alloc(), CircuitMessages.stopStatus(RelayStatus.OK)));
-        host.host().upgrade(ctx.channel(), Direction.INBOUND, null, ConnectionPath.RELAYED, null, null);
+        Host.of(host).upgrade(ctx.channel(), Direction.INBOUND, null, ConnectionPath.RELAYED, null, null);
         ctx.pipeline().remove(this);
       }
     });
@@ -144,7 +145,7 @@ class RelayedRequestsTest {
             ctx.close();
             return;
           }
-          host.host().upgrade(ctx.channel(), Direction.OUTBOUND, target, ConnectionPath.RELAYED, null, null).whenComplete((p, e) -> {
+          Host.of(host).upgrade(ctx.channel(), Direction.OUTBOUND, target, ConnectionPath.RELAYED, null, null).whenComplete((p, e) -> {
             if (e != null) {
               result.completeExceptionally(e);
             } else {

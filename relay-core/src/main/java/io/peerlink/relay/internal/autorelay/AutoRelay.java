@@ -111,7 +111,7 @@ public final class AutoRelay {
    * @return the AutoRelay, not yet started
    */
   public static AutoRelay create(RelayClient client, Listener host, AutoRelayConfig config) {
-    return new AutoRelay(client, host.host(), config);
+    return new AutoRelay(client, Host.of(host), config);
   }
 
   /** {@return the settings} */

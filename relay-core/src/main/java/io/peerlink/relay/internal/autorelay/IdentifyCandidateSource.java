@@ -7,6 +7,7 @@ import io.peerlink.core.Listener;
 import io.peerlink.core.Peer;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.spi.Host;
 import io.peerlink.relay.CandidateSource;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
 import java.util.ArrayList;
@@ -45,7 +46,7 @@ public final class IdentifyCandidateSource implements CandidateSource {
    */
   public static IdentifyCandidateSource watching(Listener host, int capacity) {
     IdentifyCandidateSource s = new IdentifyCandidateSource(capacity);
-    host.host().addConnectionListener(s::connected);
+    Host.of(host).addConnectionListener(s::connected);
     for (Peer p : host.peers()) {
       s.connected(p);
     }

@@ -94,7 +94,7 @@ public final class RelayClient implements AutoCloseable {
    * @return the client
    */
   public static RelayClient create(Listener listener, RelayClientConfig config) {
-    return new RelayClient(listener.host(), config);
+    return new RelayClient(Host.of(listener), config);
   }
 
   /**
@@ -105,7 +105,7 @@ public final class RelayClient implements AutoCloseable {
    * @return the client
    */
   public static RelayClient create(Connector connector, RelayClientConfig config) {
-    return new RelayClient(connector.host(), config);
+    return new RelayClient(Host.of(connector), config);
   }
 
   /** {@return the settings} */

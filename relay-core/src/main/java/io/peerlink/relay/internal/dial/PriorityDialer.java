@@ -48,9 +48,9 @@ public final class PriorityDialer {
     this.relay = relay;
     this.puncher = puncher;
     this.punchTimeout = punchTimeout;
-    this.host = listener.host();
+    this.host = Host.of(listener);
     if (puncher != null) {
-      listener.host().addConnectionListener(this::onConnection);
+      Host.of(listener).addConnectionListener(this::onConnection);
     }
   }
 

@@ -92,7 +92,7 @@ class AutoNatServerDialBackTest {
   @Test
   void duplicatesAreDialedOnceAndAtMostSixteenDistinctAddresses() throws Exception {
     Listener srv = listener();
-    closers.add(new AutoNatServer(recordingDials(srv.host()), LOOPBACK_PUBLIC, CONFIG).start());
+    closers.add(new AutoNatServer(recordingDials(Host.of(srv)), LOOPBACK_PUBLIC, CONFIG).start());
     Listener me = listener();
     Connector connector = Connector.sharing(me).build();
     closers.add(connector);
