@@ -7,7 +7,6 @@ import io.netty.handler.ssl.ApplicationProtocolConfig.Protocol;
 import io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior;
 import io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior;
 import io.netty.handler.ssl.ClientAuth;
-import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
 import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslContext;
@@ -51,10 +50,12 @@ final class NativeTlsContexts implements TlsContexts {
     this.trust = trust;
     this.muxers = List.copyOf(muxers);
     this.maxClientHelloBytes = maxClientHelloBytes;
-    // Caching: otherwise Netty encodes our key and certificate to PEM and BoringSSL parses them
-    // again on every handshake. The cache is keyed by alias, which changes when the certificate does.
-    KeyManagerFactory keys = new OpenSslCachingX509KeyManagerFactory(
-        new KeyManagerFactoryWrapper(new Libp2pKeyManager(certificates)));
+    // No key material cache (OpenSslCachingX509KeyManagerFactory): its cached material is freed
+    // only when the context is garbage-collected, and a context collected with its cache makes
+    // Netty's leak detector report the material as leaked. Without it each handshake encodes our
+    // key and certificate for BoringSSL once and the engine frees them when the handshake is done:
+    // a few tens of microseconds, next to a handshake of several milliseconds.
+    KeyManagerFactory keys = new KeyManagerFactoryWrapper(new Libp2pKeyManager(certificates));
     this.client = build(
         SslContextBuilder.forClient().keyManager(keys).endpointIdentificationAlgorithm(null),
         MuxerAlpn.offer(muxers));
