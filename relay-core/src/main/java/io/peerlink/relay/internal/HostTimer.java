@@ -8,7 +8,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Timers for relay-core's background work (AutoRelay's periodic check, boot delay and blacklist
- * expiry; the relay service's reconnects), run on one of the host's event loops, picked once.
+ * expiry; the relay service's reconnects; the relay client's reservation refreshes; AutoNAT's
+ * checks), run on one of the host's event loops, picked once.
  * Relay work needs no thread of its own: the host's loops already run its connections and stop
  * with it, and tasks given to one loop run in the order they were given.
  */
