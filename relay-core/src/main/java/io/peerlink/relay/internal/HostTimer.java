@@ -4,6 +4,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.peerlink.core.spi.Host;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,7 +28,17 @@ public final class HostTimer {
    * @return the timer
    */
   public static HostTimer of(Host host) {
-    return new HostTimer(host.eventLoops().next());
+    return on(host.eventLoops().next());
+  }
+
+  /**
+   * A timer on {@code loop}; tests give a loop whose time they control (an {@code EmbeddedChannel}'s).
+   *
+   * @param loop the event loop that runs the tasks
+   * @return the timer
+   */
+  public static HostTimer on(EventExecutor loop) {
+    return new HostTimer(Objects.requireNonNull(loop, "loop"));
   }
 
   /** {@return the event loop the tasks run on; also where callbacks are moved to with {@code whenCompleteAsync}} */
