@@ -12,6 +12,12 @@ import java.util.Objects;
  * The result of {@link Manager#dialWithReport}: the connection, the path that won (also
  * {@code peer.path()}) and every stage in order.
  *
+ * <p>The report is complete when the dial returns; it never changes after. A hole punch that
+ * succeeds later, after the dial returned the relayed connection, shows as the
+ * {@link io.peerlink.core.EventListener}'s {@code holePunchEnd} and {@code connectionOpened}
+ * events, and the next {@link Manager#dialWithPriority} returns the direct connection (its direct
+ * stage {@link Outcome#EXISTING}).
+ *
  * @param peer the connection the dial returned
  * @param path how it reaches the peer: direct, hole-punched or relayed
  * @param stages each stage tried, in order, with its outcome and timing
@@ -39,9 +45,7 @@ public record DialReport(Peer peer, ConnectionPath path, List<Stage> stages) {
     /** An open connection of this stage's kind was returned without dialing. */
     EXISTING,
     /** The relayed connection stayed open beside the punched one that won. */
-    KEPT,
-    /** A punch won after the dial had returned the relayed connection. */
-    UPGRADED
+    KEPT
   }
 
   /**

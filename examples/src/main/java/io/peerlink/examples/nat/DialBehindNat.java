@@ -27,8 +27,8 @@ import java.util.List;
  * stage wait long enough ({@code punchTimeout}). The target runs a Manager with the same relay
  * ({@code setRelayAddr} and {@code relayService().connect()}, or AutoRelay); it punches as soon as
  * our relayed connection arrives. If the punch wins after we returned the relayed connection, the
- * stage listener hears {@code holepunch upgraded} and the next {@code dialWithPriority} returns
- * the direct connection. Set {@code PEERLINK_PUBLIC_CIDR} (for example {@code 203.0.113.0/24}) to
+ * event listener hears {@code holePunchEnd} and {@code connectionOpened}, and the next
+ * {@code dialWithPriority} returns the direct connection. Set {@code PEERLINK_PUBLIC_CIDR} (for example {@code 203.0.113.0/24}) to
  * count a test network's range as public.
  */
 public final class DialBehindNat {

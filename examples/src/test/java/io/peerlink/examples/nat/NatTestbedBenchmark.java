@@ -153,8 +153,7 @@ class NatTestbedBenchmark {
     double ms = 0;
     synchronized (a.all) {
       for (Map<String, Object> l : a.all) {
-        if ("dial-stage".equals(l.get("event")) && !"kept".equals(l.get("outcome"))
-            && !"upgraded".equals(l.get("outcome"))) {
+        if ("dial-stage".equals(l.get("event")) && !"kept".equals(l.get("outcome"))) {
           ms += ((Number) l.get("ms")).doubleValue();
         }
       }

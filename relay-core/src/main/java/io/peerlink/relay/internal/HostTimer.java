@@ -4,11 +4,13 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.peerlink.core.spi.Host;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Timers for relay-core's background work (AutoRelay's periodic check, boot delay and blacklist
- * expiry; the relay service's reconnects), run on one of the host's event loops, picked once.
+ * expiry; the relay service's reconnects; the relay client's reservation refreshes; AutoNAT's
+ * checks), run on one of the host's event loops, picked once.
  * Relay work needs no thread of its own: the host's loops already run its connections and stop
  * with it, and tasks given to one loop run in the order they were given.
  */
@@ -26,7 +28,17 @@ public final class HostTimer {
    * @return the timer
    */
   public static HostTimer of(Host host) {
-    return new HostTimer(host.eventLoops().next());
+    return on(host.eventLoops().next());
+  }
+
+  /**
+   * A timer on {@code loop}; tests give a loop whose time they control (an {@code EmbeddedChannel}'s).
+   *
+   * @param loop the event loop that runs the tasks
+   * @return the timer
+   */
+  public static HostTimer on(EventExecutor loop) {
+    return new HostTimer(Objects.requireNonNull(loop, "loop"));
   }
 
   /** {@return the event loop the tasks run on; also where callbacks are moved to with {@code whenCompleteAsync}} */

@@ -1,6 +1,5 @@
 package io.peerlink.relay.internal.autonat;
 
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.IdentifyInfo;
@@ -12,6 +11,7 @@ import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.core.spi.Host;
 import io.peerlink.core.spi.MessageStream;
 import io.peerlink.relay.AutoNatConfig;
+import io.peerlink.relay.internal.HostTimer;
 import io.peerlink.relay.internal.holepunch.ObservedAddresses;
 import io.peerlink.relay.internal.proto.AutoNatProtos;
 import java.time.Duration;
@@ -24,7 +24,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
@@ -56,7 +55,7 @@ public final class AutoNatClient implements AutoCloseable {
   private final Host core;
   private final ObservedAddresses observed;
   private final AutoNatConfig config;
-  private final EventExecutor loop;
+  private final HostTimer timers;
   private final List<BiConsumer<Reachability, Reachability>> watchers = new CopyOnWriteArrayList<>();
   private volatile Supplier<List<Multiaddr>> addressSource;
 
@@ -80,7 +79,7 @@ public final class AutoNatClient implements AutoCloseable {
     this.core = Objects.requireNonNull(core, "core");
     this.observed = Objects.requireNonNull(observed, "observed");
     this.config = Objects.requireNonNull(config, "config");
-    this.loop = core.eventLoops().next();
+    this.timers = HostTimer.of(core);
     this.addressSource = this::defaultAddresses;
   }
 
@@ -197,13 +196,9 @@ public final class AutoNatClient implements AutoCloseable {
   }
 
   private void reschedule() {
-    if (timer != null) {
-      timer.cancel(false);
-    }
+    HostTimer.cancel(timer);
     Duration next = reachability == Reachability.UNKNOWN ? config.retryInterval() : config.refreshInterval();
-    timer = loop.schedule(() -> {
-      check();
-    }, next.toNanos(), TimeUnit.NANOSECONDS);
+    timer = timers.after(next, this::check);
   }
 
   /**
@@ -279,7 +274,7 @@ public final class AutoNatClient implements AutoCloseable {
         reschedule();
         core.emit(l -> l.reachabilityChanged(prev, next));
         for (BiConsumer<Reachability, Reachability> w : watchers) {
-          loop.execute(() -> {
+          timers.executor().execute(() -> {
             try {
               w.accept(prev, next);
             } catch (RuntimeException e) {
@@ -308,8 +303,6 @@ public final class AutoNatClient implements AutoCloseable {
   @Override
   public synchronized void close() {
     closed = true;
-    if (timer != null) {
-      timer.cancel(false);
-    }
+    HostTimer.cancel(timer);
   }
 }

@@ -9,6 +9,7 @@ import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.core.spi.Host;
 import io.peerlink.relay.RelayClientConfig;
 import io.peerlink.relay.Reservation;
+import io.peerlink.relay.internal.HostTimer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,7 +20,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +39,7 @@ final class ReservationKeeper {
 
   private final Host core;
   private final RelayClientConfig config;
+  private final HostTimer timer;
   private final Function<Multiaddr, CompletableFuture<Reservation>> reserveAgain;
   private final Map<PeerId, Held> reservations = new ConcurrentHashMap<>();
   private final List<ReservationWatcher> watchers = new CopyOnWriteArrayList<>();
@@ -65,6 +66,7 @@ final class ReservationKeeper {
       Function<Multiaddr, CompletableFuture<Reservation>> reserveAgain) {
     this.core = core;
     this.config = config;
+    this.timer = HostTimer.of(core);
     this.reserveAgain = reserveAgain;
   }
 
@@ -87,8 +89,8 @@ final class ReservationKeeper {
     Held held = new Held(r, conn);
     Held old = reservations.put(r.relay(), held);
     boolean renewal = old != null;
-    if (old != null && old.refresh != null) {
-      old.refresh.cancel(false);
+    if (old != null) {
+      cancel(old);
     }
     if (closed) {
       reservations.remove(r.relay(), held);
@@ -113,7 +115,7 @@ final class ReservationKeeper {
     if (wait.compareTo(config.minRefreshInterval()) < 0) {
       wait = config.minRefreshInterval();
     }
-    held.refresh = core.eventLoops().next().schedule(() -> refresh(held), wait.toNanos(), TimeUnit.NANOSECONDS);
+    held.refresh = timer.after(wait, () -> refresh(held));
     log.debug("reserved on {} until {}; refresh in {}", r.relay(), r.expiration(), wait);
     for (ReservationWatcher w : watchers) {
       try {
@@ -151,9 +153,7 @@ final class ReservationKeeper {
   }
 
   private static void cancel(Held h) {
-    if (h.refresh != null) {
-      h.refresh.cancel(false);
-    }
+    HostTimer.cancel(h.refresh);
   }
 
   /** {@return the reservation held on {@code relay}, if any} */

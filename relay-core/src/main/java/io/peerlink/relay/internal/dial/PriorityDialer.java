@@ -20,12 +20,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 
-/** {@link Manager#dialWithPriority}'s stages: direct, then hole punch, then relay, each reported as events. */
+/**
+ * {@link Manager#dialWithPriority}'s stages: direct, then hole punch, then relay, each reported as
+ * events. A dial's {@link DialReport} is final when the dial returns: a punch that wins later (B
+ * keeps trying after our punch stage timed out, or a reversal) is not added to it; it shows as the
+ * {@code holePunchEnd} and {@code connectionOpened} events, and the next dial finds the direct
+ * connection open and returns it.
+ */
 public final class PriorityDialer {
   private final Listener listener;
   private final Connector connector;
@@ -49,32 +53,6 @@ public final class PriorityDialer {
     this.puncher = puncher;
     this.punchTimeout = punchTimeout;
     this.host = Host.of(listener);
-    if (puncher != null) {
-      Host.of(listener).addConnectionListener(this::onConnection);
-    }
-  }
-
-  /** Dials that ended relayed while hole punching was on: a later punch upgrades them. */
-  private final Map<PeerId, Run> awaitingUpgrade = new ConcurrentHashMap<>();
-
-  private void awaitUpgrade(Run run, Peer relayed) {
-    awaitingUpgrade.put(run.target, run);
-    relayed.closeFuture().whenComplete((v, e) -> awaitingUpgrade.remove(run.target, run));
-  }
-
-  /**
-   * A direct connection to a peer whose dial returned the relayed one: a punch (B keeps trying
-   * after our punch stage timed out) or a reversal won later: the report records it as
-   * {@code UPGRADED}; the next {@code dialWithPriority} returns it.
-   */
-  private void onConnection(Peer p) {
-    if (p.path() == ConnectionPath.RELAYED || !p.isOpen()) {
-      return;
-    }
-    Run run = awaitingUpgrade.remove(p.peerId());
-    if (run != null) {
-      run.record(DialStage.HOLE_PUNCH, Outcome.UPGRADED, run.elapsed(), null);
-    }
   }
 
   /** One dial's running record. */
@@ -251,7 +229,6 @@ public final class PriorityDialer {
           run.record(DialStage.HOLE_PUNCH, Outcome.SKIPPED, Duration.ofNanos(System.nanoTime() - punchStart),
               new PeerException(PeerError.CONNECT, "no public address of ours is known to punch to"));
           run.reached(DialStage.RELAY, rp, relayTook);
-          awaitUpgrade(run, rp);
           return CompletableFuture.completedFuture(run.report(rp));
         }
         return punched.handle((direct, perr) -> {
@@ -263,7 +240,6 @@ public final class PriorityDialer {
         }
         run.record(DialStage.HOLE_PUNCH, Outcome.FAILED, punchTook, perr);
         run.reached(DialStage.RELAY, rp, relayTook);
-        awaitUpgrade(run, rp);
         return run.report(rp);
         });
       });
