@@ -55,6 +55,10 @@ final class EcPrivateKey implements PrivateKeyImpl {
     } catch (IOException | RuntimeException e) {
       throw new InvalidKeyException("ECDSA private key is not SEC1 DER", e);
     }
+    if (sec1 == null) {
+      // BouncyCastle reads empty input as no object at all, not as an error.
+      throw new InvalidKeyException("ECDSA private key is empty");
+    }
     if (!(sec1.getParametersObject() instanceof ASN1ObjectIdentifier oid)) {
       throw new InvalidKeyException("ECDSA private key must name its curve");
     }

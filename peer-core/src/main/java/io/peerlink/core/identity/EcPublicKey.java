@@ -55,6 +55,10 @@ final class EcPublicKey extends AbstractPublicKey {
     } catch (IOException | RuntimeException e) {
       throw new InvalidKeyException("ECDSA public key is not SubjectPublicKeyInfo DER", e);
     }
+    if (info == null) {
+      // BouncyCastle reads empty input as no object at all, not as an error.
+      throw new InvalidKeyException("ECDSA public key is empty");
+    }
     AlgorithmIdentifier alg = info.getAlgorithm();
     if (!X9ObjectIdentifiers.id_ecPublicKey.equals(alg.getAlgorithm())
         || !(alg.getParameters() instanceof ASN1ObjectIdentifier oid)) {

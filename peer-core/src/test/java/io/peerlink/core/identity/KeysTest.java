@@ -167,6 +167,9 @@ class KeysTest {
     // ECDSA with the point's last byte changed: off the curve
     "0803125b3059301306072a8648ce3d020106082a8648ce3d03010703420004de3d300fa36ae0e8f5d530899d83abab44"
         + "abf3161f162a4bc901d8e6ecda020e8b6d5f8da30525e71d6851510c098e5c47c646a597fb4dcec034e9f77c409e63",
+    // ECDSA with empty Data, and with none (BouncyCastle parses no DER object from either)
+    "08031200",
+    "0803",
   })
   void malformedPublicKeysAreRejected(String protobuf) {
     assertThatThrownBy(() -> PublicKey.unmarshal(hex(protobuf))).isInstanceOf(InvalidKeyException.class);

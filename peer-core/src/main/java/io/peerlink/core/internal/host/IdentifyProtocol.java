@@ -16,6 +16,7 @@ import io.peerlink.core.PeerError;
 import io.peerlink.core.PeerException;
 import io.peerlink.core.ProtocolViolationException;
 import io.peerlink.core.Stream;
+import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.identity.PublicKey;
 import io.peerlink.core.internal.Varint;
 import io.peerlink.core.internal.proto.IdentifyProtos.Identify;
@@ -93,20 +94,20 @@ public final class IdentifyProtocol {
     return result;
   }
 
-  /** Converts a merged, checked identify message. */
-  static IdentifyInfo toInfo(PeerConnection conn, Identify msg) throws PeerException {
+  /** Converts a merged identify message, checking it against {@code remote}, the authenticated peer. */
+  static IdentifyInfo toInfo(PeerId remote, Identify msg) throws PeerException {
     if (!msg.hasPublicKey()) {
-      throw new ProtocolViolationException("identify from " + conn.peerId() + " carries no public key");
+      throw new ProtocolViolationException("identify from " + remote + " carries no public key");
     }
     PublicKey key;
     try {
       key = PublicKey.unmarshal(msg.getPublicKey().toByteArray());
     } catch (InvalidKeyException e) {
-      throw new ProtocolViolationException("identify from " + conn.peerId() + " has a bad public key", e);
+      throw new ProtocolViolationException("identify from " + remote + " has a bad public key", e);
     }
-    if (!key.peerId().equals(conn.peerId())) {
+    if (!key.peerId().equals(remote)) {
       throw new ProtocolViolationException(
-          "identify public key derives " + key.peerId() + " but the connection authenticated " + conn.peerId());
+          "identify public key derives " + key.peerId() + " but the connection authenticated " + remote);
     }
     List<Multiaddr> listen = new ArrayList<>();
     for (ByteString a : msg.getListenAddrsList()) {
@@ -191,7 +192,7 @@ public final class IdentifyProtocol {
         } else if (messages == 0) {
           result.completeExceptionally(new ProtocolViolationException("identify stream closed with no message"));
         } else {
-          result.complete(toInfo(conn, msg));
+          result.complete(toInfo(conn.peerId(), msg));
         }
       } catch (PeerException e) {
         if (result != null) {
