@@ -94,7 +94,7 @@ final class DcutrInitiator {
           if (pub.isEmpty()) {
             return CompletableFuture.failedFuture(new PeerException(PeerError.CONNECT, "no public address"));
           }
-          return DialRace.first(pub.stream().map(a -> core.dial(a.withPeerId(relayed.peerId()))).toList(), "reversal")
+          return FirstConnection.first(pub.stream().map(a -> core.dial(a.withPeerId(relayed.peerId()))).toList(), "reversal")
               .orTimeout(config.reversalTimeout().toMillis(), TimeUnit.MILLISECONDS)
               .thenApply(p -> {
                 log.debug("{} dialed back directly: a connection reversal, no punch needed", relayed.peerId());
@@ -118,7 +118,7 @@ final class DcutrInitiator {
       events.attemptFailed(n, err);
       if (n >= config.attempts()) {
         return CompletableFuture.failedFuture(new PeerException(PeerError.CONNECT,
-            "hole punching with " + peer + " failed " + n + " times; last: " + DialRace.reason(err), err));
+            "hole punching with " + peer + " failed " + n + " times; last: " + FirstConnection.reason(err), err));
       }
       return attempt(relayed, addresses.own(false), n + 1, events);
     });

@@ -162,7 +162,7 @@ public final class HolePuncher implements AutoCloseable {
       Waiter w = waiters.get(peer);
       if (w != null && w.failures.incrementAndGet() >= config.attempts()) {
         w.result.completeExceptionally(new PeerException(PeerError.CONNECT,
-            "hole punching with " + peer + " failed " + config.attempts() + " times; last: " + DialRace.reason(err)));
+            "hole punching with " + peer + " failed " + config.attempts() + " times; last: " + FirstConnection.reason(err)));
       }
     }
   }

@@ -97,7 +97,7 @@ final class SimultaneousOpen {
     for (InetSocketAddress remote : remotes) {
       attempts.add(core.dialFromListenPort(peer, remote, local, role, ConnectionPath.HOLE_PUNCHED, dialTimeout));
     }
-    CompletableFuture<Peer> dialed = DialRace.first(attempts.stream().map(DialAttempt::result).toList(),
+    CompletableFuture<Peer> dialed = FirstConnection.first(attempts.stream().map(DialAttempt::result).toList(),
         "punch to " + addrs);
     CompletableFuture<Peer> accepted = expected.accepted().thenCompose(f -> f);
     CompletableFuture<Peer> first = new CompletableFuture<>();

@@ -8,9 +8,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Several dials to one peer at once (a reversal, a punch to each address): the first connection wins. */
-final class DialRace {
-  private DialRace() {}
+/**
+ * Several dials to one peer at once (a reversal, a punch to each address): the first connection
+ * wins. Unlike peer-core's staggered dial race, all dials start together, as a punch must.
+ */
+final class FirstConnection {
+  private FirstConnection() {}
 
   /**
    * The first of {@code dials} to succeed (the others are closed when they succeed later), or
