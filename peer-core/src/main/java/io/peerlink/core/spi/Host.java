@@ -128,6 +128,32 @@ public interface Host {
    */
   void removeConnectionListener(Consumer<Peer> listener);
 
+  /**
+   * Marks {@code peer}'s connections as needed for {@code tag}'s reason (a relay reservation, a
+   * circuit, hole-punch signalling): connection managers and pools must not close them to save
+   * resources while any tag is held. Protecting twice with one tag is the same as once.
+   *
+   * @param peer the remote peer
+   * @param tag why it is protected, e.g. {@code "relay-reservation"}
+   */
+  void protect(PeerId peer, String tag);
+
+  /**
+   * Releases one reason added with {@link #protect}.
+   *
+   * @param peer the remote peer
+   * @param tag the reason to release
+   * @return whether {@code peer} is still protected by another tag
+   */
+  boolean unprotect(PeerId peer, String tag);
+
+  /**
+   * {@return whether any tag protects {@code peer}'s connections}
+   *
+   * @param peer the remote peer
+   */
+  boolean isProtected(PeerId peer);
+
   // ------------------------------------------------------------------ addresses
 
   /**

@@ -65,6 +65,7 @@ public final class HostCore implements Host {
   private final ExecutorService resolver;
   private final PunchExpectations punches = new PunchExpectations();
   private final DialAttempts dialAttempts = new DialAttempts(this);
+  private final Protections protections = new Protections();
 
   /** Creates a core; with a null {@code group} it makes and later shuts down its own. */
   public HostCore(Identity identity, PeerConfig config, EventLoopGroup group) {
@@ -214,6 +215,21 @@ public final class HostCore implements Host {
   @Override
   public void removeConnectionListener(Consumer<Peer> listener) {
     connectionListeners.remove(listener);
+  }
+
+  @Override
+  public void protect(PeerId peer, String tag) {
+    protections.protect(peer, tag);
+  }
+
+  @Override
+  public boolean unprotect(PeerId peer, String tag) {
+    return protections.unprotect(peer, tag);
+  }
+
+  @Override
+  public boolean isProtected(PeerId peer) {
+    return protections.isProtected(peer);
   }
 
   @Override
