@@ -61,7 +61,12 @@ async function createPeerlinkPeer (options) {
   opts.push('-muxer=yamux')
 
   // Quick start-up matters more than peak speed: dozens of daemons start in a run.
-  const jvm = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xss512k', '-jar', DAEMON_JAR]
+  // PEERLINK_DAEMON_CLASSPATH (set by the JUnit test that runs this suite, before any jar is
+  // packaged) runs the main class from a class path instead of the shaded jar.
+  const main = process.env.PEERLINK_DAEMON_CLASSPATH != null
+    ? ['-cp', process.env.PEERLINK_DAEMON_CLASSPATH, 'io.peerlink.daemon.P2pd']
+    : ['-jar', DAEMON_JAR]
+  const jvm = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xss512k', ...main]
   const proc = spawn(JAVA, [...jvm, ...opts], { stdio: ['ignore', 'pipe', 'pipe'] })
   let stderr = ''
   proc.stderr.on('data', buf => {
