@@ -1,6 +1,7 @@
-// The @libp2p/interop groups run against peerlink: connect, streams and relay. The DHT group
-// joins once the daemon answers DHT requests; pubsub is out of scope (see docs/testing.md).
-import { connectInteropTests, relayInteropTests, streamInteropTests } from '@libp2p/interop'
+// The @libp2p/interop groups run against peerlink: connect, streams and relay by default. `dht`
+// can be asked for in INTEROP_GROUPS and joins the default once the daemon answers DHT requests;
+// pubsub is out of scope (see docs/testing.md).
+import { connectInteropTests, dhtInteropTests, relayInteropTests, streamInteropTests } from '@libp2p/interop'
 import { factory } from './factory.mjs'
 
 const groups = (process.env.INTEROP_GROUPS ?? 'connect,streams,relay').split(',')
@@ -13,4 +14,7 @@ if (groups.includes('streams')) {
 }
 if (groups.includes('relay')) {
   relayInteropTests(factory)
+}
+if (groups.includes('dht')) {
+  dhtInteropTests(factory)
 }

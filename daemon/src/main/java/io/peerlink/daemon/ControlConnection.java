@@ -115,30 +115,33 @@ final class ControlConnection extends ChannelInboundHandlerAdapter {
   }
 
   private CompletableFuture<Void> openStream(ChannelHandlerContext ctx, Request request) {
-    return daemon.streams().open(request.getStreamOpen()).handle((opened, err) -> {
-      ctx.executor().execute(() -> {
-        if (err != null) {
-          answered(ctx, ControlCodec.error("failed to open stream: " + Failures.message(err)));
-          return;
-        }
-        Channel socket = ctx.channel();
-        if (!socket.isActive()) {
-          opened.stream().channel().close();
-          return;
-        }
-        // From here on the socket carries the stream: hand over what was read behind the
-        // request, then step aside.
-        streaming = true;
-        send(ctx, opened.response());
-        HeldBytes.install(socket);
-        HeldBytes held = (HeldBytes) socket.pipeline().get(HeldBytes.NAME);
-        behind.forEach(held::hold);
-        behind.clear();
-        socket.pipeline().remove(this);
-        Splice.join(socket, opened.stream().channel());
-      });
-      return null;
-    });
+    // Completes on this connection's event loop once the socket is the stream (or the request
+    // failed, and the ERROR answer is up to the caller).
+    CompletableFuture<Void> finished = new CompletableFuture<>();
+    daemon.streams().open(request.getStreamOpen()).whenComplete((opened, err) -> ctx.executor().execute(() -> {
+      if (err != null) {
+        finished.completeExceptionally(err);
+        return;
+      }
+      Channel socket = ctx.channel();
+      if (!socket.isActive()) {
+        opened.stream().channel().close();
+        finished.complete(null);
+        return;
+      }
+      // From here on the socket carries the stream: hand over what was read behind the
+      // request, then step aside.
+      streaming = true;
+      send(ctx, opened.response());
+      HeldBytes.install(socket);
+      HeldBytes held = (HeldBytes) socket.pipeline().get(HeldBytes.NAME);
+      behind.forEach(held::hold);
+      behind.clear();
+      socket.pipeline().remove(this);
+      Splice.join(socket, opened.stream().channel());
+      finished.complete(null);
+    }));
+    return finished;
   }
 
   private static CompletableFuture<Void> reply(ControlReplies replies, Response response) {

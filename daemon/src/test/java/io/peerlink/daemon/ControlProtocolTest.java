@@ -156,6 +156,22 @@ class ControlProtocolTest {
   }
 
   @Test
+  void aFailedStreamOpenLeavesTheConnectionReadingRequests() throws Exception {
+    Daemon a = daemon(ControlLimits.DEFAULTS);
+    Daemon b = daemon(ControlLimits.DEFAULTS);
+    ControlClient c = client(a);
+    Response notConnected = c.call(request(Request.Type.STREAM_OPEN).setStreamOpen(StreamOpenRequest.newBuilder()
+        .setPeer(id(b)).addProto(Echo.PROTOCOL_ID)).build());
+    assertThat(notConnected.getType()).isEqualTo(Response.Type.ERROR);
+    assertThat(notConnected.getError().getMsg()).contains("no connection");
+    connect(a, b);
+    Response unserved = c.call(request(Request.Type.STREAM_OPEN).setStreamOpen(StreamOpenRequest.newBuilder()
+        .setPeer(id(b)).addProto("/nobody/1.0.0")).build());
+    assertThat(unserved.getType()).isEqualTo(Response.Type.ERROR);
+    assertThat(c.call(request(Request.Type.IDENTIFY).build()).getType()).isEqualTo(Response.Type.OK);
+  }
+
+  @Test
   void aClientThatGoesAwayClosesItsStream() throws Exception {
     Daemon a = daemon(ControlLimits.DEFAULTS);
     Daemon b = daemon(ControlLimits.DEFAULTS);
@@ -229,6 +245,49 @@ class ControlProtocolTest {
     await().atMost(Duration.ofSeconds(15)).until(() -> a.registeredHandlers() == 0);
     // The reset stream ends the opener's socket.
     assertThat(opener.in.read()).isEqualTo(-1);
+  }
+
+  @Test
+  void handlersBeyondTheLimitAreRefused() throws Exception {
+    Daemon d = daemon(ControlLimits.DEFAULTS.withMaxHandlers(1));
+    ByteString addr = ByteString.copyFrom(Multiaddr.parse("/ip4/127.0.0.1/tcp/9").bytes());
+    Response first = client(d).call(request(Request.Type.STREAM_HANDLER).setStreamHandler(
+        StreamHandlerRequest.newBuilder().setAddr(addr).addProto("/one/1.0.0")).build());
+    assertThat(first.getType()).isEqualTo(Response.Type.OK);
+    Response again = client(d).call(request(Request.Type.STREAM_HANDLER).setStreamHandler(
+        StreamHandlerRequest.newBuilder().setAddr(addr).addProto("/one/1.0.0")).build());
+    assertThat(again.getType()).as("re-registering replaces, within the limit").isEqualTo(Response.Type.OK);
+    Response second = client(d).call(request(Request.Type.STREAM_HANDLER).setStreamHandler(
+        StreamHandlerRequest.newBuilder().setAddr(addr).addProto("/two/1.0.0")).build());
+    assertThat(second.getError().getMsg()).contains("too many stream handlers");
+  }
+
+  @Test
+  void streamsBeyondTheLimitPerHandlerAreReset() throws Exception {
+    Daemon a = daemon(ControlLimits.DEFAULTS.withMaxStreamsPerHandler(1));
+    Daemon b = daemon(ControlLimits.DEFAULTS);
+    connect(b, a);
+    try (ServerSocket handler = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+      Multiaddr addr = Multiaddr.fromSocketAddress((InetSocketAddress) handler.getLocalSocketAddress());
+      client(a).call(request(Request.Type.STREAM_HANDLER).setStreamHandler(StreamHandlerRequest.newBuilder()
+          .setAddr(ByteString.copyFrom(addr.bytes())).addProto("/one/1.0.0")).build());
+      ControlClient first = client(b);
+      first.call(request(Request.Type.STREAM_OPEN).setStreamOpen(StreamOpenRequest.newBuilder()
+          .setPeer(id(a)).addProto("/one/1.0.0")).build());
+      try (Socket piped = handler.accept()) {
+        assertThat(StreamInfo.parseDelimitedFrom(piped.getInputStream()).getProto()).isEqualTo("/one/1.0.0");
+        ControlClient second = client(b);
+        second.call(request(Request.Type.STREAM_OPEN).setStreamOpen(StreamOpenRequest.newBuilder()
+            .setPeer(id(a)).addProto("/one/1.0.0")).build());
+        second.out.write(1);
+        second.out.flush();
+        assertThat(second.in.read()).as("the second stream is reset").isEqualTo(-1);
+        // The first still works.
+        first.out.write(7);
+        first.out.flush();
+        assertThat(piped.getInputStream().read()).isEqualTo(7);
+      }
+    }
   }
 
   @Test
