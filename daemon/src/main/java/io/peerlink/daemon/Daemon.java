@@ -11,8 +11,10 @@ import io.peerlink.relay.Manager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Files;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -75,11 +77,9 @@ public final class Daemon implements AutoCloseable {
    */
   public static CompletableFuture<Daemon> start(DaemonSettings settings) {
     Daemon d = new Daemon(settings);
-    return d.manager.start().thenCompose(m -> d.startControl()).whenComplete((v, err) -> {
-      if (err != null) {
-        d.close();
-      }
-    });
+    return d.manager.start().thenCompose(m -> d.startControl()).exceptionallyCompose(err ->
+        // Closed off the event loop that reported the failure: closing waits for the loops.
+        CompletableFuture.runAsync(d::close).thenCompose(v -> CompletableFuture.<Daemon>failedFuture(err)));
   }
 
   private CompletableFuture<Daemon> startControl() {
@@ -117,14 +117,21 @@ public final class Daemon implements AutoCloseable {
   }
 
   private static void removeStaleSocket(Path path) {
-    // A socket file left by a daemon that did not stop cleanly would make the bind fail; only a
-    // socket is removed, never a regular file or a directory.
-    try {
-      if (Files.exists(path) && !Files.isRegularFile(path) && !Files.isDirectory(path)) {
+    // A socket file left by a daemon that did not stop cleanly would make the bind fail. It is
+    // removed only when nothing answers on it: never a live daemon's socket, a regular file or a
+    // directory.
+    if (!Files.exists(path) || Files.isRegularFile(path) || Files.isDirectory(path)) {
+      return;
+    }
+    try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      probe.connect(UnixDomainSocketAddress.of(path));
+      throw new IllegalStateException("a daemon already listens on " + path);
+    } catch (IOException stale) {
+      try {
         Files.delete(path);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 
@@ -203,7 +210,8 @@ public final class Daemon implements AutoCloseable {
     }
     transport.close();
     manager.close();
-    if (settings.control().socket() instanceof UnixDomainSocketAddress unix) {
+    // Only the socket this daemon bound: a daemon that failed to start must not remove another's.
+    if (s != null && settings.control().socket() instanceof UnixDomainSocketAddress unix) {
       try {
         Files.deleteIfExists(unix.getPath());
       } catch (IOException e) {

@@ -4,6 +4,7 @@ import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.MessageLite;
 import io.peerlink.daemon.internal.proto.ControlProtos.Request;
 import io.peerlink.daemon.internal.proto.ControlProtos.Response;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,11 +20,11 @@ import java.nio.channels.SocketChannel;
  * answers without reading ahead, so after STREAM_OPEN the socket's bytes are the stream's.
  */
 final class ControlClient implements AutoCloseable {
-  private final AutoCloseable socket;
+  private final Closeable socket;
   final InputStream in;
   final OutputStream out;
 
-  private ControlClient(AutoCloseable socket, InputStream in, OutputStream out) {
+  private ControlClient(Closeable socket, InputStream in, OutputStream out) {
     this.socket = socket;
     this.in = in;
     this.out = out;
@@ -61,7 +62,7 @@ final class ControlClient implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws IOException {
     socket.close();
   }
 }

@@ -414,6 +414,11 @@ class ControlProtocolTest {
     assertThat(d.controlAddress().toString()).isEqualTo("/unix" + dir.resolve("p2pd.sock"));
     Response r = client(d).call(request(Request.Type.IDENTIFY).build());
     assertThat(r.getType()).isEqualTo(Response.Type.OK);
+    // A second daemon on the same path must not take a live daemon's socket away.
+    assertThat(Daemon.start(new DaemonSettings(unix, Identity.generate(), s.hostAddrs(), s.announceAddrs(),
+        s.noListen(), s.security(), s.relay(), s.echo(), s.dht(), s.bootstrapPeers(), s.limits())))
+        .failsWithin(Duration.ofSeconds(30));
+    assertThat(client(d).call(request(Request.Type.IDENTIFY).build()).getType()).isEqualTo(Response.Type.OK);
     d.close();
     open.remove(d);
     assertThat(Files.exists(dir.resolve("p2pd.sock"))).isFalse();
