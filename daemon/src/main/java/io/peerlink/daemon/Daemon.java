@@ -57,8 +57,9 @@ public final class Daemon implements AutoCloseable {
         .autoNat(null);
     // The node must listen somewhere; with -noListenAddrs it listens on a loopback port that it
     // does not report.
-    List<Multiaddr> listen = settings.noListen() || settings.hostAddrs().isEmpty()
-        ? List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/0")) : settings.hostAddrs();
+    List<Multiaddr> listen = settings.noListen() ? List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
+        : settings.hostAddrs().isEmpty() ? List.of(Multiaddr.parse("/ip4/0.0.0.0/tcp/0"))
+        : settings.hostAddrs();
     listen.forEach(b::listenOn);
     builtIn.forEach(b::handlerOnLimitedConnections);
     this.manager = b.build();
