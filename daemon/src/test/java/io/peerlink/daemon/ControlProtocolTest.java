@@ -32,6 +32,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -224,6 +225,47 @@ class ControlProtocolTest {
         dialled.getOutputStream().flush();
         assertThat(new String(opener.in.readNBytes(4))).isEqualTo("pong");
       }
+    }
+  }
+
+  @Test
+  void eightMebibytesThroughAHandlerAndBack() throws Exception {
+    Daemon a = daemon(ControlLimits.DEFAULTS);
+    Daemon b = daemon(ControlLimits.DEFAULTS);
+    connect(b, a);
+    try (ServerSocket handler = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+      Multiaddr addr = Multiaddr.fromSocketAddress((InetSocketAddress) handler.getLocalSocketAddress());
+      client(a).call(request(Request.Type.STREAM_HANDLER).setStreamHandler(StreamHandlerRequest.newBuilder()
+          .setAddr(ByteString.copyFrom(addr.bytes())).addProto("/mirror/1.0.0")).build());
+      // The handler's client: reads the StreamInfo, then sends back every byte it gets.
+      CompletableFuture<Void> mirror = CompletableFuture.runAsync(() -> {
+        try (Socket s = handler.accept()) {
+          StreamInfo.parseDelimitedFrom(s.getInputStream());
+          s.getInputStream().transferTo(s.getOutputStream());
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      ControlClient c = client(b);
+      Response r = c.call(request(Request.Type.STREAM_OPEN).setStreamOpen(StreamOpenRequest.newBuilder()
+          .setPeer(id(a)).addProto("/mirror/1.0.0")).build());
+      assertThat(r.getType()).as(r.getError().getMsg()).isEqualTo(Response.Type.OK);
+      byte[] payload = new byte[8 << 20];
+      new Random(2).nextBytes(payload);
+      CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+        try {
+          c.out.write(payload);
+          c.out.flush();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      byte[] back = c.in.readNBytes(payload.length);
+      writer.join();
+      assertThat(Arrays.equals(back, payload)).as("mirrored bytes equal").isTrue();
+      // Closing our side ends the stream, the handler's socket, and so the mirror.
+      c.close();
+      mirror.get(20, TimeUnit.SECONDS);
     }
   }
 
