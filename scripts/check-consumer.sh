@@ -42,7 +42,7 @@ published="$m2/io/peerlink"
 for a in peerlink-parent peerlink-bom; do
   [[ -f "$published/$a/$version/$a-$version.pom" ]] || fail "$a $version was not installed"
 done
-for a in peer-core relay-core relay-server relay-daemon; do
+for a in peer-core relay-core relay-server relay-daemon peerlink-daemon; do
   for f in "$a-$version.jar" "$a-$version-sources.jar" "$a-$version-javadoc.jar" "$a-$version.pom"; do
     [[ -f "$published/$a/$version/$f" ]] || fail "$f was not installed"
   done

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the js-libp2p interop harness (interop/js) and the Node 22 runtime it needs.
+# Installs the js-libp2p interop harness (interop/js), the Node 22 runtime it needs, and the
+# @libp2p/interop runner for the peerlink daemon (interop/daemon).
 #
 # - node_modules comes from interop/js/package-lock.json via `npm ci` (exact versions, npm
 #   registry only). The machine's own npm/Node (20 is fine for installing) does the install.
@@ -28,7 +29,24 @@ lock_hash() {
   cat "$JS/package-lock.json" "$JS/package.json" | sha256sum | cut -d' ' -f1
 }
 
+# interop/daemon: the @libp2p/interop runner for the peerlink daemon (its own lock file), installed
+# the same way, with its own stamp.
+DAEMON_JS="$ROOT/interop/daemon"
+DAEMON_STAMP="$DAEMON_JS/node_modules/.peerlink-setup-stamp"
+daemon_lock_hash() {
+  cat "$DAEMON_JS/package-lock.json" "$DAEMON_JS/package.json" | sha256sum | cut -d' ' -f1
+}
+install_daemon_runner() {
+  if [[ -f "$DAEMON_STAMP" ]] && [[ "$(cat "$DAEMON_STAMP")" == "$(daemon_lock_hash)" ]]; then
+    return 0
+  fi
+  say "installing interop/daemon from package-lock.json (npm ci)..."
+  (cd "$DAEMON_JS" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) >&2
+  daemon_lock_hash >"$DAEMON_STAMP"
+}
+
 if [[ -f "$STAMP" ]] && [[ "$(cat "$STAMP")" == "$(lock_hash)" ]] && node22_ok; then
+  install_daemon_runner
   echo "$NODE22"
   exit 0
 fi
@@ -52,5 +70,6 @@ if ! node22_ok; then
 fi
 
 lock_hash >"$STAMP"
+install_daemon_runner
 say "done in $(( $(date +%s) - start ))s; node $("$NODE22" --version) at $NODE22"
 echo "$NODE22"

@@ -1,0 +1,39 @@
+package io.peerlink.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The libp2p project's interop suite, {@code @libp2p/interop}, with the peerlink daemon in the
+ * place of go-libp2p's daemon: its connect, streams and relay groups, every test except those for
+ * plaintext and mplex, which peerlink does not implement (docs/testing.md lists them). Runs
+ * {@code interop/daemon}'s mocha suite; the daemons run from this JVM's class path.
+ */
+@Timeout(900)
+class InteropSuiteTest {
+  /** connect: 3 pairs over TCP; streams: 3 key types x 3 pairs x 2 encryptions; relay: 8 trios x 2. */
+  private static final int EXPECTED_PASSING = 3 + 18 + 16;
+
+  @Test
+  void connectStreamsAndRelayGroupsPass() throws Exception {
+    DaemonRunner.Result r = DaemonRunner.run(List.of("--import", "./register-hooks.mjs",
+            "node_modules/mocha/bin/mocha.js", "--timeout", "60000", "--reporter", "spec",
+            "--grep", "plaintext|mplex", "--invert", "interop.spec.mjs"),
+        Map.of("INTEROP_GROUPS", "connect,streams,relay"), Duration.ofMinutes(14));
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    assertThat(count(r.output(), "(\\d+) passing")).as(r.output()).isEqualTo(EXPECTED_PASSING);
+    assertThat(r.output()).doesNotContain("failing");
+  }
+
+  private static int count(String output, String regex) {
+    Matcher m = Pattern.compile(regex).matcher(output);
+    return m.find() ? Integer.parseInt(m.group(1)) : 0;
+  }
+}
