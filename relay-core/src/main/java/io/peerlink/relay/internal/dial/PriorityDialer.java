@@ -123,8 +123,9 @@ public final class PriorityDialer {
       return CompletableFuture.completedFuture(run.existing(DialStage.RELAY, relayedOpen));
     }
     if (direct.isEmpty()) {
+      run.expect(); // the relay stage, at once
       run.skipped(DialStage.DIRECT, "no direct address known");
-      startRelay(run, circuits, false);
+      startRelay(run, circuits, true);
       return run.result;
     }
     run.expect(); // the relay stage, after its delay

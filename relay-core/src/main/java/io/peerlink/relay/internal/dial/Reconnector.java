@@ -29,7 +29,8 @@ import java.util.function.Consumer;
  * the relayed one at once, and this tries to win the direct path back: a direct dial to the
  * peer's known addresses (given to the dial, or announced in identify), else, when the peer dialed
  * the relayed connection to us, a hole punch. When the last connection to the peer dies (a relay
- * gone), it dials the peer again through every other relay known ({@link PriorityDialer}).
+ * gone, or the only direct connection), it dials the peer again the whole way, through every
+ * path and relay known ({@link PriorityDialer}).
  * Attempts back off from {@link DialConfig#reconnectInitialBackoff()}, doubling up to
  * {@link DialConfig#reconnectMaxBackoff()}, at most {@link DialConfig#reconnectAttempts()} per
  * loss; each is reported as {@code reconnectStart}/{@code reconnectEnd}/{@code reconnectFailed}.
@@ -136,7 +137,7 @@ public final class Reconnector implements AutoCloseable {
       if (relayed.isPresent() && dead.path() == ConnectionPath.RELAYED) {
         return; // one relayed connection of several closed: the others carry on
       }
-      stage = relayed.isPresent() ? DialStage.DIRECT : DialStage.RELAY;
+      stage = dead.path() == ConnectionPath.RELAYED ? DialStage.RELAY : DialStage.DIRECT;
       winning.put(peer, stage);
     }
     attempt(peer, addrs, stage, 1);
@@ -147,33 +148,37 @@ public final class Reconnector implements AutoCloseable {
       done(peer);
       return;
     }
-    Optional<Peer> relayed = open(peer, true);
-    DialStage now = stage;
-    CompletableFuture<Peer> tried;
-    if (stage == DialStage.RELAY) {
-      tried = redial.apply(peer, addrs);
-    } else if (open(peer, false).isPresent()) {
+    if (open(peer, false).isPresent()) {
       done(peer); // a direct connection came back on its own (the peer dialed us, a punch)
       return;
-    } else if (relayed.isEmpty()) {
-      now = DialStage.RELAY; // the relayed connection died too meanwhile
-      tried = redial.apply(peer, addrs);
-    } else {
-      List<Multiaddr> direct = directAddresses(peer, addrs, relayed.get());
-      if (!direct.isEmpty()) {
-        tried = host.dialRound(peer, direct, config.addressStagger(), config.directConnectTimeout()).result();
-      } else if (puncher != null && relayed.get().direction() == Direction.INBOUND) {
-        now = DialStage.HOLE_PUNCH; // the peer dialed the relayed connection: we initiate DCUtR
-        tried = puncher.punch(relayed.get());
+    }
+    Optional<Peer> relayed = open(peer, true);
+    boolean needDirect = relayed.isPresent();
+    DialStage now = stage;
+    CompletableFuture<Peer> tried;
+    try {
+      if (!needDirect) {
+        // Nothing left: dial again the whole way, through every path and relay known.
+        tried = redial.apply(peer, addrs);
       } else {
-        tried = CompletableFuture.failedFuture(new PeerException(PeerError.CONNECT,
-            "no direct address of " + peer + " known, and it dialed no relayed connection to us to punch over"));
+        List<Multiaddr> direct = directAddresses(peer, addrs, relayed.get());
+        if (!direct.isEmpty()) {
+          tried = host.dialRound(peer, direct, config.addressStagger(), config.directConnectTimeout()).result();
+        } else if (puncher != null && relayed.get().direction() == Direction.INBOUND) {
+          now = DialStage.HOLE_PUNCH; // the peer dialed the relayed connection: we initiate DCUtR
+          tried = puncher.punch(relayed.get());
+        } else {
+          tried = CompletableFuture.failedFuture(new PeerException(PeerError.CONNECT,
+              "no direct address of " + peer + " known, and it dialed no relayed connection to us to punch over"));
+        }
       }
+    } catch (RuntimeException e) {
+      tried = CompletableFuture.failedFuture(e); // the host is closing
     }
     DialStage reported = now;
     host.emit(l -> l.reconnectStart(peer, reported, n));
     tried.whenComplete((p, err) -> {
-      if (err == null && (reported == DialStage.RELAY || p.path() != ConnectionPath.RELAYED)) {
+      if (err == null && (!needDirect || p.path() != ConnectionPath.RELAYED)) {
         done(peer);
         host.emit(l -> l.reconnectEnd(peer, reported, p));
         return;
