@@ -14,6 +14,7 @@ import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.spi.Host;
 import io.peerlink.relay.DialConfig;
 import io.peerlink.relay.HolePunchConfig;
 import io.peerlink.relay.Manager;
@@ -179,5 +180,37 @@ class ReconnectLoopbackTest {
     assertThat(again).isNotSameAs(first);
     assertThat(again.path()).isEqualTo(ConnectionPath.DIRECT);
     assertThat(events.events).startsWith("start direct 1").endsWith("end direct");
+  }
+
+  @Test
+  void aRelayThatStopsAnsweringPingsIsDroppedByTheProbeAndTheReservationFailsOver() throws Exception {
+    RelayServer r = relay();
+    List<String> seen = new CopyOnWriteArrayList<>();
+    EventListener events = new EventListener() {
+      @Override
+      public void relayProbeFailed(PeerId relay, PeerException error) {
+        seen.add("probe failed");
+      }
+
+      @Override
+      public void reservationLost(PeerId relay, PeerException cause) {
+        seen.add("reservation lost");
+      }
+    };
+    Manager b = Manager.builder(Identity.generate())
+        .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
+        .holePunching(null)
+        .dialConfig(FAST.toBuilder().relayProbe(Duration.ofMillis(200), Duration.ofMillis(500)).build())
+        .eventListener(events)
+        .build();
+    closers.add(b);
+    get(b.start());
+    get(b.reserve(addr(r)));
+    // The relay stops answering pings (as a relay that died silently does): the probe notices
+    // long before the keep-alive would, closes the connection, and the reservation is lost.
+    Host.of(r.listener()).removeHandler("/ipfs/ping/1.0.0");
+    await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains("reservation lost"));
+    assertThat(seen).containsSubsequence("probe failed", "reservation lost");
+    assertThat(b.reservations()).isEmpty();
   }
 }
