@@ -46,8 +46,6 @@ public record DialReport(Peer peer, ConnectionPath path, List<Stage> stages) {
     SKIPPED,
     /** An open connection of this stage's kind was returned without dialing. */
     EXISTING,
-    /** The relayed connection stayed open beside the punched one that won. */
-    KEPT,
     /** It was still under way when the dial returned another stage's connection. */
     RUNNING
   }

@@ -46,8 +46,9 @@ import java.util.concurrent.Executor;
  * A peer that connects wherever the other peer is: the one object an application builds. It
  * listens, dials, keeps itself reachable through relays (one set by address, or several kept by
  * AutoRelay), punches holes through NATs (DCUtR), finds out whether it is reachable (AutoNAT), and
- * orders the ways of reaching a peer in {@link #dialWithPriority}: direct first, then a hole punch
- * over a relayed connection, then that relayed connection.
+ * reaches a peer in {@link #dialWithPriority} over every path at once, happy-eyeballs style: direct
+ * addresses first, every known relay shortly after, the first usable connection returned and a
+ * hole punch going on behind it; a peer it dialed is kept reached when a path dies.
  *
  * <pre>{@code
  * Manager m = Manager.builder(Identity.loadOrCreate(Path.of("peer.pem")))
