@@ -69,6 +69,11 @@ final class DialCommand implements Callable<Integer> {
 
   /** The peer being dialed, set before the dial starts. */
   private volatile PeerId targetId;
+  /** When the dial started and returned (System.nanoTime), so printing is not counted; 0 if unset. */
+  private long dialStart;
+  private long dialEnd;
+  /** When the first direct connection to the target opened (System.nanoTime). */
+  private volatile long directAt;
   /** The first direct connection to the target, from the events. */
   private final CompletableFuture<Peer> firstDirect = new CompletableFuture<>();
 
@@ -84,7 +89,8 @@ final class DialCommand implements Callable<Integer> {
         .eventListener(new EventListener() {
           @Override
           public void connectionOpened(Peer c) {
-            if (c.path() != ConnectionPath.RELAYED && c.peerId().equals(targetId)) {
+            if (c.path() != ConnectionPath.RELAYED && c.peerId().equals(targetId) && !firstDirect.isDone()) {
+              directAt = System.nanoTime();
               firstDirect.complete(c);
             }
           }
@@ -104,7 +110,7 @@ final class DialCommand implements Callable<Integer> {
       Map<String, Object> ev = JsonEvents.event("connected");
       ev.put("peerId", p.peerId().toString());
       ev.put("path", p.path().wireName());
-      ev.put("ms", JsonEvents.millis(System.nanoTime() - start));
+      ev.put("ms", JsonEvents.millis(dialEnd != 0 ? dialEnd - dialStart : System.nanoTime() - start));
       ev.put("remoteAddr", p.remoteAddress().toString());
       ev.put("security", p.securityProtocol());
       ev.put("muxer", p.muxer());
@@ -139,7 +145,7 @@ final class DialCommand implements Callable<Integer> {
     try {
       Peer direct = firstDirect.get(awaitDirectMs, TimeUnit.MILLISECONDS);
       up.put("path", direct.path().wireName());
-      up.put("ms", JsonEvents.millis(System.nanoTime() - start));
+      up.put("ms", JsonEvents.millis(directAt - (dialStart != 0 ? dialStart : start)));
       up.put("relayedKept", relayed.isOpen());
     } catch (TimeoutException e) {
       up.put("path", "none");
@@ -158,7 +164,7 @@ final class DialCommand implements Callable<Integer> {
       PeerId id = addr.peerId().orElseThrow(
           () -> new ParameterException(spec.commandLine(), "--target needs /p2p/<id> when given with --relay"));
       targetId = id;
-      return printStages(manager.dialWithReport(id, List.of(addr)).get());
+      return printStages(timed(manager, id, List.of(addr)));
     }
     PeerId id;
     try {
@@ -171,7 +177,15 @@ final class DialCommand implements Callable<Integer> {
     }
     manager.setRelayAddr(relay);
     targetId = id;
-    return printStages(manager.dialWithReport(id, List.of()).get());
+    return printStages(timed(manager, id, List.of()));
+  }
+
+  /** Dials, noting when the dial started and returned. */
+  private DialReport timed(Manager manager, PeerId id, List<Multiaddr> addrs) throws Exception {
+    dialStart = System.nanoTime();
+    DialReport r = manager.dialWithReport(id, addrs).get();
+    dialEnd = System.nanoTime();
+    return r;
   }
 
   /** Prints a {@code dial-stage} line per stage of the dial, in order; returns the connection. */

@@ -188,6 +188,11 @@ class NatTestbedBenchmark {
         }
       }
     }
+    if ("error".equals(path) || (upPath != null && upPath.endsWith("-relay-lost"))) {
+      synchronized (a.raw) {
+        System.out.println("[bench] output of that round:\n" + a.raw);
+      }
+    }
     return new Round(path, ms, relayMs, upPath, upMs);
   }
 

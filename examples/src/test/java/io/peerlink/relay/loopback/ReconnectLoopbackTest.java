@@ -148,6 +148,9 @@ class ReconnectLoopbackTest {
     Peer relayed = get(a.dialWithPriority(b.peerId(), List.of()));
     assertThat(relayed.path()).isEqualTo(ConnectionPath.RELAYED);
     assertThat(events.punched.get(20, TimeUnit.SECONDS).path()).isEqualTo(ConnectionPath.HOLE_PUNCHED);
+    // The punch's protection of b ends with the punch; the relay stays protected by the circuit.
+    await().atMost(Duration.ofSeconds(10)).until(() -> !Host.of(a.listener()).isProtected(b.peerId()));
+    assertThat(Host.of(a.listener()).isProtected(r.peerId())).isTrue();
 
     // Every direct connection to b dies; the relayed one stays and carries streams meanwhile.
     for (Peer p : a.peers()) {
