@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -74,7 +75,7 @@ class ReconnectLoopbackTest {
 
     @Override
     public void reconnectFailed(PeerId peer, DialStage stage, int attempt, PeerException error, Duration retryIn) {
-      events.add("failed " + stage.label() + " " + attempt);
+      events.add("failed " + stage.label() + " " + attempt + " (" + error.getMessage() + ")");
     }
 
     @Override
@@ -179,7 +180,12 @@ class ReconnectLoopbackTest {
     // The remote closes it: not our decision, so the manager wins it back.
     b.peers().stream().filter(p -> p.peerId().equals(a.peerId())).forEach(Peer::close);
 
-    Peer again = events.won.get(20, TimeUnit.SECONDS);
+    Peer again;
+    try {
+      again = events.won.get(30, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("no reconnection; events " + events.events, e);
+    }
     assertThat(again).isNotSameAs(first);
     assertThat(again.path()).isEqualTo(ConnectionPath.DIRECT);
     assertThat(events.events).startsWith("start direct 1").endsWith("end direct");
