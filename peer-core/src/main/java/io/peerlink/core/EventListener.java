@@ -242,6 +242,48 @@ public interface EventListener {
    */
   default void dialStageFailed(PeerId peer, DialStage stage, PeerException error, Duration took) {}
 
+  /**
+   * The manager tries to win back a lost path to a peer it dialed, without the application
+   * dialing again: a new direct dial or hole punch after the direct connection died (stage
+   * {@code DIRECT} or {@code HOLE_PUNCH}), or a dial through another relay after the relayed one
+   * died (stage {@code RELAY}).
+   *
+   * @param peer the peer
+   * @param stage the path being won back
+   * @param attempt the attempt number, from 1
+   */
+  default void reconnectStart(PeerId peer, DialStage stage, int attempt) {}
+
+  /**
+   * A reconnection reached the peer again.
+   *
+   * @param peer the peer
+   * @param stage the path won back
+   * @param connection the new connection
+   */
+  default void reconnectEnd(PeerId peer, DialStage stage, Peer connection) {}
+
+  /**
+   * A reconnection attempt failed.
+   *
+   * @param peer the peer
+   * @param stage the path being won back
+   * @param attempt the attempt number, from 1
+   * @param error why
+   * @param retryIn when the next attempt starts; null when the manager gives up
+   */
+  default void reconnectFailed(PeerId peer, DialStage stage, int attempt, PeerException error, Duration retryIn) {}
+
+  /**
+   * A relay we depend on (a reservation, a circuit) did not answer a ping in time: its connection
+   * is closed so that reservations and circuits fail over to other relays now, not after the
+   * keep-alive gives up.
+   *
+   * @param relay the relay
+   * @param error why
+   */
+  default void relayProbeFailed(PeerId relay, PeerException error) {}
+
   // ------------------------------------------------------------------ relays (client side)
 
   /**

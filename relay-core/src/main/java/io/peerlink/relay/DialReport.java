@@ -12,11 +12,13 @@ import java.util.Objects;
  * The result of {@link Manager#dialWithReport}: the connection, the path that won (also
  * {@code peer.path()}) and every stage in order.
  *
- * <p>The report is complete when the dial returns; it never changes after. A hole punch that
- * succeeds later, after the dial returned the relayed connection, shows as the
- * {@link io.peerlink.core.EventListener}'s {@code holePunchEnd} and {@code connectionOpened}
- * events, and the next {@link Manager#dialWithPriority} returns the direct connection (its direct
- * stage {@link Outcome#EXISTING}).
+ * <p>The report is what was known when the dial returned the first usable connection; it never
+ * changes after. Stages still under way then (the hole punch beside a relayed connection, a
+ * direct dial slower than the relay) say {@link Outcome#RUNNING}; how they end shows as the
+ * {@link io.peerlink.core.EventListener}'s {@code dialStageEnd}/{@code dialStageFailed},
+ * {@code holePunchEnd} and {@code connectionOpened} events, and the next
+ * {@link Manager#dialWithPriority} returns the direct connection (its direct stage
+ * {@link Outcome#EXISTING}).
  *
  * @param peer the connection the dial returned
  * @param path how it reaches the peer: direct, hole-punched or relayed
@@ -44,8 +46,8 @@ public record DialReport(Peer peer, ConnectionPath path, List<Stage> stages) {
     SKIPPED,
     /** An open connection of this stage's kind was returned without dialing. */
     EXISTING,
-    /** The relayed connection stayed open beside the punched one that won. */
-    KEPT
+    /** It was still under way when the dial returned another stage's connection. */
+    RUNNING
   }
 
   /**

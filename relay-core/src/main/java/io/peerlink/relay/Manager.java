@@ -17,9 +17,14 @@ import io.peerlink.relay.internal.autonat.AutoNatClient;
 import io.peerlink.relay.internal.autonat.AutoNatServer;
 import io.peerlink.relay.internal.autorelay.AutoRelay;
 import io.peerlink.relay.internal.autorelay.IdentifyCandidateSource;
+import io.peerlink.relay.internal.client.ConfiguredRelays;
 import io.peerlink.relay.internal.client.RelayClient;
 import io.peerlink.relay.internal.client.RelayService;
+import io.peerlink.relay.internal.dial.IdentifiedCircuits;
 import io.peerlink.relay.internal.dial.PriorityDialer;
+import io.peerlink.relay.internal.dial.Reconnector;
+import io.peerlink.relay.internal.dial.RelayProbe;
+import io.peerlink.relay.internal.dial.RelayRoutes;
 import io.peerlink.relay.internal.holepunch.HolePuncher;
 import io.peerlink.relay.internal.holepunch.ObservedAddresses;
 import io.peerlink.relay.spi.RelayHopOptions;
@@ -41,8 +46,9 @@ import java.util.concurrent.Executor;
  * A peer that connects wherever the other peer is: the one object an application builds. It
  * listens, dials, keeps itself reachable through relays (one set by address, or several kept by
  * AutoRelay), punches holes through NATs (DCUtR), finds out whether it is reachable (AutoNAT), and
- * orders the ways of reaching a peer in {@link #dialWithPriority}: direct first, then a hole punch
- * over a relayed connection, then that relayed connection.
+ * reaches a peer in {@link #dialWithPriority} over every path at once, happy-eyeballs style: direct
+ * addresses first, every known relay shortly after, the first usable connection returned and a
+ * hole punch going on behind it; a peer it dialed is kept reached when a path dies.
  *
  * <pre>{@code
  * Manager m = Manager.builder(Identity.loadOrCreate(Path.of("peer.pem")))
@@ -64,12 +70,17 @@ public final class Manager implements AutoCloseable {
   private final Listener listener;
   private final Connector connector;
   private final RelayClient client;
-  private final RelayService relay;
+  private final RelayService hop;
+  private final ConfiguredRelays relays;
+  private final IdentifiedCircuits identified;
   private final RelayHopOptions hopOptions;
   private final AutoRelay autoRelay;
   private final ObservedAddresses observed;
   private final HolePuncher puncher;
   private final PriorityDialer priority;
+  private final Reconnector reconnector;
+  private final DialConfig dialConfig;
+  private RelayProbe relayProbe; // guarded by this
   private final AutoNatServer autoNatServer;
   private final AutoNatClient autoNatClient;
   private volatile boolean started;
@@ -90,7 +101,9 @@ public final class Manager implements AutoCloseable {
     this.connector = Connector.sharing(listener).build();
     this.client = RelayClient.create(listener, b.clientConfig);
     b.limitedProtocols.forEach(client::allowOnLimitedConnections);
-    this.relay = RelayService.create(client, listener, b.serviceConfig, b.provider);
+    this.hop = RelayService.create(client, listener, b.serviceConfig, b.provider);
+    this.relays = new ConfiguredRelays(client, b.serviceConfig);
+    this.identified = new IdentifiedCircuits(Host.of(listener), b.dialConfig.rememberedPeers());
     this.hopOptions = b.hopOptions;
     if (b.autoRelayConfig != null) {
       autoRelay = AutoRelay.create(client, listener, b.autoRelayConfig);
@@ -126,7 +139,11 @@ public final class Manager implements AutoCloseable {
         }
       });
     }
-    this.priority = new PriorityDialer(listener, connector, relay, puncher, b.punchTimeout);
+    RelayRoutes routes = new RelayRoutes(client, identified, relays::all);
+    this.dialConfig = b.dialConfig;
+    this.priority = new PriorityDialer(Host.of(listener), client, routes, puncher, b.punchTimeout, b.dialConfig);
+    this.reconnector = new Reconnector(Host.of(listener), b.dialConfig, puncher,
+        (peer, addrs) -> priority.dial(peer, addrs).thenApply(DialReport::peer));
   }
 
   /**
@@ -147,6 +164,12 @@ public final class Manager implements AutoCloseable {
   public CompletableFuture<Manager> start() {
     return listener.start().thenApply(l -> {
       started = true;
+      synchronized (this) {
+        if (relayProbe == null) {
+          relayProbe = new RelayProbe(Host.of(listener), client, dialConfig.relayProbeInterval(),
+              dialConfig.relayProbeTimeout());
+        }
+      }
       if (autoNatClient != null) {
         autoNatClient.start();
       }
@@ -207,15 +230,20 @@ public final class Manager implements AutoCloseable {
   }
 
   /**
-   * Reaches {@code target} the best way known: an open connection if there is one (direct before
-   * relayed), else each of {@code directAddrs} in turn, else, with a relay set, a hole punch over
-   * a relayed connection (the punched connection if it wins), else that relayed connection. Fails
-   * naming every stage when nothing works. {@code peer.path()} says which path won; each stage is
-   * reported as {@code dialStage} events.
+   * Reaches {@code target} the best way known and returns the first usable connection: an open
+   * direct connection if there is one; else the direct addresses raced (happy eyeballs), and
+   * {@link DialConfig#relayDelay()} later (at once without direct addresses, or once they all
+   * failed) a relayed connection through every relay known to reach the peer: the relays of the
+   * {@code /p2p-circuit} addresses given, those the peer announced in identify, the relays set
+   * with {@link #setRelayAddr} and those we hold reservations on (AutoRelay's). Whichever connects
+   * first is returned; a hole punch over the relayed connection, or a slower direct dial, goes on
+   * in the background and shows as {@code holePunchEnd}/{@code dialStageEnd} and
+   * {@code connectionOpened} events, after which the next dial returns the direct connection.
+   * Fails naming every stage when nothing works. {@code peer.path()} says which path won.
    *
    * @param target the peer to reach
-   * @param directAddrs addresses to try directly, in order; may be empty
-   * @return a future that completes with the connection that won
+   * @param directAddrs the peer's addresses, direct and {@code /p2p-circuit} ones; may be empty
+   * @return a future that completes with the first usable connection
    */
   public CompletableFuture<Peer> dialWithPriority(PeerId target, List<Multiaddr> directAddrs) {
     return dialWithReport(target, directAddrs).thenApply(DialReport::peer);
@@ -225,12 +253,29 @@ public final class Manager implements AutoCloseable {
    * As {@link #dialWithPriority}, with the path that won and each stage's outcome and timing.
    *
    * @param target the peer to reach
-   * @param directAddrs addresses to try directly, in order; may be empty
+   * @param directAddrs the peer's addresses, direct and {@code /p2p-circuit} ones; may be empty
    * @return a future that completes with the report
    */
   public CompletableFuture<DialReport> dialWithReport(PeerId target, List<Multiaddr> directAddrs) {
     Objects.requireNonNull(target, "target");
-    return priority.dial(target, List.copyOf(directAddrs));
+    List<Multiaddr> addrs = List.copyOf(directAddrs);
+    return priority.dial(target, addrs).thenApply(report -> {
+      reconnector.keep(target, addrs);
+      return report;
+    });
+  }
+
+  /**
+   * Stops winning back lost paths to {@code target}: after a successful
+   * {@link #dialWithPriority}, the manager re-dials a peer whose direct connection died (directly,
+   * or by a hole punch) and whose relayed connection died (through another relay), with backoff
+   * ({@link DialConfig#reconnectAttempts()}), until this is called.
+   *
+   * @param target the peer
+   * @return whether it was kept
+   */
+  public boolean stopReconnecting(PeerId target) {
+    return reconnector.forget(target);
   }
 
   /**
@@ -248,53 +293,73 @@ public final class Manager implements AutoCloseable {
     return puncher.punch(relayed);
   }
 
-  // ------------------------------------------------------------------ one relay, set by address
+  // ------------------------------------------------------------------ relays set by address
 
   /**
-   * Sets the relay; it is connected on first need ({@link #dialViaRelay}) or by
-   * {@link #connectRelay()}. Failures are retried with backoff, and a lost relay is reconnected.
+   * Adds a relay; it is reserved on by {@link #connectRelay()} (dialing through it reserves
+   * nothing). Setting a second relay adds it beside the first, whose reservation stays: every
+   * relay set is a way in and a way to dial. Setting a relay already set (same peer ID) replaces
+   * its address. The last relay set is the current one ({@link #relayAddr()}, {@link #relayState()},
+   * {@link #dialViaRelay}). Failures are retried with backoff, and a lost relay is reconnected.
    *
    * @param relayAddr the relay's multiaddr, ending in {@code /p2p/<relay id>}
    */
   public void setRelayAddr(Multiaddr relayAddr) {
-    relay.setRelay(relayAddr);
+    relays.add(relayAddr);
   }
 
-  /** {@return the relay set, if any} */
+  /**
+   * Removes a relay set with {@link #setRelayAddr}: its reservation is cancelled.
+   *
+   * @param relay the relay's peer ID
+   * @return whether it was set
+   */
+  public boolean removeRelayAddr(PeerId relay) {
+    return relays.remove(relay);
+  }
+
+  /** {@return the current relay: the last one set, if any} */
   public Optional<Multiaddr> relayAddr() {
-    return relay.relay();
+    return relays.current();
+  }
+
+  /** {@return every relay set, in the order they were first set} */
+  public List<Multiaddr> relayAddrs() {
+    return relays.all();
   }
 
   /** {@return whether a relay is set} */
   public boolean hasRelay() {
-    return relay.relay().isPresent();
+    return relays.current().isPresent();
   }
 
-  /** {@return the state of the relay set by address} */
+  /** {@return the state of the current relay} */
   public RelayState relayState() {
-    return relay.state();
+    return relays.state();
   }
 
   /**
-   * Connects to the relay set and reserves a slot, so peers can reach us through it; keeps
-   * retrying with backoff (each try is reported as a {@code relayStateChanged} event).
+   * Connects to every relay set and reserves a slot on each, so peers can reach us through them;
+   * keeps retrying with backoff (each try is reported as a {@code relayStateChanged} event).
    *
-   * @return a future that completes with the reservation, or fails if the first try fails
+   * @return a future that completes with the current relay's reservation, or fails if its first try fails
    * @throws IllegalStateException if no relay is set
    */
   public CompletableFuture<Reservation> connectRelay() {
-    return relay.connect();
+    return relays.connect();
   }
 
   /**
-   * Dials {@code target} through the relay set (connecting to the relay first if needed).
+   * Dials {@code target} through the current relay (connecting to the relay if needed, reserving
+   * nothing there); a relayed connection to {@code target} through it that is open already is
+   * returned instead of a new circuit.
    *
    * @param target the peer to reach
    * @return a future that completes with the relayed connection
    * @throws IllegalStateException if no relay is set
    */
   public CompletableFuture<Peer> dialViaRelay(PeerId target) {
-    return relay.dialViaRelay(target);
+    return relays.dialViaRelay(target);
   }
 
   // ------------------------------------------------------------------ reservations
@@ -324,7 +389,7 @@ public final class Manager implements AutoCloseable {
 
   /** Serves as a relay for other peers (needs relay-server on the class or module path). */
   public void enableRelay() {
-    relay.enable(hopOptions);
+    hop.enable(hopOptions);
   }
 
   /**
@@ -333,17 +398,23 @@ public final class Manager implements AutoCloseable {
    * @return a future that completes once the relay has stopped
    */
   public CompletableFuture<Void> disableRelay() {
-    return relay.disable();
+    return hop.disable();
   }
 
   /** {@return whether this peer serves as a relay} */
   public boolean isRelayEnabled() {
-    return relay.isEnabled();
+    return hop.isEnabled();
   }
 
   /** Stops serving as a relay, drops the relays, closes every connection and the listener. */
   @Override
   public void close() {
+    reconnector.close();
+    synchronized (this) {
+      if (relayProbe != null) {
+        relayProbe.close();
+      }
+    }
     if (autoRelay != null) {
       autoRelay.stop();
     }
@@ -356,7 +427,9 @@ public final class Manager implements AutoCloseable {
     if (autoNatServer != null) {
       autoNatServer.close();
     }
-    relay.close();
+    relays.close();
+    hop.close();
+    identified.close();
     client.close();
     connector.close();
     listener.close();
@@ -387,6 +460,7 @@ public final class Manager implements AutoCloseable {
     private int confirmations = 2;
     private HolePunchConfig holePunch = HolePunchConfig.defaults();
     private Duration punchTimeout = Duration.ofSeconds(30);
+    private DialConfig dialConfig = DialConfig.defaults();
     private AutoNatConfig autoNat = AutoNatConfig.defaults();
 
     private Builder(Identity identity) {
@@ -607,7 +681,20 @@ public final class Manager implements AutoCloseable {
     }
 
     /**
-     * How long {@link Manager#dialWithPriority}'s hole punch stage waits; default 30 s.
+     * How {@link Manager#dialWithPriority} stages its dials and how the manager keeps peers
+     * reached; default {@link DialConfig#defaults()}.
+     *
+     * @param v the settings
+     * @return this builder
+     */
+    public Builder dialConfig(DialConfig v) {
+      dialConfig = Objects.requireNonNull(v, "config");
+      return this;
+    }
+
+    /**
+     * How long a hole punch beside a relayed connection is awaited in the background after
+     * {@link Manager#dialWithPriority} returned the relayed connection; default 30 s.
      *
      * @param v a positive duration
      * @return this builder

@@ -2,6 +2,7 @@ package io.peerlink.examples.cli;
 
 import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.Echo;
+import io.peerlink.core.EventListener;
 import io.peerlink.core.Peer;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.Multiaddr;
@@ -11,7 +12,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,8 +59,23 @@ final class DialCommand implements Callable<Integer> {
       description = "Echo this many random bytes once connected and check them.")
   int echoBytes;
 
+  @Option(names = "--await-direct-ms", paramLabel = "MS", defaultValue = "0",
+      description = "When the dial returns a relayed connection, wait up to this long for the hole punch"
+          + " (or a slower direct dial) to bring a direct one, and print it as an 'upgraded' line.")
+  long awaitDirectMs;
+
   @Mixin
   PeerOptions peer;
+
+  /** The peer being dialed, set before the dial starts. */
+  private volatile PeerId targetId;
+  /** When the dial started and returned (System.nanoTime), so printing is not counted; 0 if unset. */
+  private long dialStart;
+  private long dialEnd;
+  /** When the first direct connection to the target opened (System.nanoTime). */
+  private volatile long directAt;
+  /** The first direct connection to the target, from the events. */
+  private final CompletableFuture<Peer> firstDirect = new CompletableFuture<>();
 
   @Mixin
   NatOptions nat;
@@ -66,7 +85,16 @@ final class DialCommand implements Callable<Integer> {
     Manager.Builder mb = Manager.builder(peer.identity()).config(peer.config())
         .listenOn(listen)
         .handlerOnLimitedConnections(Echo.PROTOCOL_ID, Echo.handler())
-        .eventListener(new CliEvents(false, CliEvents.Reservations.NONE, null, true));
+        .eventListener(new CliEvents(false, CliEvents.Reservations.NONE, null, true))
+        .eventListener(new EventListener() {
+          @Override
+          public void connectionOpened(Peer c) {
+            if (c.path() != ConnectionPath.RELAYED && c.peerId().equals(targetId) && !firstDirect.isDone()) {
+              directAt = System.nanoTime();
+              firstDirect.complete(c);
+            }
+          }
+        });
     nat.apply(mb);
     try (Manager manager = mb.build().start().get()) {
       long start = System.nanoTime();
@@ -82,12 +110,15 @@ final class DialCommand implements Callable<Integer> {
       Map<String, Object> ev = JsonEvents.event("connected");
       ev.put("peerId", p.peerId().toString());
       ev.put("path", p.path().wireName());
-      ev.put("ms", JsonEvents.millis(System.nanoTime() - start));
+      ev.put("ms", JsonEvents.millis(dialEnd != 0 ? dialEnd - dialStart : System.nanoTime() - start));
       ev.put("remoteAddr", p.remoteAddress().toString());
       ev.put("security", p.securityProtocol());
       ev.put("muxer", p.muxer());
       p.limit().ifPresent(l -> ev.put("limit", Map.of("seconds", l.duration().toSeconds(), "bytes", l.dataBytes())));
       JsonEvents.print(ev);
+      if (awaitDirectMs > 0 && p.path() == ConnectionPath.RELAYED) {
+        awaitDirect(p, start);
+      }
       for (int i = 0; i < pings; i++) {
         Duration rtt = p.ping().get();
         Map<String, Object> ping = JsonEvents.event("ping");
@@ -108,6 +139,21 @@ final class DialCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** Prints when (since the dial started) a direct connection joined the relayed one, or that none did. */
+  private void awaitDirect(Peer relayed, long start) throws Exception {
+    Map<String, Object> up = JsonEvents.event("upgraded");
+    try {
+      Peer direct = firstDirect.get(awaitDirectMs, TimeUnit.MILLISECONDS);
+      up.put("path", direct.path().wireName());
+      up.put("ms", JsonEvents.millis(directAt - (dialStart != 0 ? dialStart : start)));
+      up.put("relayedKept", relayed.isOpen());
+    } catch (TimeoutException e) {
+      up.put("path", "none");
+      up.put("ms", JsonEvents.millis(System.nanoTime() - start));
+    }
+    JsonEvents.print(up);
+  }
+
   private Peer connect(Manager manager) throws Exception {
     if (target.startsWith("/")) {
       Multiaddr addr = new MultiaddrConverter().convert(target);
@@ -117,7 +163,8 @@ final class DialCommand implements Callable<Integer> {
       manager.setRelayAddr(relay);
       PeerId id = addr.peerId().orElseThrow(
           () -> new ParameterException(spec.commandLine(), "--target needs /p2p/<id> when given with --relay"));
-      return printStages(manager.dialWithReport(id, List.of(addr)).get());
+      targetId = id;
+      return printStages(timed(manager, id, List.of(addr)));
     }
     PeerId id;
     try {
@@ -129,7 +176,16 @@ final class DialCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "dialing a bare peer ID needs --relay <relay multiaddr>");
     }
     manager.setRelayAddr(relay);
-    return printStages(manager.dialWithReport(id, List.of()).get());
+    targetId = id;
+    return printStages(timed(manager, id, List.of()));
+  }
+
+  /** Dials, noting when the dial started and returned. */
+  private DialReport timed(Manager manager, PeerId id, List<Multiaddr> addrs) throws Exception {
+    dialStart = System.nanoTime();
+    DialReport r = manager.dialWithReport(id, addrs).get();
+    dialEnd = System.nanoTime();
+    return r;
   }
 
   /** Prints a {@code dial-stage} line per stage of the dial, in order; returns the connection. */

@@ -96,20 +96,23 @@ class HolePunchLoopbackTest {
   }
 
   @Test
-  void dialWithPriorityEndsHolePunchedWithTheSpecRolesAndKeepsTheRelay() throws Exception {
+  void dialWithPriorityReturnsTheRelayThenThePunchWinsWithTheSpecRolesAndKeepsTheRelay() throws Exception {
     Multiaddr relayAddr = relay().listener().listenAddresses().get(0);
     Punches bPunches = new Punches();
     Manager b = peer(NO_REVERSAL, Duration.ofSeconds(20), bPunches);
     b.setRelayAddr(relayAddr);
     get(b.connectRelay());
 
-    Manager a = peer(NO_REVERSAL, Duration.ofSeconds(20), EventListener.NONE);
+    Punches aPunches = new Punches();
+    Manager a = peer(NO_REVERSAL, Duration.ofSeconds(20), aPunches);
     a.setRelayAddr(relayAddr);
     DialReport report = get(a.dialWithReport(b.peerId(), List.of()));
 
-    assertThat(report.path()).isEqualTo(ConnectionPath.HOLE_PUNCHED);
-    assertThat(stages(report)).containsExactly("direct skipped", "holepunch ok", "relay kept");
-    Peer direct = report.peer();
+    // The first usable connection comes back at once; the punch goes on in the background.
+    assertThat(report.path()).isEqualTo(ConnectionPath.RELAYED);
+    assertThat(stages(report)).containsExactly("direct skipped", "relay ok", "holepunch running");
+    assertThat(get(aPunches.asResponder).path()).isEqualTo(ConnectionPath.HOLE_PUNCHED);
+    Peer direct = get(a.dialWithPriority(b.peerId(), List.of()));
     assertThat(direct.path()).isEqualTo(ConnectionPath.HOLE_PUNCHED);
     assertThat(direct.direction()).isEqualTo(Direction.OUTBOUND); // A: multistream, TLS and yamux client
 
@@ -138,15 +141,18 @@ class HolePunchLoopbackTest {
     Manager b = peer(legacy, Duration.ofSeconds(20), bPunches);
     b.setRelayAddr(relayAddr);
     get(b.connectRelay());
-    Manager a = peer(legacy, Duration.ofSeconds(20), EventListener.NONE);
+    Punches aPunches = new Punches();
+    Manager a = peer(legacy, Duration.ofSeconds(20), aPunches);
     a.setRelayAddr(relayAddr);
 
     DialReport report = get(a.dialWithReport(b.peerId(), List.of()));
-    assertThat(report.path()).isEqualTo(ConnectionPath.HOLE_PUNCHED);
-    assertThat(report.peer().direction()).isEqualTo(Direction.INBOUND);
+    assertThat(report.path()).isEqualTo(ConnectionPath.RELAYED);
+    Peer punched = get(aPunches.asResponder);
+    assertThat(punched.path()).isEqualTo(ConnectionPath.HOLE_PUNCHED);
+    assertThat(punched.direction()).isEqualTo(Direction.INBOUND);
     get(bPunches.asInitiator);
     assertThat(connectionOf(b, a, ConnectionPath.HOLE_PUNCHED).direction()).isEqualTo(Direction.OUTBOUND);
-    echoes(report.peer());
+    echoes(punched);
   }
 
   @Test
@@ -163,7 +169,7 @@ class HolePunchLoopbackTest {
     a.setRelayAddr(relayAddr);
     DialReport report = get(a.dialWithReport(b.peerId(), List.of()));
     assertThat(report.path()).isEqualTo(ConnectionPath.RELAYED);
-    assertThat(stages(report)).containsExactly("direct skipped", "holepunch failed", "relay ok");
+    assertThat(stages(report)).containsExactly("direct skipped", "relay ok", "holepunch running");
     assertThat(aPunches.asResponder).isNotDone();
 
     Peer relayedOnB = connectionOf(b, a, ConnectionPath.RELAYED);

@@ -34,13 +34,18 @@ final class DialAttempts {
    * connection, expecting {@code expected}. {@code display} names the address in errors.
    */
   DialAttempt dial(PeerId expected, InetSocketAddress socket, Multiaddr display) {
+    return dial(expected, socket, display, core.config().connectTimeout());
+  }
+
+  /** As {@link #dial(PeerId, InetSocketAddress, Multiaddr)}, with its own TCP connect timeout. */
+  DialAttempt dial(PeerId expected, InetSocketAddress socket, Multiaddr display, Duration connectTimeout) {
     CompletableFuture<Peer> result = new CompletableFuture<>();
     ConnectionLifecycle lifecycle = ConnectionLifecycle.start(core, Direction.OUTBOUND, display, expected);
     Multiaddr target = display.withPeerId(expected);
     Bootstrap b = new Bootstrap()
         .group(core.eventLoops())
         .channel(Transports.socketChannel())
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis(core.config().connectTimeout()))
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis(connectTimeout))
         .option(ChannelOption.TCP_NODELAY, true)
         .handler(new ChannelInitializer<Channel>() {
           @Override

@@ -305,6 +305,17 @@ public final class HostCore implements Host {
     return dialAttempts.dial(expected, socket, display);
   }
 
+  @Override
+  public DialAttempt dialRound(PeerId peer, List<Multiaddr> addrs, Duration stagger, Duration connectTimeout) {
+    DialRound round = new DialRound(this, peer, List.copyOf(addrs), stagger, connectTimeout);
+    return new DialAttempt(round.start(), round::cancel);
+  }
+
+  /** Dials one resolved socket address with its own TCP connect timeout. */
+  DialAttempt dial(PeerId expected, InetSocketAddress socket, Multiaddr display, Duration connectTimeout) {
+    return dialAttempts.dial(expected, socket, display, connectTimeout);
+  }
+
   /** Dials {@code remote} from our listening port for hole punching; see {@link DialAttempts}. */
   @Override
   public DialAttempt dialFromListenPort(PeerId expected, InetSocketAddress remote, InetSocketAddress local,

@@ -16,6 +16,7 @@ import io.peerlink.core.spi.Host;
 import io.peerlink.relay.RelayClientConfig;
 import io.peerlink.relay.RelayException;
 import io.peerlink.relay.Reservation;
+import io.peerlink.relay.internal.ProtectionCounts;
 import io.peerlink.relay.internal.circuit.CircuitLimit;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
 import io.peerlink.relay.internal.circuit.HeldBytes;
@@ -65,12 +66,16 @@ public final class RelayClient implements AutoCloseable {
   private final ReservationKeeper kept;
   private final Map<PeerId, CompletableFuture<Peer>> relayDials = new ConcurrentHashMap<>();
   private final Supplier<List<Multiaddr>> addrSource = this::relayedAddresses;
+  private final CircuitDials circuits;
+  private final ProtectionCounts circuitTags;
   private volatile boolean closed;
 
   private RelayClient(Host core, RelayClientConfig config) {
     this.core = core;
     this.config = Objects.requireNonNull(config, "config");
     this.kept = new ReservationKeeper(core, config, this::reserve);
+    this.circuits = new CircuitDials(core);
+    this.circuitTags = ProtectionCounts.of(core, ProtectionCounts.CIRCUIT);
     core.handle(CircuitMessages.STOP_PROTOCOL, new StopAcceptor(config.acceptTimeout(), this::accept));
     core.setRelayedDialer(this::dial);
     core.addAddressSource(addrSource);
@@ -260,12 +265,42 @@ public final class RelayClient implements AutoCloseable {
 
   /**
    * Dials {@code target} through {@code relay} ({@code …/p2p/<relay id>}); see {@link #dial(Multiaddr)}.
+   * One circuit per (relay, target): while a relayed connection to {@code target} through this
+   * relay is open it is returned, and concurrent dials share the one being set up. Dialing needs
+   * no reservation of ours on the relay and makes none.
    *
    * @param relay the relay's multiaddr
    * @param target the peer to reach
    * @return a future that completes with the relayed connection
    */
   public CompletableFuture<Peer> dial(Multiaddr relay, PeerId target) {
+    checkOpen();
+    if (target.equals(peerId())) {
+      throw new IllegalArgumentException("cannot dial ourselves through a relay");
+    }
+    return circuits.dial(relayId(relay), Objects.requireNonNull(target, "target"), () -> openCircuit(relay, target));
+  }
+
+  /**
+   * {@return the open relayed connection to {@code target} through {@code relay}, if there is one}
+   *
+   * @param relay the relay's peer ID
+   * @param target the peer at the other end
+   */
+  public Optional<Peer> circuit(PeerId relay, PeerId target) {
+    return circuits.open(relay, target);
+  }
+
+  /**
+   * {@return the relay a relayed connection runs through, read from its remote address}
+   *
+   * @param relayed a relayed connection
+   */
+  public static Optional<PeerId> relayOf(Peer relayed) {
+    return CircuitDials.relayOf(relayed);
+  }
+
+  private CompletableFuture<Peer> openCircuit(Multiaddr relay, PeerId target) {
     return connect(relay, target).thenCompose(circuit -> {
       CompletableFuture<Peer> result = new CompletableFuture<>();
       Channel ch = circuit.channel();
@@ -299,6 +334,9 @@ public final class RelayClient implements AutoCloseable {
       CompletableFuture<Peer> result) {
     // The circuit ends as a whole: a FIN from the far end closes it (no half-open connection).
     ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
+    // A connection manager must not close the relay connection under a running circuit.
+    Runnable release = circuitTags.hold(relay.peerId());
+    ch.closeFuture().addListener(f -> release.run());
     Multiaddr remote = RelayAddresses.connectionAddress(relay.remoteAddress(), relay.peerId());
     core.upgrade(ch, direction, expected, ConnectionPath.RELAYED, remote, limit).whenComplete((p, e) -> {
       if (e != null) {

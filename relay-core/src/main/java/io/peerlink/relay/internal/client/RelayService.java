@@ -198,8 +198,9 @@ public final class RelayService implements AutoCloseable {
   }
 
   /**
-   * Dials {@code target} through the relay. A relay that is only {@code CONFIGURED} is connected
-   * on the way (lazily): the dial does not wait for our own reservation.
+   * Dials {@code target} through the relay. Dialing needs no reservation of ours and makes none
+   * (as in go and js: a reservation is for being reached, and a relay's slots are few): the
+   * state stays as it is, {@link #connect()} is what reserves.
    *
    * @param target the peer to reach
    * @return a future that completes with the relayed connection
@@ -213,10 +214,6 @@ public final class RelayService implements AutoCloseable {
         throw new IllegalStateException("no relay set: call setRelay first");
       }
       via = relay;
-      if (state == RelayState.CONFIGURED && retry == null) {
-        wanted = true;
-        startConnect();
-      }
     }
     return client.dial(via, target);
   }

@@ -10,6 +10,7 @@ import io.peerlink.core.spi.Host;
 import io.peerlink.relay.RelayClientConfig;
 import io.peerlink.relay.Reservation;
 import io.peerlink.relay.internal.HostTimer;
+import io.peerlink.relay.internal.ProtectionCounts;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -89,11 +90,17 @@ final class ReservationKeeper {
     Held held = new Held(r, conn);
     Held old = reservations.put(r.relay(), held);
     boolean renewal = old != null;
+    if (old == null) {
+      // A connection manager must not close the connection that holds the reservation.
+      core.protect(r.relay(), ProtectionCounts.RELAY_RESERVATION);
+    }
     if (old != null) {
       cancel(old);
     }
     if (closed) {
-      reservations.remove(r.relay(), held);
+      if (reservations.remove(r.relay(), held)) {
+        core.unprotect(r.relay(), ProtectionCounts.RELAY_RESERVATION);
+      }
       return;
     }
     if (old == null || old.relay != conn) {
@@ -101,6 +108,7 @@ final class ReservationKeeper {
         Held h = reservations.get(r.relay());
         if (h != null && h.relay == conn && reservations.remove(r.relay(), h)) {
           cancel(h);
+          core.unprotect(r.relay(), ProtectionCounts.RELAY_RESERVATION);
           lost(r.relay(), new PeerException(PeerError.IO, "the connection to relay " + r.relay() + " closed"));
         }
       });
@@ -135,6 +143,7 @@ final class ReservationKeeper {
     }
     reserveAgain.apply(held.reservation.relayAddr()).whenComplete((r, err) -> {
       if (err != null && reservations.remove(relay, held)) {
+        core.unprotect(relay, ProtectionCounts.RELAY_RESERVATION);
         log.debug("refreshing the reservation on {} failed: {}", relay, err.toString());
         lost(relay, PeerException.wrap(err, PeerError.IO));
       }
@@ -176,6 +185,7 @@ final class ReservationKeeper {
     Held h = reservations.remove(relay);
     if (h != null) {
       cancel(h);
+      core.unprotect(relay, ProtectionCounts.RELAY_RESERVATION);
     }
   }
 

@@ -1,111 +1,77 @@
 package io.peerlink.relay.internal.dial;
 
+import io.netty.util.concurrent.ScheduledFuture;
 import io.peerlink.core.ConnectionPath;
-import io.peerlink.core.Connector;
 import io.peerlink.core.Direction;
-import io.peerlink.core.Listener;
 import io.peerlink.core.Peer;
 import io.peerlink.core.PeerError;
 import io.peerlink.core.PeerException;
 import io.peerlink.core.event.DialStage;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.spi.DialAttempt;
 import io.peerlink.core.spi.Host;
+import io.peerlink.relay.DialConfig;
 import io.peerlink.relay.DialReport;
-import io.peerlink.relay.DialReport.Outcome;
 import io.peerlink.relay.Manager;
-import io.peerlink.relay.internal.client.RelayService;
+import io.peerlink.relay.internal.HostTimer;
+import io.peerlink.relay.internal.client.RelayClient;
 import io.peerlink.relay.internal.holepunch.HolePuncher;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 
 /**
- * {@link Manager#dialWithPriority}'s stages: direct, then hole punch, then relay, each reported as
- * events. A dial's {@link DialReport} is final when the dial returns: a punch that wins later (B
- * keeps trying after our punch stage timed out, or a reversal) is not added to it; it shows as the
- * {@code holePunchEnd} and {@code connectionOpened} events, and the next dial finds the direct
- * connection open and returns it.
+ * {@link Manager#dialWithPriority}'s stages as happy eyeballs over every path. The direct
+ * addresses are raced at once ({@link Host#dialRound}: staggered, a short connect timeout each, no
+ * retry round); the relay stage starts {@link DialConfig#relayDelay()} later, or at once when
+ * there is no direct address or the direct stage failed, over every relay known to reach the peer
+ * ({@link RelayRoutes}); a hole punch is awaited beside the relayed connection. The dial returns
+ * the first connection that reaches the peer; the stages still running go on, and a better
+ * connection they make later is handed to {@link #onLaterConnection} (and shows as events).
  */
 public final class PriorityDialer {
-  private final Listener listener;
-  private final Connector connector;
-  private final RelayService relay;
+  private final Host host;
+  private final RelayClient client;
+  private final RelayRoutes routes;
   private final HolePuncher puncher; // null: no hole punching
   private final Duration punchTimeout;
-  private final Host host;
+  private final DialConfig config;
+  private final HostTimer timer;
+  private volatile Consumer<Peer> laterConnection = p -> { };
 
   /**
-   * @param listener the host's listener (its connections)
-   * @param connector dials direct addresses
-   * @param relay the relay service dialed through
+   * @param host the host
+   * @param client the relay client relayed dials go through
+   * @param routes the relays known to reach a peer
    * @param puncher hole punching, or null when it is off
-   * @param punchTimeout how long a dial waits for a punch beside the relayed connection
+   * @param punchTimeout how long the background punch beside a relayed connection is awaited
+   * @param config the stages' delays and timeouts
    */
-  public PriorityDialer(Listener listener, Connector connector, RelayService relay, HolePuncher puncher,
-      Duration punchTimeout) {
-    this.listener = listener;
-    this.connector = connector;
-    this.relay = relay;
+  public PriorityDialer(Host host, RelayClient client, RelayRoutes routes, HolePuncher puncher,
+      Duration punchTimeout, DialConfig config) {
+    this.host = host;
+    this.client = client;
+    this.routes = routes;
     this.puncher = puncher;
     this.punchTimeout = punchTimeout;
-    this.host = Host.of(listener);
+    this.config = config;
+    this.timer = HostTimer.of(host);
   }
 
-  /** One dial's running record. */
-  private final class Run {
-    final PeerId target;
-    final List<DialReport.Stage> stages = new ArrayList<>();
-    long started;
-
-    Run(PeerId target) {
-      this.target = target;
-    }
-
-    void begin() {
-      started = System.nanoTime();
-    }
-
-    Duration elapsed() {
-      return Duration.ofNanos(System.nanoTime() - started);
-    }
-
-    void start(DialStage stage) {
-      host.emit(l -> l.dialStageStart(target, stage));
-    }
-
-    synchronized void record(DialStage stage, Outcome outcome, Duration took, Throwable err) {
-      stages.add(new DialReport.Stage(stage, outcome, took, err == null ? null : message(err)));
-      if (outcome == Outcome.FAILED || outcome == Outcome.SKIPPED) {
-        PeerException pe = PeerException.wrap(err, PeerError.CONNECT);
-        host.emit(l -> l.dialStageFailed(target, stage, pe, took));
-      }
-    }
-
-    synchronized void reached(DialStage stage, Peer p, Duration took) {
-      stages.add(new DialReport.Stage(stage, Outcome.OK, took, null));
-      host.emit(l -> l.dialStageEnd(target, stage, p, took));
-    }
-
-    synchronized DialReport report(Peer p) {
-      return new DialReport(p, p.path(), stages);
-    }
-
-    synchronized PeerException failure() {
-      StringBuilder sb = new StringBuilder("could not reach " + target + ": ");
-      for (int i = 0; i < stages.size(); i++) {
-        DialReport.Stage s = stages.get(i);
-        sb.append(i == 0 ? "" : "; ").append(s.stage().label()).append(' ')
-            .append(s.outcome().name().toLowerCase(Locale.ROOT));
-        if (s.error() != null) {
-          sb.append(" (").append(s.error()).append(')');
-        }
-      }
-      return new PeerException(PeerError.CONNECT, sb.toString());
-    }
+  /**
+   * Where a connection goes that a dial's background stage made after the dial had returned
+   * another (a punch or a direct dial that won after the relay): the one place the per-peer
+   * handle hooks in to move new streams to the better path.
+   *
+   * @param hook called with each such connection, on an event loop
+   */
+  public void onLaterConnection(Consumer<Peer> hook) {
+    laterConnection = Objects.requireNonNull(hook, "hook");
   }
 
   static String message(Throwable t) {
@@ -117,21 +83,21 @@ public final class PriorityDialer {
   }
 
   /**
-   * Reaches {@code target}: an open connection, else direct, else a punch over a relayed
-   * connection, else the relayed connection.
+   * Reaches {@code target}: an open direct connection, else the first of a direct dial and a
+   * relayed one (a punch going on beside it).
    *
    * @param target the peer
-   * @param directAddrs its direct addresses, tried in order
-   * @return the report
+   * @param addrs its addresses: direct ones and {@code /p2p-circuit} ones, in any order
+   * @return the report, complete when the first usable connection is up
    */
-  public CompletableFuture<DialReport> dial(PeerId target, List<Multiaddr> directAddrs) {
-    Run run = new Run(target);
+  public CompletableFuture<DialReport> dial(PeerId target, List<Multiaddr> addrs) {
+    DialRun run = new DialRun(host, target);
     Peer relayedOpen = null;
     Peer directOpen = null;
-    for (Peer p : listener.peers()) {
+    for (Peer p : host.connections()) {
       if (p.peerId().equals(target) && p.isOpen()) {
         if (p.path() == ConnectionPath.RELAYED) {
-          relayedOpen = p;
+          relayedOpen = relayedOpen == null || p.direction() == Direction.OUTBOUND ? p : relayedOpen;
         } else if (directOpen == null || (p.direction() == Direction.OUTBOUND
             && directOpen.direction() != Direction.OUTBOUND)) {
           // A punch can leave two direct connections (ours and the remote's dial that reached our
@@ -141,108 +107,111 @@ public final class PriorityDialer {
       }
     }
     if (directOpen != null) {
-      run.record(DialStage.DIRECT, Outcome.EXISTING, Duration.ZERO, null);
-      return CompletableFuture.completedFuture(run.report(directOpen));
+      return CompletableFuture.completedFuture(run.existing(DialStage.DIRECT, directOpen));
     }
     List<Multiaddr> direct = new ArrayList<>();
-    for (Multiaddr a : directAddrs) {
-      if (!a.isRelayed()) {
+    List<Multiaddr> circuits = new ArrayList<>();
+    for (Multiaddr a : addrs) {
+      if (a.isRelayed()) {
+        circuits.add(a);
+      } else if (a.withoutPeerId().toSocketAddress().isPresent()
+          && a.peerId().map(target::equals).orElse(true)) {
         direct.add(a.withPeerId(target));
       }
     }
     if (relayedOpen != null && direct.isEmpty()) {
-      run.record(DialStage.RELAY, Outcome.EXISTING, Duration.ZERO, null);
-      return CompletableFuture.completedFuture(run.report(relayedOpen));
+      return CompletableFuture.completedFuture(run.existing(DialStage.RELAY, relayedOpen));
     }
-    run.begin();
-    if (!direct.isEmpty()) {
-      run.start(DialStage.DIRECT);
+    if (direct.isEmpty()) {
+      run.expect(); // the relay stage, at once
+      run.skipped(DialStage.DIRECT, "no direct address known");
+      startRelay(run, circuits, true);
+      return run.result;
     }
-    CompletableFuture<Peer> directStage = direct.isEmpty()
-        ? CompletableFuture.failedFuture(new PeerException(PeerError.CONNECT, "no direct address known"))
-        : tryDirect(direct, 0, null);
-    return directStage.handle((p, err) -> {
-      if (err == null) {
-        run.reached(DialStage.DIRECT, p, run.elapsed());
-        return CompletableFuture.completedFuture(run.report(p));
-      }
-      run.record(DialStage.DIRECT, direct.isEmpty() ? Outcome.SKIPPED : Outcome.FAILED, run.elapsed(), err);
-      return punchThenRelay(run);
-    }).thenCompose(f -> f);
-  }
-
-  private CompletableFuture<Peer> tryDirect(List<Multiaddr> direct, int i, Throwable last) {
-    if (i >= direct.size()) {
-      return CompletableFuture.failedFuture(last);
-    }
-    CompletableFuture<Peer> attempt;
-    try {
-      attempt = connector.connect(direct.get(i));
-    } catch (IllegalArgumentException e) {
-      attempt = CompletableFuture.failedFuture(e);
-    }
-    return attempt.exceptionallyCompose(err -> tryDirect(direct, i + 1, err));
-  }
-
-  private CompletableFuture<DialReport> punchThenRelay(Run run) {
-    if (relay.relay().isEmpty()) {
-      PeerException none = new PeerException(PeerError.CONNECT, "no relay set");
-      if (puncher != null) {
-        run.record(DialStage.HOLE_PUNCH, Outcome.SKIPPED, Duration.ZERO, none);
-      }
-      run.record(DialStage.RELAY, Outcome.SKIPPED, Duration.ZERO, none);
-      return CompletableFuture.failedFuture(run.failure());
-    }
-    // The punch needs the relayed connection for its signalling: wait for B's punch from the
-    // moment we open it (B starts as soon as it has it).
-    CompletableFuture<Peer> punched = puncher == null ? null : puncher.awaitPunch(run.target, punchTimeout);
-    run.begin();
-    run.start(DialStage.RELAY);
-    if (punched != null) {
-      run.start(DialStage.HOLE_PUNCH);
-    }
-    CompletableFuture<Peer> relayed;
-    try {
-      relayed = relay.dialViaRelay(run.target);
-    } catch (IllegalStateException e) {
-      relayed = CompletableFuture.failedFuture(e);
-    }
-    return relayed.handle((rp, err) -> {
-      Duration relayTook = run.elapsed();
+    run.expect(); // the relay stage, after its delay
+    run.start(DialStage.DIRECT, false);
+    DialAttempt round = host.dialRound(target, direct, config.addressStagger(), config.directConnectTimeout());
+    ScheduledFuture<?> relayLater = timer.after(config.relayDelay(), () -> startRelay(run, circuits, true));
+    round.result().whenComplete((p, err) -> {
       if (err != null) {
-        if (punched != null) {
-          punched.cancel(false);
-          run.record(DialStage.HOLE_PUNCH, Outcome.FAILED, relayTook,
-              new PeerException(PeerError.CONNECT, "no relayed connection to signal over: " + message(err)));
+        run.failed(DialStage.DIRECT, err);
+        if (relayLater.cancel(false)) {
+          startRelay(run, circuits, true); // no reason to wait out the delay
         }
-        run.record(DialStage.RELAY, Outcome.FAILED, relayTook, err);
-        return CompletableFuture.<DialReport>failedFuture(run.failure());
+        return;
       }
-      if (punched == null) {
-        run.reached(DialStage.RELAY, rp, relayTook);
-        return CompletableFuture.completedFuture(run.report(rp));
+      if (relayLater.cancel(false)) {
+        run.withdraw(); // direct won in time: the relay stage never starts
       }
-      long punchStart = System.nanoTime();
-      return puncher.hasPublicAddress().thenCompose(reachable -> {
-        if (!reachable) {
-          punched.cancel(false);
-          run.record(DialStage.HOLE_PUNCH, Outcome.SKIPPED, Duration.ofNanos(System.nanoTime() - punchStart),
-              new PeerException(PeerError.CONNECT, "no public address of ours is known to punch to"));
-          run.reached(DialStage.RELAY, rp, relayTook);
-          return CompletableFuture.completedFuture(run.report(rp));
-        }
-        return punched.handle((direct, perr) -> {
-        Duration punchTook = Duration.ofNanos(System.nanoTime() - punchStart);
-        if (perr == null) {
-          run.reached(DialStage.HOLE_PUNCH, direct, punchTook);
-          run.record(DialStage.RELAY, Outcome.KEPT, relayTook, null);
-          return run.report(direct);
-        }
-        run.record(DialStage.HOLE_PUNCH, Outcome.FAILED, punchTook, perr);
-        run.reached(DialStage.RELAY, rp, relayTook);
-        return run.report(rp);
+      if (run.reached(DialStage.DIRECT, p)) {
+        laterConnection.accept(p);
+      }
+    });
+    return run.result;
+  }
+
+  private void startRelay(DialRun run, List<Multiaddr> circuits, boolean expected) {
+    PeerId target = run.target;
+    if (run.result.isDone()) {
+      if (expected) {
+        run.withdraw();
+      }
+      return;
+    }
+    List<Multiaddr> relays = routes.of(target, circuits);
+    if (relays.isEmpty()) {
+      if (expected) {
+        run.withdraw();
+      }
+      run.skipped(DialStage.RELAY, "no relay set or known for " + target
+          + " (setRelayAddr, a /p2p-circuit address, or AutoRelay)");
+      return;
+    }
+    // The punch needs the relayed connection for its signalling: wait for the remote's punch from
+    // the moment we open it (the remote starts as soon as it has it).
+    CompletableFuture<Peer> punched = puncher == null ? null : puncher.awaitPunch(target, punchTimeout);
+    run.start(DialStage.RELAY, expected);
+    if (punched != null) {
+      run.start(DialStage.HOLE_PUNCH, false);
+    }
+    new RelayRace(target, relays, config.relayStagger(), timer.executor(), r -> client.dial(r, target))
+        .start().whenComplete((rp, err) -> {
+          if (err != null) {
+            if (punched != null) {
+              punched.cancel(false);
+              run.failed(DialStage.HOLE_PUNCH,
+                  new PeerException(PeerError.CONNECT, "no relayed connection to signal over"));
+            }
+            run.failed(DialStage.RELAY, err);
+            return;
+          }
+          if (run.reached(DialStage.RELAY, rp) && punched != null) {
+            // A direct connection won first: no punch is needed any more.
+            punched.cancel(false);
+            run.failed(DialStage.HOLE_PUNCH, new PeerException(PeerError.CONNECT, "a direct connection won"));
+            return;
+          }
+          if (punched != null) {
+            awaitPunch(run, punched);
+          }
         });
+  }
+
+  private void awaitPunch(DialRun run, CompletableFuture<Peer> punched) {
+    puncher.hasPublicAddress().whenComplete((reachable, e) -> {
+      if (e != null || !reachable) {
+        punched.cancel(false);
+        run.failed(DialStage.HOLE_PUNCH,
+            new PeerException(PeerError.CONNECT, "no public address of ours is known to punch to"));
+        return;
+      }
+      punched.whenComplete((direct, perr) -> {
+        if (perr != null) {
+          run.failed(DialStage.HOLE_PUNCH, perr);
+        } else if (run.reached(DialStage.HOLE_PUNCH, direct)) {
+          laterConnection.accept(direct);
+        }
       });
-    }).thenCompose(f -> f);
+    });
   }
 }

@@ -6,6 +6,7 @@ import io.peerlink.core.PeerException;
 import io.peerlink.core.event.PunchRole;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.spi.Host;
+import io.peerlink.relay.internal.ProtectionCounts;
 import java.time.Duration;
 
 /**
@@ -18,12 +19,15 @@ final class PunchEvents {
   private final PeerId peer;
   private final PunchRole role;
   private final long startNanos;
+  private final Runnable unprotect;
 
   private PunchEvents(Host core, PeerId peer, PunchRole role) {
     this.core = core;
     this.peer = peer;
     this.role = role;
     this.startNanos = System.nanoTime();
+    // The relayed connection carries the punch's signalling: keep it while the punch runs.
+    this.unprotect = ProtectionCounts.of(core, ProtectionCounts.HOLE_PUNCH).hold(peer);
   }
 
   /** Reports {@code holePunchStart} and returns the punch's events. */
@@ -41,12 +45,14 @@ final class PunchEvents {
 
   /** Reports the punch's direct connection. */
   void end(Peer direct) {
+    unprotect.run();
     Duration took = took();
     core.emit(l -> l.holePunchEnd(peer, role, direct, took));
   }
 
   /** Reports that the punch failed. */
   void failed(Throwable err) {
+    unprotect.run();
     PeerException e = asPeerException(err);
     Duration took = took();
     core.emit(l -> l.holePunchFailed(peer, role, e, took));

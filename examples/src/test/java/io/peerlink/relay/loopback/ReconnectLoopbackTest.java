@@ -1,0 +1,225 @@
+package io.peerlink.relay.loopback;
+
+import static io.peerlink.relay.loopback.RelayClientLoopbackTest.get;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.peerlink.core.ConnectionPath;
+import io.peerlink.core.EventListener;
+import io.peerlink.core.Peer;
+import io.peerlink.core.PeerException;
+import io.peerlink.core.event.DialStage;
+import io.peerlink.core.event.PunchRole;
+import io.peerlink.core.identity.Identity;
+import io.peerlink.core.identity.PeerId;
+import io.peerlink.core.multiaddr.AddressFilter;
+import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.spi.Host;
+import io.peerlink.relay.DialConfig;
+import io.peerlink.relay.HolePunchConfig;
+import io.peerlink.relay.Manager;
+import io.peerlink.relay.internal.client.RelayClient;
+import io.peerlink.relay.server.RelayLimiter;
+import io.peerlink.relay.server.RelayServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The manager keeps a peer it dialed reached: a relay killed mid-circuit moves the peer to another
+ * relay, a closed direct connection is dialed again, without the application dialing.
+ */
+@Timeout(90)
+class ReconnectLoopbackTest {
+  private static final HolePunchConfig NO_REVERSAL = HolePunchConfig.builder()
+      .reversalTimeout(Duration.ZERO).build();
+  private static final DialConfig FAST = DialConfig.builder()
+      .reconnectBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)).build();
+
+  private final List<AutoCloseable> closers = new ArrayList<>();
+  private final List<RelayServer> relays = new ArrayList<>();
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (int i = closers.size() - 1; i >= 0; i--) {
+      closers.get(i).close();
+    }
+    for (RelayServer r : relays) {
+      r.stop(Duration.ZERO).get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The reconnections a manager reports, in order, and the first connection each won back. */
+  static final class Reconnections implements EventListener {
+    final List<String> events = new CopyOnWriteArrayList<>();
+    final CompletableFuture<Peer> won = new CompletableFuture<>();
+    final CompletableFuture<Peer> punched = new CompletableFuture<>();
+
+    @Override
+    public void reconnectStart(PeerId peer, DialStage stage, int attempt) {
+      events.add("start " + stage.label() + " " + attempt);
+    }
+
+    @Override
+    public void reconnectEnd(PeerId peer, DialStage stage, Peer connection) {
+      events.add("end " + stage.label());
+      won.complete(connection);
+    }
+
+    @Override
+    public void reconnectFailed(PeerId peer, DialStage stage, int attempt, PeerException error, Duration retryIn) {
+      events.add("failed " + stage.label() + " " + attempt + " (" + error.getMessage() + ")");
+    }
+
+    @Override
+    public void holePunchEnd(PeerId peer, PunchRole role, Peer connection, Duration took) {
+      punched.complete(connection);
+    }
+  }
+
+  private RelayServer relay() throws Exception {
+    RelayServer r = RelayServer.builder(Identity.generate())
+        .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
+        .limiter(RelayLimiter.defaults())
+        .publicAddressFilter(AddressFilter.everything())
+        .build();
+    relays.add(r);
+    return get(r.start());
+  }
+
+  private Manager peer(HolePunchConfig punch, EventListener events) throws Exception {
+    Manager m = Manager.builder(Identity.generate())
+        .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
+        .publicAddressFilter(AddressFilter.internet().withPublic("127.0.0.0/8"))
+        .holePunching(punch)
+        .dialConfig(FAST)
+        .eventListener(events)
+        .build();
+    closers.add(m);
+    return get(m.start());
+  }
+
+  private static Multiaddr addr(RelayServer r) {
+    return r.listener().listenAddresses().get(0);
+  }
+
+  @Test
+  void aRelayKilledMidCircuitMovesThePeerToAnotherRelay() throws Exception {
+    RelayServer r1 = relay();
+    RelayServer r2 = relay();
+    Manager b = peer(null, EventListener.NONE);
+    get(b.reserve(addr(r1)));
+    get(b.reserve(addr(r2)));
+    Reconnections events = new Reconnections();
+    Manager a = peer(null, events);
+    a.setRelayAddr(addr(r1));
+    a.setRelayAddr(addr(r2));
+
+    Peer viaR1 = get(a.dialWithPriority(b.peerId(), List.of()));
+    assertThat(RelayClient.relayOf(viaR1)).contains(r1.peerId());
+    await().atMost(Duration.ofSeconds(10)).until(() -> viaR1.identify().isDone()); // b's circuit addresses known
+
+    get(r1.stop(Duration.ZERO)); // the relay dies mid-circuit
+    relays.remove(r1);
+
+    Peer viaR2 = events.won.get(20, TimeUnit.SECONDS);
+    assertThat(viaR1.isOpen()).isFalse();
+    assertThat(viaR2.path()).isEqualTo(ConnectionPath.RELAYED);
+    assertThat(RelayClient.relayOf(viaR2)).contains(r2.peerId());
+    assertThat(events.events).startsWith("start relay 1").endsWith("end relay");
+    assertThat(get(viaR2.ping())).isPositive();
+  }
+
+  @Test
+  void aClosedPunchedConnectionFallsBackToTheRelayAndADirectOneComesBack() throws Exception {
+    RelayServer r = relay();
+    Manager b = peer(NO_REVERSAL, EventListener.NONE);
+    get(b.reserve(addr(r)));
+    Reconnections events = new Reconnections();
+    Manager a = peer(NO_REVERSAL, events);
+    a.setRelayAddr(addr(r));
+
+    Peer relayed = get(a.dialWithPriority(b.peerId(), List.of()));
+    assertThat(relayed.path()).isEqualTo(ConnectionPath.RELAYED);
+    assertThat(events.punched.get(20, TimeUnit.SECONDS).path()).isEqualTo(ConnectionPath.HOLE_PUNCHED);
+    // The punch's protection of b ends with the punch; the relay stays protected by the circuit.
+    await().atMost(Duration.ofSeconds(10)).until(() -> !Host.of(a.listener()).isProtected(b.peerId()));
+    assertThat(Host.of(a.listener()).isProtected(r.peerId())).isTrue();
+
+    // Every direct connection to b dies; the relayed one stays and carries streams meanwhile.
+    for (Peer p : a.peers()) {
+      if (p.peerId().equals(b.peerId()) && p.path() != ConnectionPath.RELAYED) {
+        get(p.close());
+      }
+    }
+    assertThat(relayed.isOpen()).isTrue();
+    assertThat(get(relayed.ping())).isPositive();
+
+    Peer back = events.won.get(20, TimeUnit.SECONDS);
+    assertThat(back.path()).isNotEqualTo(ConnectionPath.RELAYED);
+    assertThat(events.events).contains("end direct");
+    assertThat(get(a.dialWithPriority(b.peerId(), List.of())).path()).isNotEqualTo(ConnectionPath.RELAYED);
+    assertThat(relayed.isOpen()).isTrue();
+  }
+
+  @Test
+  void aClosedDirectConnectionIsDialedAgain() throws Exception {
+    Manager b = peer(null, EventListener.NONE);
+    Reconnections events = new Reconnections();
+    Manager a = peer(null, events);
+
+    Peer first = get(a.dialWithPriority(b.peerId(), b.listener().listenAddresses()));
+    assertThat(first.path()).isEqualTo(ConnectionPath.DIRECT);
+    // The remote closes it: not our decision, so the manager wins it back.
+    b.peers().stream().filter(p -> p.peerId().equals(a.peerId())).forEach(Peer::close);
+
+    Peer again;
+    try {
+      again = events.won.get(30, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("no reconnection; events " + events.events, e);
+    }
+    assertThat(again).isNotSameAs(first);
+    assertThat(again.path()).isEqualTo(ConnectionPath.DIRECT);
+    assertThat(events.events).startsWith("start direct 1").endsWith("end direct");
+  }
+
+  @Test
+  void aRelayThatStopsAnsweringPingsIsDroppedByTheProbeAndTheReservationFailsOver() throws Exception {
+    RelayServer r = relay();
+    List<String> seen = new CopyOnWriteArrayList<>();
+    EventListener events = new EventListener() {
+      @Override
+      public void relayProbeFailed(PeerId relay, PeerException error) {
+        seen.add("probe failed");
+      }
+
+      @Override
+      public void reservationLost(PeerId relay, PeerException cause) {
+        seen.add("reservation lost");
+      }
+    };
+    Manager b = Manager.builder(Identity.generate())
+        .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
+        .holePunching(null)
+        .dialConfig(FAST.toBuilder().relayProbe(Duration.ofMillis(200), Duration.ofMillis(500)).build())
+        .eventListener(events)
+        .build();
+    closers.add(b);
+    get(b.start());
+    get(b.reserve(addr(r)));
+    // The relay stops answering pings (as a relay that died silently does): the probe notices
+    // long before the keep-alive would, closes the connection, and the reservation is lost.
+    Host.of(r.listener()).removeHandler("/ipfs/ping/1.0.0");
+    await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains("reservation lost"));
+    assertThat(seen).containsSubsequence("probe failed", "reservation lost");
+    assertThat(b.reservations()).isEmpty();
+  }
+}
