@@ -170,6 +170,23 @@ final class PeerHandleImpl extends HandleConnectionView implements PeerHandle {
     return null;
   }
 
+  /**
+   * The selected connection's meter, after letting go of a selected connection whose channel is
+   * already closing: new streams move the moment a connection dies, not when its close completes.
+   */
+  private PathMeter liveSelection() {
+    while (true) {
+      PathMeter m;
+      synchronized (this) {
+        m = selector.selected();
+        if (m == null || m.connection().isOpen() || !meters.contains(m)) {
+          return m;
+        }
+      }
+      remove(m.connection());
+    }
+  }
+
   /** The meters of the open connections, best first. */
   synchronized List<PathMeter> meters() {
     return selector.ordered(meters);
@@ -192,6 +209,7 @@ final class PeerHandleImpl extends HandleConnectionView implements PeerHandle {
   }
 
   private CompletableFuture<PeerConnection> connectionFor(boolean limitedOk, Object what, Duration wait) {
+    liveSelection();
     synchronized (this) {
       if (closed) {
         return CompletableFuture.failedFuture(
@@ -259,8 +277,8 @@ final class PeerHandleImpl extends HandleConnectionView implements PeerHandle {
 
   @Override
   public Optional<Peer> current() {
+    PathMeter m = liveSelection();
     synchronized (this) {
-      PathMeter m = selector.selected();
       return m == null || !meters.contains(m) ? Optional.empty() : Optional.of(m.connection());
     }
   }
