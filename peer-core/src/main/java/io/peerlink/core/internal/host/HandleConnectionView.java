@@ -4,13 +4,18 @@ import io.peerlink.core.ConnectionLimit;
 import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.Direction;
 import io.peerlink.core.Peer;
+import io.peerlink.core.PeerStats;
 import io.peerlink.core.multiaddr.Multiaddr;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * The part of a peer handle's {@link Peer} API that describes one connection (addresses, path,
- * limit, security, muxer): it answers for the selected connection, or for the last one seen
- * while none is open, so the answers do not vanish during a reconnection.
+ * The part of a peer handle's {@link Peer} API that describes connections rather than acting on
+ * them. Addresses, path, limit, security and muxer are the selected connection's, or the last one
+ * seen while none is open, so the answers do not vanish during a reconnection; the counters add
+ * up every open connection's.
  */
 abstract class HandleConnectionView implements Peer {
   private volatile PeerConnection lastSeen;
@@ -35,6 +40,33 @@ abstract class HandleConnectionView implements Peer {
 
   /** {@return the connection new streams open on, if any} */
   abstract Optional<Peer> current();
+
+  /** {@return the open connections, best first} */
+  abstract List<PeerConnection> openConnections();
+
+  @Override
+  public PeerStats stats() {
+    long read = 0, written = 0, sent = 0, received = 0;
+    int streams = 0;
+    Instant last = Instant.EPOCH;
+    for (PeerConnection c : openConnections()) {
+      PeerStats s = c.stats();
+      read += s.bytesRead();
+      written += s.bytesWritten();
+      sent += s.messagesSent();
+      received += s.messagesReceived();
+      streams += s.openStreams();
+      last = s.lastActivity().isAfter(last) ? s.lastActivity() : last;
+    }
+    Optional<Duration> rtt = current().flatMap(c -> c.stats().rtt());
+    return new PeerStats(read, written, rtt, last, streams, sent, received);
+  }
+
+  @Override
+  public int openStreams() {
+    return openConnections().stream().mapToInt(PeerConnection::openStreams).sum();
+  }
+
 
   @Override
   public Multiaddr remoteAddress() {

@@ -2,7 +2,10 @@ package io.peerlink.core.internal.host;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.peerlink.core.LimitExceededException;
 import io.peerlink.core.PeerException;
+import io.peerlink.core.PeerTimeoutException;
+import io.peerlink.core.identity.PeerId;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -46,6 +49,24 @@ final class PathWaiters {
   }
 
   private final List<Waiter> waiters = new ArrayList<>();
+
+  /**
+   * The error of a stream that waited in vain for an unlimited connection to {@code peer}: it
+   * says what to do, since the caller can fix it.
+   */
+  static LimitExceededException onlyLimited(PeerId peer, Object what, Duration waited) {
+    return new LimitExceededException("the only connection to " + peer + " is a limited relayed one, and "
+        + what + " may not run on limited connections; no direct connection came within " + waited
+        + " (PeerConfig.waitForDirectConnection). Either allow the protocol on limited connections"
+        + " (Manager.Builder.handlerOnLimitedConnections, Host.allowOnLimitedConnections) if the relay's"
+        + " data and time limits suit it, or wait longer for hole punching to make a direct connection");
+  }
+
+  /** The error of a stream that waited in vain for any connection while a reconnection ran. */
+  static PeerTimeoutException noConnection(PeerId peer, Duration waited) {
+    return new PeerTimeoutException("no connection to " + peer + " came up within " + waited
+        + " (PeerConfig.waitForDirectConnection) while reconnecting");
+  }
 
   /**
    * Starts a wait for a connection ({@code unlimited}: an unlimited one) of at most

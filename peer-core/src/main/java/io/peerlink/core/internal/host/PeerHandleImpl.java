@@ -9,14 +9,11 @@ import io.peerlink.core.PeerError;
 import io.peerlink.core.PeerException;
 import io.peerlink.core.PeerHandle;
 import io.peerlink.core.PeerState;
-import io.peerlink.core.PeerStats;
-import io.peerlink.core.PeerTimeoutException;
 import io.peerlink.core.Stream;
 import io.peerlink.core.StreamHandler;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.spi.PathLossHandler;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -222,21 +219,10 @@ final class PeerHandleImpl extends HandleConnectionView implements PeerHandle {
       if (best == null && pendingAttempts == 0) {
         return CompletableFuture.failedFuture(new PeerException(PeerError.IO, "no connection to " + peer));
       }
-      return waiters.add(!limitedOk, wait, core.eventLoops().next(), () -> timedOut(limitedOk, what, wait))
+      return waiters.add(!limitedOk, wait, core.eventLoops().next(), () -> limitedOk || meters().isEmpty()
+              ? PathWaiters.noConnection(peer, wait) : PathWaiters.onlyLimited(peer, what, wait))
           .future();
     }
-  }
-
-  private PeerException timedOut(boolean limitedOk, Object what, Duration waited) {
-    if (!limitedOk && !meters().isEmpty()) {
-      return new LimitExceededException("the only connection to " + peer + " is a limited relayed one, and "
-          + what + " may not run on limited connections; no direct connection came within " + waited
-          + " (PeerConfig.waitForDirectConnection). Either allow the protocol on limited connections"
-          + " (Manager.Builder.handlerOnLimitedConnections, Host.allowOnLimitedConnections) if the relay's"
-          + " data and time limits suit it, or wait longer for hole punching to make a direct connection");
-    }
-    return new PeerTimeoutException("no connection to " + peer + " came up within " + waited
-        + " (PeerConfig.waitForDirectConnection) while reconnecting");
   }
 
   /** Runs {@code op} on the connection for {@code protocols}, once more on another if it closed. */
@@ -341,29 +327,6 @@ final class PeerHandleImpl extends HandleConnectionView implements PeerHandle {
       return closeFuture.isDone() ? PeerState.DISCONNECTED : PeerState.DISCONNECTING;
     }
     return meters.isEmpty() ? PeerState.CONNECTING : PeerState.CONNECTED;
-  }
-
-  @Override
-  public PeerStats stats() {
-    long read = 0, written = 0, sent = 0, received = 0;
-    int streams = 0;
-    Instant last = Instant.EPOCH;
-    for (PeerConnection c : openConnections()) {
-      PeerStats s = c.stats();
-      read += s.bytesRead();
-      written += s.bytesWritten();
-      sent += s.messagesSent();
-      received += s.messagesReceived();
-      streams += s.openStreams();
-      last = s.lastActivity().isAfter(last) ? s.lastActivity() : last;
-    }
-    Optional<Duration> rtt = current().flatMap(c -> c.stats().rtt());
-    return new PeerStats(read, written, rtt, last, streams, sent, received);
-  }
-
-  @Override
-  public int openStreams() {
-    return openConnections().stream().mapToInt(PeerConnection::openStreams).sum();
   }
 
   @Override
