@@ -25,6 +25,9 @@ import java.util.concurrent.CompletableFuture;
  * The message API ({@link #send}, {@link #receive}, {@link #onMessage}) works on every path,
  * within a relay's data limit.
  *
+ * <p>{@link #handle(String, StreamHandler)} and {@link #onMessage} apply to every connection of
+ * the peer, present and future; a message handler set here is given the handle as the sender.
+ *
  * <p>The {@link Peer} methods that describe one connection ({@link #remoteAddress()},
  * {@link #path()}, {@link #limit()}, {@link #securityProtocol()} …) describe the current one;
  * {@link #stats()} adds up every connection's counters and reports the current one's RTT.

@@ -22,6 +22,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link PeerHandle} of one remote peer: its open connections with their {@link PathMeter}s,
@@ -31,6 +33,8 @@ import java.util.function.Function;
  * held while a caller's future completes; events are emitted under it, so they keep their order.
  */
 final class PeerHandleImpl extends HandleConnectionView implements PeerHandle {
+  private static final Logger log = LoggerFactory.getLogger(PeerHandleImpl.class);
+
   private final HostCore core;
   private final PeerId peer;
   private final PeerHandles registry;
@@ -94,7 +98,12 @@ final class PeerHandleImpl extends HandleConnectionView implements PeerHandle {
       emit(selector.removed(meter, meters));
     }
     PathLossHandler policy = registry.pathLossHandler();
-    CompletableFuture<?> attempt = policy == null ? null : policy.pathLost(this, connection);
+    CompletableFuture<?> attempt = null;
+    try {
+      attempt = policy == null ? null : policy.pathLost(this, connection);
+    } catch (RuntimeException e) {
+      log.warn("the path-loss handler threw on {}; the peer is not reconnected", connection, e);
+    }
     if (attempt != null) {
       keepOpen(attempt);
     }
@@ -116,6 +125,11 @@ final class PeerHandleImpl extends HandleConnectionView implements PeerHandle {
       giveUpIfGone();
     });
     return true;
+  }
+
+  /** Whether the handle closed or gave up: a new connection to the peer needs a new handle. */
+  synchronized boolean isClosed() {
+    return closed;
   }
 
   private void giveUpIfGone() {

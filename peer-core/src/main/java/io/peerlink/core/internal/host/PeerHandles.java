@@ -63,6 +63,6 @@ final class PeerHandles {
   }
 
   private PeerHandleImpl handleOf(PeerId peer) {
-    return handles.computeIfAbsent(peer, p -> new PeerHandleImpl(core, p, this));
+    return handles.compute(peer, (p, h) -> h == null || h.isClosed() ? new PeerHandleImpl(core, p, this) : h);
   }
 }
