@@ -39,12 +39,15 @@ final class HandlePeers implements AutoCloseable {
   final Connector client;
   private Channel rawServer;
 
-  HandlePeers(PeerConfig config, EventListener clientEvents) {
+  HandlePeers(PeerConfig config, EventListener... clientEvents) {
     this.server = Listener.builder(Identity.generate()).config(config).listenOn(LOOPBACK)
         .handler(Echo.PROTOCOL_ID, Echo.handler()).build().start().join();
-    this.client = Connector.builder(Identity.generate()).config(config)
-        .dialPolicy(DialPolicy.builder().maxAttempts(1).build())
-        .eventListener(clientEvents).eventExecutor(Runnable::run).build();
+    Connector.Builder b = Connector.builder(Identity.generate()).config(config)
+        .dialPolicy(DialPolicy.builder().maxAttempts(1).build()).eventExecutor(Runnable::run);
+    for (EventListener l : clientEvents) {
+      b.eventListener(l);
+    }
+    this.client = b.build();
   }
 
   /**

@@ -3,6 +3,7 @@ package io.peerlink.core.internal.host;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.peerlink.core.ConnectionLimit;
 import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.Echo;
@@ -16,6 +17,7 @@ import io.peerlink.core.PeerState;
 import io.peerlink.core.Stream;
 import io.peerlink.core.event.PathChangeReason;
 import io.peerlink.core.identity.PeerId;
+import io.peerlink.core.metrics.MicrometerMetrics;
 import io.peerlink.core.spi.Host;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -248,6 +250,26 @@ class PeerHandleLoopbackTest {
   }
 
   @Test
+  void theReconnectionPolicyHearsOfADeadDirectConnectionWhileTheRelayedOneCarriesOn() throws Exception {
+    HandlePeers p = peers(HandlePeers.config().build());
+    List<List<Peer>> survivorsAtLoss = new CopyOnWriteArrayList<>();
+    Host.of(p.client).onPathLost((h, conn) -> {
+      survivorsAtLoss.add(h.connections());
+      return null; // this policy does not reconnect
+    });
+    PeerConnection relayed = p.relayed(LIMIT);
+    PeerConnection direct = p.direct();
+    PeerHandle handle = p.handle();
+    direct.close().get(20, TimeUnit.SECONDS);
+
+    await("the loss reported", () -> !survivorsAtLoss.isEmpty());
+    assertThat(survivorsAtLoss).containsExactly(List.of(relayed));
+    assertThat(handle.current()).contains(relayed);
+    assertThat(handle.isOpen()).isTrue();
+    assertThat(handle.closeFuture()).isNotDone();
+  }
+
+  @Test
   void closingTheHandleClosesEveryConnection() throws Exception {
     HandlePeers p = peers(HandlePeers.config().build());
     PeerConnection a = p.direct();
@@ -262,18 +284,23 @@ class PeerHandleLoopbackTest {
   @Test
   void qualityPingsMeasureEveryPathWhileThereIsAChoice() throws Exception {
     List<Duration> rtts = new CopyOnWriteArrayList<>();
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
     HandlePeers p = new HandlePeers(HandlePeers.config().qualityPingInterval(Duration.ofMillis(50)).build(),
         new EventListener() {
           @Override
           public void pathRttMeasured(PeerId peer, Peer connection, Duration rtt) {
             rtts.add(rtt);
           }
-        });
+        }, new MicrometerMetrics(registry));
     peers = p;
     p.direct();
     p.relayed(LIMIT);
     PeerHandle handle = p.handle();
     await("both paths measured", () -> handle.quality().stream().allMatch(q -> q.rtt().isPresent()));
     await("pings reported", () -> rtts.size() >= 4);
+    assertThat(registry.get("peerlink.path.rtt").tag("path", "relayed").timer().count()).isPositive();
+    assertThat(registry.find("peerlink.path.changes").tag("reason", "better_path").counter())
+        .isNull(); // the direct connection came first
+    assertThat(registry.get("peerlink.path.changes").tag("reason", "first").counter().count()).isEqualTo(1);
   }
 }
