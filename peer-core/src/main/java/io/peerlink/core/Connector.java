@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -161,6 +162,17 @@ public final class Connector implements AutoCloseable {
   /** {@return the live connections of this connector's host (with a shared listener, its inbound ones too)} */
   public List<Peer> peers() {
     return List.copyOf(core.connections());
+  }
+
+  /**
+   * The handle over every connection of this host to {@code peer}, inbound and outbound, direct and
+   * relayed: streams open on the best one and move when it changes (see {@link PeerHandle}).
+   *
+   * @param peer the remote peer
+   * @return its handle; empty when no connection to it is open
+   */
+  public Optional<PeerHandle> handle(PeerId peer) {
+    return core.handle(peer);
   }
 
   /** The core this connector dials with, for a {@link PeerPool}. */

@@ -3,6 +3,7 @@ package io.peerlink.core;
 import io.peerlink.core.event.CircuitEnd;
 import io.peerlink.core.event.DialStage;
 import io.peerlink.core.event.HopRequest;
+import io.peerlink.core.event.PathChangeReason;
 import io.peerlink.core.event.PunchRole;
 import io.peerlink.core.event.Reachability;
 import io.peerlink.core.event.RelayState;
@@ -21,8 +22,8 @@ import java.util.function.Consumer;
  * way OkHttp's {@code EventListener} covers a call: connections (connect, secure handshake, open,
  * close, state), dials and their stages (direct, hole punch, relay), relay reservations and the
  * relays AutoRelay picks, hole punches, reachability, and, on a relay, the requests and circuits it
- * serves. Operations come as paired callbacks: {@code xStart}, then exactly one of {@code xEnd} or
- * {@code xFailed}.
+ * serves, and which connection a peer's streams take. Operations come as paired callbacks:
+ * {@code xStart}, then exactly one of {@code xEnd} or {@code xFailed}.
  *
  * <p>Every method has an empty default: implement the ones you need. Listeners are given to the
  * host's builder ({@code eventListener}); they run one event at a time, in the order the events
@@ -162,6 +163,31 @@ public interface EventListener {
    * @param to the state it entered
    */
   default void peerStateChanged(ConnectionInfo connection, PeerState from, PeerState to) {}
+
+  // ------------------------------------------------------------------ one peer, many connections
+
+  /**
+   * A peer's handle ({@link PeerHandle}) moved new streams to another connection: the first one
+   * opened, a better one appeared (a hole punch won), one measured clearly faster, or the selected
+   * one closed. Streams already open stay where they are. A reconnection policy listens for
+   * {@link PathChangeReason#PATH_LOST} to dial or punch again.
+   *
+   * @param peer the remote peer
+   * @param from the connection new streams went to, or null when it is the first
+   * @param to the connection they go to now, or null when no connection is left
+   * @param reason why
+   */
+  default void pathChanged(PeerId peer, Peer from, Peer to, PathChangeReason reason) {}
+
+  /**
+   * A quality ping measured one round trip on one of a peer's connections (only while the peer
+   * has more than one connection: {@link PeerConfig#qualityPingInterval()}).
+   *
+   * @param peer the remote peer
+   * @param connection the connection measured
+   * @param rtt the round-trip time
+   */
+  default void pathRttMeasured(PeerId peer, Peer connection, Duration rtt) {}
 
   // ------------------------------------------------------------------ the host
 

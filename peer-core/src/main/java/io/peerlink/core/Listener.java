@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -230,6 +231,17 @@ public final class Listener implements AutoCloseable {
   /** {@return the live connections, inbound and (when this listener's core also dials) outbound} */
   public Collection<Peer> peers() {
     return List.copyOf(core.connections());
+  }
+
+  /**
+   * The handle over every connection of this host to {@code peer}, inbound and outbound, direct and
+   * relayed: streams open on the best one and move when it changes (see {@link PeerHandle}).
+   *
+   * @param peer the remote peer
+   * @return its handle; empty when no connection to it is open
+   */
+  public Optional<PeerHandle> handle(PeerId peer) {
+    return core.handle(peer);
   }
 
   /** The shared core, for a {@link Connector} or {@link PeerPool} working with this listener. */

@@ -29,6 +29,10 @@ public final class PeerConfig {
   private final Duration keepAliveInterval;
   private final int maxMessageSize;
   private final TlsEngine tlsEngine;
+  private final Duration waitForDirectConnection;
+  private final Duration qualityPingInterval;
+  private final double pathSwitchMargin;
+  private final int pathSwitchSamples;
 
   private PeerConfig(Builder b) {
     this.connectTimeout = b.connectTimeout;
@@ -48,6 +52,10 @@ public final class PeerConfig {
     this.keepAliveInterval = b.keepAliveInterval;
     this.maxMessageSize = b.maxMessageSize;
     this.tlsEngine = b.tlsEngine;
+    this.waitForDirectConnection = b.waitForDirectConnection;
+    this.qualityPingInterval = b.qualityPingInterval;
+    this.pathSwitchMargin = b.pathSwitchMargin;
+    this.pathSwitchSamples = b.pathSwitchSamples;
   }
 
   /** {@return the default settings} */
@@ -80,6 +88,10 @@ public final class PeerConfig {
     b.keepAliveInterval = keepAliveInterval;
     b.maxMessageSize = maxMessageSize;
     b.tlsEngine = tlsEngine;
+    b.waitForDirectConnection = waitForDirectConnection;
+    b.qualityPingInterval = qualityPingInterval;
+    b.pathSwitchMargin = pathSwitchMargin;
+    b.pathSwitchSamples = pathSwitchSamples;
     return b;
   }
 
@@ -251,6 +263,58 @@ public final class PeerConfig {
     return tlsEngine;
   }
 
+  /**
+   * How long a stream opened on a {@link PeerHandle} waits for a direct connection when only a
+   * limited relayed one is open and none of the stream's protocols may run there (go-libp2p's
+   * {@code waitForDirectConn}); then it fails with a {@link LimitExceededException}. Also how long
+   * a stream waits for a connection while a reconnection is under way. Default 10 s: enough for a
+   * connection reversal (3 s) and a first hole-punch round (its dial is bounded by 5 s); go waits
+   * for its whole dial timeout (60 s), which leaves a caller hanging for a minute behind a NAT
+   * where punching cannot work. {@link Duration#ZERO} fails at once.
+   *
+   * @return the longest wait for a direct connection
+   */
+  public Duration waitForDirectConnection() {
+    return waitForDirectConnection;
+  }
+
+  /**
+   * Interval between quality pings on each connection of a peer that has more than one (a peer
+   * with one connection has nothing to choose from, and its keep-alive pings measure the RTT
+   * anyway). They are yamux pings: no stream, allowed on limited connections, a dozen bytes each
+   * way. Their round trips feed {@link PathQuality#rtt()} and the choice of path.
+   * {@link Duration#ZERO} turns them off. Default 15 s; js-libp2p's connection monitor pings
+   * every connection every 10 s, go-libp2p has no periodic ping beside yamux keep-alive (30 s).
+   *
+   * @return the quality ping interval
+   */
+  public Duration qualityPingInterval() {
+    return qualityPingInterval;
+  }
+
+  /**
+   * How much faster another connection of the same kind (both direct, or both relayed) must be
+   * before a {@link PeerHandle} moves new streams to it, as a fraction of the selected one's RTT:
+   * 0.2 (the default) means at least 20% lower. Together with {@link #pathSwitchSamples()} it keeps
+   * the choice from flapping between two paths of about equal quality.
+   *
+   * @return the margin, in (0, 1)
+   */
+  public double pathSwitchMargin() {
+    return pathSwitchMargin;
+  }
+
+  /**
+   * How many RTT samples in a row must show the same connection better by
+   * {@link #pathSwitchMargin()} before new streams move to it. Default 3 (45 s of quality pings
+   * at the default interval).
+   *
+   * @return the number of samples, at least 1
+   */
+  public int pathSwitchSamples() {
+    return pathSwitchSamples;
+  }
+
   /** Builds a {@link PeerConfig}; every setter has the default named on the getter. */
   public static final class Builder {
     private Duration connectTimeout = Duration.ofSeconds(10);
@@ -270,6 +334,10 @@ public final class PeerConfig {
     private Duration keepAliveInterval = Duration.ofSeconds(30);
     private int maxMessageSize = 2 * 1024 * 1024;
     private TlsEngine tlsEngine = TlsEngine.AUTO;
+    private Duration waitForDirectConnection = Duration.ofSeconds(10);
+    private Duration qualityPingInterval = Duration.ofSeconds(15);
+    private double pathSwitchMargin = 0.2;
+    private int pathSwitchSamples = 3;
 
     private Builder() {}
 
@@ -292,6 +360,41 @@ public final class PeerConfig {
      */
     public Builder keepAliveInterval(Duration v) {
       this.keepAliveInterval = v;
+      return this;
+    }
+
+    /**
+     * See {@link PeerConfig#waitForDirectConnection()}; zero fails at once.
+     *
+     * @param v the new value
+     * @return this builder
+     */
+    public Builder waitForDirectConnection(Duration v) {
+      this.waitForDirectConnection = v;
+      return this;
+    }
+
+    /**
+     * See {@link PeerConfig#qualityPingInterval()}; zero turns quality pings off.
+     *
+     * @param v the new value
+     * @return this builder
+     */
+    public Builder qualityPingInterval(Duration v) {
+      this.qualityPingInterval = v;
+      return this;
+    }
+
+    /**
+     * See {@link PeerConfig#pathSwitchMargin()} and {@link PeerConfig#pathSwitchSamples()}.
+     *
+     * @param margin the fraction by which the RTT must be lower, in (0, 1)
+     * @param samples how many samples in a row, at least 1
+     * @return this builder
+     */
+    public Builder pathSwitch(double margin, int samples) {
+      this.pathSwitchMargin = margin;
+      this.pathSwitchSamples = samples;
       return this;
     }
 
@@ -502,6 +605,14 @@ public final class PeerConfig {
       nonNegative("keepAliveInterval", keepAliveInterval);
       if (maxMessageSize < 1 || maxMessageSize > 64 * 1024 * 1024) {
         throw new IllegalArgumentException("maxMessageSize must be 1 byte .. 64 MiB, was " + maxMessageSize);
+      }
+      nonNegative("waitForDirectConnection", waitForDirectConnection);
+      nonNegative("qualityPingInterval", qualityPingInterval);
+      if (!(pathSwitchMargin > 0 && pathSwitchMargin < 1)) {
+        throw new IllegalArgumentException("pathSwitchMargin must be in (0, 1), was " + pathSwitchMargin);
+      }
+      if (pathSwitchSamples < 1) {
+        throw new IllegalArgumentException("pathSwitchSamples must be at least 1, was " + pathSwitchSamples);
       }
       return new PeerConfig(this);
     }

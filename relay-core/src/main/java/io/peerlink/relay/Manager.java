@@ -5,6 +5,7 @@ import io.peerlink.core.EventListener;
 import io.peerlink.core.Listener;
 import io.peerlink.core.Peer;
 import io.peerlink.core.PeerConfig;
+import io.peerlink.core.PeerHandle;
 import io.peerlink.core.StreamHandler;
 import io.peerlink.core.event.Reachability;
 import io.peerlink.core.event.RelayState;
@@ -197,6 +198,18 @@ public final class Manager implements AutoCloseable {
     LinkedHashSet<Multiaddr> all = new LinkedHashSet<>(listener.listenAddresses());
     all.addAll(client.relayedAddresses());
     return List.copyOf(all);
+  }
+
+  /**
+   * The handle over every connection to {@code peer}, direct, punched and relayed: streams open on
+   * the best one, move to a better one when a punch wins, and fall back to the relayed one when the
+   * direct one dies (see {@link PeerHandle}).
+   *
+   * @param peer the remote peer
+   * @return its handle; empty when no connection to it is open
+   */
+  public Optional<PeerHandle> handle(PeerId peer) {
+    return listener.handle(peer);
   }
 
   /** {@return the open connections, inbound and outbound, direct and relayed} */

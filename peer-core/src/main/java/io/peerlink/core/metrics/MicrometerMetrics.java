@@ -12,6 +12,7 @@ import io.peerlink.core.RejectReason;
 import io.peerlink.core.event.CircuitEnd;
 import io.peerlink.core.event.DialStage;
 import io.peerlink.core.event.HopRequest;
+import io.peerlink.core.event.PathChangeReason;
 import io.peerlink.core.event.PunchRole;
 import io.peerlink.core.event.Reachability;
 import io.peerlink.core.event.RelayStatus;
@@ -39,6 +40,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       {@code inbound.refused} [reason]
  *   <li>{@code dials} [outcome], {@code dials.duration} (timer), {@code dial.stages} [stage,
  *       outcome], {@code dial.stage.duration} [stage] (timer)
+ *   <li>{@code path.changes} [reason, path] (the path new streams moved to, {@code none} when no
+ *       connection is left), {@code path.rtt} [path] (timer: the quality pings)
  *   <li>{@code reservations} [outcome] (granted, renewed, failed, lost), {@code relay.addresses}
  *       (gauge), {@code relays.added}, {@code relays.dropped}, {@code relays.blacklisted}
  *   <li>{@code holepunches} [role, outcome], {@code holepunch.duration} [role] (timer),
@@ -133,6 +136,16 @@ public final class MicrometerMetrics implements EventListener {
   @Override
   public void dialStageFailed(PeerId peer, DialStage stage, PeerException error, Duration took) {
     counter("dial.stages", "stage", tag(stage), "outcome", "failed").increment();
+  }
+
+  @Override
+  public void pathChanged(PeerId peer, Peer from, Peer to, PathChangeReason reason) {
+    counter("path.changes", "reason", tag(reason), "path", to == null ? "none" : to.path().wireName()).increment();
+  }
+
+  @Override
+  public void pathRttMeasured(PeerId peer, Peer connection, Duration rtt) {
+    timer("path.rtt", "path", connection.path().wireName()).record(rtt);
   }
 
   @Override

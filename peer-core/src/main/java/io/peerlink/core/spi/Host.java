@@ -10,6 +10,7 @@ import io.peerlink.core.EventListener;
 import io.peerlink.core.Listener;
 import io.peerlink.core.Peer;
 import io.peerlink.core.PeerConfig;
+import io.peerlink.core.PeerHandle;
 import io.peerlink.core.StreamHandler;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
@@ -19,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -127,6 +129,35 @@ public interface Host {
    * @param listener the listener to remove
    */
   void removeConnectionListener(Consumer<Peer> listener);
+
+  /**
+   * The handle over every open connection to {@code peer} (see {@link PeerHandle}); empty when
+   * there is none and no reconnection is under way.
+   *
+   * @param peer the remote peer
+   * @return its handle, if it is connected or being reconnected
+   */
+  Optional<PeerHandle> handle(PeerId peer);
+
+  /**
+   * Keeps {@code peer}'s handle open while {@code attempt} runs (a dial, a punch, a reconnection),
+   * making the handle if there is none: it does not close when its last connection does, and its
+   * streams wait for a connection up to {@link PeerConfig#waitForDirectConnection()}. Once the
+   * attempt completes and no connection is open, the peer is given up and the handle closes.
+   *
+   * @param peer the remote peer
+   * @param attempt completes when the attempt ends, either way
+   * @return the peer's handle
+   */
+  PeerHandle keepOpen(PeerId peer, CompletableFuture<?> attempt);
+
+  /**
+   * Sets who hears, first and at once, that a connection of a handle closed: the reconnection
+   * policy. Null removes it; peers whose last connection closes are then given up.
+   *
+   * @param handler the policy's hook
+   */
+  void onPathLost(PathLossHandler handler);
 
   /**
    * Marks {@code peer}'s connections as needed for {@code tag}'s reason (a relay reservation, a

@@ -22,5 +22,8 @@ final class BuiltinProtocols {
     core.allowOnLimitedConnections(IdentifyProtocol.ID);
     core.allowOnLimitedConnections(IdentifyProtocol.PUSH);
     core.allowOnLimitedConnections(ProtocolIds.PING);
+    // Peer.send/receive work on whichever path the peer is on; on a limited relayed connection the
+    // relay's data and time limits bound them (the relay resets the circuit past its data limit).
+    core.allowOnLimitedConnections(MessageHandler.PROTOCOL);
   }
 }

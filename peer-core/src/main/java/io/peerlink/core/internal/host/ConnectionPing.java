@@ -54,7 +54,7 @@ final class ConnectionPing {
             if (e != null) {
               result.completeExceptionally(PeerException.wrap(e, PeerError.IO));
             } else {
-              channel.eventLoop().execute(() -> stats.rttSample(rtt.toNanos()));
+              channel.eventLoop().execute(() -> conn.rttSample(rtt.toNanos()));
               result.complete(rtt);
             }
           });

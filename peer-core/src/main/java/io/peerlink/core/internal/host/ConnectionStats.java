@@ -57,6 +57,11 @@ final class ConnectionStats {
     rttNanos = old == 0 ? nanos : Math.max(1, (long) (old * (1 - RTT_SMOOTHING) + nanos * RTT_SMOOTHING));
   }
 
+  /** The RTT moving average in nanoseconds, 0 until the first sample. */
+  long rttNanos() {
+    return rttNanos;
+  }
+
   @SuppressWarnings("NonAtomicOperationOnVolatileField") // event loop only
   void messageSent() {
     messagesSent++;

@@ -10,6 +10,7 @@ import io.peerlink.core.EventListener;
 import io.peerlink.core.MessageHandler;
 import io.peerlink.core.Peer;
 import io.peerlink.core.PeerConfig;
+import io.peerlink.core.PeerHandle;
 import io.peerlink.core.StreamHandler;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
@@ -17,6 +18,7 @@ import io.peerlink.core.internal.yamux.YamuxConfig;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.core.spi.DialAttempt;
 import io.peerlink.core.spi.Host;
+import io.peerlink.core.spi.PathLossHandler;
 import io.peerlink.core.spi.PunchExpectation;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -25,6 +27,7 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -66,6 +69,7 @@ public final class HostCore implements Host {
   private final PunchExpectations punches = new PunchExpectations();
   private final DialAttempts dialAttempts = new DialAttempts(this);
   private final Protections protections = new Protections();
+  private final PeerHandles handles = new PeerHandles(this);
 
   /** Creates a core; with a null {@code group} it makes and later shuts down its own. */
   public HostCore(Identity identity, PeerConfig config, EventLoopGroup group) {
@@ -233,6 +237,21 @@ public final class HostCore implements Host {
   }
 
   @Override
+  public Optional<PeerHandle> handle(PeerId peer) {
+    return handles.get(peer);
+  }
+
+  @Override
+  public PeerHandle keepOpen(PeerId peer, CompletableFuture<?> attempt) {
+    return handles.keepOpen(Objects.requireNonNull(peer, "peer"), Objects.requireNonNull(attempt, "attempt"));
+  }
+
+  @Override
+  public void onPathLost(PathLossHandler handler) {
+    handles.pathLossHandler(handler);
+  }
+
+  @Override
   public Collection<Peer> connections() {
     return Collections.unmodifiableCollection(connections);
   }
@@ -259,7 +278,11 @@ public final class HostCore implements Host {
   /** Records a ready connection and tells the listeners. Called on the connection's event loop. */
   void connectionReady(PeerConnection conn) {
     connections.add(conn);
-    conn.closeFuture().whenComplete((v, e) -> connections.remove(conn));
+    handles.connected(conn);
+    conn.closeFuture().whenComplete((v, e) -> {
+      connections.remove(conn);
+      handles.disconnected(conn);
+    });
     for (Consumer<Peer> l : connectionListeners) {
       try {
         l.accept(conn);

@@ -118,9 +118,15 @@ final class MessageChannel {
   // ------------------------------------------------------------------ receiving
 
   void receive(CompletableFuture<byte[]> result) {
+    if (result.isDone()) {
+      return; // cancelled before it got here: taking a message now would lose it
+    }
     byte[] next = queued.poll();
     if (next != null) {
-      result.complete(next);
+      if (!result.complete(next)) {
+        queued.addFirst(next); // cancelled meanwhile by another thread
+        return;
+      }
       resumeIfDrained();
     } else if (closed) {
       result.completeExceptionally(closedError());

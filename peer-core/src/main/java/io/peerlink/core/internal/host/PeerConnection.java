@@ -28,6 +28,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +61,7 @@ public final class PeerConnection implements Peer {
   private final CompletableFuture<IdentifyInfo> identify = new CompletableFuture<>();
   private volatile Identify pushed;
   private volatile Throwable failure;
+  private volatile LongConsumer rttObserver;
 
   private PeerConnection(Builder b) {
     HostCore core = b.core;
@@ -115,7 +117,50 @@ public final class PeerConnection implements Peer {
   /** Attaches the muxer session; called once during the upgrade. */
   void attach(YamuxSession session) {
     streams.attach(session);
-    session.onRoundTrip(stats::rttSample);
+    session.onRoundTrip(this::rttSample);
+  }
+
+  /**
+   * Folds one measured round trip into the RTT average and tells the observer (the peer's handle,
+   * which chooses between paths on it). Event loop.
+   */
+  void rttSample(long nanos) {
+    stats.rttSample(nanos);
+    LongConsumer observer = rttObserver;
+    if (observer != null) {
+      observer.accept(nanos);
+    }
+  }
+
+  /** Sets who hears of every RTT sample; null removes it. */
+  void onRttSample(LongConsumer observer) {
+    this.rttObserver = observer;
+  }
+
+  /** The RTT moving average in nanoseconds, 0 until the first sample. */
+  long rttNanos() {
+    return stats.rttNanos();
+  }
+
+  /**
+   * One yamux ping: no stream to open, allowed on limited connections, and its round trip reaches
+   * {@link #rttSample} like a keep-alive's.
+   */
+  CompletableFuture<Duration> muxerPing() {
+    CompletableFuture<Duration> result = new CompletableFuture<>();
+    YamuxSession s = streams.session();
+    if (s == null || !channel.isActive()) {
+      result.completeExceptionally(new PeerException(PeerError.IO, "connection to " + peerId() + " is closed"));
+      return result;
+    }
+    s.ping().addListener(f -> {
+      if (f.isSuccess()) {
+        result.complete(Duration.ofNanos((Long) f.getNow()));
+      } else {
+        result.completeExceptionally(PeerException.wrap(f.cause(), PeerError.TIMEOUT));
+      }
+    });
+    return result;
   }
 
   /** The handler that sets up every stream the remote opens. */

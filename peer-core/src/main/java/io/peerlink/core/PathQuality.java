@@ -1,0 +1,55 @@
+package io.peerlink.core;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a {@link PeerHandle} measured about one of its connections, from {@link PeerHandle#quality()}.
+ *
+ * @param connection the connection
+ * @param selected whether new streams open on it
+ * @param rtt the round-trip time, a moving average of keep-alive and quality pings; empty until
+ *     the first sample
+ * @param readBytesPerSecond bytes received per second since the previous quality ping (since the
+ *     connection opened when quality pings are off)
+ * @param writtenBytesPerSecond bytes sent per second, measured the same way
+ * @param recentFailures streams and pings that failed on this connection in the last
+ *     {@link #FAILURE_WINDOW}
+ */
+public record PathQuality(
+    Peer connection,
+    boolean selected,
+    Optional<Duration> rtt,
+    long readBytesPerSecond,
+    long writtenBytesPerSecond,
+    int recentFailures) {
+
+  /** How far back {@link #recentFailures()} counts: one minute, four quality pings at the default interval. */
+  public static final Duration FAILURE_WINDOW = Duration.ofMinutes(1);
+
+  /**
+   * Checks the components.
+   *
+   * @param connection the connection
+   * @param selected whether new streams open on it
+   * @param rtt the round-trip time, empty until the first sample
+   * @param readBytesPerSecond bytes received per second
+   * @param writtenBytesPerSecond bytes sent per second
+   * @param recentFailures failures in the last {@link #FAILURE_WINDOW}
+   */
+  public PathQuality {
+    Objects.requireNonNull(connection, "connection");
+    Objects.requireNonNull(rtt, "rtt");
+  }
+
+  /** {@return how the connection reaches the peer} */
+  public ConnectionPath path() {
+    return connection.path();
+  }
+
+  /** {@return whether the connection is a limited relayed one} */
+  public boolean limited() {
+    return connection.limit().isPresent();
+  }
+}

@@ -1,0 +1,27 @@
+package io.peerlink.core.event;
+
+/** Why a peer handle moved new streams from one connection to another. */
+public enum PathChangeReason {
+  /** The first connection to the peer opened (or the first after none was left). */
+  FIRST("first"),
+  /**
+   * A connection of a better kind opened: direct beside relayed (a hole punch or a connection
+   * reversal won), or unlimited beside limited.
+   */
+  BETTER_PATH("better-path"),
+  /** A connection of the same kind measured a clearly better round-trip time for long enough. */
+  BETTER_QUALITY("better-quality"),
+  /** The selected connection closed; the next-best one took over, or none is left. */
+  PATH_LOST("path-lost");
+
+  private final String label;
+
+  PathChangeReason(String label) {
+    this.label = label;
+  }
+
+  /** {@return the reason's name in messages and logs} */
+  public String label() {
+    return label;
+  }
+}

@@ -1,0 +1,154 @@
+package io.peerlink.core.internal.host;
+
+import io.peerlink.core.event.PathChangeReason;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Picks which of a peer's connections new streams open on. Kind first: an unlimited connection
+ * beats a limited one, a direct (or hole-punched) one beats a relayed one, and a better kind takes
+ * over the moment it appears. Among connections of the same kind the measured round-trip time
+ * decides, with hysteresis: a challenger must be at least {@code margin} faster than the
+ * selected connection in {@code samples} of its RTT samples in a row, so two paths of about
+ * equal quality do not take turns. Not thread-safe: its owner serialises the calls.
+ *
+ * @param <C> what a connection looks like to the selector
+ */
+final class PathSelector<C extends PathSelector.Candidate> {
+
+  /** A connection as the selector sees it. */
+  interface Candidate {
+    /** 0 is the best kind: see {@link PathSelector#rank(boolean, boolean)}. */
+    int rank();
+
+    /** The smoothed round-trip time in nanoseconds, 0 while unmeasured. */
+    long rttNanos();
+  }
+
+  /** A change of the selection; {@code from} or {@code to} is null when there was or is none. */
+  record Change<C>(C from, C to, PathChangeReason reason) {}
+
+  private final double margin;
+  private final int samples;
+  private C selected;
+  private C challenger;
+  private int streak;
+
+  PathSelector(double margin, int samples) {
+    this.margin = margin;
+    this.samples = samples;
+  }
+
+  /**
+   * The kind of a connection as a number, lower is better: unlimited before limited, then direct
+   * before relayed (go-libp2p's {@code isBetterConn} orders them the same way).
+   */
+  static int rank(boolean limited, boolean relayed) {
+    return (limited ? 2 : 0) + (relayed ? 1 : 0);
+  }
+
+  C selected() {
+    return selected;
+  }
+
+  /** {@code all} ordered best first: the selected one, then by kind, then by RTT (unmeasured last). */
+  List<C> ordered(Collection<C> all) {
+    List<C> list = new ArrayList<>(all);
+    list.sort(Comparator.<C>comparingInt(c -> c == selected ? 0 : 1)
+        .thenComparingInt(Candidate::rank)
+        .thenComparingLong(c -> c.rttNanos() == 0 ? Long.MAX_VALUE : c.rttNanos()));
+    return list;
+  }
+
+  /** A connection opened; {@code added} is already in the caller's set. */
+  Change<C> added(C added) {
+    if (selected == null) {
+      selected = added;
+      return new Change<>(null, added, PathChangeReason.FIRST);
+    }
+    if (added.rank() < selected.rank()) {
+      return switchTo(added, PathChangeReason.BETTER_PATH);
+    }
+    return null;
+  }
+
+  /** A connection closed; {@code remaining} are the open ones left. */
+  Change<C> removed(C removed, Collection<C> remaining) {
+    if (removed == challenger) {
+      challenger = null;
+      streak = 0;
+    }
+    if (removed != selected) {
+      return null;
+    }
+    C next = best(remaining);
+    return switchTo(next, PathChangeReason.PATH_LOST);
+  }
+
+  /** {@code sampled} measured a round trip; {@code all} are the open connections. */
+  Change<C> sampled(C sampled, Collection<C> all) {
+    if (selected == null) {
+      return null;
+    }
+    C best = best(all);
+    if (best != null && best.rank() < selected.rank()) {
+      return switchTo(best, PathChangeReason.BETTER_PATH);
+    }
+    C candidate = fastestChallenger(all);
+    if (candidate == null) {
+      challenger = null;
+      streak = 0;
+      return null;
+    }
+    if (candidate != challenger) {
+      challenger = candidate;
+      streak = 0;
+    }
+    if (sampled == candidate) {
+      streak++;
+    }
+    return streak >= samples ? switchTo(candidate, PathChangeReason.BETTER_QUALITY) : null;
+  }
+
+  /** The fastest connection of the selected one's kind that beats it by the margin, or null. */
+  private C fastestChallenger(Collection<C> all) {
+    long current = selected.rttNanos();
+    if (current == 0) {
+      return null; // nothing to compare with yet
+    }
+    double threshold = current * (1 - margin);
+    C fastest = null;
+    for (C c : all) {
+      if (c != selected && c.rank() == selected.rank() && c.rttNanos() != 0 && c.rttNanos() <= threshold
+          && (fastest == null || c.rttNanos() < fastest.rttNanos())) {
+        fastest = c;
+      }
+    }
+    return fastest;
+  }
+
+  private C best(Collection<C> all) {
+    C best = null;
+    for (C c : all) {
+      if (best == null || c.rank() < best.rank()
+          || (c.rank() == best.rank() && faster(c, best))) {
+        best = c;
+      }
+    }
+    return best;
+  }
+
+  private static boolean faster(Candidate a, Candidate b) {
+    return a.rttNanos() != 0 && (b.rttNanos() == 0 || a.rttNanos() < b.rttNanos());
+  }
+
+  private Change<C> switchTo(C next, PathChangeReason reason) {
+    C from = selected;
+    selected = next;
+    challenger = null;
+    streak = 0;
+    return new Change<>(from, next, reason);
+  }
+}

@@ -1,0 +1,62 @@
+package io.peerlink.core.internal.host;
+
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Quality pings for one peer's handle: every {@code PeerConfig.qualityPingInterval}, one yamux
+ * ping on each of its connections, but only while it has more than one, since with one there is
+ * nothing to choose and keep-alive measures the RTT anyway. The round trips reach the handle's
+ * path selector through each connection's RTT observer; a failed ping counts against its path.
+ */
+final class QualityProbe {
+  private final PeerHandleImpl handle;
+  private final Duration interval;
+  private final EventExecutor timer;
+  private ScheduledFuture<?> task; // guarded by this
+
+  QualityProbe(PeerHandleImpl handle, Duration interval, EventExecutor timer) {
+    this.handle = handle;
+    this.interval = interval;
+    this.timer = timer;
+  }
+
+  /** The handle now has {@code connections} connections: start or stop pinging. */
+  synchronized void connections(int connections) {
+    if (interval.isZero()) {
+      return;
+    }
+    if (connections > 1 && task == null) {
+      long nanos = interval.toNanos();
+      task = timer.scheduleAtFixedRate(this::tick, nanos, nanos, TimeUnit.NANOSECONDS);
+    } else if (connections <= 1 && task != null) {
+      task.cancel(false);
+      task = null;
+    }
+  }
+
+  synchronized void stop() {
+    if (task != null) {
+      task.cancel(false);
+      task = null;
+    }
+  }
+
+  private void tick() {
+    List<PathMeter> meters = handle.meters();
+    for (PathMeter m : meters) {
+      m.restartThroughput();
+      PeerConnection c = m.connection();
+      c.muxerPing().whenComplete((rtt, error) -> {
+        if (error != null) {
+          m.failure();
+        } else {
+          handle.rttMeasured(c, rtt);
+        }
+      });
+    }
+  }
+}

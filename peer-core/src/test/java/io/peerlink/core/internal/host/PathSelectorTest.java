@@ -1,0 +1,123 @@
+package io.peerlink.core.internal.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.peerlink.core.event.PathChangeReason;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The choice among a peer's connections, driven by hand-made RTT samples: kind first, then RTT with hysteresis. */
+class PathSelectorTest {
+  private static final long MS = 1_000_000;
+
+  /** A connection as the selector sees it, with an RTT the test sets. */
+  private static final class Path implements PathSelector.Candidate {
+    final String name;
+    final int rank;
+    long rtt;
+
+    Path(String name, boolean limited, boolean relayed) {
+      this.name = name;
+      this.rank = PathSelector.rank(limited, relayed);
+    }
+
+    @Override
+    public int rank() {
+      return rank;
+    }
+
+    @Override
+    public long rttNanos() {
+      return rtt;
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  private final PathSelector<Path> selector = new PathSelector<>(0.2, 3);
+  private final List<Path> open = new ArrayList<>();
+
+  private PathSelector.Change<Path> add(Path p) {
+    open.add(p);
+    return selector.added(p);
+  }
+
+  private PathSelector.Change<Path> sample(Path p, long rttMs) {
+    p.rtt = rttMs * MS;
+    return selector.sampled(p, open);
+  }
+
+  @Test
+  void directBeatsRelayedAndUnlimitedBeatsLimitedTheMomentItOpens() {
+    Path limited = new Path("limited-relayed", true, true);
+    Path relayed = new Path("relayed", false, true);
+    Path direct = new Path("direct", false, false);
+
+    assertThat(add(limited)).isEqualTo(new PathSelector.Change<>(null, limited, PathChangeReason.FIRST));
+    assertThat(add(relayed)).isEqualTo(new PathSelector.Change<>(limited, relayed, PathChangeReason.BETTER_PATH));
+    assertThat(add(direct)).isEqualTo(new PathSelector.Change<>(relayed, direct, PathChangeReason.BETTER_PATH));
+    // A faster relayed path never beats a direct one: kind comes before RTT.
+    sample(direct, 80);
+    for (int i = 0; i < 10; i++) {
+      assertThat(sample(relayed, 1)).isNull();
+    }
+    assertThat(selector.ordered(open)).containsExactly(direct, relayed, limited);
+  }
+
+  @Test
+  void aFasterPathOfTheSameKindTakesOverOnlyAfterEnoughSamplesInARow() {
+    Path a = new Path("a", false, false);
+    Path b = new Path("b", false, false);
+    add(a);
+    assertThat(add(b)).isNull(); // same kind, nothing measured: the first stays
+    sample(a, 10);
+
+    assertThat(sample(b, 7)).isNull(); // 30% faster: one sample
+    assertThat(sample(b, 7)).isNull(); // two
+    assertThat(sample(b, 7)).isEqualTo(new PathSelector.Change<>(a, b, PathChangeReason.BETTER_QUALITY));
+    assertThat(selector.selected()).isSameAs(b);
+  }
+
+  @Test
+  void aPathWithinTheMarginOrOneThatFallsBackNeverTakesOver() {
+    Path a = new Path("a", false, false);
+    Path b = new Path("b", false, false);
+    add(a);
+    add(b);
+    sample(a, 10);
+    for (int i = 0; i < 10; i++) {
+      assertThat(sample(b, 9)).isNull(); // 10% faster: inside the margin, no flapping
+    }
+    assertThat(sample(b, 7)).isNull();
+    assertThat(sample(b, 7)).isNull();
+    assertThat(sample(b, 9)).isNull(); // the streak breaks
+    assertThat(sample(b, 7)).isNull();
+    assertThat(sample(b, 7)).isNull();
+    assertThat(selector.selected()).isSameAs(a);
+    assertThat(sample(b, 7).to()).isSameAs(b);
+  }
+
+  @Test
+  void losingTheSelectedPathMovesToTheNextBestAtOnce() {
+    Path relayed = new Path("relayed", false, true);
+    Path slow = new Path("slow", false, false);
+    Path fast = new Path("fast", false, false);
+    add(relayed);
+    add(slow);
+    add(fast);
+    sample(slow, 20);
+    sample(fast, 5);
+    open.remove(slow);
+
+    assertThat(selector.removed(slow, open)).isEqualTo(new PathSelector.Change<>(slow, fast, PathChangeReason.PATH_LOST));
+    open.remove(fast);
+    assertThat(selector.removed(fast, open)).isEqualTo(new PathSelector.Change<>(fast, relayed, PathChangeReason.PATH_LOST));
+    open.remove(relayed);
+    assertThat(selector.removed(relayed, open)).isEqualTo(new PathSelector.Change<>(relayed, null, PathChangeReason.PATH_LOST));
+    assertThat(add(fast).reason()).isEqualTo(PathChangeReason.FIRST);
+  }
+}
