@@ -29,6 +29,9 @@ public final class PeerConfig {
   private final Duration keepAliveInterval;
   private final int maxMessageSize;
   private final TlsEngine tlsEngine;
+  private final ConnectionManagerConfig connectionManager;
+  private final AddressBookConfig addressBook;
+  private final Duration identifyPushDelay;
 
   private PeerConfig(Builder b) {
     this.connectTimeout = b.connectTimeout;
@@ -48,6 +51,9 @@ public final class PeerConfig {
     this.keepAliveInterval = b.keepAliveInterval;
     this.maxMessageSize = b.maxMessageSize;
     this.tlsEngine = b.tlsEngine;
+    this.connectionManager = b.connectionManager;
+    this.addressBook = b.addressBook;
+    this.identifyPushDelay = b.identifyPushDelay;
   }
 
   /** {@return the default settings} */
@@ -80,6 +86,9 @@ public final class PeerConfig {
     b.keepAliveInterval = keepAliveInterval;
     b.maxMessageSize = maxMessageSize;
     b.tlsEngine = tlsEngine;
+    b.connectionManager = connectionManager;
+    b.addressBook = addressBook;
+    b.identifyPushDelay = identifyPushDelay;
     return b;
   }
 
@@ -251,6 +260,38 @@ public final class PeerConfig {
     return tlsEngine;
   }
 
+  /**
+   * When the host trims its connections (watermarks, grace period). Default
+   * {@link ConnectionManagerConfig#defaults()}: above 400 connections, trim to 100.
+   *
+   * @return the connection manager's settings
+   */
+  public ConnectionManagerConfig connectionManager() {
+    return connectionManager;
+  }
+
+  /**
+   * Bounds of the host's address book. Default {@link AddressBookConfig#defaults()}.
+   *
+   * @return the address book's bounds
+   */
+  public AddressBookConfig addressBook() {
+    return addressBook;
+  }
+
+  /**
+   * How often the host checks whether its listen addresses or protocols changed, and sends an
+   * identify push ({@code /ipfs/id/push/1.0.0}) to every connected peer when they did. Changes
+   * within one interval (a relay reservation that adds two circuit addresses, a few handlers
+   * registered together) go out as one push. {@link Duration#ZERO} never pushes. Default 1 s,
+   * js-libp2p's push debounce (go-libp2p checks its addresses every 5 s and pushes at once).
+   *
+   * @return the identify push interval
+   */
+  public Duration identifyPushDelay() {
+    return identifyPushDelay;
+  }
+
   /** Builds a {@link PeerConfig}; every setter has the default named on the getter. */
   public static final class Builder {
     private Duration connectTimeout = Duration.ofSeconds(10);
@@ -270,8 +311,44 @@ public final class PeerConfig {
     private Duration keepAliveInterval = Duration.ofSeconds(30);
     private int maxMessageSize = 2 * 1024 * 1024;
     private TlsEngine tlsEngine = TlsEngine.AUTO;
+    private ConnectionManagerConfig connectionManager = ConnectionManagerConfig.defaults();
+    private AddressBookConfig addressBook = AddressBookConfig.defaults();
+    private Duration identifyPushDelay = Duration.ofSeconds(1);
 
     private Builder() {}
+
+    /**
+     * See {@link PeerConfig#connectionManager()}.
+     *
+     * @param v the connection manager's settings
+     * @return this builder
+     */
+    public Builder connectionManager(ConnectionManagerConfig v) {
+      this.connectionManager = Objects.requireNonNull(v, "connectionManager");
+      return this;
+    }
+
+    /**
+     * See {@link PeerConfig#addressBook()}.
+     *
+     * @param v the address book's bounds
+     * @return this builder
+     */
+    public Builder addressBook(AddressBookConfig v) {
+      this.addressBook = Objects.requireNonNull(v, "addressBook");
+      return this;
+    }
+
+    /**
+     * See {@link PeerConfig#identifyPushDelay()}; zero never pushes.
+     *
+     * @param v the identify push interval
+     * @return this builder
+     */
+    public Builder identifyPushDelay(Duration v) {
+      this.identifyPushDelay = v;
+      return this;
+    }
 
     /**
      * See {@link PeerConfig#idleTimeout()}; zero turns it off.
@@ -500,6 +577,7 @@ public final class PeerConfig {
       }
       nonNegative("idleTimeout", idleTimeout);
       nonNegative("keepAliveInterval", keepAliveInterval);
+      nonNegative("identifyPushDelay", identifyPushDelay);
       if (maxMessageSize < 1 || maxMessageSize > 64 * 1024 * 1024) {
         throw new IllegalArgumentException("maxMessageSize must be 1 byte .. 64 MiB, was " + maxMessageSize);
       }
