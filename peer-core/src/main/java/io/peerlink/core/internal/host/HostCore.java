@@ -114,11 +114,6 @@ public final class HostCore implements Host {
     return addressBook;
   }
 
-  /** Checks now whether our announced addresses or protocols changed, and pushes if so (tests). */
-  public void checkIdentifyPush() {
-    identifyPusher.check();
-  }
-
   /** The remote of {@code conn} told us about itself (identify, or a push): record its addresses. */
   void identified(PeerConnection conn, IdentifyInfo info) {
     if (conn.isOpen()) {

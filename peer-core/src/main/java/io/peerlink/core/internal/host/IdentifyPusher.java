@@ -24,17 +24,18 @@ final class IdentifyPusher {
   private record Announced(List<Multiaddr> addrs, List<String> protocols) {}
 
   private final HostCore core;
-  private Announced last; // touched only by the timer, which runs on one event loop
+  private Announced last; // set before the timer starts, then touched only by the timer's event loop
   private ScheduledFuture<?> timer;
 
   IdentifyPusher(HostCore core) {
     this.core = core;
   }
 
-  /** Starts the periodic check, unless the delay is zero (push turned off). */
+  /** Records what we announce now and starts the periodic check, unless the delay is zero (push off). */
   void start() {
     Duration every = core.config().identifyPushDelay();
     if (!every.isZero()) {
+      last = announcedNow();
       timer = core.eventLoops().next().scheduleAtFixedRate(
           this::check, every.toNanos(), every.toNanos(), TimeUnit.NANOSECONDS);
     }
@@ -46,12 +47,15 @@ final class IdentifyPusher {
     }
   }
 
-  /** Pushes if what we announce changed since the last check (the first check only records it). */
-  void check() {
+  private Announced announcedNow() {
+    return new Announced(core.listenAddresses(), core.protocols().protocols());
+  }
+
+  /** Pushes if what we announce changed since the last check. */
+  private void check() {
     try {
-      Announced now = new Announced(core.listenAddresses(), core.protocols().protocols());
-      if (last == null || last.equals(now)) {
-        last = now;
+      Announced now = announcedNow();
+      if (now.equals(last)) {
         return;
       }
       last = now;
