@@ -430,7 +430,8 @@ public final class PeerPool implements PeerManager {
 
     /**
      * Most peers held at once. Default 256: go-libp2p's connection manager trims above 192
-     * connections; a pool holds one per peer.
+     * connections; a pool holds one per peer (plus relayed fallbacks), and stays below the host's
+     * default high watermark ({@link ConnectionManagerConfig#highWater()}, 400).
      *
      * @param v the new value
      * @return this builder
