@@ -25,7 +25,15 @@ final class LoopbackCircuit {
   /** The two ends of one relayed connection. */
   record Ends(Peer dialer, Peer target) {}
 
+  /** The two ends' upgrades, either of which may fail if a pool closes the connection at once. */
+  record Upgrades(CompletableFuture<Peer> dialer, CompletableFuture<Peer> target) {}
+
   static Ends open(Host dialer, Host target, PeerId relay) throws Exception {
+    Upgrades u = start(dialer, target, relay);
+    return new Ends(u.dialer().get(20, TimeUnit.SECONDS), u.target().get(20, TimeUnit.SECONDS));
+  }
+
+  static Upgrades start(Host dialer, Host target, PeerId relay) throws Exception {
     CompletableFuture<Channel> accepted = new CompletableFuture<>();
     Channel server = new ServerBootstrap().group(target.eventLoops())
         .channel(Transports.serverSocketChannel())
@@ -54,7 +62,7 @@ final class LoopbackCircuit {
       for (Channel ch : new Channel[] {out, in}) {
         ch.eventLoop().execute(() -> ch.config().setAutoRead(true));
       }
-      return new Ends(d.get(20, TimeUnit.SECONDS), t.get(20, TimeUnit.SECONDS));
+      return new Upgrades(d, t);
     } finally {
       server.close();
     }

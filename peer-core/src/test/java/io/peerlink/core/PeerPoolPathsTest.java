@@ -84,21 +84,37 @@ class PeerPoolPathsTest extends PeerTestSupport {
     Node a = node();
     Node b = node();
     LoopbackCircuit.Ends ab = LoopbackCircuit.open(a.host(), b.host(), relay1);
-    LoopbackCircuit.Ends ba = LoopbackCircuit.open(b.host(), a.host(), relay1);
+    // The second one may be closed by one side's pool before the other side finished its upgrade.
+    LoopbackCircuit.Upgrades ba = LoopbackCircuit.start(b.host(), a.host(), relay1);
     Node lower = a.id().compareTo(b.id()) < 0 ? a : b;
-    LoopbackCircuit.Ends kept = lower == a ? ab : ba;
-    LoopbackCircuit.Ends closed = lower == a ? ba : ab;
-    get(closed.dialer().closeFuture());
-    get(closed.target().closeFuture());
-    assertThat(a.pool().connections(b.id())).containsExactly(lower == a ? kept.dialer() : kept.target());
-    assertThat(b.pool().connections(a.id())).containsExactly(lower == b ? kept.dialer() : kept.target());
-    assertThat(get(kept.dialer().ping())).isPositive();
+    Node higher = lower == a ? b : a;
+    await("each pool settled on one relayed connection", () ->
+        a.pool().connections(b.id()).size() == 1 && b.pool().connections(a.id()).size() == 1
+            && ba.dialer().isDone() && ba.target().isDone());
+    Peer keptAtLower = lower.pool().connections(higher.id()).get(0);
+    Peer keptAtHigher = higher.pool().connections(lower.id()).get(0);
+    assertThat(keptAtLower.direction()).as("dialed by the lower peer ID").isEqualTo(Direction.OUTBOUND);
+    assertThat(keptAtHigher.direction()).isEqualTo(Direction.INBOUND);
+    assertThat(List.of(ab.dialer(), ab.target()).contains(keptAtLower)).isEqualTo(lower == a);
+    for (CompletableFuture<Peer> end : List.of(ba.dialer(), ba.target())) {
+      Peer p = end.isCompletedExceptionally() ? null : end.join();
+      if (p != null && !List.of(keptAtLower, keptAtHigher).contains(p)) {
+        get(p.closeFuture());
+      }
+    }
+    assertThat(get(keptAtLower.ping())).isPositive();
 
     // One side dials through the same relay again: that side closes its newer connection.
-    LoopbackCircuit.Ends again = LoopbackCircuit.open(lower.host(), (lower == a ? b : a).host(), relay1);
-    get(again.dialer().closeFuture());
-    get(again.target().closeFuture());
-    assertThat(kept.dialer().isOpen()).isTrue();
+    LoopbackCircuit.Upgrades again = LoopbackCircuit.start(lower.host(), higher.host(), relay1);
+    for (CompletableFuture<Peer> end : List.of(again.dialer(), again.target())) {
+      try {
+        get(get(end).closeFuture());
+      } catch (Exception closedDuringUpgrade) {
+        // closed before this side finished its upgrade: gone as well
+      }
+    }
+    assertThat(keptAtLower.isOpen()).isTrue();
+    assertThat(lower.pool().connections(higher.id())).containsExactly(keptAtLower);
   }
 
   @Test
