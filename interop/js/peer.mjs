@@ -12,7 +12,7 @@
 // Usage: node peer.mjs [--listen MA]... [--security tls|noise|both] [--muxer yamux]
 //          [--identity-seed HEX64] [--relay-server [--relay-max-data N] [--relay-duration S]
 //          [--relay-unlimited] [--relay-max-reservations N]] [--relay-client [--reserve MA]...]
-//          [--dcutr [--public-cidr CIDR]...] [--announce MA]...
+//          [--dcutr [--public-cidr CIDR]...] [--announce MA]... [--identify-push]
 // See README.md beside this file for the command/response reference.
 
 import './require-node22.mjs'
@@ -26,7 +26,7 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
-import { identify } from '@libp2p/identify'
+import { identify, identifyPush } from '@libp2p/identify'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
@@ -70,7 +70,8 @@ const { values: opts } = parseArgs({
     reserve: { type: 'string', multiple: true },
     dcutr: { type: 'boolean', default: false },
     'public-cidr': { type: 'string', multiple: true },
-    announce: { type: 'string', multiple: true }
+    announce: { type: 'string', multiple: true },
+    'identify-push': { type: 'boolean', default: false }
   },
   strict: true
 })
@@ -132,6 +133,8 @@ const services = {
   ping: ping()
 }
 if (opts['relay-server']) services.relay = circuitRelayServer(relayServerInit())
+// Off unless asked, so peers in other tests announce and push exactly what they did before.
+if (opts['identify-push']) services.identifyPush = identifyPush()
 if (opts.dcutr) {
   if (opts['public-cidr'] != null) {
     // Must happen before @libp2p/dcutr is first imported, hence the dynamic import below.
@@ -563,6 +566,18 @@ const handlers = {
   async stop () {
     await shutdown(null)
     return {}
+  },
+
+  // What this peer's peer store holds for another peer (identify and identify push feed it).
+  async peerStoreAddrs (cmd) {
+    const peer = await node.peerStore.get(peerIdFromString(cmd.peerId))
+    return { addrs: peer.addresses.map(a => a.multiaddr.toString()) }
+  },
+
+  // Listens on more addresses at runtime; js then sends identify push to connected peers.
+  async listen (cmd) {
+    await node.components.transportManager.listen((cmd.addrs ?? []).map(a => multiaddr(a)))
+    return { addrs: node.getMultiaddrs().map(String) }
   }
 }
 

@@ -93,6 +93,7 @@ public interface Peer {
 
   /**
    * Completes with the remote's identify answer; identify runs once per connection when it opens.
+   * After the remote pushed an update (identify push), returns the updated record.
    *
    * @return a future that completes with the remote's identify answer
    */

@@ -33,6 +33,9 @@ public final class PeerConfig {
   private final Duration qualityPingInterval;
   private final double pathSwitchMargin;
   private final int pathSwitchSamples;
+  private final ConnectionManagerConfig connectionManager;
+  private final AddressBookConfig addressBook;
+  private final Duration identifyPushDelay;
 
   private PeerConfig(Builder b) {
     this.connectTimeout = b.connectTimeout;
@@ -56,6 +59,9 @@ public final class PeerConfig {
     this.qualityPingInterval = b.qualityPingInterval;
     this.pathSwitchMargin = b.pathSwitchMargin;
     this.pathSwitchSamples = b.pathSwitchSamples;
+    this.connectionManager = b.connectionManager;
+    this.addressBook = b.addressBook;
+    this.identifyPushDelay = b.identifyPushDelay;
   }
 
   /** {@return the default settings} */
@@ -92,6 +98,9 @@ public final class PeerConfig {
     b.qualityPingInterval = qualityPingInterval;
     b.pathSwitchMargin = pathSwitchMargin;
     b.pathSwitchSamples = pathSwitchSamples;
+    b.connectionManager = connectionManager;
+    b.addressBook = addressBook;
+    b.identifyPushDelay = identifyPushDelay;
     return b;
   }
 
@@ -315,6 +324,38 @@ public final class PeerConfig {
     return pathSwitchSamples;
   }
 
+  /**
+   * When the host trims its connections (watermarks, grace period). Default
+   * {@link ConnectionManagerConfig#defaults()}: above 400 connections, trim to 100.
+   *
+   * @return the connection manager's settings
+   */
+  public ConnectionManagerConfig connectionManager() {
+    return connectionManager;
+  }
+
+  /**
+   * Bounds of the host's address book. Default {@link AddressBookConfig#defaults()}.
+   *
+   * @return the address book's bounds
+   */
+  public AddressBookConfig addressBook() {
+    return addressBook;
+  }
+
+  /**
+   * How often the host checks whether its listen addresses or protocols changed, and sends an
+   * identify push ({@code /ipfs/id/push/1.0.0}) to every connected peer when they did. Changes
+   * within one interval (a relay reservation that adds two circuit addresses, a few handlers
+   * registered together) go out as one push. {@link Duration#ZERO} never pushes. Default 1 s,
+   * js-libp2p's push debounce (go-libp2p checks its addresses every 5 s and pushes at once).
+   *
+   * @return the identify push interval
+   */
+  public Duration identifyPushDelay() {
+    return identifyPushDelay;
+  }
+
   /** Builds a {@link PeerConfig}; every setter has the default named on the getter. */
   public static final class Builder {
     private Duration connectTimeout = Duration.ofSeconds(10);
@@ -338,8 +379,44 @@ public final class PeerConfig {
     private Duration qualityPingInterval = Duration.ofSeconds(15);
     private double pathSwitchMargin = 0.2;
     private int pathSwitchSamples = 3;
+    private ConnectionManagerConfig connectionManager = ConnectionManagerConfig.defaults();
+    private AddressBookConfig addressBook = AddressBookConfig.defaults();
+    private Duration identifyPushDelay = Duration.ofSeconds(1);
 
     private Builder() {}
+
+    /**
+     * See {@link PeerConfig#connectionManager()}.
+     *
+     * @param v the connection manager's settings
+     * @return this builder
+     */
+    public Builder connectionManager(ConnectionManagerConfig v) {
+      this.connectionManager = Objects.requireNonNull(v, "connectionManager");
+      return this;
+    }
+
+    /**
+     * See {@link PeerConfig#addressBook()}.
+     *
+     * @param v the address book's bounds
+     * @return this builder
+     */
+    public Builder addressBook(AddressBookConfig v) {
+      this.addressBook = Objects.requireNonNull(v, "addressBook");
+      return this;
+    }
+
+    /**
+     * See {@link PeerConfig#identifyPushDelay()}; zero never pushes.
+     *
+     * @param v the identify push interval
+     * @return this builder
+     */
+    public Builder identifyPushDelay(Duration v) {
+      this.identifyPushDelay = v;
+      return this;
+    }
 
     /**
      * See {@link PeerConfig#idleTimeout()}; zero turns it off.
@@ -603,6 +680,7 @@ public final class PeerConfig {
       }
       nonNegative("idleTimeout", idleTimeout);
       nonNegative("keepAliveInterval", keepAliveInterval);
+      nonNegative("identifyPushDelay", identifyPushDelay);
       if (maxMessageSize < 1 || maxMessageSize > 64 * 1024 * 1024) {
         throw new IllegalArgumentException("maxMessageSize must be 1 byte .. 64 MiB, was " + maxMessageSize);
       }

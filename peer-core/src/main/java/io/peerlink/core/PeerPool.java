@@ -2,25 +2,23 @@ package io.peerlink.core;
 
 import io.netty.util.concurrent.ScheduledFuture;
 import io.peerlink.core.identity.PeerId;
+import io.peerlink.core.internal.connmgr.ConnectionManager;
+import io.peerlink.core.internal.connmgr.PeerPaths;
 import io.peerlink.core.internal.host.HostCore;
 import io.peerlink.core.multiaddr.Multiaddr;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,17 +39,25 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li><b>Reuse.</b> {@link #connect} returns the live connection when there is one; concurrent
  *       connects to one peer share one dial.
- *   <li><b>Both sides at once.</b> The pool sees every connection of its connector's host (with
- *       {@link Connector#sharing}, inbound ones too). When a second connection to a peer appears,
- *       it keeps the one dialed by the peer with the lower peer ID (between two dialed by the same
- *       side, the one from the lower source port) and closes the other with a yamux go-away; the
- *       remote, pooled or not, reaches the same choice from the same facts. A caller may briefly
- *       hold the closed one; the next {@code connect} returns the survivor.
+ *   <li><b>Both sides at once, and every path.</b> The pool sees every connection of its
+ *       connector's host (with {@link Connector#sharing}, inbound ones too), and holds per peer at
+ *       most one direct (or hole-punched) connection and one relayed connection per relay. A
+ *       direct connection never closes because of a relayed one: the relayed one stays as the
+ *       fallback and for hole-punch signalling, and {@link #peer} returns the direct one. Of two
+ *       direct connections it keeps the one dialed by the peer with the lower peer ID (between two
+ *       dialed by the same side, the one from the lower source port) and closes the other with a
+ *       yamux go-away; the remote, pooled or not, reaches the same choice from the same facts. A
+ *       caller may briefly hold the closed one; the next {@code connect} returns the survivor.
  *   <li><b>Idle eviction.</b> A peer with no call in flight and no stream activity for
- *       {@link #idleTimeout()} is disconnected.
- *   <li><b>Size bound.</b> At {@link #maxPeers()} connections, a new one evicts the longest-idle
- *       peer with nothing in flight; when there is none, a new outbound connect fails with a
- *       {@link LimitExceededException} and a new inbound connection is closed.
+ *       {@link #idleTimeout()} is disconnected, unless it is protected ({@code Host.protect}: it
+ *       holds our relay reservation, carries a circuit or signals a hole punch).
+ *   <li><b>Size bound.</b> At {@link #maxPeers()} peers, a new one evicts the longest-idle
+ *       unprotected peer with nothing in flight; when there is none, a new outbound connect fails
+ *       with a {@link LimitExceededException} and a new inbound connection is closed.
+ *   <li><b>Addresses.</b> The host's {@link AddressBook}: what {@link #addAddresses} adds, what
+ *       peers announce through identify and identify push (circuit addresses included), where we
+ *       dialed. {@link #connect(PeerId)} dials the direct ones, or the first circuit address when
+ *       no direct one is known.
  *   <li><b>Load balancing.</b> {@link #select} and {@link #call} pick among the connected peers
  *       whose identify lists a protocol, with a {@link LoadBalancer} strategy.
  * </ul>
@@ -63,28 +69,19 @@ public final class PeerPool implements PeerManager {
 
   private final Connector connector;
   private final HostCore core;
+  private final ConnectionManager manager;
   private final int maxPeers;
   private final Duration idleTimeout;
   private final LoadBalancer balancer;
   private final Clock clock;
-  private final Map<PeerId, Entry> entries = new ConcurrentHashMap<>();
-  private final Map<PeerId, Set<Multiaddr>> addressBook = new ConcurrentHashMap<>();
+  private final Map<PeerId, PeerPaths> entries = new ConcurrentHashMap<>();
   private final ScheduledFuture<?> evictor;
   private volatile boolean closed;
-
-  /** A pooled connection and the calls in flight on it. */
-  private static final class Entry {
-    final Peer peer;
-    final AtomicInteger inFlight = new AtomicInteger();
-
-    Entry(Peer peer) {
-      this.peer = peer;
-    }
-  }
 
   private PeerPool(Builder b) {
     this.connector = b.connector;
     this.core = connector.core();
+    this.manager = core.connectionManager();
     this.maxPeers = b.maxPeers;
     this.idleTimeout = b.idleTimeout;
     this.balancer = b.balancer;
@@ -115,6 +112,11 @@ public final class PeerPool implements PeerManager {
     return idleTimeout;
   }
 
+  /** {@return the host's address book, which {@link #connect(PeerId)} dials from} */
+  public AddressBook addressBook() {
+    return core.addressBook();
+  }
+
   @Override
   public PeerId localPeerId() {
     return connector.peerId();
@@ -143,6 +145,13 @@ public final class PeerPool implements PeerManager {
     return connect(id, List.of(address));
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The addresses are remembered for {@link AddressBook#ADDRESS_TTL}. Direct addresses are
+   * dialed; when there is none, the first circuit address ({@code <relay>/p2p-circuit}) is dialed
+   * through its relay, which needs a relay client on the host.
+   */
   @Override
   public CompletableFuture<Peer> connect(PeerId peer, List<Multiaddr> addresses) {
     Objects.requireNonNull(peer, "peer");
@@ -153,12 +162,20 @@ public final class PeerPool implements PeerManager {
     if (live.isPresent()) {
       return CompletableFuture.completedFuture(live.get());
     }
-    addAddresses(peer, addresses);
-    if (entries.size() >= maxPeers && !evictOne(null)) {
+    core.addressBook().add(peer, addresses, AddressBook.ADDRESS_TTL);
+    if (entries.size() >= maxPeers && !entries.containsKey(peer) && !evictOne(null)) {
       return CompletableFuture.failedFuture(new LimitExceededException("the pool holds maxPeers=" + maxPeers
           + " peers, all busy: raise PeerPool maxPeers, or disconnect a peer first"));
     }
-    CompletableFuture<Peer> dial = connector.connect(peer, addresses);
+    List<Multiaddr> direct = addresses.stream().filter(a -> !a.isRelayed()).toList();
+    Optional<Multiaddr> circuit = addresses.stream().filter(Multiaddr::isRelayed).findFirst();
+    CompletableFuture<Peer> dial;
+    if (!direct.isEmpty() || circuit.isEmpty()) {
+      dial = connector.connect(peer, direct);
+    } else {
+      Multiaddr c = circuit.get();
+      dial = connector.connect(c.peerId().isPresent() ? c : c.withPeerId(peer));
+    }
     CompletableFuture<Peer> out = new CompletableFuture<>();
     dial.whenComplete((p, e) -> {
       if (e != null) {
@@ -175,46 +192,56 @@ public final class PeerPool implements PeerManager {
     return out;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>They never expire ({@link AddressBook#PERMANENT}); TCP and circuit addresses are kept,
+   * others dropped.
+   */
   @Override
   public void addAddresses(PeerId peer, Collection<Multiaddr> addresses) {
-    Set<Multiaddr> set = addressBook.computeIfAbsent(peer, p -> new LinkedHashSet<>());
-    synchronized (set) {
-      for (Multiaddr a : addresses) {
-        Multiaddr t = a.withoutPeerId();
-        if (t.toSocketAddress().isPresent()) {
-          set.add(t);
-        }
-      }
-    }
+    core.addressBook().add(peer, addresses, AddressBook.PERMANENT);
   }
 
   @Override
   public List<Multiaddr> addresses(PeerId peer) {
-    Set<Multiaddr> set = addressBook.get(peer);
-    if (set == null) {
-      return List.of();
-    }
-    synchronized (set) {
-      return List.copyOf(set);
-    }
+    return core.addressBook().addresses(peer);
   }
 
+  /** Closes every connection the pool holds to {@code peer} (direct and relayed). */
   @Override
   public CompletableFuture<Void> disconnect(PeerId peer) {
-    Entry e = entries.remove(peer);
-    return e == null ? CompletableFuture.completedFuture(null) : e.peer.close();
+    PeerPaths e = entries.remove(peer);
+    return e == null ? CompletableFuture.completedFuture(null) : closeAll(e);
   }
 
+  private static CompletableFuture<Void> closeAll(PeerPaths paths) {
+    return CompletableFuture.allOf(paths.all().stream().map(Peer::close).toArray(CompletableFuture[]::new));
+  }
+
+  /** {@return the live connections, one per peer: its direct one when it has one} */
   @Override
   public List<Peer> peers() {
-    return entries.values().stream().map(e -> e.peer).filter(Peer::isOpen).toList();
+    return entries.values().stream().map(PeerPaths::best).flatMap(Optional::stream).toList();
   }
 
+  /** {@return the live connection to {@code peer}: the direct one when there is one, else a relayed one} */
   @Override
   public Optional<Peer> peer(PeerId peer) {
-    Entry e = entries.get(peer);
-    return e != null && e.peer.isOpen() && e.peer.state() == PeerState.CONNECTED
-        ? Optional.of(e.peer) : Optional.empty();
+    PeerPaths e = entries.get(peer);
+    return e == null ? Optional.empty() : e.best();
+  }
+
+  /**
+   * Every connection the pool holds to {@code peer}: at most one direct (or hole-punched) and one
+   * relayed per relay.
+   *
+   * @param peer the peer
+   * @return its connections, possibly none
+   */
+  public List<Peer> connections(PeerId peer) {
+    PeerPaths e = entries.get(peer);
+    return e == null ? List.of() : e.all().stream().filter(Peer::isOpen).toList();
   }
 
   @Override
@@ -235,87 +262,71 @@ public final class PeerPool implements PeerManager {
       return;
     }
     PeerId id = p.peerId();
-    Peer loser = null;
-    Entry added = null;
+    List<Peer> losers;
+    boolean newPeer;
     synchronized (this) {
-      Entry cur = entries.get(id);
-      if (cur != null && cur.peer == p) {
+      PeerPaths paths = entries.get(id);
+      if (paths != null && paths.contains(p)) {
         return;
       }
-      if (cur == null || !cur.peer.isOpen()) {
-        added = new Entry(p);
-        entries.put(id, added);
-      } else if (preferred(p, cur.peer)) {
-        added = new Entry(p);
-        entries.put(id, added);
-        loser = cur.peer;
-      } else {
-        loser = p;
+      newPeer = paths == null || paths.isEmpty();
+      if (paths == null) {
+        paths = new PeerPaths();
+        entries.put(id, paths);
       }
+      losers = paths.add(localPeerId(), p);
     }
-    if (loser != null) {
-      log.debug("two connections to {}: keeping the one dialed by the lower peer ID, closing {}", id, loser);
+    for (Peer loser : losers) {
+      log.debug("two connections to {} on one path: keeping the one dialed by the lower peer ID, closing {}", id, loser);
       loser.close();
     }
-    if (added != null) {
-      Entry mine = added;
-      p.closeFuture().whenComplete((v, e) -> entries.remove(id, mine));
-      p.identify().thenAccept(info -> addAddresses(id, info.listenAddrs()));
-      if (entries.size() > maxPeers && !evictOne(p)) {
-        log.debug("pool full ({} peers, all busy): closing the new connection to {}", maxPeers, id);
-        entries.remove(id, mine);
-        p.close();
-      }
+    if (losers.contains(p)) {
+      return;
+    }
+    p.closeFuture().whenComplete((v, e) -> forget(id, p));
+    if (newPeer && entries.size() > maxPeers && !evictOne(id)) {
+      log.debug("pool full ({} peers, all busy or protected): closing the new connection to {}", maxPeers, id);
+      forget(id, p);
+      p.close();
+    }
+  }
+
+  private synchronized void forget(PeerId id, Peer p) {
+    PeerPaths paths = entries.get(id);
+    if (paths != null && paths.remove(p)) {
+      entries.remove(id, paths);
     }
   }
 
   /**
-   * Whether {@code a} should be kept over {@code b}: the one dialed by the lower peer ID; between
-   * two dialed by the same side, the one whose dialer used the lower source port. Both sides know
-   * both facts, so both keep the same connection.
+   * Closes the longest-idle peer that may be dropped (not protected, nothing in flight), other
+   * than {@code keep}; false if none.
    */
-  private boolean preferred(Peer a, Peer b) {
-    PeerId da = dialer(a);
-    PeerId db = dialer(b);
-    int c = da.compareTo(db);
-    if (c != 0) {
-      return c < 0;
-    }
-    return dialerPort(a) < dialerPort(b);
-  }
-
-  private PeerId dialer(Peer p) {
-    return p.direction() == Direction.OUTBOUND ? localPeerId() : p.peerId();
-  }
-
-  private static int dialerPort(Peer p) {
-    Multiaddr m = p.direction() == Direction.OUTBOUND ? p.localAddress() : p.remoteAddress();
-    return m.toSocketAddress().map(InetSocketAddress::getPort).orElse(0);
-  }
-
-  /** Closes the longest-idle peer with nothing in flight, other than {@code keep}; false if none. */
-  private boolean evictOne(Peer keep) {
-    Entry victim = entries.values().stream()
-        .filter(e -> e.peer != keep && e.inFlight.get() == 0)
-        .min(Comparator.comparing(e -> e.peer.stats().lastActivity()))
+  private boolean evictOne(PeerId keep) {
+    Map.Entry<PeerId, PeerPaths> victim = entries.entrySet().stream()
+        .filter(e -> !e.getKey().equals(keep) && manager.mayDrop(e.getKey()))
+        .min(Comparator.comparing(e -> e.getValue().lastActivity()))
         .orElse(null);
-    if (victim == null || !entries.remove(victim.peer.peerId(), victim)) {
+    if (victim == null || !entries.remove(victim.getKey(), victim.getValue())) {
       return false;
     }
-    log.debug("pool full ({} peers): evicting the longest idle, {}", maxPeers, victim.peer);
-    victim.peer.close();
+    log.debug("pool full ({} peers): evicting the longest idle, {}", maxPeers, victim.getKey());
+    closeAll(victim.getValue());
     return true;
   }
 
-  /** Disconnects every peer idle for {@link #idleTimeout()} with nothing in flight. Runs periodically. */
+  /**
+   * Disconnects every peer idle for {@link #idleTimeout()} that may be dropped: not protected
+   * (a relay reservation, a circuit, hole-punch signalling), nothing in flight. Runs periodically.
+   */
   void evictIdle() {
     Instant now = clock.instant();
-    for (Entry e : List.copyOf(entries.values())) {
-      if (e.inFlight.get() == 0
-          && Duration.between(e.peer.stats().lastActivity(), now).compareTo(idleTimeout) >= 0
-          && entries.remove(e.peer.peerId(), e)) {
-        log.debug("evicting idle peer {}", e.peer);
-        e.peer.close();
+    for (Map.Entry<PeerId, PeerPaths> e : List.copyOf(entries.entrySet())) {
+      if (manager.mayDrop(e.getKey())
+          && Duration.between(e.getValue().lastActivity(), now).compareTo(idleTimeout) >= 0
+          && entries.remove(e.getKey(), e.getValue())) {
+        log.debug("evicting idle peer {}", e.getKey());
+        closeAll(e.getValue());
       }
     }
   }
@@ -330,26 +341,21 @@ public final class PeerPool implements PeerManager {
    * @return a chosen peer, if any serves the protocol
    */
   public Optional<Peer> select(String protocol) {
-    return selectEntry(protocol).map(e -> e.peer);
-  }
-
-  private Optional<Entry> selectEntry(String protocol) {
-    List<Entry> serving = new ArrayList<>();
-    for (Entry e : entries.values()) {
-      Peer p = e.peer;
-      if (p.isOpen() && p.state() == PeerState.CONNECTED) {
+    List<Peer> serving = new ArrayList<>();
+    for (PeerPaths e : entries.values()) {
+      e.best().ifPresent(p -> {
         IdentifyInfo info = p.identify().getNow(null);
         if (info != null && info.protocols().contains(protocol)) {
-          serving.add(e);
+          serving.add(p);
         }
-      }
+      });
     }
     if (serving.isEmpty()) {
       return Optional.empty();
     }
-    serving.sort(Comparator.comparing(e -> e.peer.peerId()));
+    serving.sort(Comparator.comparing(Peer::peerId));
     List<LoadBalancer.Candidate> candidates = serving.stream()
-        .map(e -> new LoadBalancer.Candidate(e.peer.peerId(), e.peer.stats().rtt(), e.inFlight.get()))
+        .map(p -> new LoadBalancer.Candidate(p.peerId(), p.stats().rtt(), manager.work(p.peerId())))
         .toList();
     int i = balancer.choose(candidates);
     if (i < 0 || i >= serving.size()) {
@@ -360,8 +366,9 @@ public final class PeerPool implements PeerManager {
 
   /**
    * Runs {@code operation} on a peer that serves {@code protocol}, chosen by the
-   * {@link LoadBalancer}, counting it as in flight on that peer until its future completes. Fails
-   * with {@link PeerError#CONNECT} when no connected peer serves the protocol.
+   * {@link LoadBalancer}, counting it as in flight on that peer until its future completes: while
+   * it runs, the peer is not evicted and its last connection is not trimmed. Fails with
+   * {@link PeerError#CONNECT} when no connected peer serves the protocol.
    *
    * @param <T> the operation's result type
    * @param protocol the protocol ID, for example {@code /echo/1.0.0}
@@ -369,32 +376,32 @@ public final class PeerPool implements PeerManager {
    * @return a future that completes with the operation's result
    */
   public <T> CompletableFuture<T> call(String protocol, Function<Peer, CompletableFuture<T>> operation) {
-    Optional<Entry> chosen = selectEntry(protocol);
+    Optional<Peer> chosen = select(protocol);
     if (chosen.isEmpty()) {
       return CompletableFuture.failedFuture(new PeerException(PeerError.CONNECT,
           "no connected peer serves " + protocol + ": connect to one that does first"));
     }
-    Entry e = chosen.get();
-    e.inFlight.incrementAndGet();
+    Peer p = chosen.get();
+    PeerId id = p.peerId();
+    manager.workStarted(id);
     CompletableFuture<T> f;
     try {
-      f = operation.apply(e.peer);
+      f = operation.apply(p);
     } catch (RuntimeException ex) {
-      e.inFlight.decrementAndGet();
+      manager.workEnded(id);
       throw ex;
     }
-    return f.whenComplete((v, err) -> e.inFlight.decrementAndGet());
+    return f.whenComplete((v, err) -> manager.workEnded(id));
   }
 
   /**
-   * Calls in flight through {@link #call} on {@code peer}.
+   * Calls in flight through {@link #call} on {@code peer} (by every pool of this host).
    *
    * @param peer the peer
    * @return the calls in flight on it
    */
   public int inFlight(PeerId peer) {
-    Entry e = entries.get(peer);
-    return e == null ? 0 : e.inFlight.get();
+    return manager.work(peer);
   }
 
   @Override
@@ -402,8 +409,8 @@ public final class PeerPool implements PeerManager {
     closed = true;
     evictor.cancel(false);
     List<CompletableFuture<Void>> closing = new ArrayList<>();
-    for (Entry e : List.copyOf(entries.values())) {
-      closing.add(e.peer.close());
+    for (PeerPaths e : List.copyOf(entries.values())) {
+      closing.add(closeAll(e));
     }
     entries.clear();
     return CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new));
@@ -423,7 +430,8 @@ public final class PeerPool implements PeerManager {
 
     /**
      * Most peers held at once. Default 256: go-libp2p's connection manager trims above 192
-     * connections; a pool holds one per peer.
+     * connections; a pool holds one per peer (plus relayed fallbacks), and stays below the host's
+     * default high watermark ({@link ConnectionManagerConfig#highWater()}, 400).
      *
      * @param v the new value
      * @return this builder

@@ -2,6 +2,7 @@ package io.peerlink.core.spi;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
+import io.peerlink.core.AddressBook;
 import io.peerlink.core.ConnectionLimit;
 import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.Connector;
@@ -186,6 +187,13 @@ public interface Host {
   boolean isProtected(PeerId peer);
 
   // ------------------------------------------------------------------ addresses
+
+  /**
+   * {@return the addresses this host knows for other peers, with their expiry: what the caller
+   * added, what identify and identify push reported, where we dialed; circuit addresses included,
+   * so a dialer can reach a peer through each relay it announced}
+   */
+  AddressBook addressBook();
 
   /**
    * {@return the addresses this host is reached at, each ending in {@code /p2p/<id>}: the listening

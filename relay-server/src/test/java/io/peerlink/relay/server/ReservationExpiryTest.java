@@ -9,6 +9,7 @@ import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.spi.Host;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
 import io.peerlink.relay.internal.circuit.ReservationVouchers;
 import io.peerlink.relay.internal.proto.CircuitProtos.HopMessage;
@@ -23,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -125,6 +127,8 @@ class ReservationExpiryTest {
     assertThat(ReservationVouchers.open(first.getReservation().getVoucher().toByteArray()).expiration())
         .isEqualTo(T0.getEpochSecond() + 60);
     assertThat(relay.reservations()).extracting(ReservationInfo::expires).containsExactly(T0.plusSeconds(60));
+    Host relayHost = Host.of(relay.listener());
+    assertThat(relayHost.isProtected(a.peerId())).as("trimming must spare a reservation holder").isTrue();
 
     // 50 s later A refreshes: a renewal, the expiry moves to 50 + 60, still one reservation.
     clock.advance(Duration.ofSeconds(50));
@@ -155,12 +159,19 @@ class ReservationExpiryTest {
     assertThat(relay.expireReservations(clock.instant())).isEqualTo(1);
     assertThat(relay.expireReservations(clock.instant())).isZero();
     assertThat(ended).hasValue(1);
+    assertThat(relayHost.isProtected(a.peerId())).isFalse();
 
     // A new RESERVE after the lapse is a fresh reservation, not a renewal.
     HopMessage again = get(HopTestPeer.reserve(aToRelay));
     assertThat(status(again)).isEqualTo(RelayStatus.OK);
     assertThat(again.getReservation().getExpire()).isEqualTo(T0.getEpochSecond() + 170);
     assertThat(grants).containsExactly(false, true, false);
+    assertThat(relayHost.isProtected(a.peerId())).isTrue();
+
+    // A closes its connection: the reservation goes, and so does the protection.
+    get(aToRelay.close());
+    Awaitility.await("the relay drops the reservation of a closed connection").atMost(Duration.ofSeconds(20))
+        .until(() -> !relayHost.isProtected(a.peerId()));
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.peerlink.core.ConnectionLimit;
 import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.Direction;
 import io.peerlink.core.EventListener;
+import io.peerlink.core.IdentifyInfo;
 import io.peerlink.core.MessageHandler;
 import io.peerlink.core.Peer;
 import io.peerlink.core.PeerConfig;
@@ -14,6 +15,8 @@ import io.peerlink.core.PeerHandle;
 import io.peerlink.core.StreamHandler;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
+import io.peerlink.core.internal.connmgr.ConnectionManager;
+import io.peerlink.core.internal.connmgr.TtlAddressBook;
 import io.peerlink.core.internal.yamux.YamuxConfig;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.core.spi.DialAttempt;
@@ -21,6 +24,7 @@ import io.peerlink.core.spi.Host;
 import io.peerlink.core.spi.PathLossHandler;
 import io.peerlink.core.spi.PunchExpectation;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
@@ -70,6 +74,11 @@ public final class HostCore implements Host {
   private final DialAttempts dialAttempts = new DialAttempts(this);
   private final Protections protections = new Protections();
   private final PeerHandles handles = new PeerHandles(this);
+  // The clock the address book and the connection manager read; tests step it.
+  private volatile Clock clock = Clock.systemUTC();
+  private final TtlAddressBook addressBook;
+  private final ConnectionManager connectionManager;
+  private final IdentifyPusher identifyPusher;
 
   /** Creates a core; with a null {@code group} it makes and later shuts down its own. */
   public HostCore(Identity identity, PeerConfig config, EventLoopGroup group) {
@@ -81,7 +90,39 @@ public final class HostCore implements Host {
         config.earlyMuxerNegotiation() ? List.of(ConnectionUpgrader.YAMUX) : List.of());
     this.yamuxConfig = YamuxSessions.config(config);
     this.resolver = newResolverExecutor();
+    this.addressBook = new TtlAddressBook(config.addressBook(), this::clock);
+    this.connectionManager = new ConnectionManager(config.connectionManager(), this::clock, this::isProtected);
+    this.identifyPusher = new IdentifyPusher(this);
     BuiltinProtocols.register(this);
+    connectionManager.start(this.group.next());
+    identifyPusher.start();
+  }
+
+  /** The clock the address book and the connection manager read. */
+  public Clock clock() {
+    return clock;
+  }
+
+  /** Replaces the clock the address book and the connection manager read (tests step it). */
+  public void useClock(Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** Which connections may be closed to save resources, and trimming between watermarks. */
+  public ConnectionManager connectionManager() {
+    return connectionManager;
+  }
+
+  @Override
+  public TtlAddressBook addressBook() {
+    return addressBook;
+  }
+
+  /** The remote of {@code conn} told us about itself (identify, or a push): record its addresses. */
+  void identified(PeerConnection conn, IdentifyInfo info) {
+    if (conn.isOpen()) {
+      addressBook.announced(conn.peerId(), info.listenAddrs());
+    }
   }
 
   /**
@@ -279,9 +320,18 @@ public final class HostCore implements Host {
   void connectionReady(PeerConnection conn) {
     connections.add(conn);
     handles.connected(conn);
+    connectionManager.opened(conn);
+    PeerId peer = conn.peerId();
+    if (conn.direction() == Direction.OUTBOUND) {
+      addressBook.dialed(peer, conn.remoteAddress());
+    }
+    conn.identify().thenAccept(info -> identified(conn, info));
     conn.closeFuture().whenComplete((v, e) -> {
       connections.remove(conn);
       handles.disconnected(conn);
+      if (connections.stream().noneMatch(c -> c.peerId().equals(peer) && c.isOpen())) {
+        addressBook.disconnected(peer, conn.direction() == Direction.OUTBOUND ? conn.remoteAddress() : null);
+      }
     });
     for (Consumer<Peer> l : connectionListeners) {
       try {
@@ -357,6 +407,8 @@ public final class HostCore implements Host {
   /** Closes every connection and, if this core made its event loops, shuts them down. */
   public CompletableFuture<Void> close() {
     resolver.shutdownNow();
+    connectionManager.stop();
+    identifyPusher.stop();
     CompletableFuture<?>[] closing =
         connections.stream().map(PeerConnection::close).toArray(CompletableFuture[]::new);
     return CompletableFuture.allOf(closing).handle((v, e) -> null).thenCompose(v -> {

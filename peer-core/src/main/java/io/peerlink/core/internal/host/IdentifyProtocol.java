@@ -75,6 +75,62 @@ public final class IdentifyProtocol {
     ch.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
   }
 
+  /**
+   * Pushes our identify record to the remote of {@code conn}: a new stream, one message, then
+   * close, as a push is sent. Completes once the message is written.
+   */
+  static CompletableFuture<Void> push(HostCore core, PeerConnection conn) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    conn.newStream(PUSH, s -> { }).whenComplete((s, e) -> {
+      if (e != null) {
+        done.completeExceptionally(e);
+        return;
+      }
+      Channel ch = s.channel();
+      byte[] msg = localRecord(core, conn).toByteArray();
+      ByteBuf out = ch.alloc().buffer(Varint.size(msg.length) + msg.length);
+      Varint.write(out, msg.length);
+      out.writeBytes(msg);
+      ch.writeAndFlush(out).addListener(f -> {
+        ch.close();
+        if (f.isSuccess()) {
+          done.complete(null);
+        } else {
+          done.completeExceptionally(f.cause());
+        }
+      });
+    });
+    return done;
+  }
+
+  /**
+   * Applies a pushed message to what we knew: the push may be partial, so a field it leaves out
+   * (a repeated field it leaves empty) keeps the value we had. The public key, when sent, must
+   * still derive the connection's peer ID.
+   */
+  static IdentifyInfo applyPush(PeerId remote, IdentifyInfo known, Identify push) throws PeerException {
+    Identify.Builder b = Identify.newBuilder();
+    b.setPublicKey(push.hasPublicKey() ? push.getPublicKey() : ByteString.copyFrom(known.publicKey().marshal()));
+    b.setProtocolVersion(push.hasProtocolVersion() ? push.getProtocolVersion() : known.protocolVersion());
+    b.setAgentVersion(push.hasAgentVersion() ? push.getAgentVersion() : known.agentVersion());
+    if (push.getListenAddrsCount() > 0) {
+      b.addAllListenAddrs(push.getListenAddrsList());
+    } else {
+      known.listenAddrs().forEach(a -> b.addListenAddrs(ByteString.copyFrom(a.bytes())));
+    }
+    if (push.getProtocolsCount() > 0) {
+      b.addAllProtocols(push.getProtocolsList());
+    } else {
+      b.addAllProtocols(known.protocols());
+    }
+    if (push.hasObservedAddr()) {
+      b.setObservedAddr(push.getObservedAddr());
+    } else if (known.observedAddr() != null) {
+      b.setObservedAddr(ByteString.copyFrom(known.observedAddr().bytes()));
+    }
+    return toInfo(remote, b.build());
+  }
+
   /** Receives pushed updates on {@code stream}, merging each into {@code sink}. */
   static void receivePush(PeerConnection conn, Stream stream, Consumer<Identify> sink) {
     stream.channel().pipeline().addLast(

@@ -59,12 +59,14 @@ public final class PeerConnection implements Peer {
   private final IdleTimeout idle;
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
   private final CompletableFuture<IdentifyInfo> identify = new CompletableFuture<>();
-  private volatile Identify pushed;
+  private final HostCore core;
+  private volatile IdentifyInfo pushed;
   private volatile Throwable failure;
   private volatile LongConsumer rttObserver;
 
   private PeerConnection(Builder b) {
     HostCore core = b.core;
+    this.core = core;
     this.channel = b.channel;
     this.secure = b.secure;
     this.direction = Objects.requireNonNull(b.direction, "direction");
@@ -79,7 +81,8 @@ public final class PeerConnection implements Peer {
     this.streams = new ConnectionStreams(core, this, limit, stats);
     this.ping = new ConnectionPing(this, core.config().streamNegotiationTimeout(), stats);
     this.messages = new ConnectionMessages(core, this, stats);
-    this.idle = new IdleTimeout(channel.eventLoop(), core.config().idleTimeout(), stats, this);
+    this.idle = new IdleTimeout(channel.eventLoop(), core.config().idleTimeout(), stats, this,
+        core.connectionManager());
     channel.closeFuture().addListener(f -> {
       identify.completeExceptionally(new PeerException(PeerError.IO, "connection closed"));
       idle.stop();
@@ -185,8 +188,25 @@ public final class PeerConnection implements Peer {
     });
   }
 
+  /**
+   * Applies an identify push: {@link #identify()} answers with the merged record from now on, and
+   * the host updates the address book. A push that arrives before identify answered counts only
+   * if it is complete (carries the public key).
+   */
   void mergeIdentifyPush(Identify msg) {
-    pushed = msg;
+    if (msg.equals(Identify.getDefaultInstance())) {
+      return;
+    }
+    IdentifyInfo known = pushed != null ? pushed : identify.getNow(null);
+    try {
+      IdentifyInfo merged = known == null
+          ? IdentifyProtocol.toInfo(peerId(), msg)
+          : IdentifyProtocol.applyPush(peerId(), known, msg);
+      pushed = merged;
+      core.identified(this, merged);
+    } catch (PeerException e) {
+      log.debug("identify push from {} ignored: {}", peerId(), e.toString());
+    }
   }
 
   /** This connection's message API. */
@@ -261,7 +281,8 @@ public final class PeerConnection implements Peer {
 
   @Override
   public CompletableFuture<IdentifyInfo> identify() {
-    return identify;
+    IdentifyInfo latest = pushed;
+    return latest != null ? CompletableFuture.completedFuture(latest) : identify;
   }
 
   @Override

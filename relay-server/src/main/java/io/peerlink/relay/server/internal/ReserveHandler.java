@@ -34,6 +34,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReserveHandler {
   private static final Logger log = LoggerFactory.getLogger(ReserveHandler.class);
+  /**
+   * The protection tag on a client holding a reservation here: the host's connection manager
+   * must not trim or evict the connection it would be reached through (go's relay tags these
+   * peers in its connection manager for the same reason).
+   */
+  public static final String PROTECTION_TAG = "relay-reservation-held";
 
   private final RelayContext relay;
   private final Identity identity;
@@ -99,6 +105,7 @@ public final class ReserveHandler {
       return HopReplies.refuse(ch, RelayStatus.RESERVATION_REFUSED, "limit " + outcome.refusal(), peer);
     }
     watch(peer);
+    relay.host().protect(peer.peerId(), PROTECTION_TAG);
     boolean renewal = outcome.renewal();
     relay.host().emit(l -> l.relayReservationGranted(peer.peerId(), renewal));
     HopMessage answer = CircuitMessages.hopStatus(RelayStatus.OK,
@@ -110,6 +117,7 @@ public final class ReserveHandler {
         // The peer never learnt of it: take it back rather than hold a slot until expiry.
         log.debug("the reservation answer to {} could not be written: {}", peer.peerId(), f.cause().toString());
         if (reservations.remove(entry)) {
+          relay.host().unprotect(entry.peer(), PROTECTION_TAG);
           relay.host().emit(l -> l.relayReservationsEnded(1));
         }
         StreamChannels.reset(ch);
@@ -129,7 +137,9 @@ public final class ReserveHandler {
    * @return how many were dropped
    */
   public int expire(Instant now) {
-    int n = reservations.expire(now).size();
+    List<ReservationTable.Entry> gone = reservations.expire(now);
+    gone.forEach(e -> relay.host().unprotect(e.peer(), PROTECTION_TAG));
+    int n = gone.size();
     if (n > 0) {
       relay.host().emit(l -> l.relayReservationsEnded(n));
       log.debug("{} reservation(s) expired", n);
@@ -150,6 +160,7 @@ public final class ReserveHandler {
       peer.closeFuture().whenComplete((v, e) -> {
         watched.remove(peer);
         if (reservations.remove(peer.peerId(), peer)) {
+          relay.host().unprotect(peer.peerId(), PROTECTION_TAG);
           relay.host().emit(l -> l.relayReservationsEnded(1));
           log.debug("reservation of {} dropped: disconnected", peer.peerId());
         }
