@@ -368,6 +368,11 @@ public final class YamuxStreamChannel extends AbstractChannel implements DuplexC
     pipeline().fireExceptionCaught(cause);
   }
 
+  /** Auto-read was turned off: the read it had requested is withdrawn, so queued data stays queued. */
+  void clearReadRequested() {
+    runOnLoop(() -> readRequested = false);
+  }
+
   /** The session retries a write that waited for memory. */
   void retryWrite() {
     waitingForMemory = false;
