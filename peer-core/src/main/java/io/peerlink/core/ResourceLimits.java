@@ -54,7 +54,12 @@ public final class ResourceLimits {
     /** Connections the remote opened. */
     INBOUND_CONNECTIONS,
     /** Connections this host opened. */
-    OUTBOUND_CONNECTIONS
+    OUTBOUND_CONNECTIONS,
+    /**
+     * Control frames owed to a remote that does not read them (ping replies, window updates,
+     * resets), per connection: over {@link PeerConfig#maxPendingControlFrames()} the connection closes.
+     */
+    CONTROL_FRAMES
   }
 
   /**
@@ -120,8 +125,8 @@ public final class ResourceLimits {
     }
 
     /**
-     * {@return the limit on {@code resource}; {@link Long#MAX_VALUE} for negotiating streams, which
-     * {@link PeerConfig#maxPendingInboundStreams()} bounds}
+     * {@return the limit on {@code resource}; {@link Long#MAX_VALUE} for negotiating streams and
+     * control frames, which {@link PeerConfig} bounds}
      *
      * @param resource what is limited
      */
@@ -132,7 +137,7 @@ public final class ResourceLimits {
         case OUTBOUND_STREAMS -> outboundStreams;
         case INBOUND_CONNECTIONS -> inboundConnections;
         case OUTBOUND_CONNECTIONS -> outboundConnections;
-        case NEGOTIATING_STREAMS -> Long.MAX_VALUE;
+        case NEGOTIATING_STREAMS, CONTROL_FRAMES -> Long.MAX_VALUE;
       };
     }
   }

@@ -76,6 +76,18 @@ public final class ConnectionScope {
     return new StreamScope(this, false);
   }
 
+  /**
+   * Reports that the remote left more control frames unread than the muxer queues for it; the
+   * muxer closes the connection.
+   *
+   * @param limit the configured bound
+   */
+  public void controlFramesExceeded(int limit) {
+    manager.observer().exceeded(Scope.CONNECTION, Resource.CONTROL_FRAMES, remote,
+        "the remote does not read the replies it asks for: over " + limit
+            + " control frames queued (PeerConfig.maxPendingControlFrames); closing the connection");
+  }
+
   /** Gives the connection back (once; later calls do nothing). */
   public void done() {
     if (done.compareAndSet(false, true)) {
@@ -106,13 +118,8 @@ public final class ConnectionScope {
     return peerNode.node;
   }
 
-  Object remote() {
-    return remote;
-  }
-
-  /** For the log. */
   @Override
   public String toString() {
-    return "ConnectionScope(" + remote + ", " + Scope.CONNECTION + ")";
+    return "ConnectionScope(" + remote + ")";
   }
 }

@@ -6,9 +6,11 @@ import io.peerlink.core.ResourceLimits;
 import io.peerlink.core.ResourceLimits.Resource;
 import io.peerlink.core.ResourceLimits.Scope;
 import io.peerlink.core.identity.PeerId;
+import io.peerlink.core.spi.RefusalLog;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.LoggerFactory;
 
 /**
  * One host's resource manager: the {@link Scope#SYSTEM system} scope, a scope per connected peer
@@ -32,8 +34,10 @@ public final class ResourceManager {
     void exceeded(Scope scope, Resource resource, Object remote, String detail);
   }
 
-  private static final ResourceManager UNLIMITED =
-      new ResourceManager(ResourceLimits.unlimited(), Integer.MAX_VALUE, (s, r, remote, d) -> { });
+  private static final RefusalLog UNLIMITED_REFUSALS = new RefusalLog(LoggerFactory.getLogger(ResourceManager.class));
+  /** Refuses nothing by itself; what a muxer on its own reports (control frames) is logged. */
+  private static final ResourceManager UNLIMITED = new ResourceManager(ResourceLimits.unlimited(), Integer.MAX_VALUE,
+      (s, r, remote, d) -> UNLIMITED_REFUSALS.refused("resource limit (" + s + " " + r + ")", remote, d));
 
   private final ResourceLimits limits;
   private final long negotiatingPerConnection;

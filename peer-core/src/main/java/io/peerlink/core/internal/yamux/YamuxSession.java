@@ -16,14 +16,12 @@ import io.peerlink.core.PeerException;
 import io.peerlink.core.ProtocolViolationException;
 import io.peerlink.core.internal.resource.ConnectionScope;
 import io.peerlink.core.internal.resource.StreamScope;
-import io.peerlink.core.spi.RefusalLog;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
-import org.slf4j.LoggerFactory;
 
 /**
  * A yamux session on one connection: install it on the secured (plaintext) pipeline and it adds its
@@ -49,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * any thread.
  */
 public final class YamuxSession extends ChannelDuplexHandler {
-  private static final RefusalLog REFUSALS = new RefusalLog(LoggerFactory.getLogger(YamuxSession.class));
+  /** How soon a stream waiting for memory tries again when no write of this connection frees any. */
+  private static final long MEMORY_RETRY_MILLIS = 10;
 
   private final boolean client;
   private final YamuxConfig config;
@@ -621,8 +620,6 @@ public final class YamuxSession extends ChannelDuplexHandler {
     }
   }
 
-  private static final long MEMORY_RETRY_MILLIS = 10;
-
   private void retryWaitingForMemory() {
     memoryRetryPending = false;
     if (closed) {
@@ -648,8 +645,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
       frame.release();
       if (!controlFramesOverflowed) {
         controlFramesOverflowed = true;
-        REFUSALS.refused("yamux control frames", ctx.channel().remoteAddress(),
-            "it does not read our replies; closing the connection");
+        resources.controlFramesExceeded(config.maxPendingControlFrames());
         // Not from here: this may run inside a stream's own bookkeeping.
         ctx.executor().execute(() -> fail(new LimitExceededException("maxPendingControlFrames ("
             + config.maxPendingControlFrames() + ") reached: the remote does not read the replies it asks for"),
