@@ -201,6 +201,16 @@ public interface EventListener {
   default void inboundRefused(InetSocketAddress remote, RejectReason reason) {}
 
   /**
+   * A request was refused because a scope of the host's {@link ResourceLimits} was full: a stream
+   * was reset or not opened, or a connection closed right after its handshake.
+   *
+   * @param scope the scope that had no room
+   * @param resource what it had no room for
+   * @param remote the remote peer, or its address when the peer is not known
+   */
+  default void resourceLimitExceeded(ResourceLimits.Scope scope, ResourceLimits.Resource resource, String remote) {}
+
+  /**
    * A dial to a peer starts: its addresses, tried with the dial policy's retries.
    *
    * @param peer the peer

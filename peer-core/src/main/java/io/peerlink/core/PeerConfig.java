@@ -36,6 +36,7 @@ public final class PeerConfig {
   private final ConnectionManagerConfig connectionManager;
   private final AddressBookConfig addressBook;
   private final Duration identifyPushDelay;
+  private final ResourceLimits resourceLimits;
 
   private PeerConfig(Builder b) {
     this.connectTimeout = b.connectTimeout;
@@ -62,6 +63,7 @@ public final class PeerConfig {
     this.connectionManager = b.connectionManager;
     this.addressBook = b.addressBook;
     this.identifyPushDelay = b.identifyPushDelay;
+    this.resourceLimits = b.resourceLimits;
   }
 
   /** {@return the default settings} */
@@ -101,6 +103,7 @@ public final class PeerConfig {
     b.connectionManager = connectionManager;
     b.addressBook = addressBook;
     b.identifyPushDelay = identifyPushDelay;
+    b.resourceLimits = resourceLimits;
     return b;
   }
 
@@ -189,7 +192,11 @@ public final class PeerConfig {
   }
 
   /**
-   * Inbound streams the remote may open that are still negotiating; more are reset. Default 256.
+   * Inbound streams the remote may open on one connection that are still negotiating their
+   * protocol (multistream-select not finished) or not yet accepted; more are reset, and the refusal
+   * counts as a {@link ResourceLimits.Resource#NEGOTIATING_STREAMS} limit hit. Default 256 (as
+   * go-libp2p's transient scope), so a peer that opens streams and never names a protocol holds
+   * at most this many.
    *
    * @return the most inbound streams still negotiating
    */
@@ -356,6 +363,17 @@ public final class PeerConfig {
     return identifyPushDelay;
   }
 
+  /**
+   * What remotes may make this host hold: memory, streams and connections per host, peer,
+   * connection, protocol and stream. Default {@link ResourceLimits#defaults()}, sized for 2 cores
+   * and a 256 MiB heap.
+   *
+   * @return the resource limits
+   */
+  public ResourceLimits resourceLimits() {
+    return resourceLimits;
+  }
+
   /** Builds a {@link PeerConfig}; every setter has the default named on the getter. */
   public static final class Builder {
     private Duration connectTimeout = Duration.ofSeconds(10);
@@ -382,6 +400,7 @@ public final class PeerConfig {
     private ConnectionManagerConfig connectionManager = ConnectionManagerConfig.defaults();
     private AddressBookConfig addressBook = AddressBookConfig.defaults();
     private Duration identifyPushDelay = Duration.ofSeconds(1);
+    private ResourceLimits resourceLimits = ResourceLimits.defaults();
 
     private Builder() {}
 
@@ -415,6 +434,17 @@ public final class PeerConfig {
      */
     public Builder identifyPushDelay(Duration v) {
       this.identifyPushDelay = v;
+      return this;
+    }
+
+    /**
+     * See {@link PeerConfig#resourceLimits()}.
+     *
+     * @param v the new limits
+     * @return this builder
+     */
+    public Builder resourceLimits(ResourceLimits v) {
+      this.resourceLimits = Objects.requireNonNull(v, "resourceLimits");
       return this;
     }
 

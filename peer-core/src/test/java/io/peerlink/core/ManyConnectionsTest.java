@@ -41,13 +41,15 @@ class ManyConnectionsTest extends PeerTestSupport {
   void holdsAThousandConnectionsWithBoundedMemory() throws Exception {
     EventLoopGroup clientLoops = Transports.newGroup(2, "clients");
     try {
-      Listener server = listen(Listener.builder(Identity.generate()).config(FAST).listenOn(LOOPBACK)
+      // Eight identities make the thousand connections: the per-peer connection limits are off.
+      PeerConfig config = FAST.toBuilder().resourceLimits(ResourceLimits.unlimited()).build();
+      Listener server = listen(Listener.builder(Identity.generate()).config(config).listenOn(LOOPBACK)
           .limits(ListenerLimits.unlimited()));
       Multiaddr addr = server.listenAddresses().get(0);
       List<Connector> connectors = new ArrayList<>();
       for (int i = 0; i < CONCURRENCY; i++) {
         // One connector per lane: one connector joins concurrent dials to a peer into one.
-        connectors.add(connector(Connector.builder(Identity.generate()).config(FAST).dialPolicy(NO_RETRY)
+        connectors.add(connector(Connector.builder(Identity.generate()).config(config).dialPolicy(NO_RETRY)
             .eventLoopGroup(clientLoops)));
       }
       // Warm up the handshake code, then measure from a settled heap.

@@ -9,6 +9,7 @@ import io.peerlink.core.EventListener;
 import io.peerlink.core.Peer;
 import io.peerlink.core.PeerException;
 import io.peerlink.core.RejectReason;
+import io.peerlink.core.ResourceLimits;
 import io.peerlink.core.event.CircuitEnd;
 import io.peerlink.core.event.DialStage;
 import io.peerlink.core.event.HopRequest;
@@ -37,7 +38,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code connections.opened} [direction, security], {@code connections.closed} [direction],
  *       {@code connections.open} (gauge), {@code connections.failed} [direction, stage]
  *       (connect or secure), {@code connections.secure} (timer: the handshake),
- *       {@code inbound.refused} [reason]
+ *       {@code inbound.refused} [reason], {@code resource.limit.exceeded} [scope, resource]
  *   <li>{@code dials} [outcome], {@code dials.duration} (timer), {@code dial.stages} [stage,
  *       outcome], {@code dial.stage.duration} [stage] (timer)
  *   <li>{@code path.changes} [reason, path] (the path new streams moved to, {@code none} when no
@@ -114,6 +115,11 @@ public final class MicrometerMetrics implements EventListener {
   @Override
   public void inboundRefused(InetSocketAddress remote, RejectReason reason) {
     counter("inbound.refused", "reason", tag(reason)).increment();
+  }
+
+  @Override
+  public void resourceLimitExceeded(ResourceLimits.Scope scope, ResourceLimits.Resource resource, String remote) {
+    counter("resource.limit.exceeded", "scope", tag(scope), "resource", tag(resource)).increment();
   }
 
   @Override

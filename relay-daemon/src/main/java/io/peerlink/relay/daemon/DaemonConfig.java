@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
  * The relay daemon's settings, as picocli options: defaults, overridden by the {@code --config}
  * properties file, overridden by flags. A flag {@code --name value} and a line {@code name=value}
  * in the file are the same setting. A limit left unset keeps its library default (named in the
- * help text), so the defaults live in one place: {@link RelayLimiter} and {@link ListenerLimits}.
+ * help text), so the defaults live in one place: {@link RelayLimiter}, {@link ListenerLimits} and
+ * {@link io.peerlink.core.ResourceLimits}.
  */
 @Command(
     name = "relay-daemon",
@@ -84,6 +85,10 @@ final class DaemonConfig {
   @ArgGroup(validate = false, heading = "%nListener limits, checked as each TCP connection is accepted:%n", order = 40)
   InboundLimits inbound = new InboundLimits();
 
+  @ArgGroup(validate = false, heading = "%nResource limits: what remotes may make the relay hold, per scope"
+      + " (docs/limits.md):%n", order = 60)
+  ResourceOptions resources = new ResourceOptions();
+
   /**
    * Parses a command line, reading the {@code --config} file it names first, and checks every
    * limit against the library's rules (for tests; {@link RelayDaemon} also prints help).
@@ -111,9 +116,9 @@ final class DaemonConfig {
     return inbound.build();
   }
 
-  /** Connection settings: the defaults with the handshake deadline, when given. */
+  /** Connection settings: the defaults with the handshake deadline and the resource limits, when given. */
   PeerConfig peerConfig() {
-    PeerConfig.Builder b = PeerConfig.builder();
+    PeerConfig.Builder b = resources.applyTo(PeerConfig.builder());
     if (inbound.handshakeTimeout != null) {
       b.handshakeTimeout(inbound.handshakeTimeout);
     }

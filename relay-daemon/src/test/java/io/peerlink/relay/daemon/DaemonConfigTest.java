@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.peerlink.core.ListenerLimits;
 import io.peerlink.core.PeerConfig;
+import io.peerlink.core.ResourceLimits;
 import io.peerlink.relay.server.RelayLimiter;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -12,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
@@ -92,6 +95,35 @@ class DaemonConfigTest {
   }
 
   @Test
+  void everyResourceLimitIsSettableByFlagAndInTheFile() throws Exception {
+    String[] names = {"system-memory", "system-inbound-streams", "system-outbound-streams",
+        "system-inbound-connections", "system-outbound-connections", "peer-memory", "peer-inbound-streams",
+        "peer-outbound-streams", "peer-inbound-connections", "peer-outbound-connections", "connection-memory",
+        "connection-inbound-streams", "connection-outbound-streams", "negotiating-streams", "protocol-memory",
+        "protocol-inbound-streams", "protocol-outbound-streams", "stream-memory"};
+    List<String> flags = new ArrayList<>();
+    StringBuilder file = new StringBuilder();
+    for (int i = 0; i < names.length; i++) {
+      flags.add("--" + names[i]);
+      flags.add(String.valueOf(100 + i));
+      file.append(names[i]).append('=').append(100 + i).append('\n');
+    }
+    Path props = dir.resolve("resources.properties");
+    Files.writeString(props, file);
+    for (DaemonConfig c : new DaemonConfig[] {DaemonConfig.parse(flags.toArray(String[]::new)),
+        DaemonConfig.parse("--config", props.toString())}) {
+      ResourceLimits r = c.peerConfig().resourceLimits();
+      assertThat(r.system()).isEqualTo(new ResourceLimits.Limit(100, 101, 102, 103, 104));
+      assertThat(r.peer()).isEqualTo(new ResourceLimits.Limit(105, 106, 107, 108, 109));
+      assertThat(r.connection()).isEqualTo(ResourceLimits.DEFAULT_CONNECTION.withMemory(110).withStreams(111, 112));
+      assertThat(c.peerConfig().maxPendingInboundStreams()).isEqualTo(113);
+      assertThat(r.protocol()).isEqualTo(ResourceLimits.DEFAULT_PROTOCOL.withMemory(114).withStreams(115, 116));
+      assertThat(r.stream()).isEqualTo(ResourceLimits.DEFAULT_STREAM.withMemory(117));
+    }
+    assertThat(DaemonConfig.parse().peerConfig().resourceLimits()).isEqualTo(ResourceLimits.defaults());
+  }
+
+  @Test
   void unlimitedPresetThenOverrides() {
     DaemonConfig c = DaemonConfig.parse("--unlimited", "true", "--max-circuit-data", "5");
     assertThat(c.limiter().maxReservations()).isZero();
@@ -153,6 +185,25 @@ class DaemonConfigTest {
     expected.put("--stop-handshake-timeout", "default: " + r.stopHandshakeTimeout().toMinutes() + "m)");
     expected.put("--limit-flush-timeout", "default: " + r.limitFlushTimeout().toSeconds() + "s)");
     expected.put("--reservation-sweep-interval", "default: " + r.reservationSweepInterval().toMinutes() + "m)");
+    ResourceLimits rl = ResourceLimits.defaults();
+    expected.put("--system-memory", "default: " + rl.system().memory() + ")");
+    expected.put("--system-inbound-streams", "default: " + rl.system().inboundStreams() + ")");
+    expected.put("--system-outbound-streams", "default: " + rl.system().outboundStreams() + ")");
+    expected.put("--system-inbound-connections", "default: " + rl.system().inboundConnections() + ")");
+    expected.put("--system-outbound-connections", "default: " + rl.system().outboundConnections() + ")");
+    expected.put("--peer-memory", "default: " + rl.peer().memory() + ")");
+    expected.put("--peer-inbound-streams", "default: " + rl.peer().inboundStreams() + ")");
+    expected.put("--peer-outbound-streams", "default: " + rl.peer().outboundStreams() + ")");
+    expected.put("--peer-inbound-connections", "default: " + rl.peer().inboundConnections() + ")");
+    expected.put("--peer-outbound-connections", "default: " + rl.peer().outboundConnections() + ")");
+    expected.put("--connection-memory", "default: " + rl.connection().memory() + ")");
+    expected.put("--connection-inbound-streams", "default: " + rl.connection().inboundStreams() + ")");
+    expected.put("--connection-outbound-streams", "default: " + rl.connection().outboundStreams() + ")");
+    expected.put("--negotiating-streams", "default: " + PeerConfig.defaults().maxPendingInboundStreams() + ")");
+    expected.put("--protocol-memory", "default: " + rl.protocol().memory() + ")");
+    expected.put("--protocol-inbound-streams", "default: " + rl.protocol().inboundStreams() + ")");
+    expected.put("--protocol-outbound-streams", "default: " + rl.protocol().outboundStreams() + ")");
+    expected.put("--stream-memory", "default: " + rl.stream().memory() + ")");
     expected.put("--max-inbound", "default: " + l.maxInbound() + ")");
     expected.put("--max-inbound-per-ip", "default: " + l.maxInboundPerIp() + ")");
     expected.put("--accept-rate", "default: " + (long) l.acceptsPerSecond() + ")");

@@ -14,7 +14,9 @@ import io.peerlink.core.Stream;
 import io.peerlink.core.StreamHandler;
 import io.peerlink.core.internal.multistream.MultistreamInitiator;
 import io.peerlink.core.internal.multistream.MultistreamResponder;
+import io.peerlink.core.internal.resource.StreamScope;
 import io.peerlink.core.internal.yamux.YamuxSession;
+import io.peerlink.core.internal.yamux.YamuxStreamChannel;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
@@ -173,6 +175,18 @@ final class ConnectionStreams {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
+      if (ctx.channel() instanceof YamuxStreamChannel ch) {
+        StreamScope scope = ch.resourceScope();
+        if (!scope.setProtocol(protocol)) {
+          // Over the protocol's limit (logged): the stream goes, the connection stays.
+          if (opened != null) {
+            opened.completeExceptionally(new LimitExceededException("protocol " + protocol
+                + " has its most streams or memory on this host (see ResourceLimits)"));
+          }
+          ch.reset();
+          return;
+        }
+      }
       StreamImpl stream = new StreamImpl(ctx.channel(), protocol, conn);
       try {
         handler.handle(stream);

@@ -19,6 +19,7 @@ import io.peerlink.core.SecurityProtocol;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.internal.multistream.MultistreamInitiator;
 import io.peerlink.core.internal.multistream.MultistreamResponder;
+import io.peerlink.core.internal.resource.ConnectionScope;
 import io.peerlink.core.internal.security.SecureSession;
 import io.peerlink.core.internal.yamux.YamuxSession;
 import io.peerlink.core.multiaddr.Multiaddr;
@@ -63,6 +64,8 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
   private final ConnectionLimit limit;
   private ScheduledFuture<?> timeout;
   private boolean done;
+  /** This connection's share of the host's resources, taken once the remote is authenticated. */
+  private ConnectionScope resources;
 
   private ConnectionUpgrader(HostCore core, Direction direction, PeerId expected, ConnectionPath path,
       ConnectionLifecycle lifecycle, Multiaddr remoteAddress,
@@ -198,6 +201,16 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
           "expected peer " + expected + " but the remote proved " + session.remotePeerId()));
       return;
     }
+    try {
+      // The first moment the peer is known: a connection over its peer's or the host's limit
+      // goes now, before the muxer costs anything.
+      resources = core.resources().openConnection(session.remotePeerId(), direction, describe(ctx));
+    } catch (PeerException overLimit) {
+      fail(ctx, overLimit);
+      return;
+    }
+    ConnectionScope scope = resources;
+    ctx.channel().closeFuture().addListener(f -> scope.done());
     if (YAMUX.equals(session.earlyMuxer())) {
       ChannelHandler yamux = startYamux(ctx, session, true);
       if (yamux != null) {
@@ -235,7 +248,8 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
         .build();
     this.conn = conn;
     boolean client = direction == Direction.OUTBOUND;
-    YamuxSession yamux = YamuxSessions.create(core.yamuxConfig(), client, conn.inboundStreamInitializer());
+    YamuxSession yamux = YamuxSessions.create(core.yamuxConfig(), client, conn.inboundStreamInitializer(),
+        resources);
     conn.attach(yamux);
     done = true;
     timeout.cancel(false);

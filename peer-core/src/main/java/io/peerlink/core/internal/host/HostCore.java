@@ -12,17 +12,20 @@ import io.peerlink.core.MessageHandler;
 import io.peerlink.core.Peer;
 import io.peerlink.core.PeerConfig;
 import io.peerlink.core.PeerHandle;
+import io.peerlink.core.ResourceLimits;
 import io.peerlink.core.StreamHandler;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.internal.connmgr.ConnectionManager;
 import io.peerlink.core.internal.connmgr.TtlAddressBook;
+import io.peerlink.core.internal.resource.ResourceManager;
 import io.peerlink.core.internal.yamux.YamuxConfig;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.core.spi.DialAttempt;
 import io.peerlink.core.spi.Host;
 import io.peerlink.core.spi.PathLossHandler;
 import io.peerlink.core.spi.PunchExpectation;
+import io.peerlink.core.spi.RefusalLog;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -79,6 +82,9 @@ public final class HostCore implements Host {
   private final TtlAddressBook addressBook;
   private final ConnectionManager connectionManager;
   private final IdentifyPusher identifyPusher;
+  private final ResourceManager resources;
+  /** Resource limit hits: INFO, one line per scope and resource per second. */
+  private static final RefusalLog LIMIT_REFUSALS = new RefusalLog(LoggerFactory.getLogger(ResourceManager.class));
 
   /** Creates a core; with a null {@code group} it makes and later shuts down its own. */
   public HostCore(Identity identity, PeerConfig config, EventLoopGroup group) {
@@ -93,6 +99,8 @@ public final class HostCore implements Host {
     this.addressBook = new TtlAddressBook(config.addressBook(), this::clock);
     this.connectionManager = new ConnectionManager(config.connectionManager(), this::clock, this::isProtected);
     this.identifyPusher = new IdentifyPusher(this);
+    this.resources = new ResourceManager(config.resourceLimits(), config.maxPendingInboundStreams(),
+        this::resourceLimitExceeded);
     BuiltinProtocols.register(this);
     connectionManager.start(this.group.next());
     identifyPusher.start();
@@ -135,6 +143,18 @@ public final class HostCore implements Host {
         new DefaultThreadFactory("peerlink-dns", true));
     pool.allowCoreThreadTimeOut(true);
     return pool;
+  }
+
+  /** What remotes make this host hold, and the limits on it. */
+  public ResourceManager resources() {
+    return resources;
+  }
+
+  private void resourceLimitExceeded(ResourceLimits.Scope scope, ResourceLimits.Resource resource, Object remote,
+      String detail) {
+    LIMIT_REFUSALS.refused("resource limit (" + scope + " " + resource + ")", remote, detail);
+    String who = String.valueOf(remote);
+    events.emit(l -> l.resourceLimitExceeded(scope, resource, who));
   }
 
   /** Where blocking DNS lookups run. */

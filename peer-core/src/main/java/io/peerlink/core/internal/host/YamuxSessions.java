@@ -2,6 +2,7 @@ package io.peerlink.core.internal.host;
 
 import io.netty.channel.ChannelHandler;
 import io.peerlink.core.PeerConfig;
+import io.peerlink.core.internal.resource.ConnectionScope;
 import io.peerlink.core.internal.yamux.YamuxConfig;
 import io.peerlink.core.internal.yamux.YamuxSession;
 
@@ -21,7 +22,8 @@ final class YamuxSessions {
         .build();
   }
 
-  static YamuxSession create(YamuxConfig config, boolean client, ChannelHandler inboundStreamInitializer) {
-    return new YamuxSession(client, config, inboundStreamInitializer);
+  static YamuxSession create(YamuxConfig config, boolean client, ChannelHandler inboundStreamInitializer,
+      ConnectionScope resources) {
+    return new YamuxSession(client, config, inboundStreamInitializer, resources);
   }
 }

@@ -14,12 +14,14 @@ import io.peerlink.core.LimitExceededException;
 import io.peerlink.core.PeerError;
 import io.peerlink.core.PeerException;
 import io.peerlink.core.ProtocolViolationException;
-import io.peerlink.core.spi.RefusalLog;
+import io.peerlink.core.internal.resource.ConnectionScope;
+import io.peerlink.core.internal.resource.StreamScope;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
-import org.slf4j.LoggerFactory;
 
 /**
  * A yamux session on one connection: install it on the secured (plaintext) pipeline and it adds its
@@ -45,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * any thread.
  */
 public final class YamuxSession extends ChannelDuplexHandler {
-  private static final RefusalLog REFUSALS = new RefusalLog(LoggerFactory.getLogger(YamuxSession.class));
+  /** How soon a stream waiting for memory tries again when no write of this connection frees any. */
+  private static final long MEMORY_RETRY_MILLIS = 10;
 
   private final boolean client;
   private final YamuxConfig config;
@@ -80,6 +83,11 @@ public final class YamuxSession extends ChannelDuplexHandler {
   /** Whether the data frame being read carries FIN, applied after its last payload byte. */
   private boolean payloadFin;
   private volatile LongConsumer roundTripObserver;
+  /** Charges this connection's streams and their bytes; see {@link ConnectionScope}. */
+  private final ConnectionScope resources;
+  /** Streams with data to send that waits for memory (a scope full of bytes the remote has not read). */
+  private final ArrayDeque<YamuxStreamChannel> waitingForMemory = new ArrayDeque<>();
+  private boolean memoryRetryPending;
 
   /**
    * @param client whether this side initiated the connection (odd stream IDs)
@@ -88,6 +96,18 @@ public final class YamuxSession extends ChannelDuplexHandler {
    *     {@link io.netty.channel.ChannelInitializer}); null refuses inbound streams
    */
   public YamuxSession(boolean client, YamuxConfig config, ChannelHandler inboundStreamInitializer) {
+    this(client, config, inboundStreamInitializer, ConnectionScope.unlimited());
+  }
+
+  /**
+   * As above, with the streams and their buffered bytes charged to {@code resources}: an inbound
+   * stream over a stream limit is refused with RST, an outbound one fails with a
+   * {@link LimitExceededException}; inbound bytes over a memory limit reset their stream; outbound
+   * bytes over it wait in their stream until bytes already handed to the connection are written.
+   */
+  public YamuxSession(boolean client, YamuxConfig config, ChannelHandler inboundStreamInitializer,
+      ConnectionScope resources) {
+    this.resources = Objects.requireNonNull(resources, "resources");
     this.client = client;
     this.config = Objects.requireNonNull(config, "config");
     this.inboundStreamInitializer = inboundStreamInitializer;
@@ -298,6 +318,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
     }
     streams.clear();
     readCompletePending.clear();
+    waitingForMemory.clear();
   }
 
   // ---------------------------------------------------------------- inbound frames
@@ -415,7 +436,12 @@ public final class YamuxSession extends ChannelDuplexHandler {
       writeControlFrame(YamuxFrame.windowUpdate(id, YamuxFrame.FLAG_RST, 0));
       return null;
     }
-    YamuxStreamChannel child = new YamuxStreamChannel(this, id, false);
+    StreamScope scope = resources.openInbound();
+    if (scope == null) {
+      writeControlFrame(YamuxFrame.windowUpdate(id, YamuxFrame.FLAG_RST, 0)); // the refusal was logged
+      return null;
+    }
+    YamuxStreamChannel child = new YamuxStreamChannel(this, id, false, scope);
     streams.put(id, child);
     pendingInbound++;
     child.pipeline().addLast(inboundStreamInitializer);
@@ -456,9 +482,16 @@ public final class YamuxSession extends ChannelDuplexHandler {
       promise.tryFailure(new LimitExceededException("yamux stream IDs exhausted"));
       return;
     }
+    StreamScope scope;
+    try {
+      scope = resources.openOutbound();
+    } catch (LimitExceededException e) {
+      promise.tryFailure(e);
+      return;
+    }
     long id = nextStreamId;
     nextStreamId += 2;
-    YamuxStreamChannel child = new YamuxStreamChannel(this, id, true);
+    YamuxStreamChannel child = new YamuxStreamChannel(this, id, true, scope);
     streams.put(id, child);
     unackedOutbound++;
     writeFrame(YamuxFrame.windowUpdate(id, YamuxFrame.FLAG_SYN,
@@ -558,6 +591,48 @@ public final class YamuxSession extends ChannelDuplexHandler {
   }
 
   /**
+   * Writes a data frame whose {@code bytes} were charged to {@code scope}; they are given back once
+   * written to the socket (or failed), and streams waiting for memory try again then.
+   */
+  void writeData(YamuxFrame frame, StreamScope scope, int bytes) {
+    ChannelPromise written = ctx.newPromise();
+    written.addListener(f -> {
+      scope.releaseMemory(bytes);
+      if (!waitingForMemory.isEmpty() && !memoryRetryPending) {
+        memoryRetryPending = true;
+        ctx.executor().execute(this::retryWaitingForMemory);
+      }
+    });
+    ctx.write(frame, written);
+    flushPending = true;
+  }
+
+  /**
+   * {@code child} has bytes to send and no memory to charge them to. It tries again when this
+   * connection's bytes are written, or after {@value #MEMORY_RETRY_MILLIS} ms, since the scope
+   * that is full may be a peer's or the host's, which other connections drain.
+   */
+  void waitForMemory(YamuxStreamChannel child) {
+    waitingForMemory.add(child); // the stream asks only once until retried
+    if (!memoryRetryPending) {
+      memoryRetryPending = true;
+      ctx.executor().schedule(this::retryWaitingForMemory, MEMORY_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void retryWaitingForMemory() {
+    memoryRetryPending = false;
+    if (closed) {
+      return;
+    }
+    for (int n = waitingForMemory.size(); n > 0; n--) {
+      YamuxStreamChannel child = waitingForMemory.poll();
+      child.retryWrite(); // may wait again, at the back
+    }
+    flushIfNeeded();
+  }
+
+  /**
    * Writes a frame the remote made us owe it (a ping reply, a window update, an RST refusing its
    * stream). While the connection is not writable, the remote is not reading what we send: at most
    * {@link YamuxConfig#maxPendingControlFrames()} such frames are queued, then the session fails
@@ -570,8 +645,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
       frame.release();
       if (!controlFramesOverflowed) {
         controlFramesOverflowed = true;
-        REFUSALS.refused("yamux control frames", ctx.channel().remoteAddress(),
-            "it does not read our replies; closing the connection");
+        resources.controlFramesExceeded(config.maxPendingControlFrames());
         // Not from here: this may run inside a stream's own bookkeeping.
         ctx.executor().execute(() -> fail(new LimitExceededException("maxPendingControlFrames ("
             + config.maxPendingControlFrames() + ") reached: the remote does not read the replies it asks for"),

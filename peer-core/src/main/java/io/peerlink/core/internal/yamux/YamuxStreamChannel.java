@@ -14,6 +14,8 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.ChannelOutputShutdownException;
 import io.netty.channel.socket.DuplexChannel;
+import io.peerlink.core.LimitExceededException;
+import io.peerlink.core.internal.resource.StreamScope;
 import io.netty.util.concurrent.Future;
 import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
@@ -62,12 +64,17 @@ public final class YamuxStreamChannel extends AbstractChannel implements DuplexC
   private static final int PARENT_WRITABLE_BIT = 1;
   /** User-defined writability bit: the remote's window has room. */
   private static final int WINDOW_OPEN_BIT = 2;
+  /** User-defined writability bit: the resource scopes have room for more outbound bytes. */
+  private static final int MEMORY_BIT = 3;
 
   private final YamuxSession session;
   private final long streamId;
   private final boolean outbound;
   private final YamuxStreamChannelConfig config;
   private final ArrayDeque<ByteBuf> inbound = new ArrayDeque<>();
+  private final StreamScope scope;
+  /** Waiting for the resource scopes to have room for the next outbound frame. */
+  private boolean waitingForMemory;
 
   private boolean open = true;
   /** Inbound stream not yet accepted: the next frame we send carries ACK. */
@@ -91,8 +98,9 @@ public final class YamuxStreamChannel extends AbstractChannel implements DuplexC
   private boolean delivering;
   private boolean readCompletePending;
 
-  YamuxStreamChannel(YamuxSession session, long streamId, boolean outbound) {
+  YamuxStreamChannel(YamuxSession session, long streamId, boolean outbound, StreamScope scope) {
     super(session.channel());
+    this.scope = scope;
     this.session = session;
     this.streamId = streamId;
     this.outbound = outbound;
@@ -129,6 +137,11 @@ public final class YamuxStreamChannel extends AbstractChannel implements DuplexC
   /** The receive window currently granted to the remote, in bytes (grows with auto-tuning). */
   public int receiveWindow() {
     return receiveWindow.window();
+  }
+
+  /** The resource scope this stream's buffered bytes are charged to. */
+  public StreamScope resourceScope() {
+    return scope;
   }
 
   /** Resets the stream: sends RST, fails pending writes, releases buffered data and closes. */
@@ -290,6 +303,16 @@ public final class YamuxStreamChannel extends AbstractChannel implements DuplexC
       maybeSendWindowUpdate();
       return;
     }
+    if (!scope.reserveMemory(length)) {
+      // The remote sent more than the scopes let us hold: the stream goes, the connection stays.
+      payload.release();
+      LimitExceededException cause = new LimitExceededException("yamux stream " + streamId
+          + " reset: the memory its remote filled is over a resource limit (see ResourceLimits)");
+      sendReset();
+      closeWithCause(cause, voidPromise());
+      pipeline().fireExceptionCaught(cause);
+      return;
+    }
     inbound.add(payload);
     bufferedBytes += length;
     deliver();
@@ -345,6 +368,25 @@ public final class YamuxStreamChannel extends AbstractChannel implements DuplexC
     pipeline().fireExceptionCaught(cause);
   }
 
+  /** Auto-read was turned off: the read it had requested is withdrawn, so queued data stays queued. */
+  void clearReadRequested() {
+    runOnLoop(() -> readRequested = false);
+  }
+
+  /** The session retries a write that waited for memory. */
+  void retryWrite() {
+    waitingForMemory = false;
+    if (!open) {
+      return;
+    }
+    ChannelOutboundBuffer buffer = unsafe().outboundBuffer();
+    if (buffer != null && !buffer.isEmpty()) {
+      ((StreamUnsafe) unsafe()).writeQueued();
+    } else {
+      setWritabilityBit(MEMORY_BIT, true);
+    }
+  }
+
   void onParentWritabilityChanged(boolean writable) {
     setWritabilityBit(PARENT_WRITABLE_BIT, writable);
   }
@@ -396,6 +438,7 @@ public final class YamuxStreamChannel extends AbstractChannel implements DuplexC
           ByteBuf buf = inbound.poll();
           int length = buf.readableBytes();
           bufferedBytes -= length;
+          scope.releaseMemory(length);
           receiveWindow.onConsumed(length);
           pipeline().fireChannelRead(buf);
         }
@@ -461,6 +504,7 @@ public final class YamuxStreamChannel extends AbstractChannel implements DuplexC
     for (ByteBuf buf; (buf = inbound.poll()) != null; ) {
       buf.release();
     }
+    scope.releaseMemory(bufferedBytes);
     bufferedBytes = 0;
   }
 
@@ -532,12 +576,21 @@ public final class YamuxStreamChannel extends AbstractChannel implements DuplexC
         break;
       }
       int length = (int) Math.min(Math.min(readable, sendWindow), maxFrame);
+      if (!scope.tryReserveMemory(length)) {
+        // Bytes the remote has not read fill a scope: wait, unwritable, until some are written.
+        if (!waitingForMemory) {
+          waitingForMemory = true;
+          session.waitForMemory(this);
+        }
+        break;
+      }
       ByteBuf payload = buf.retainedSlice(buf.readerIndex(), length);
       sendWindow -= length;
-      session.writeFrame(YamuxFrame.data(streamId, 0, payload));
+      session.writeData(YamuxFrame.data(streamId, 0, payload), scope, length);
       in.removeBytes(length);
     }
     setWritabilityBit(WINDOW_OPEN_BIT, sendWindow > 0);
+    setWritabilityBit(MEMORY_BIT, !waitingForMemory);
     if (finPending && in.isEmpty()) {
       sendFin();
     }
@@ -592,6 +645,7 @@ public final class YamuxStreamChannel extends AbstractChannel implements DuplexC
       ackNeeded = false;
       session.inboundAccepted(this);
     }
+    scope.done();
     session.streamClosed(this);
   }
 

@@ -17,9 +17,17 @@ import java.util.Map;
 public final class YamuxStreamChannelConfig extends DefaultChannelConfig implements DuplexChannelConfig {
 
   private volatile boolean allowHalfClosure;
+  private final YamuxStreamChannel stream;
 
   YamuxStreamChannelConfig(YamuxStreamChannel channel) {
     super(channel);
+    this.stream = channel;
+  }
+
+  /** As Netty's socket channels do: a handler that turns auto-read off gets no read already requested. */
+  @Override
+  protected void autoReadCleared() {
+    stream.clearReadRequested();
   }
 
   @Override
