@@ -24,7 +24,7 @@ import java.util.Objects;
  * <tr><td>checkTimeout</td><td>Duration.ofSeconds(10): how long a new peer has to answer the FIND_NODE check before it enters the routing table (go's 10 s)</td></tr>
  * <tr><td>maxMessageBytes</td><td>4 MiB: the largest message read, checked before it is buffered: 4 MiB, go's network.MessageSizeMax</td></tr>
  * <tr><td>maxInboundStreamsPerPeer</td><td>16: DHT streams one remote peer may hold open to us at once; more are reset. go and js open one stream per request and close it, so 16 leaves room for a lookup's bursts</td></tr>
- * <tr><td>requestsPerSecondPerPeer</td><td>25: requests one remote peer may send per second (a token bucket of this size, refilled at this rate); over it the stream is reset. A lookup asks each peer once, so honest peers stay far below</td></tr>
+ * <tr><td>requestsPerSecondPerPeer</td><td>100: requests one remote peer may send per second (a token bucket of this size, refilled at this rate); over it the stream is reset. A lookup asks each peer once, but a refresh runs a lookup per bucket back to back, so an honest peer may send tens at once</td></tr>
  * <tr><td>maxRecords</td><td>10000: records held for other peers in all (each at most maxRecordBytes)</td></tr>
  * <tr><td>maxRecordBytes</td><td>16 KiB: bytes of one record's value; larger PUT_VALUEs are refused. 16 KiB holds any public key and IPNS's 10 KiB records</td></tr>
  * <tr><td>maxRecordsPerPeer</td><td>100: records one remote peer may have stored with us, so one peer cannot fill the store</td></tr>
@@ -185,7 +185,7 @@ public final class DhtConfig {
     return maxInboundStreamsPerPeer;
   }
 
-  /** {@return requests one remote peer may send per second (a token bucket of this size, refilled at this rate); over it the stream is reset. A lookup asks each peer once, so honest peers stay far below} */
+  /** {@return requests one remote peer may send per second (a token bucket of this size, refilled at this rate); over it the stream is reset. A lookup asks each peer once, but a refresh runs a lookup per bucket back to back, so an honest peer may send tens at once} */
   public int requestsPerSecondPerPeer() {
     return requestsPerSecondPerPeer;
   }
@@ -248,7 +248,7 @@ public final class DhtConfig {
     private Duration checkTimeout = Duration.ofSeconds(10);
     private int maxMessageBytes = 4 << 20;
     private int maxInboundStreamsPerPeer = 16;
-    private int requestsPerSecondPerPeer = 25;
+    private int requestsPerSecondPerPeer = 100;
     private int maxRecords = 10_000;
     private int maxRecordBytes = 16 << 10;
     private int maxRecordsPerPeer = 100;
@@ -395,7 +395,7 @@ public final class DhtConfig {
     }
 
     /**
-     * Sets requests one remote peer may send per second (a token bucket of this size, refilled at this rate); over it the stream is reset. A lookup asks each peer once, so honest peers stay far below; default 25.
+     * Sets requests one remote peer may send per second (a token bucket of this size, refilled at this rate); over it the stream is reset. A lookup asks each peer once, but a refresh runs a lookup per bucket back to back, so an honest peer may send tens at once; default 100.
      *
      * @param v the value
      * @return this builder

@@ -3,6 +3,7 @@ package io.peerlink.relay;
 import io.peerlink.core.Connector;
 import io.peerlink.core.EventListener;
 import io.peerlink.core.Listener;
+import io.peerlink.core.ListenerLimits;
 import io.peerlink.core.Peer;
 import io.peerlink.core.PeerConfig;
 import io.peerlink.core.PeerHandle;
@@ -87,7 +88,7 @@ public final class Manager implements AutoCloseable {
   private volatile boolean started;
 
   private Manager(Builder b) {
-    Listener.Builder lb = Listener.builder(b.identity).config(b.config);
+    Listener.Builder lb = Listener.builder(b.identity).config(b.config).limits(b.listenerLimits);
     List<Multiaddr> listen = b.listenAddrs.isEmpty() ? List.of(Multiaddr.parse("/ip4/0.0.0.0/tcp/0")) : b.listenAddrs;
     listen.forEach(lb::listenOn);
     b.handlers.forEach(lb::handler);
@@ -455,6 +456,7 @@ public final class Manager implements AutoCloseable {
   public static final class Builder {
     private final Identity identity;
     private PeerConfig config = PeerConfig.defaults();
+    private ListenerLimits listenerLimits = ListenerLimits.defaults();
     private final List<Multiaddr> listenAddrs = new ArrayList<>();
     private final Map<String, StreamHandler> handlers = new LinkedHashMap<>();
     private final Set<String> limitedProtocols = new LinkedHashSet<>();
@@ -488,6 +490,17 @@ public final class Manager implements AutoCloseable {
      */
     public Builder config(PeerConfig v) {
       config = Objects.requireNonNull(v, "config");
+      return this;
+    }
+
+    /**
+     * Limits on inbound connections; default {@link ListenerLimits#defaults()}.
+     *
+     * @param v the limits
+     * @return this builder
+     */
+    public Builder listenerLimits(ListenerLimits v) {
+      listenerLimits = Objects.requireNonNull(v, "limits");
       return this;
     }
 

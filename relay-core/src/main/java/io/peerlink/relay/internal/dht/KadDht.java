@@ -173,6 +173,7 @@ public final class KadDht implements Dht, AutoCloseable {
         KadPeer where = peer.addrs().isEmpty() ? new KadPeer(peer.id(), addresses.get(peer.id())) : peer;
         return client.request(where, request).handle((m, e) -> {
           if (e != null) {
+            log.debug("DHT: query to {} failed: {}", peer.id(), e.toString());
             table.remove(peer.id());
             throw new CompletionException(e);
           }

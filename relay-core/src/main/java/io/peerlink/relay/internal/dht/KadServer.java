@@ -1,6 +1,9 @@
 package io.peerlink.relay.internal.dht;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.peerlink.core.Stream;
 import io.peerlink.core.identity.PeerId;
@@ -87,10 +90,33 @@ public final class KadServer {
     }
     ch.closeFuture().addListener(f -> limits.streamClosed(from));
     MessageStream<Message> ms = KadMessages.stream(ch, config.maxMessageBytes());
-    next(ms, from);
+    InputEnd end = new InputEnd();
+    ch.pipeline().addLast(end);
+    next(ms, from, end);
   }
 
-  private void next(MessageStream<Message> ms, PeerId from) {
+  /**
+   * Closes the stream once the remote has closed its side (its FIN; streams are half-closable)
+   * and the reply under way, if any, is written: a client that closes its side right after its
+   * request still gets the answer, and one that is done frees its stream at once.
+   */
+  private static final class InputEnd extends ChannelInboundHandlerAdapter {
+    boolean ended;
+    boolean replying;
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof ChannelInputShutdownReadComplete) {
+        ended = true;
+        if (!replying) {
+          ctx.close();
+        }
+      }
+      ctx.fireUserEventTriggered(evt);
+    }
+  }
+
+  private void next(MessageStream<Message> ms, PeerId from, InputEnd end) {
     Channel ch = ms.channel();
     ms.read(config.streamIdleTimeout()).whenComplete((m, err) -> {
       if (err != null) {
@@ -105,7 +131,7 @@ public final class KadServer {
       Message reply = answer(from, m);
       if (reply == null) {
         if (m.getType() == MessageType.ADD_PROVIDER) {
-          next(ms, from);
+          next(ms, from, end);
         } else {
           StreamChannels.reset(ch);
         }
@@ -113,10 +139,12 @@ public final class KadServer {
       }
       ScheduledFuture<?> deadline = ch.eventLoop().schedule(() -> StreamChannels.reset(ch),
           config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      end.replying = true;
       ms.write(KadMessages.encode(reply)).whenComplete((v, e) -> {
         deadline.cancel(false);
-        if (e == null) {
-          next(ms, from);
+        end.replying = false;
+        if (e == null && !end.ended) {
+          next(ms, from, end);
         } else {
           ch.close();
         }

@@ -132,6 +132,7 @@ public final class Lookup {
     if (!followingUp && terminated()) {
       followingUp = true;
     }
+    List<Candidate> next = new ArrayList<>();
     if (followingUp) {
       // Ask every one of the k closest still in the running that was not asked yet.
       int seen = 0;
@@ -144,24 +145,31 @@ public final class Lookup {
         }
         seen++;
         if (c.state == State.HEARD) {
-          ask(c);
+          next.add(c);
         }
       }
-      if (inFlight == 0) {
-        finish();
+    } else {
+      for (Candidate c : candidates.values()) {
+        if (inFlight + next.size() >= alpha) {
+          break;
+        }
+        if (c.state == State.HEARD) {
+          next.add(c);
+        }
       }
+    }
+    if (inFlight == 0 && next.isEmpty()) {
+      finish();
       return;
     }
-    for (Candidate c : candidates.values()) {
-      if (inFlight >= alpha) {
-        break;
-      }
-      if (c.state == State.HEARD) {
-        ask(c);
-      }
+    // Mark them all first: an answer that arrives at once (a failed dial) steps again, and must
+    // neither ask them twice nor change the candidates while they are being walked.
+    for (Candidate c : next) {
+      c.state = State.WAITING;
+      inFlight++;
     }
-    if (inFlight == 0) {
-      finish();
+    for (Candidate c : next) {
+      ask(c);
     }
   }
 
@@ -187,8 +195,6 @@ public final class Lookup {
   }
 
   private void ask(Candidate c) {
-    c.state = State.WAITING;
-    inFlight++;
     CompletableFuture<List<KadPeer>> answer;
     try {
       answer = query.ask(c.peer);
