@@ -21,7 +21,8 @@ import java.util.function.Function;
  *   <li>Stop once the β closest peers still in the running have all answered (go's resiliency),
  *       or nobody is left to ask, or the caller's {@link Query#done()} says it has what it wanted.
  *   <li>Then, unless the caller is done, ask any of the k closest peers that were skipped (go's
- *       follow-up), so the result is the k closest peers that answered.
+ *       follow-up, here also at most α at a time), so the result is the k closest peers that
+ *       answered.
  * </ul>
  *
  * <p>State changes under one lock; queries complete on any thread.
@@ -134,10 +135,11 @@ public final class Lookup {
     }
     List<Candidate> next = new ArrayList<>();
     if (followingUp) {
-      // Ask every one of the k closest still in the running that was not asked yet.
+      // Ask every one of the k closest still in the running that was not asked yet, α at a
+      // time (go starts them all at once; the bound keeps our own load predictable).
       int seen = 0;
       for (Candidate c : candidates.values()) {
-        if (seen >= k) {
+        if (seen >= k || inFlight + next.size() >= alpha) {
           break;
         }
         if (c.state == State.UNREACHABLE) {
