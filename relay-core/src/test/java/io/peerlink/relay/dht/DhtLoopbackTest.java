@@ -13,6 +13,9 @@ import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.relay.Dht;
 import io.peerlink.relay.DhtConfig;
 import io.peerlink.relay.Manager;
+import io.peerlink.relay.internal.autorelay.DhtCandidateSource;
+import io.peerlink.relay.internal.circuit.CircuitMessages;
+import io.peerlink.core.spi.Host;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +36,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(180)
 class DhtLoopbackTest {
   private static final int NODES = 20;
+  private static final int HOP_NODE = 10;
   private final List<Manager> nodes = new ArrayList<>();
 
   static <T> T get(CompletableFuture<T> f) throws Exception {
@@ -40,7 +44,16 @@ class DhtLoopbackTest {
   }
 
   static Manager node(DhtConfig dht) throws Exception {
-    return get(Manager.builder(Identity.generate())
+    return node(dht, false);
+  }
+
+  /** A node; a "relay" one only serves the hop protocol's ID (identify lists it), enough to be a candidate. */
+  static Manager node(DhtConfig dht, boolean relay) throws Exception {
+    Manager.Builder b = Manager.builder(Identity.generate());
+    if (relay) {
+      b.handler(CircuitMessages.HOP_PROTOCOL, s -> s.channel().close());
+    }
+    return get(b
         .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
         .listenerLimits(ListenerLimits.builder().exemptLoopback(true).build()) // every node is 127.0.0.1
         .autoNat(null)
@@ -55,7 +68,7 @@ class DhtLoopbackTest {
     nodes.add(first);
     Multiaddr boot = first.listener().listenAddresses().get(0);
     for (int i = 1; i < NODES; i++) {
-      Manager m = node(DhtConfig.builder().mode(DhtConfig.Mode.SERVER).bootstrap(boot).build());
+      Manager m = node(DhtConfig.builder().mode(DhtConfig.Mode.SERVER).bootstrap(boot).build(), i == HOP_NODE);
       nodes.add(m);
       await().atMost(Duration.ofSeconds(30)).until(() -> !m.dht().routingTable().isEmpty());
     }
@@ -144,5 +157,21 @@ class DhtLoopbackTest {
     List<PeerId> all = new ArrayList<>(nodes.stream().map(Manager::peerId).toList());
     all.remove(nodes.get(2).peerId());
     assertThat(closest).extracting(Dht.PeerInfo::id).containsExactlyInAnyOrderElementsOf(all);
+  }
+
+  @Test
+  void relayCandidatesComeFromTheRendezvousProvidersThenFromWalks() throws Exception {
+    Manager announced = nodes.get(13);
+    get(announced.dht().provide(Dht.RELAY_RENDEZVOUS));
+    Manager asker = nodes.get(6);
+    DhtCandidateSource source = new DhtCandidateSource(asker.dht(), Host.of(asker.listener()));
+    // One wanted: the rendezvous provider is enough.
+    assertThat(get(source.findCandidates(1))).extracting(a -> a.peerId().orElseThrow())
+        .containsExactly(announced.peerId());
+    // More wanted: walks find the peer whose identify lists the hop protocol.
+    List<Multiaddr> more = get(source.findCandidates(5));
+    assertThat(more).extracting(a -> a.peerId().orElseThrow())
+        .contains(announced.peerId(), nodes.get(HOP_NODE).peerId());
+    assertThat(more).allMatch(a -> !a.isRelayed());
   }
 }

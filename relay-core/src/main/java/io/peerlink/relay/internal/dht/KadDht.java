@@ -205,6 +205,11 @@ public final class KadDht implements Dht, AutoCloseable {
     return CompletableFuture.allOf(joins.toArray(CompletableFuture[]::new))
         .thenCompose(v -> lookup(MessageType.FIND_NODE, self.bytes(), (p, m) -> { }, () -> false))
         .thenCompose(r -> refresh.refreshBuckets())
+        .thenCompose(v -> {
+          // Keys provided before we had joined reached nobody: announce them now.
+          List<CompletableFuture<Integer>> announced = provided().stream().map(this::announce).toList();
+          return CompletableFuture.allOf(announced.toArray(CompletableFuture[]::new));
+        })
         .thenApply(v -> table.size());
   }
 
