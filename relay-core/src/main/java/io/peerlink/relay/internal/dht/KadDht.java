@@ -11,12 +11,9 @@ import io.peerlink.relay.internal.HostTimer;
 import io.peerlink.relay.internal.proto.KadProtos.Message;
 import io.peerlink.relay.internal.proto.KadProtos.Message.MessageType;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -51,23 +48,10 @@ public final class KadDht implements Dht, AutoCloseable {
   private final KadServer server;
   private final Admission admission;
   private final Refresh refresh;
-  private final Set<KeyBytes> provided = new LinkedHashSet<>();
+  private final Providing providing;
   private final Consumer<Peer> onConnection = this::connected;
   private volatile boolean serving;
   private volatile boolean closed;
-
-  /** A key as a set element. */
-  record KeyBytes(byte[] bytes) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof KeyBytes k && Arrays.equals(bytes, k.bytes);
-    }
-
-    @Override
-    public int hashCode() {
-      return Arrays.hashCode(bytes);
-    }
-  }
 
   /**
    * The DHT of {@code host}; {@link #start()} sets it going.
@@ -91,6 +75,7 @@ public final class KadDht implements Dht, AutoCloseable {
     this.admission = new Admission(self, table, addresses,
         new KadClient(host, config.checkTimeout(), config.maxMessageBytes()));
     this.refresh = new Refresh(this, table, HostTimer.of(host), config);
+    this.providing = new Providing(this, client, providers, addresses);
   }
 
   /**
@@ -261,64 +246,27 @@ public final class KadDht implements Dht, AutoCloseable {
 
   @Override
   public CompletableFuture<Integer> provide(byte[] key) {
-    if (key.length == 0 || key.length > ProviderStore.MAX_KEY_BYTES) {
-      throw new IllegalArgumentException("a provider key is 1 to 80 bytes, not " + key.length);
-    }
-    synchronized (provided) {
-      provided.add(new KeyBytes(key.clone()));
-    }
-    return announce(key);
+    return providing.provide(key);
   }
 
   /** Adds ourselves as a provider here and at the k closest peers. */
   CompletableFuture<Integer> announce(byte[] key) {
-    KadPeer me = selfPeer();
-    providers.add(key, me);
-    Message add = KadMessages.addProvider(key, me);
-    return closest(key).thenCompose(peers -> countSuccesses(peers, p -> client.send(p, add).thenApply(v -> true)));
+    return providing.announce(key);
   }
 
   @Override
   public void stopProviding(byte[] key) {
-    synchronized (provided) {
-      provided.remove(new KeyBytes(key));
-    }
+    providing.stopProviding(key);
   }
 
   /** {@return the keys we provide, for the republish timer} */
   List<byte[]> provided() {
-    synchronized (provided) {
-      return provided.stream().map(KeyBytes::bytes).toList();
-    }
+    return providing.provided();
   }
 
   @Override
   public CompletableFuture<List<PeerInfo>> findProviders(byte[] key, int max) {
-    Map<PeerId, KadPeer> found = new LinkedHashMap<>();
-    for (KadPeer p : providers.get(key, max)) {
-      found.put(p.id(), p);
-    }
-    if (found.size() >= max) {
-      return CompletableFuture.completedFuture(info(found.values()));
-    }
-    return lookup(MessageType.GET_PROVIDERS, key, (from, m) -> {
-      for (KadPeer p : KadMessages.peers(m.getProviderPeersList())) {
-        synchronized (found) {
-          if (found.size() < max) {
-            found.putIfAbsent(p.id(), p);
-          }
-        }
-        addresses.learn(p);
-      }
-    }, () -> {
-      synchronized (found) {
-        return found.size() >= max;
-      }
-    }).thenApply(r -> {
-      synchronized (found) {
-        return info(found.values());
-      }
-    });
+    return providing.findProviders(key, max);
   }
 
   @Override
@@ -330,11 +278,11 @@ public final class KadDht implements Dht, AutoCloseable {
     return lookup(MessageType.FIND_NODE, key, (p, m) -> { }, () -> false).thenApply(Lookup.Result::closest);
   }
 
-  private static List<PeerInfo> info(Collection<KadPeer> peers) {
+  static List<PeerInfo> info(Collection<KadPeer> peers) {
     return DhtPeers.info(List.copyOf(peers));
   }
 
-  private static CompletableFuture<Integer> countSuccesses(List<KadPeer> peers,
+  static CompletableFuture<Integer> countSuccesses(List<KadPeer> peers,
       Function<KadPeer, CompletableFuture<Boolean>> action) {
     AtomicInteger ok = new AtomicInteger();
     CompletableFuture<?>[] all = peers.stream().map(p -> action.apply(p)

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 
 /**
  * One iterative Kademlia lookup towards a point, as go-libp2p-kad-dht runs it ({@code query.go}):

@@ -3,7 +3,6 @@ package io.peerlink.relay.internal.dht;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.peerlink.relay.DhtConfig;
 import io.peerlink.relay.internal.HostTimer;
-import io.peerlink.relay.internal.proto.KadProtos.Message.MessageType;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
