@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+
 import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.ListenerLimits;
 import io.peerlink.core.Peer;
