@@ -12,7 +12,7 @@
 // Usage: node peer.mjs [--listen MA]... [--security tls|noise|both] [--muxer yamux]
 //          [--identity-seed HEX64] [--relay-server [--relay-max-data N] [--relay-duration S]
 //          [--relay-unlimited] [--relay-max-reservations N]] [--relay-client [--reserve MA]...]
-//          [--dcutr [--public-cidr CIDR]...] [--announce MA]... [--identify-push]
+//          [--dcutr [--public-cidr CIDR]...] [--announce MA]... [--identify-push] [--dht]
 // See README.md beside this file for the command/response reference.
 
 import './require-node22.mjs'
@@ -33,6 +33,7 @@ import { tcp } from '@libp2p/tcp'
 import { tls } from '@libp2p/tls'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
+import { CID, digest } from 'multiformats'
 
 const ECHO = '/echo/1.0.0'
 const PING = '/ipfs/ping/1.0.0'
@@ -42,6 +43,8 @@ const PERF_BLOCK = 64 * 1024
 // Chunk size for echo writes; yamux splits larger writes into 64 KiB frames anyway.
 const ECHO_CHUNK = 64 * 1024
 const DEFAULT_TIMEOUT_MS = 30_000
+// The multicodec of raw bytes: provider keys are wrapped in CIDv1s of this codec.
+const RAW_CODEC = 0x55
 
 // ---------------------------------------------------------------------------------------------
 // Output: one JSON object per line. BigInt (relay limits) is printed as a number.
@@ -71,7 +74,8 @@ const { values: opts } = parseArgs({
     dcutr: { type: 'boolean', default: false },
     'public-cidr': { type: 'string', multiple: true },
     announce: { type: 'string', multiple: true },
-    'identify-push': { type: 'boolean', default: false }
+    'identify-push': { type: 'boolean', default: false },
+    dht: { type: 'boolean', default: false }
   },
   strict: true
 })
@@ -143,6 +147,13 @@ if (opts.dcutr) {
   }
   const { dcutr } = await import('@libp2p/dcutr')
   services.dcutr = dcutr()
+}
+
+if (opts.dht) {
+  // A DHT server that keeps loopback and private addresses (js's default mapper drops them, and
+  // then a localhost-only peer never enters a routing table), as js's own interop tests run it.
+  const { kadDHT, passthroughMapper } = await import('@libp2p/kad-dht')
+  services.dht = kadDHT({ clientMode: false, peerInfoMapper: passthroughMapper })
 }
 
 const transports = [tcp()]
@@ -578,7 +589,53 @@ const handlers = {
   async listen (cmd) {
     await node.components.transportManager.listen((cmd.addrs ?? []).map(a => multiaddr(a)))
     return { addrs: node.getMultiaddrs().map(String) }
+  },
+
+  // ------------------------------------------------------------------ Kademlia DHT (--dht)
+  // Keys and values travel as hex. Provider keys are multihashes, wrapped in a CIDv1 (raw codec)
+  // because js's content routing takes CIDs.
+
+  async 'dht-find-peer' (cmd, signal) {
+    const info = await node.peerRouting.findPeer(peerIdFromString(cmd.peerId), { signal })
+    return { peerId: info.id.toString(), addrs: info.multiaddrs.map(String) }
+  },
+
+  async 'dht-put' (cmd, signal) {
+    await node.contentRouting.put(hex(cmd.key), hex(cmd.value), { signal })
+    return {}
+  },
+
+  async 'dht-get' (cmd, signal) {
+    const value = await node.contentRouting.get(hex(cmd.key), { signal })
+    return { value: Buffer.from(value).toString('hex') }
+  },
+
+  async 'dht-provide' (cmd, signal) {
+    await node.contentRouting.provide(providerCid(cmd.key), { signal })
+    return {}
+  },
+
+  async 'dht-find-providers' (cmd, signal) {
+    const max = cmd.max ?? 20
+    const providers = []
+    for await (const p of node.contentRouting.findProviders(providerCid(cmd.key), { signal })) {
+      providers.push({ peerId: p.id.toString(), addrs: p.multiaddrs.map(String) })
+      if (providers.length >= max) break
+    }
+    return { providers }
+  },
+
+  async 'dht-routing-table' () {
+    return { size: node.services.dht.routingTable.size, mode: node.services.dht.getMode() }
   }
+}
+
+function hex (s) {
+  return new Uint8Array(Buffer.from(s, 'hex'))
+}
+
+function providerCid (keyHex) {
+  return CID.createV1(RAW_CODEC, digest.decode(hex(keyHex)))
 }
 
 let stopping = null

@@ -3,6 +3,7 @@ package io.peerlink.relay;
 import io.peerlink.core.Connector;
 import io.peerlink.core.EventListener;
 import io.peerlink.core.Listener;
+import io.peerlink.core.ListenerLimits;
 import io.peerlink.core.Peer;
 import io.peerlink.core.PeerConfig;
 import io.peerlink.core.PeerHandle;
@@ -17,10 +18,12 @@ import io.peerlink.core.spi.Host;
 import io.peerlink.relay.internal.autonat.AutoNatClient;
 import io.peerlink.relay.internal.autonat.AutoNatServer;
 import io.peerlink.relay.internal.autorelay.AutoRelay;
+import io.peerlink.relay.internal.autorelay.DhtCandidateSource;
 import io.peerlink.relay.internal.autorelay.IdentifyCandidateSource;
 import io.peerlink.relay.internal.client.ConfiguredRelays;
 import io.peerlink.relay.internal.client.RelayClient;
 import io.peerlink.relay.internal.client.RelayService;
+import io.peerlink.relay.internal.dht.KadDht;
 import io.peerlink.relay.internal.dial.IdentifiedCircuits;
 import io.peerlink.relay.internal.dial.PriorityDialer;
 import io.peerlink.relay.internal.dial.Reconnector;
@@ -84,10 +87,11 @@ public final class Manager implements AutoCloseable {
   private RelayProbe relayProbe; // guarded by this
   private final AutoNatServer autoNatServer;
   private final AutoNatClient autoNatClient;
+  private final KadDht dht; // null: the DHT is off
   private volatile boolean started;
 
   private Manager(Builder b) {
-    Listener.Builder lb = Listener.builder(b.identity).config(b.config);
+    Listener.Builder lb = Listener.builder(b.identity).config(b.config).limits(b.listenerLimits);
     List<Multiaddr> listen = b.listenAddrs.isEmpty() ? List.of(Multiaddr.parse("/ip4/0.0.0.0/tcp/0")) : b.listenAddrs;
     listen.forEach(lb::listenOn);
     b.handlers.forEach(lb::handler);
@@ -106,6 +110,7 @@ public final class Manager implements AutoCloseable {
     this.relays = new ConfiguredRelays(client, b.serviceConfig);
     this.identified = new IdentifiedCircuits(Host.of(listener), b.dialConfig.rememberedPeers());
     this.hopOptions = b.hopOptions;
+    this.dht = b.dht == null ? null : new KadDht(Host.of(listener), b.dht);
     if (b.autoRelayConfig != null) {
       autoRelay = AutoRelay.create(client, listener, b.autoRelayConfig);
       if (!b.autoRelayCandidates.isEmpty()) {
@@ -114,6 +119,9 @@ public final class Manager implements AutoCloseable {
       b.autoRelayPreferred.forEach(autoRelay::addPreferredRelay);
       b.autoRelaySources.forEach(autoRelay::addSource);
       autoRelay.addSource(IdentifyCandidateSource.watching(listener, b.autoRelayConfig.maxCandidates()));
+      if (dht != null) {
+        autoRelay.addSource(new DhtCandidateSource(dht, Host.of(listener)));
+      }
     } else {
       autoRelay = null;
     }
@@ -139,6 +147,9 @@ public final class Manager implements AutoCloseable {
           }
         }
       });
+    }
+    if (dht != null && autoNatClient != null) {
+      autoNatClient.watch((previous, current) -> dht.reachabilityChanged(current));
     }
     RelayRoutes routes = new RelayRoutes(client, identified, relays::all);
     this.dialConfig = b.dialConfig;
@@ -169,6 +180,13 @@ public final class Manager implements AutoCloseable {
         if (relayProbe == null) {
           relayProbe = new RelayProbe(Host.of(listener), client, dialConfig.relayProbeInterval(),
               dialConfig.relayProbeTimeout());
+        }
+      }
+      if (dht != null) {
+        dht.start();
+        dht.reachabilityChanged(reachability());
+        if (!dht.config().bootstrap().isEmpty()) {
+          dht.bootstrap(); // in the background: the peer is usable before it has joined
         }
       }
       if (autoNatClient != null) {
@@ -271,11 +289,41 @@ public final class Manager implements AutoCloseable {
    */
   public CompletableFuture<DialReport> dialWithReport(PeerId target, List<Multiaddr> directAddrs) {
     Objects.requireNonNull(target, "target");
-    List<Multiaddr> addrs = List.copyOf(directAddrs);
+    if (directAddrs.isEmpty() && dht != null && listener.peers().stream().noneMatch(p -> p.peerId().equals(target))) {
+      // Known only by its ID: the DHT says where it is, /p2p-circuit addresses included.
+      return dht.findPeer(target).thenCompose(found -> dialKnown(target, found));
+    }
+    return dialKnown(target, List.copyOf(directAddrs));
+  }
+
+  private CompletableFuture<DialReport> dialKnown(PeerId target, List<Multiaddr> addrs) {
     return priority.dial(target, addrs).thenApply(report -> {
       reconnector.keep(target, addrs);
       return report;
     });
+  }
+
+  /**
+   * Reaches {@code target} known only by its peer ID: as {@link #dialWithPriority} with no
+   * addresses, which asks the DHT where the peer is when we are not connected to it.
+   *
+   * @param target the peer to reach
+   * @return a future that completes with the first usable connection
+   */
+  public CompletableFuture<Peer> dial(PeerId target) {
+    return dialWithPriority(target, List.of());
+  }
+
+  /**
+   * {@return the Kademlia DHT: find peers, records and providers}
+   *
+   * @throws IllegalStateException if the DHT is off ({@link Builder#dht})
+   */
+  public Dht dht() {
+    if (dht == null) {
+      throw new IllegalStateException("the DHT is off (Builder.dht(DhtConfig))");
+    }
+    return dht;
   }
 
   /**
@@ -400,9 +448,16 @@ public final class Manager implements AutoCloseable {
 
   // ------------------------------------------------------------------ serving as a relay
 
-  /** Serves as a relay for other peers (needs relay-server on the class or module path). */
+  /**
+   * Serves as a relay for other peers (needs relay-server on the class or module path). With the
+   * DHT on, also announces this peer as a provider of {@link Dht#RELAY_RENDEZVOUS}, where
+   * AutoRelay's DHT source looks for relays first.
+   */
   public void enableRelay() {
     hop.enable(hopOptions);
+    if (dht != null) {
+      dht.provide(Dht.RELAY_RENDEZVOUS);
+    }
   }
 
   /**
@@ -411,6 +466,9 @@ public final class Manager implements AutoCloseable {
    * @return a future that completes once the relay has stopped
    */
   public CompletableFuture<Void> disableRelay() {
+    if (dht != null) {
+      dht.stopProviding(Dht.RELAY_RENDEZVOUS);
+    }
     return hop.disable();
   }
 
@@ -422,6 +480,9 @@ public final class Manager implements AutoCloseable {
   /** Stops serving as a relay, drops the relays, closes every connection and the listener. */
   @Override
   public void close() {
+    if (dht != null) {
+      dht.close();
+    }
     reconnector.close();
     synchronized (this) {
       if (relayProbe != null) {
@@ -455,6 +516,7 @@ public final class Manager implements AutoCloseable {
   public static final class Builder {
     private final Identity identity;
     private PeerConfig config = PeerConfig.defaults();
+    private ListenerLimits listenerLimits = ListenerLimits.defaults();
     private final List<Multiaddr> listenAddrs = new ArrayList<>();
     private final Map<String, StreamHandler> handlers = new LinkedHashMap<>();
     private final Set<String> limitedProtocols = new LinkedHashSet<>();
@@ -475,6 +537,7 @@ public final class Manager implements AutoCloseable {
     private Duration punchTimeout = Duration.ofSeconds(30);
     private DialConfig dialConfig = DialConfig.defaults();
     private AutoNatConfig autoNat = AutoNatConfig.defaults();
+    private DhtConfig dht;
 
     private Builder(Identity identity) {
       this.identity = identity;
@@ -488,6 +551,17 @@ public final class Manager implements AutoCloseable {
      */
     public Builder config(PeerConfig v) {
       config = Objects.requireNonNull(v, "config");
+      return this;
+    }
+
+    /**
+     * Limits on inbound connections; default {@link ListenerLimits#defaults()}.
+     *
+     * @param v the limits
+     * @return this builder
+     */
+    public Builder listenerLimits(ListenerLimits v) {
+      listenerLimits = Objects.requireNonNull(v, "limits");
       return this;
     }
 
@@ -702,6 +776,19 @@ public final class Manager implements AutoCloseable {
      */
     public Builder dialConfig(DialConfig v) {
       dialConfig = Objects.requireNonNull(v, "config");
+      return this;
+    }
+
+    /**
+     * Joins the Kademlia DHT ({@code /ipfs/kad/1.0.0}) with these settings: {@link Manager#dht()}
+     * then finds peers, records and providers, and {@link Manager#dial(PeerId)} finds a peer's
+     * addresses through it. Off by default.
+     *
+     * @param v the settings, or null for off
+     * @return this builder
+     */
+    public Builder dht(DhtConfig v) {
+      dht = v;
       return this;
     }
 

@@ -6,6 +6,7 @@ import io.peerlink.core.EventListener;
 import io.peerlink.core.Peer;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.relay.DhtConfig;
 import io.peerlink.relay.DialReport;
 import io.peerlink.relay.Manager;
 import java.time.Duration;
@@ -39,7 +40,7 @@ final class DialCommand implements Callable<Integer> {
 
   @Option(names = "--target", paramLabel = "MULTIADDR|PEER_ID", required = true,
       description = "A multiaddr ending in /p2p/<id> (may be <relay>/p2p-circuit/p2p/<id>), or a bare peer ID"
-          + " (with --relay).")
+          + " (with --relay, or --bootstrap to find it through the DHT).")
   String target;
 
   @Option(names = "--relay", paramLabel = "MULTIADDR", converter = MultiaddrConverter.class,
@@ -80,6 +81,9 @@ final class DialCommand implements Callable<Integer> {
   @Mixin
   NatOptions nat;
 
+  @Mixin
+  DhtOptions dht;
+
   @Override
   public Integer call() throws Exception {
     Manager.Builder mb = Manager.builder(peer.identity()).config(peer.config())
@@ -96,7 +100,11 @@ final class DialCommand implements Callable<Integer> {
           }
         });
     nat.apply(mb);
+    dht.apply(mb, DhtConfig.Mode.CLIENT);
     try (Manager manager = mb.build().start().get()) {
+      if (dht.enabled()) {
+        DhtRun.joined(manager);
+      }
       long start = System.nanoTime();
       Peer p = connect(manager);
       if (p.path() == ConnectionPath.HOLE_PUNCHED) {
@@ -172,11 +180,15 @@ final class DialCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--target is a multiaddr or a peer ID, not '" + target + "'");
     }
-    if (relay == null) {
-      throw new ParameterException(spec.commandLine(), "dialing a bare peer ID needs --relay <relay multiaddr>");
+    if (relay == null && !dht.enabled()) {
+      throw new ParameterException(spec.commandLine(),
+          "dialing a bare peer ID needs --relay <relay multiaddr> or --bootstrap <DHT peer>");
     }
-    manager.setRelayAddr(relay);
+    if (relay != null) {
+      manager.setRelayAddr(relay);
+    }
     targetId = id;
+    // With the DHT on, the manager finds the peer's addresses (circuit ones included) first.
     return printStages(timed(manager, id, List.of()));
   }
 

@@ -4,6 +4,7 @@ import io.peerlink.core.Echo;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.core.perf.Perf;
 import io.peerlink.relay.AutoRelayConfig;
+import io.peerlink.relay.DhtConfig;
 import io.peerlink.relay.Manager;
 import io.peerlink.relay.spi.RelayHopOptions;
 import java.time.Duration;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "peer", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
       "Run a peer until interrupted: it serves /echo/1.0.0 and prints one JSON line per event"
-          + " (listening, connection, reserved, relay-state, relay-lost, holepunch).",
+          + " (listening, connection, reserved, relay-state, relay-lost, holepunch, dht-joined)."
+          + " With --dht or --bootstrap it joins the Kademlia DHT.",
       ""
     })
 final class PeerCommand implements Callable<Integer> {
@@ -62,6 +64,9 @@ final class PeerCommand implements Callable<Integer> {
   @Mixin
   NatOptions nat;
 
+  @Mixin
+  DhtOptions dht;
+
   @Override
   public Integer call() throws Exception {
     if (relays.size() > 1 && !autoRelay) {
@@ -79,6 +84,7 @@ final class PeerCommand implements Callable<Integer> {
             relays.isEmpty() ? null : relays.get(0), true))
         .relayHopOptions(new RelayHopOptions(relayAnyAddress ? addr -> true : null, Duration.ofSeconds(5)));
     nat.apply(b);
+    dht.apply(b, DhtConfig.Mode.AUTO);
     listen.forEach(b::listenOn);
     if (autoRelay) {
       b.autoRelay(AutoRelayConfig.builder().minRelays(minRelays)
@@ -95,6 +101,9 @@ final class PeerCommand implements Callable<Integer> {
     }
     if (!relays.isEmpty() && !autoRelay) {
       reserveOn(manager, relays.get(0));
+    }
+    if (dht.enabled()) {
+      DhtRun.joined(manager);
     }
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

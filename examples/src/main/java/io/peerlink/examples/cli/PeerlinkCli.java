@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "peerlink", mixinStandardHelpOptions = true, versionProvider = PeerlinkCli.VersionProvider.class,
     synopsisSubcommandLabel = "COMMAND",
     description = {"Connect to libp2p peers directly, through NATs and through relays.", ""},
-    subcommands = {PeerCommand.class, DialCommand.class, PerfCommand.class, DemoCommand.class, HelpCommand.class},
+    subcommands = {PeerCommand.class, DialCommand.class, PerfCommand.class, DemoCommand.class, FindPeerCommand.class,
+        ProvideCommand.class, FindProvidersCommand.class, HelpCommand.class},
     footer = {"", "Run 'peerlink COMMAND --help' for a command's options."})
 public final class PeerlinkCli implements Runnable {
   @Spec
@@ -60,7 +61,7 @@ public final class PeerlinkCli implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "no command given: choose peer, dial, perf or demo");
+    throw new ParameterException(spec.commandLine(), "no command given: choose peer, dial, perf, demo, find-peer, provide or find-providers");
   }
 
   /** A usage mistake: an error line on stdout, the message and where to find help on stderr; exit 2. */

@@ -378,4 +378,31 @@ class PeerlinkCliTest {
     dial.next("ping");
     assertThat(dial.exitCode()).isZero();
   }
+
+  @Test
+  void dhtCommandsFindAPeerAndAProviderAndDialByPeerIdAlone() throws Exception {
+    Cli boot = new Cli("peer", "--listen", "/ip4/127.0.0.1/tcp/0", "--dht", "--dht-mode", "SERVER");
+    String bootAddr = JsPeer.strings(boot.next("listening").get("addrs")).get(0);
+    assertThat(boot.skipTo("dht-joined").get("server")).isEqualTo(true);
+
+    Cli provider = new Cli("provide", "--name", "/peerlink/cli-test", "--bootstrap", bootAddr, "--dht-mode", "SERVER");
+    Map<String, Object> provided = provider.skipTo("provided");
+    assertThat(((Number) provided.get("peers")).intValue()).isPositive();
+    String providerId = JsPeer.strings(provided.get("addrs")).get(0).replaceAll(".*/p2p/", "");
+
+    Cli find = new Cli("find-peer", "--target", providerId, "--bootstrap", bootAddr);
+    Map<String, Object> found = find.skipTo("found-peer");
+    assertThat(JsPeer.strings(found.get("addrs"))).containsAll(JsPeer.strings(provided.get("addrs")));
+    assertThat(find.exitCode()).isZero();
+
+    Cli providers = new Cli("find-providers", "--name", "/peerlink/cli-test", "--bootstrap", bootAddr);
+    assertThat(providers.skipTo("provider").get("peerId")).isEqualTo(providerId);
+    assertThat(providers.exitCode()).isZero();
+
+    Cli dial = new Cli("dial", "--target", providerId, "--bootstrap", bootAddr, "--ping", "1");
+    Map<String, Object> connected = dial.skipTo("connected");
+    assertThat(connected.get("peerId")).isEqualTo(providerId);
+    assertThat(connected.get("path")).isEqualTo("direct");
+    assertThat(dial.exitCode()).isZero();
+  }
 }
