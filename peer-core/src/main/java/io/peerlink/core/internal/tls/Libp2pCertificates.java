@@ -240,13 +240,6 @@ public final class Libp2pCertificates {
       }
     }
 
-    byte[][] signedKey = parseSignedKey(extension.getExtnValue().getOctets());
-    PublicKey hostKey;
-    try {
-      hostKey = PublicKey.unmarshal(signedKey[0]);
-    } catch (InvalidKeyException e) {
-      throw new HandshakeException("invalid host key in the libp2p extension: " + e.getMessage(), e);
-    }
     byte[] spkiDer;
     try {
       // The SPKI exactly as the certificate encodes it, which is what the remote signed (js also
@@ -254,6 +247,23 @@ public final class Libp2pCertificates {
       spkiDer = spki.getEncoded(ASN1Encoding.DER);
     } catch (IOException e) {
       throw new HandshakeException("cannot read the certificate's public key: " + e.getMessage(), e);
+    }
+    return hostKey(extension.getExtnValue().getOctets(), spkiDer);
+  }
+
+  /**
+   * The host key that the libp2p extension's value ({@code SignedKey}) carries, once its signature
+   * over {@code spkiDer}, the certificate's key, verifies.
+   *
+   * @throws HandshakeException if the value is malformed, the key invalid or the signature wrong
+   */
+  static PublicKey hostKey(byte[] extensionValue, byte[] spkiDer) throws HandshakeException {
+    byte[][] signedKey = parseSignedKey(extensionValue);
+    PublicKey hostKey;
+    try {
+      hostKey = PublicKey.unmarshal(signedKey[0]);
+    } catch (InvalidKeyException e) {
+      throw new HandshakeException("invalid host key in the libp2p extension: " + e.getMessage(), e);
     }
     if (!hostKey.verify(concat(SIGNATURE_PREFIX, spkiDer), signedKey[1])) {
       throw new HandshakeException(
@@ -280,7 +290,11 @@ public final class Libp2pCertificates {
   /** The two OCTET STRINGs of {@code SignedKey}, from the extension's value. */
   private static byte[][] parseSignedKey(byte[] der) throws HandshakeException {
     try {
-      ASN1Sequence seq = ASN1Sequence.getInstance(ASN1Primitive.fromByteArray(der));
+      // fromByteArray gives null for no bytes at all, and getInstance passes a null through.
+      ASN1Sequence seq = der.length == 0 ? null : ASN1Sequence.getInstance(ASN1Primitive.fromByteArray(der));
+      if (seq == null) {
+        throw new HandshakeException("malformed libp2p extension: empty SignedKey");
+      }
       if (seq.size() != 2) {
         throw new HandshakeException(
             "malformed libp2p extension: SignedKey has " + seq.size() + " fields, expected 2");
