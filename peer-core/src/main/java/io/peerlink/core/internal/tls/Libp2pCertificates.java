@@ -197,6 +197,16 @@ public final class Libp2pCertificates {
 
   /** {@link #verify(X509Certificate[], Clock)} of one DER-encoded certificate. */
   static PublicKey verify(byte[] der, Clock clock) throws HandshakeException {
+    try {
+      return verifyParsed(der, clock);
+    } catch (RuntimeException e) {
+      // Bouncy Castle decodes fields lazily and reports a malformed one (a date, a tagged
+      // object) with an unchecked exception when it is first read.
+      throw new HandshakeException("malformed certificate: " + e.getMessage(), e);
+    }
+  }
+
+  private static PublicKey verifyParsed(byte[] der, Clock clock) throws HandshakeException {
     X509CertificateHolder cert;
     try {
       cert = new X509CertificateHolder(der);
@@ -260,12 +270,14 @@ public final class Libp2pCertificates {
   static PublicKey hostKey(byte[] extensionValue, byte[] spkiDer) throws HandshakeException {
     byte[][] signedKey = parseSignedKey(extensionValue);
     PublicKey hostKey;
+    boolean valid;
     try {
       hostKey = PublicKey.unmarshal(signedKey[0]);
-    } catch (InvalidKeyException e) {
+      valid = hostKey.verify(concat(SIGNATURE_PREFIX, spkiDer), signedKey[1]);
+    } catch (InvalidKeyException | RuntimeException e) {
       throw new HandshakeException("invalid host key in the libp2p extension: " + e.getMessage(), e);
     }
-    if (!hostKey.verify(concat(SIGNATURE_PREFIX, spkiDer), signedKey[1])) {
+    if (!valid) {
       throw new HandshakeException(
           "the host key's signature over the certificate key does not verify (claimed peer "
               + hostKey.peerId() + ")");
@@ -303,7 +315,8 @@ public final class Libp2pCertificates {
         ASN1OctetString.getInstance(seq.getObjectAt(0)).getOctets(),
         ASN1OctetString.getInstance(seq.getObjectAt(1)).getOctets()
       };
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (IOException | RuntimeException e) {
+      // IllegalArgumentException for a wrong type, IllegalStateException for a bad tagged object.
       throw new HandshakeException("malformed libp2p extension: " + e.getMessage(), e);
     }
   }
