@@ -3,9 +3,12 @@ package io.peerlink.daemon;
 import io.peerlink.core.SecurityProtocol;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.multiaddr.Multiaddr;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.InvalidKeyException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,6 +29,8 @@ import picocli.CommandLine.Option;
     versionProvider = P2pd.Version.class)
 public final class P2pd implements Callable<Integer> {
   private static final String FALSE_OR_TRUE = "0..1";
+  /** More than any private key file holds (an RSA key is under 8 KiB): something else was named. */
+  private static final long MAX_KEY_FILE_BYTES = 64 * 1024;
 
   @Option(names = "-listen", paramLabel = "MULTIADDR", defaultValue = "/unix/tmp/p2pd.sock",
       description = "Control socket: /unix/<path> or /ip4/127.0.0.1/tcp/<port> (0: any free port). Default: ${DEFAULT-VALUE}")
@@ -133,11 +138,38 @@ public final class P2pd implements Callable<Integer> {
     if (tls) {
       security.add(SecurityProtocol.TLS);
     }
-    Identity identity = id == null ? Identity.generate() : Identity.fromProtobuf(Files.readAllBytes(id));
+    Identity identity = id == null ? Identity.generate() : readKey(id);
     DhtMode mode = dhtServer ? DhtMode.SERVER : dhtClient ? DhtMode.CLIENT : dht ? DhtMode.AUTO : DhtMode.OFF;
     return new DaemonSettings(ControlAddress.parse(listen), identity, multiaddrs(hostAddrs),
         multiaddrs(announceAddrs), noListenAddrs, security, relay, echo, mode,
         multiaddrs(bootstrapPeers), ControlLimits.DEFAULTS);
+  }
+
+  /** The {@code -id} key, or a usage error that names the file, what it held and what to do. */
+  private Identity readKey(Path file) {
+    String expected = ": expected a libp2p PrivateKey protobuf, as go's p2pd and js write it"
+        + " (binary, not PEM text); give the key this node was created with, or leave -id out"
+        + " to run with a new identity (and so a new peer ID)";
+    byte[] bytes;
+    try {
+      if (Files.size(file) > MAX_KEY_FILE_BYTES) {
+        throw new CommandLine.ParameterException(new CommandLine(this), "-id " + file + ": "
+            + Files.size(file) + " bytes, more than any private key" + expected);
+      }
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "-id " + file
+          + ": no such file (working directory " + Path.of("").toAbsolutePath() + ")" + expected);
+    } catch (IOException e) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "-id " + file
+          + ": cannot read it: " + e.getMessage());
+    }
+    try {
+      return Identity.fromProtobuf(bytes);
+    } catch (InvalidKeyException | RuntimeException e) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "-id " + file
+          + ": holds no private key (" + e.getMessage() + ")" + expected);
+    }
   }
 
   private static List<Multiaddr> multiaddrs(List<String> texts) {

@@ -1,6 +1,7 @@
 package io.peerlink.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.peerlink.core.SecurityProtocol;
 import io.peerlink.core.identity.Identity;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -72,6 +74,22 @@ class P2pdTest {
         "-dhtClient", "-dhtServer", "-relay", "-noise", "-tls", "-bootstrapPeers", "-echo")) {
       assertThat(help.toString()).contains(flag);
     }
+  }
+
+  @Test
+  void aMissingOrRandomKeyFileIsAUsageErrorNamingTheFile(@TempDir Path dir) throws Exception {
+    Path missing = dir.resolve("missing.key");
+    assertThatThrownBy(() -> parse("-id=" + missing)).isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining(missing.toString()).hasMessageContaining("no such file")
+        .hasMessageContaining("leave -id out");
+    Path random = dir.resolve("random.key");
+    byte[] bytes = new byte[100];
+    new Random(9).nextBytes(bytes);
+    bytes[0] = (byte) 0xff; // not a valid protobuf tag whatever the seed gives
+    Files.write(random, bytes);
+    assertThatThrownBy(() -> parse("-id=" + random)).isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining(random.toString()).hasMessageContaining("holds no private key")
+        .hasMessageContaining("PrivateKey protobuf");
   }
 
   @Test

@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -250,9 +251,13 @@ public final class Listener implements AutoCloseable {
   }
 
   /**
-   * Stops accepting and closes every connection.
+   * Stops accepting and closes every connection, gracefully within
+   * {@link PeerConfig#closeTimeout()} and then forcibly, so it completes within that plus
+   * {@link PeerConfig#FORCED_CLOSE_BOUND} even when a remote floods or never reads or an event
+   * loop is stuck.
    *
-   * @return a future that completes once the listener and its connections are closed
+   * @return a future that completes once the listener and its connections are closed, or the
+   *     bound passed
    */
   public CompletableFuture<Void> closeAsync() {
     admission.close();
@@ -262,7 +267,12 @@ public final class Listener implements AutoCloseable {
       ch.close().addListener(x -> f.complete(null));
       closing.add(f);
     }
-    return CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).thenCompose(v -> core.close());
+    // The connections close at the same time: a listening socket whose loop is stuck must not
+    // hold them up, and the core's close is bounded on its own.
+    Duration bound = core.config().closeTimeout();
+    CompletableFuture<Void> listening = CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
+        .completeOnTimeout(null, bound.toNanos(), TimeUnit.NANOSECONDS);
+    return CompletableFuture.allOf(listening, core.close());
   }
 
   /** Same as {@code closeAsync().join()}. */

@@ -10,11 +10,19 @@ import java.util.Objects;
  * on each field.
  */
 public final class PeerConfig {
+  /**
+   * How long a close waits, after {@link #closeTimeout()}, for connections closed forcibly and
+   * for its own event loops to stop: 1 s, enough for a responsive loop to run the forced closes,
+   * short because a loop that is stuck will not stop however long we wait.
+   */
+  public static final Duration FORCED_CLOSE_BOUND = Duration.ofSeconds(1);
+
   private static final PeerConfig DEFAULTS = builder().build();
 
   private final Duration connectTimeout;
   private final Duration handshakeTimeout;
   private final Duration streamNegotiationTimeout;
+  private final Duration closeTimeout;
   private final List<SecurityProtocol> securityProtocols;
   private final boolean earlyMuxerNegotiation;
   private final String agentVersion;
@@ -42,6 +50,7 @@ public final class PeerConfig {
     this.connectTimeout = b.connectTimeout;
     this.handshakeTimeout = b.handshakeTimeout;
     this.streamNegotiationTimeout = b.streamNegotiationTimeout;
+    this.closeTimeout = b.closeTimeout;
     this.securityProtocols = List.copyOf(b.securityProtocols);
     this.earlyMuxerNegotiation = b.earlyMuxerNegotiation;
     this.agentVersion = b.agentVersion;
@@ -82,6 +91,7 @@ public final class PeerConfig {
     b.connectTimeout = connectTimeout;
     b.handshakeTimeout = handshakeTimeout;
     b.streamNegotiationTimeout = streamNegotiationTimeout;
+    b.closeTimeout = closeTimeout;
     b.securityProtocols = securityProtocols;
     b.earlyMuxerNegotiation = earlyMuxerNegotiation;
     b.agentVersion = agentVersion;
@@ -133,6 +143,21 @@ public final class PeerConfig {
    */
   public Duration streamNegotiationTimeout() {
     return streamNegotiationTimeout;
+  }
+
+  /**
+   * How long closing a {@link Listener} or {@link Connector} waits for its connections to close
+   * gracefully (go away sent, sockets closed on their event loops) before it closes them forcibly
+   * and stops waiting for its event loops. This bounds shutdown whatever state the connections
+   * and loops are in: a remote that floods or never reads, or a loop kept busy or stuck, cannot
+   * make close hang. Default 3 s: a graceful close on a responsive loop takes milliseconds, and
+   * 3 s plus the forced close (at most {@link #FORCED_CLOSE_BOUND}) stays within the 5 s an
+   * orchestrator commonly gives a process between SIGTERM and SIGKILL.
+   *
+   * @return the graceful close bound
+   */
+  public Duration closeTimeout() {
+    return closeTimeout;
   }
 
   /**
@@ -379,6 +404,7 @@ public final class PeerConfig {
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration handshakeTimeout = Duration.ofSeconds(10);
     private Duration streamNegotiationTimeout = Duration.ofSeconds(10);
+    private Duration closeTimeout = Duration.ofSeconds(3);
     private List<SecurityProtocol> securityProtocols = List.of(SecurityProtocol.TLS, SecurityProtocol.NOISE);
     private boolean earlyMuxerNegotiation = true;
     private String agentVersion = "peerlink/" + Version.VERSION;
@@ -539,6 +565,17 @@ public final class PeerConfig {
     }
 
     /**
+     * See {@link PeerConfig#closeTimeout()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
+    public Builder closeTimeout(Duration v) {
+      this.closeTimeout = v;
+      return this;
+    }
+
+    /**
      * See {@link PeerConfig#streamNegotiationTimeout()}.
      *
      * @param v the new value
@@ -681,6 +718,7 @@ public final class PeerConfig {
       positive("connectTimeout", connectTimeout);
       positive("handshakeTimeout", handshakeTimeout);
       positive("streamNegotiationTimeout", streamNegotiationTimeout);
+      positive("closeTimeout", closeTimeout);
       if (securityProtocols.isEmpty()) {
         throw new IllegalArgumentException("securityProtocols must name at least one protocol");
       }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
 import java.util.Objects;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -66,6 +67,13 @@ public class PeerException extends IOException {
     }
     if (cause instanceof PeerException pe) {
       return pe;
+    }
+    if (cause instanceof ClosedChannelException) {
+      // Netty's closed-channel failures carry no message; the reason, when known, is their cause.
+      if (cause.getCause() instanceof PeerException pe) {
+        return pe;
+      }
+      return new PeerException(fallback, "the stream or connection was already closed", cause);
     }
     String message = cause.getMessage() != null ? cause.getMessage() : cause.toString();
     if (cause instanceof TimeoutException

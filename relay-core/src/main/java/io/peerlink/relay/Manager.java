@@ -477,7 +477,11 @@ public final class Manager implements AutoCloseable {
     return hop.isEnabled();
   }
 
-  /** Stops serving as a relay, drops the relays, closes every connection and the listener. */
+  /**
+   * Stops serving as a relay, drops the relays, closes every connection and the listener. Returns
+   * within {@code PeerConfig.closeTimeout()} plus {@code PeerConfig.FORCED_CLOSE_BOUND}: connections
+   * that do not close gracefully in time are closed forcibly.
+   */
   @Override
   public void close() {
     if (dht != null) {

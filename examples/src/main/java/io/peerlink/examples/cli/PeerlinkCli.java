@@ -5,6 +5,7 @@ import io.peerlink.core.PeerException;
 import io.peerlink.core.Version;
 import java.io.PrintWriter;
 import java.util.concurrent.CompletionException;
+import java.security.InvalidKeyException;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
@@ -82,7 +83,8 @@ public final class PeerlinkCli implements Runnable {
     while ((t instanceof ExecutionException || t instanceof CompletionException) && t.getCause() != null) {
       t = t.getCause();
     }
-    if (t instanceof IllegalArgumentException) {
+    if (t instanceof IllegalArgumentException || t instanceof InvalidKeyException) {
+      // A bad --identity file is a usage mistake too: its message names the file and the fix.
       JsonEvents.printFirst(JsonEvents.error("usage", t.getMessage()));
       return c.getCommandSpec().exitCodeOnInvalidInput();
     }

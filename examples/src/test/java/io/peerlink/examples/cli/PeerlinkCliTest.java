@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -226,6 +227,21 @@ class PeerlinkCliTest {
     Cli dial = new Cli("dial", "--target", addr);
     assertThat(dial.next("error").get("kind")).isEqualTo("connect");
     assertThat(dial.exitCode()).isEqualTo(1);
+  }
+
+  @Test
+  void aRandomBytesIdentityFileIsAUsageErrorNamingTheFile(@TempDir Path dir) throws Exception {
+    Path key = dir.resolve("peer.pem");
+    byte[] random = new byte[64];
+    new Random(7).nextBytes(random);
+    random[0] = (byte) 0x9c; // not text whatever the seed gives
+    Files.write(key, random);
+    Cli peer = new Cli("peer", "--listen", "/ip4/127.0.0.1/tcp/0", "--identity", key.toString());
+    Map<String, Object> error = peer.next("error");
+    assertThat(error.get("kind")).isEqualTo("usage");
+    assertThat((String) error.get("message")).contains(key.toString()).contains("binary content")
+        .contains("BEGIN PRIVATE KEY").doesNotContain("Input length");
+    assertThat(peer.exitCode()).isEqualTo(2);
   }
 
   @Test

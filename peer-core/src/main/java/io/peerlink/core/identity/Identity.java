@@ -63,10 +63,31 @@ public final class Identity {
    * @throws InvalidKeyException if the file holds no supported private key
    */
   public static Identity fromPem(Path file) throws IOException, InvalidKeyException {
-    if (Files.size(file) > Pem.MAX_PEM_CHARS) {
-      throw new InvalidKeyException("PEM file too large: " + file);
+    long size = Files.size(file);
+    if (size > Pem.MAX_PEM_CHARS) {
+      throw notAnIdentity(file, size + " bytes, more than a PEM private key can be (" + Pem.MAX_PEM_CHARS + ")");
     }
-    return fromPem(Files.readString(file, StandardCharsets.US_ASCII));
+    byte[] bytes = Files.readAllBytes(file);
+    for (int i = 0; i < bytes.length; i++) {
+      int b = bytes[i] & 0xFF;
+      if (b > 0x7E || (b < 0x20 && b != '\t' && b != '\n' && b != '\r')) {
+        throw notAnIdentity(file, String.format("binary content (byte 0x%02x at offset %d)", b, i));
+      }
+    }
+    try {
+      return fromPem(new String(bytes, StandardCharsets.US_ASCII));
+    } catch (InvalidKeyException e) {
+      throw notAnIdentity(file, e.getMessage());
+    }
+  }
+
+  /** Names the file, what it held, what was expected and what to do. */
+  private static InvalidKeyException notAnIdentity(Path file, String found) {
+    return new InvalidKeyException("identity file " + file + " holds no private key: " + found
+        + ". Expected PEM text starting with -----BEGIN PRIVATE KEY----- (as peerlink writes it, or"
+        + " openssl genpkey -algorithm ed25519). Give the file this peer's identity was saved in;"
+        + " a path with no file yet gets a new identity there (and so a new peer ID) when it is"
+        + " loaded with loadOrCreate, as the command-line tools and the relay daemon do");
   }
 
   /**

@@ -11,9 +11,11 @@ import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -100,7 +102,10 @@ public final class RelayDaemon {
       relay.start().get(30, TimeUnit.SECONDS);
       health.running(relay);
     } catch (Exception e) {
-      err.println("relay-daemon: could not start: " + (e.getCause() != null ? e.getCause() : e));
+      Throwable why = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+      // A bad identity file's message names the file and the fix; the exception's class adds nothing.
+      err.println("relay-daemon: could not start: "
+          + (why instanceof InvalidKeyException ? why.getMessage() : why.toString()));
       if (admin != null) {
         admin.close();
       }

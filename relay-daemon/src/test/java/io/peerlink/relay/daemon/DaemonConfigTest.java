@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -147,7 +148,46 @@ class DaemonConfigTest {
         .hasMessageContaining("max-reservatons").hasMessageContaining(props.toString());
     Path missing = dir.resolve("missing.properties");
     assertThatThrownBy(() -> DaemonConfig.parse("--config", missing.toString()))
-        .hasMessageContaining(missing.toString()).hasMessageContaining("no such file");
+        .hasMessageContaining(missing.toString()).hasMessageContaining("no such file")
+        .hasMessageContaining("name=value lines");
+  }
+
+  @Test
+  void aBinaryConfigFileIsNamedAsNotAPropertiesFile() throws Exception {
+    Path binary = dir.resolve("relay.properties");
+    byte[] bytes = new byte[512];
+    new Random(3).nextBytes(bytes);
+    bytes[0] = 0; // binary whatever the seed gives
+    Files.write(binary, bytes);
+    assertThatThrownBy(() -> DaemonConfig.parse("--config", binary.toString()))
+        .isInstanceOf(ParameterException.class)
+        .hasMessageContaining(binary.toString())
+        .hasMessageContaining("binary content")
+        .hasMessageContaining("not a properties file of name=value lines")
+        .hasMessageNotContaining("Input length");
+    Path latin1 = dir.resolve("latin1.properties");
+    Files.write(latin1, new byte[] {'a', '=', (byte) 0xe9, '\n'}); // Latin-1, not UTF-8
+    assertThatThrownBy(() -> DaemonConfig.parse("--config", latin1.toString()))
+        .hasMessageContaining(latin1.toString()).hasMessageContaining("not UTF-8 text");
+  }
+
+  @Test
+  void aRandomBytesIdentityFileStopsTheDaemonNamingTheFile() throws Exception {
+    Path key = dir.resolve("relay.pem");
+    byte[] bytes = new byte[64];
+    new Random(5).nextBytes(bytes);
+    bytes[0] = (byte) 0x80;
+    Files.write(key, bytes);
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = RelayDaemon.run(new String[] {"--identity", key.toString(), "--listen", "/ip4/127.0.0.1/tcp/0"},
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), new CountDownLatch(1));
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("could not start: identity file " + key)
+        .contains("binary content")
+        .contains("BEGIN PRIVATE KEY")
+        .doesNotContain("Input length");
   }
 
   /** The example file shipped for systemd and containers is a valid configuration. */

@@ -424,21 +424,18 @@ public final class HostCore implements Host {
     return result;
   }
 
-  /** Closes every connection and, if this core made its event loops, shuts them down. */
+  /**
+   * Closes every connection and, if this core made its event loops, shuts them down: gracefully
+   * within {@link PeerConfig#closeTimeout()}, then forcibly within
+   * {@link PeerConfig#FORCED_CLOSE_BOUND}, so the future completes within their sum whatever state
+   * the connections and loops are in.
+   */
   public CompletableFuture<Void> close() {
     resolver.shutdownNow();
     connectionManager.stop();
     identifyPusher.stop();
-    CompletableFuture<?>[] closing =
-        connections.stream().map(PeerConnection::close).toArray(CompletableFuture[]::new);
-    return CompletableFuture.allOf(closing).handle((v, e) -> null).thenCompose(v -> {
-      if (!ownsGroup) {
-        return CompletableFuture.completedFuture(null);
-      }
-      CompletableFuture<Void> done = new CompletableFuture<>();
-      group.shutdownGracefully(0, 2, TimeUnit.SECONDS)
-          .addListener(f -> done.complete(null));
-      return done;
-    });
+    return BoundedClose.close(List.copyOf(connections), ownsGroup ? group : null,
+        config.closeTimeout(), PeerConfig.FORCED_CLOSE_BOUND);
   }
+
 }

@@ -197,6 +197,16 @@ public final class Libp2pCertificates {
 
   /** {@link #verify(X509Certificate[], Clock)} of one DER-encoded certificate. */
   static PublicKey verify(byte[] der, Clock clock) throws HandshakeException {
+    try {
+      return verifyParsed(der, clock);
+    } catch (RuntimeException e) {
+      // Bouncy Castle decodes fields lazily and reports a malformed one (a date, a tagged
+      // object) with an unchecked exception when it is first read.
+      throw new HandshakeException("malformed certificate: " + e.getMessage(), e);
+    }
+  }
+
+  private static PublicKey verifyParsed(byte[] der, Clock clock) throws HandshakeException {
     X509CertificateHolder cert;
     try {
       cert = new X509CertificateHolder(der);
@@ -240,13 +250,6 @@ public final class Libp2pCertificates {
       }
     }
 
-    byte[][] signedKey = parseSignedKey(extension.getExtnValue().getOctets());
-    PublicKey hostKey;
-    try {
-      hostKey = PublicKey.unmarshal(signedKey[0]);
-    } catch (InvalidKeyException e) {
-      throw new HandshakeException("invalid host key in the libp2p extension: " + e.getMessage(), e);
-    }
     byte[] spkiDer;
     try {
       // The SPKI exactly as the certificate encodes it, which is what the remote signed (js also
@@ -255,7 +258,26 @@ public final class Libp2pCertificates {
     } catch (IOException e) {
       throw new HandshakeException("cannot read the certificate's public key: " + e.getMessage(), e);
     }
-    if (!hostKey.verify(concat(SIGNATURE_PREFIX, spkiDer), signedKey[1])) {
+    return hostKey(extension.getExtnValue().getOctets(), spkiDer);
+  }
+
+  /**
+   * The host key that the libp2p extension's value ({@code SignedKey}) carries, once its signature
+   * over {@code spkiDer}, the certificate's key, verifies.
+   *
+   * @throws HandshakeException if the value is malformed, the key invalid or the signature wrong
+   */
+  static PublicKey hostKey(byte[] extensionValue, byte[] spkiDer) throws HandshakeException {
+    byte[][] signedKey = parseSignedKey(extensionValue);
+    PublicKey hostKey;
+    boolean valid;
+    try {
+      hostKey = PublicKey.unmarshal(signedKey[0]);
+      valid = hostKey.verify(concat(SIGNATURE_PREFIX, spkiDer), signedKey[1]);
+    } catch (InvalidKeyException | RuntimeException e) {
+      throw new HandshakeException("invalid host key in the libp2p extension: " + e.getMessage(), e);
+    }
+    if (!valid) {
       throw new HandshakeException(
           "the host key's signature over the certificate key does not verify (claimed peer "
               + hostKey.peerId() + ")");
@@ -280,7 +302,11 @@ public final class Libp2pCertificates {
   /** The two OCTET STRINGs of {@code SignedKey}, from the extension's value. */
   private static byte[][] parseSignedKey(byte[] der) throws HandshakeException {
     try {
-      ASN1Sequence seq = ASN1Sequence.getInstance(ASN1Primitive.fromByteArray(der));
+      // fromByteArray gives null for no bytes at all, and getInstance passes a null through.
+      ASN1Sequence seq = der.length == 0 ? null : ASN1Sequence.getInstance(ASN1Primitive.fromByteArray(der));
+      if (seq == null) {
+        throw new HandshakeException("malformed libp2p extension: empty SignedKey");
+      }
       if (seq.size() != 2) {
         throw new HandshakeException(
             "malformed libp2p extension: SignedKey has " + seq.size() + " fields, expected 2");
@@ -289,7 +315,8 @@ public final class Libp2pCertificates {
         ASN1OctetString.getInstance(seq.getObjectAt(0)).getOctets(),
         ASN1OctetString.getInstance(seq.getObjectAt(1)).getOctets()
       };
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (IOException | RuntimeException e) {
+      // IllegalArgumentException for a wrong type, IllegalStateException for a bad tagged object.
       throw new HandshakeException("malformed libp2p extension: " + e.getMessage(), e);
     }
   }

@@ -16,6 +16,7 @@ import io.peerlink.core.PeerException;
 import io.peerlink.core.ProtocolViolationException;
 import io.peerlink.core.internal.resource.ConnectionScope;
 import io.peerlink.core.internal.resource.StreamScope;
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,6 +66,10 @@ public final class YamuxSession extends ChannelDuplexHandler {
   private volatile boolean remoteGoAway;
   private boolean started;
   private boolean closed;
+  /** Whether this side closed the connection (through the pipeline), rather than losing it. */
+  private boolean closedLocally;
+  /** Why the connection ended when it did not end cleanly: a transport error or a session failure. */
+  private Throwable endCause;
   private boolean inReadBatch;
   private boolean flushPending;
   /** Control frames queued since the connection last was writable; bounded by the config. */
@@ -279,12 +284,16 @@ public final class YamuxSession extends ChannelDuplexHandler {
     if (cause instanceof ProtocolViolationException e) {
       fail(e, GoAwayCode.PROTOCOL_ERROR); // from the decoder
     } else {
+      if (cause instanceof IOException && endCause == null) {
+        endCause = cause; // a reset or I/O error: the channel closes next
+      }
       ctx.fireExceptionCaught(cause);
     }
   }
 
   @Override
   public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+    closedLocally = true;
     if (!closed && ctx.channel().isActive()) {
       sendGoAway(GoAwayCode.NORMAL);
       flushPending = false;
@@ -312,9 +321,10 @@ public final class YamuxSession extends ChannelDuplexHandler {
     if (keepAlive != null) {
       keepAlive.stop();
     }
-    pings.failAll(new PeerException(PeerError.IO, "yamux session closed"));
+    PeerException cause = SessionEnd.cause(ctx == null ? null : ctx.channel(), closedLocally, remoteGoAway, endCause);
+    pings.failAll(cause);
     for (YamuxStreamChannel child : new ArrayList<>(streams.values())) {
-      child.onSessionClosed();
+      child.onSessionClosed(cause);
     }
     streams.clear();
     readCompletePending.clear();
@@ -544,6 +554,9 @@ public final class YamuxSession extends ChannelDuplexHandler {
     }
     if (code != null) {
       sendGoAway(code);
+    }
+    if (endCause == null) {
+      endCause = cause;
     }
     flushPending = false;
     ctx.flush();

@@ -17,6 +17,7 @@ import io.netty.channel.socket.DuplexChannel;
 import io.peerlink.core.LimitExceededException;
 import io.peerlink.core.internal.resource.StreamScope;
 import io.netty.util.concurrent.Future;
+import io.peerlink.core.PeerException;
 import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
@@ -402,11 +403,20 @@ public final class YamuxStreamChannel extends AbstractChannel implements DuplexC
     deliver();
   }
 
-  /** The connection closed: close without sending anything. */
-  void onSessionClosed() {
+  /**
+   * The connection closed: close without sending anything. Pending writes fail with {@code cause};
+   * a stream not finished both ways also sees it once through {@code exceptionCaught}, so a reader
+   * learns the peer vanished rather than only that the channel went inactive.
+   */
+  void onSessionClosed(PeerException cause) {
     if (open) {
+      boolean unfinished = !(remoteFin && (localFin || finPending));
       reset = true; // nothing can be sent any more
-      closeWithCause(new ClosedChannelException(), voidPromise());
+      // Close first so pending writes fail with the cause; the pipeline still runs until deregistration.
+      closeWithCause(cause, voidPromise());
+      if (unfinished) {
+        pipeline().fireExceptionCaught(cause);
+      }
     }
   }
 

@@ -162,6 +162,13 @@ class Libp2pCertificatesTest {
   }
 
   @Test
+  void rejectsEmptyExtensionValueAsHandshakeFailure() throws Exception {
+    // A self-signed certificate anyone can make; it threw NullPointerException until the fuzzer found it.
+    X509Certificate cert = TestCertificates.builder(TestCertificates.p256()).libp2pRaw(new byte[0]).build();
+    assertRejected(cert, "empty SignedKey");
+  }
+
+  @Test
   void rejectsCertificateWithoutExtension() throws Exception {
     X509Certificate cert = TestCertificates.builder(TestCertificates.p256()).build();
     assertRejected(cert, "lacks the libp2p public key extension");

@@ -63,6 +63,7 @@ final class TestCertificates {
     private X500Name issuer = new X500Name("SERIALNUMBER=1");
     private X500Name subject = new X500Name("SERIALNUMBER=1");
     private ASN1Encodable libp2p;
+    private byte[] libp2pRaw;
     private boolean libp2pCritical;
     private ASN1ObjectIdentifier extraOid;
     private boolean extraCritical;
@@ -75,6 +76,12 @@ final class TestCertificates {
     Builder libp2p(ASN1Encodable signedKey, boolean critical) {
       this.libp2p = signedKey;
       this.libp2pCritical = critical;
+      return this;
+    }
+
+    /** The libp2p extension with {@code value} as its raw value, however malformed. */
+    Builder libp2pRaw(byte[] value) {
+      this.libp2pRaw = value;
       return this;
     }
 
@@ -118,6 +125,9 @@ final class TestCertificates {
               certKey.getPublic());
       if (libp2p != null) {
         b.addExtension(LIBP2P, libp2pCritical, libp2p);
+      }
+      if (libp2pRaw != null) {
+        b.addExtension(LIBP2P, false, libp2pRaw);
       }
       if (extraOid != null) {
         b.addExtension(extraOid, extraCritical, new DEROctetString(new byte[] {1, 2, 3}));
