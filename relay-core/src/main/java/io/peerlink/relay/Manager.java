@@ -252,14 +252,28 @@ public final class Manager implements AutoCloseable {
    * first is returned; a hole punch over the relayed connection, or a slower direct dial, goes on
    * in the background and shows as {@code holePunchEnd}/{@code dialStageEnd} and
    * {@code connectionOpened} events, after which the next dial returns the direct connection.
-   * Fails naming every stage when nothing works. {@code peer.path()} says which path won.
+   * Fails naming every stage when nothing works.
+   *
+   * <p>The future holds the peer's {@link PeerHandle} (as {@link #handle} returns it), not the one
+   * connection that won: its new streams open on the best connection open at the time, so once
+   * the punch or the slower direct dial succeeds they go there, while the relayed connection is
+   * kept as the fallback. Its {@code path()} describes the connection it selects now, which is the
+   * one that won when the future completes. {@link #dialWithReport} gives the winning connection
+   * itself.
    *
    * @param target the peer to reach
    * @param directAddrs the peer's addresses, direct and {@code /p2p-circuit} ones; may be empty
-   * @return a future that completes with the first usable connection
+   * @return a future that completes with the peer's handle once its first usable connection is up
    */
   public CompletableFuture<Peer> dialWithPriority(PeerId target, List<Multiaddr> directAddrs) {
-    return dialWithReport(target, directAddrs).thenApply(DialReport::peer);
+    return dialWithReport(target, directAddrs).thenApply(report -> handleOver(report.peer()));
+  }
+
+  /** The handle of {@code connection}'s peer; the connection itself if it closed meanwhile. */
+  private Peer handleOver(Peer connection) {
+    // Every ready connection joins its peer's handle before the dial hears of it, so the handle
+    // is there unless the connection has closed already (and the peer was given up).
+    return listener.handle(connection.peerId()).<Peer>map(h -> h).orElse(connection);
   }
 
   /**
