@@ -2,6 +2,7 @@ package io.peerlink.relay.loopback;
 
 import static io.peerlink.relay.loopback.RelayClientLoopbackTest.get;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.Echo;
@@ -62,7 +63,7 @@ class DialHandleLoopbackTest {
   private Manager peer(EventListener events) throws Exception {
     Manager m = Manager.builder(Identity.generate())
         .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
-        .handler(Echo.PROTOCOL_ID, Echo.handler())
+        .handlerOnLimitedConnections(Echo.PROTOCOL_ID, Echo.handler()) // relays here are limited
         .holePunching(null)
         .dialConfig(FAST)
         .eventListener(events)
@@ -100,5 +101,38 @@ class DialHandleLoopbackTest {
     get(Echo.roundTrip(toB, new byte[512 * 1024])); // and data moves over it
     assertThat(relayed.isOpen()).isTrue(); // the relayed connection is kept as the fallback
     assertThat(((PeerHandle) toB).connections()).contains(direct, relayed);
+  }
+  @Test
+  void theHandleFromBeforeTheRelayDiedIsTheOneCarryingStreamsThroughTheNextRelay() throws Exception {
+    RelayServer r1 = relay();
+    RelayServer r2 = relay();
+    Manager b = peer(EventListener.NONE);
+    get(b.reserve(addr(r1)));
+    get(b.reserve(addr(r2)));
+    ReconnectLoopbackTest.Reconnections events = new ReconnectLoopbackTest.Reconnections();
+    Manager a = peer(events);
+    a.setRelayAddr(addr(r1));
+    a.setRelayAddr(addr(r2));
+
+    PeerHandle toB = (PeerHandle) get(a.dialWithPriority(b.peerId(), List.of()));
+    Peer viaR1 = toB.current().orElseThrow();
+    assertThat(RelayClient.relayOf(viaR1)).contains(r1.peerId());
+    await().atMost(Duration.ofSeconds(10)).until(() -> viaR1.identify().isDone()); // b's circuit addresses known
+
+    get(r1.stop(Duration.ZERO)); // the relay dies mid-circuit: the handle loses its only connection
+    relays.remove(r1);
+
+    Peer viaR2 = events.won.get(20, TimeUnit.SECONDS);
+    assertThat(viaR1.isOpen()).isFalse();
+    assertThat(RelayClient.relayOf(viaR2)).contains(r2.peerId());
+    // The handle was not given up while the redial ran: it is still b's, over the new circuit.
+    assertThat(toB.isOpen()).isTrue();
+    assertThat(toB.closeFuture()).isNotDone();
+    assertThat(a.handle(b.peerId())).containsSame(toB);
+    assertThat(toB.current()).containsSame(viaR2);
+    assertThat(get(toB.ping())).isPositive();
+    Stream s = get(toB.newStream(Echo.PROTOCOL_ID, st -> { }));
+    assertThat(s.peer()).isSameAs(viaR2);
+    s.channel().close();
   }
 }
