@@ -21,7 +21,6 @@ import io.peerlink.relay.internal.autorelay.IdentifyCandidateSource;
 import io.peerlink.relay.internal.client.ConfiguredRelays;
 import io.peerlink.relay.internal.client.RelayClient;
 import io.peerlink.relay.internal.client.RelayService;
-import io.peerlink.relay.internal.dial.IdentifiedCircuits;
 import io.peerlink.relay.internal.dial.PriorityDialer;
 import io.peerlink.relay.internal.dial.Reconnector;
 import io.peerlink.relay.internal.dial.RelayProbe;
@@ -73,7 +72,6 @@ public final class Manager implements AutoCloseable {
   private final RelayClient client;
   private final RelayService hop;
   private final ConfiguredRelays relays;
-  private final IdentifiedCircuits identified;
   private final RelayHopOptions hopOptions;
   private final AutoRelay autoRelay;
   private final ObservedAddresses observed;
@@ -104,7 +102,6 @@ public final class Manager implements AutoCloseable {
     b.limitedProtocols.forEach(client::allowOnLimitedConnections);
     this.hop = RelayService.create(client, listener, b.serviceConfig, b.provider);
     this.relays = new ConfiguredRelays(client, b.serviceConfig);
-    this.identified = new IdentifiedCircuits(Host.of(listener), b.dialConfig.rememberedPeers());
     this.hopOptions = b.hopOptions;
     if (b.autoRelayConfig != null) {
       autoRelay = AutoRelay.create(client, listener, b.autoRelayConfig);
@@ -140,7 +137,7 @@ public final class Manager implements AutoCloseable {
         }
       });
     }
-    RelayRoutes routes = new RelayRoutes(client, identified, relays::all);
+    RelayRoutes routes = new RelayRoutes(client, Host.of(listener).addressBook(), relays::all);
     this.dialConfig = b.dialConfig;
     this.priority = new PriorityDialer(Host.of(listener), client, routes, puncher, b.punchTimeout, b.dialConfig);
     this.reconnector = new Reconnector(Host.of(listener), b.dialConfig, puncher,
@@ -456,7 +453,6 @@ public final class Manager implements AutoCloseable {
     }
     relays.close();
     hop.close();
-    identified.close();
     client.close();
     connector.close();
     listener.close();

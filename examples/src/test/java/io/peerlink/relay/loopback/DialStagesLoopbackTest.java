@@ -4,6 +4,7 @@ import static io.peerlink.relay.loopback.RelayClientLoopbackTest.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.peerlink.core.AddressBook;
 import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.Echo;
 import io.peerlink.core.EventListener;
@@ -192,6 +193,20 @@ class DialStagesLoopbackTest {
     Peer toC = get(a.dialWithPriority(c.peerId(), List.of()));
     assertThat(toC.path()).isEqualTo(ConnectionPath.RELAYED);
     assertThat(RelayClient.relayOf(toC)).contains(r2.peerId().orElseThrow());
+  }
+
+  @Test
+  void aCircuitAddressInTheAddressBookIsAWayIn() throws Exception {
+    Multiaddr r1 = relay(RelayLimiter.defaults());
+    Manager b = reservedPeer(r1);
+    Manager a = peer(null, EventListener.NONE);
+
+    // No relay set, none given, no reservation: only the address book knows b's relay (as it
+    // would from identify, identify push, or the application).
+    Host.of(a.listener()).addressBook().add(b.peerId(), b.relayedAddresses(), AddressBook.ADDRESS_TTL);
+    Peer toB = get(a.dialWithPriority(b.peerId(), List.of()));
+    assertThat(toB.path()).isEqualTo(ConnectionPath.RELAYED);
+    assertThat(RelayClient.relayOf(toB)).contains(r1.peerId().orElseThrow());
   }
 
   @Test

@@ -178,7 +178,10 @@ class ReconnectLoopbackTest {
 
     Peer first = get(a.dialWithPriority(b.peerId(), b.listener().listenAddresses()));
     assertThat(first.path()).isEqualTo(ConnectionPath.DIRECT);
-    // The remote closes it: not our decision, so the manager wins it back.
+    // The remote closes it: not our decision, so the manager wins it back. Our side is ready
+    // before the remote's (the TLS client finishes first): wait until the remote has it to close.
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> b.peers().stream().anyMatch(p -> p.peerId().equals(a.peerId())));
     b.peers().stream().filter(p -> p.peerId().equals(a.peerId())).forEach(Peer::close);
 
     Peer again;
