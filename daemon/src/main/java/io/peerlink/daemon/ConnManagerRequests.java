@@ -9,7 +9,9 @@ import io.peerlink.daemon.internal.proto.ControlProtos.Response;
  * Answers CONNMANAGER requests with the host's protection tags. go's connection manager weighs
  * tags (a peer's tag weights add up, and trimming closes the lowest-scored connections first);
  * peerlink has no scores: a tagged peer is protected, whatever the weight, until its last tag is
- * removed. TRIM has nothing to do, since peerlink keeps no connection count watermarks to trim to.
+ * removed. TRIM answers OK without trimming: the host's connection manager trims by itself above
+ * its high watermark ({@code PeerConfig.connectionManager()}), and its trim on demand is not part
+ * of peer-core's public API or SPI.
  */
 final class ConnManagerRequests {
   private final Host host;

@@ -5,6 +5,7 @@ import io.peerlink.core.IdentifyInfo;
 import io.peerlink.core.Peer;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.spi.Host;
 import io.peerlink.daemon.internal.proto.ControlProtos.ConnectRequest;
 import io.peerlink.daemon.internal.proto.ControlProtos.DisconnectRequest;
 import io.peerlink.daemon.internal.proto.ControlProtos.IdentifyResponse;
@@ -116,7 +117,11 @@ final class PeerRequests {
     return r.build();
   }
 
-  /** GET_PROTOCOLS and GET_PEER_INFO, from the identify answers of open connections. */
+  /**
+   * GET_PROTOCOLS from the identify answers of open connections; GET_PEER_INFO from the host's
+   * address book (what identify, identify push and dials taught it, kept for a while after the
+   * peer disconnects, as go's peerstore), then the open connections' remote addresses.
+   */
   Response peerstore(PeerstoreRequest request) {
     PeerId peer = PeerId.fromBytes(request.getId().toByteArray());
     List<Peer> conns = connections(peer);
@@ -138,12 +143,12 @@ final class PeerRequests {
             .setPeerStore(PeerstoreResponse.newBuilder().addAllProtos(protocols)).build();
       }
       case GET_PEER_INFO -> {
-        if (conns.isEmpty()) {
-          return ControlCodec.error("peer " + peer + " not found: the daemon knows only connected peers");
-        }
         LinkedHashSet<Multiaddr> addrs = new LinkedHashSet<>();
-        infos.forEach(i -> addrs.addAll(i.listenAddrs()));
-        conns.forEach(p -> addrs.add(p.remoteAddress()));
+        Host.of(manager.listener()).addressBook().addresses(peer).forEach(a -> addrs.add(a.withoutPeerId()));
+        conns.forEach(p -> addrs.add(p.remoteAddress().withoutPeerId()));
+        if (addrs.isEmpty()) {
+          return ControlCodec.error("peer " + peer + " not found: no address of it is known");
+        }
         PeerInfo.Builder info = PeerInfo.newBuilder().setId(ByteString.copyFrom(peer.bytes()));
         addrs.forEach(a -> info.addAddrs(ByteString.copyFrom(a.withoutPeerId().bytes())));
         return Response.newBuilder().setType(Response.Type.OK)

@@ -437,6 +437,28 @@ class ControlProtocolTest {
   }
 
   @Test
+  void peerInfoComesFromTheAddressBookAndOutlivesTheConnection() throws Exception {
+    Daemon a = daemon(ControlLimits.DEFAULTS);
+    Daemon b = daemon(ControlLimits.DEFAULTS);
+    connect(a, b);
+    ControlClient c = client(a);
+    Multiaddr bListens = b.manager().listener().listenAddresses().get(0).withoutPeerId();
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        Host.of(a.manager().listener()).addressBook().addresses(b.manager().peerId()).contains(bListens));
+    assertThat(c.call(request(Request.Type.DISCONNECT)
+        .setDisconnect(DisconnectRequest.newBuilder().setPeer(id(b))).build()).getType()).isEqualTo(Response.Type.OK);
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        c.call(request(Request.Type.LIST_PEERS).build()).getPeersCount() == 0);
+
+    // No connection is left; the address book still knows where b listens (go's peerstore does too).
+    Response info = c.call(request(Request.Type.PEERSTORE).setPeerStore(PeerstoreRequest.newBuilder()
+        .setType(PeerstoreRequest.Type.GET_PEER_INFO).setId(id(b))).build());
+    assertThat(info.getType()).isEqualTo(Response.Type.OK);
+    assertThat(info.getPeerStore().getPeer().getAddrsList())
+        .contains(ByteString.copyFrom(bListens.bytes()));
+  }
+
+  @Test
   void controlConnectionsBeyondTheLimitAreRefusedWithError() throws Exception {
     Daemon d = daemon(ControlLimits.DEFAULTS.withMaxControlConnections(1));
     ControlClient first = client(d);

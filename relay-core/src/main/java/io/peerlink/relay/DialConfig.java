@@ -131,9 +131,10 @@ public final class DialConfig {
   }
 
   /**
-   * {@return how many peers' circuit addresses (announced in identify) are remembered for later
-   * dials through their relays, the least recently heard from forgotten first; default 1000, a
-   * few hundred KiB at most}
+   * {@return how many dialed peers the manager keeps reaching (reconnects when a path dies), each
+   * with the addresses given to its dial, the least recently dialed forgotten first; default 1000,
+   * a few hundred KiB at most. The circuit addresses peers announce are held by the host's address
+   * book, bounded by its own configuration}
    */
   public int rememberedPeers() {
     return rememberedPeers;

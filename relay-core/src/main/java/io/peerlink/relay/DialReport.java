@@ -16,9 +16,9 @@ import java.util.Objects;
  * changes after. Stages still under way then (the hole punch beside a relayed connection, a
  * direct dial slower than the relay) say {@link Outcome#RUNNING}; how they end shows as the
  * {@link io.peerlink.core.EventListener}'s {@code dialStageEnd}/{@code dialStageFailed},
- * {@code holePunchEnd} and {@code connectionOpened} events, and the next
- * {@link Manager#dialWithPriority} returns the direct connection (its direct stage
- * {@link Outcome#EXISTING}).
+ * {@code holePunchEnd} and {@code connectionOpened} events; the connection joins the peer's
+ * handle (what {@link Manager#dialWithPriority} returns), and the next dial finds it open (its
+ * direct stage {@link Outcome#EXISTING}).
  *
  * @param peer the connection the dial returned
  * @param path how it reaches the peer: direct, hole-punched or relayed

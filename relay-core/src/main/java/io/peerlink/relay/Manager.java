@@ -24,7 +24,6 @@ import io.peerlink.relay.internal.client.ConfiguredRelays;
 import io.peerlink.relay.internal.client.RelayClient;
 import io.peerlink.relay.internal.client.RelayService;
 import io.peerlink.relay.internal.dht.KadDht;
-import io.peerlink.relay.internal.dial.IdentifiedCircuits;
 import io.peerlink.relay.internal.dial.PriorityDialer;
 import io.peerlink.relay.internal.dial.Reconnector;
 import io.peerlink.relay.internal.dial.RelayProbe;
@@ -76,7 +75,6 @@ public final class Manager implements AutoCloseable {
   private final RelayClient client;
   private final RelayService hop;
   private final ConfiguredRelays relays;
-  private final IdentifiedCircuits identified;
   private final RelayHopOptions hopOptions;
   private final AutoRelay autoRelay;
   private final ObservedAddresses observed;
@@ -108,7 +106,6 @@ public final class Manager implements AutoCloseable {
     b.limitedProtocols.forEach(client::allowOnLimitedConnections);
     this.hop = RelayService.create(client, listener, b.serviceConfig, b.provider);
     this.relays = new ConfiguredRelays(client, b.serviceConfig);
-    this.identified = new IdentifiedCircuits(Host.of(listener), b.dialConfig.rememberedPeers());
     this.hopOptions = b.hopOptions;
     this.dht = b.dht == null ? null : new KadDht(Host.of(listener), b.dht);
     if (b.autoRelayConfig != null) {
@@ -151,7 +148,7 @@ public final class Manager implements AutoCloseable {
     if (dht != null && autoNatClient != null) {
       autoNatClient.watch((previous, current) -> dht.reachabilityChanged(current));
     }
-    RelayRoutes routes = new RelayRoutes(client, identified, relays::all);
+    RelayRoutes routes = new RelayRoutes(client, Host.of(listener).addressBook(), relays::all);
     this.dialConfig = b.dialConfig;
     this.priority = new PriorityDialer(Host.of(listener), client, routes, puncher, b.punchTimeout, b.dialConfig);
     this.reconnector = new Reconnector(Host.of(listener), b.dialConfig, puncher,
@@ -270,14 +267,28 @@ public final class Manager implements AutoCloseable {
    * first is returned; a hole punch over the relayed connection, or a slower direct dial, goes on
    * in the background and shows as {@code holePunchEnd}/{@code dialStageEnd} and
    * {@code connectionOpened} events, after which the next dial returns the direct connection.
-   * Fails naming every stage when nothing works. {@code peer.path()} says which path won.
+   * Fails naming every stage when nothing works.
+   *
+   * <p>The future holds the peer's {@link PeerHandle} (as {@link #handle} returns it), not the one
+   * connection that won: its new streams open on the best connection open at the time, so once
+   * the punch or the slower direct dial succeeds they go there, while the relayed connection is
+   * kept as the fallback. Its {@code path()} describes the connection it selects now, which is the
+   * one that won when the future completes. {@link #dialWithReport} gives the winning connection
+   * itself.
    *
    * @param target the peer to reach
    * @param directAddrs the peer's addresses, direct and {@code /p2p-circuit} ones; may be empty
-   * @return a future that completes with the first usable connection
+   * @return a future that completes with the peer's handle once its first usable connection is up
    */
   public CompletableFuture<Peer> dialWithPriority(PeerId target, List<Multiaddr> directAddrs) {
-    return dialWithReport(target, directAddrs).thenApply(DialReport::peer);
+    return dialWithReport(target, directAddrs).thenApply(report -> handleOver(report.peer()));
+  }
+
+  /** The handle of {@code connection}'s peer; the connection itself if it closed meanwhile. */
+  private Peer handleOver(Peer connection) {
+    // Every ready connection joins its peer's handle before the dial hears of it, so the handle
+    // is there unless the connection has closed already (and the peer was given up).
+    return listener.handle(connection.peerId()).<Peer>map(h -> h).orElse(connection);
   }
 
   /**
@@ -507,7 +518,6 @@ public final class Manager implements AutoCloseable {
     }
     relays.close();
     hop.close();
-    identified.close();
     client.close();
     connector.close();
     listener.close();

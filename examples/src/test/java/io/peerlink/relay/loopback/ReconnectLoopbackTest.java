@@ -8,6 +8,7 @@ import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.EventListener;
 import io.peerlink.core.Peer;
 import io.peerlink.core.PeerException;
+import io.peerlink.core.PeerHandle;
 import io.peerlink.core.event.DialStage;
 import io.peerlink.core.event.PunchRole;
 import io.peerlink.core.identity.Identity;
@@ -122,7 +123,7 @@ class ReconnectLoopbackTest {
     a.setRelayAddr(addr(r1));
     a.setRelayAddr(addr(r2));
 
-    Peer viaR1 = get(a.dialWithPriority(b.peerId(), List.of()));
+    Peer viaR1 = ((PeerHandle) get(a.dialWithPriority(b.peerId(), List.of()))).current().orElseThrow();
     assertThat(RelayClient.relayOf(viaR1)).contains(r1.peerId());
     await().atMost(Duration.ofSeconds(10)).until(() -> viaR1.identify().isDone()); // b's circuit addresses known
 
@@ -177,7 +178,10 @@ class ReconnectLoopbackTest {
 
     Peer first = get(a.dialWithPriority(b.peerId(), b.listener().listenAddresses()));
     assertThat(first.path()).isEqualTo(ConnectionPath.DIRECT);
-    // The remote closes it: not our decision, so the manager wins it back.
+    // The remote closes it: not our decision, so the manager wins it back. Our side is ready
+    // before the remote's (the TLS client finishes first): wait until the remote has it to close.
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> b.peers().stream().anyMatch(p -> p.peerId().equals(a.peerId())));
     b.peers().stream().filter(p -> p.peerId().equals(a.peerId())).forEach(Peer::close);
 
     Peer again;

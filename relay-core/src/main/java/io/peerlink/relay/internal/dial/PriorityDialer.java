@@ -65,8 +65,9 @@ public final class PriorityDialer {
 
   /**
    * Where a connection goes that a dial's background stage made after the dial had returned
-   * another (a punch or a direct dial that won after the relay): the one place the per-peer
-   * handle hooks in to move new streams to the better path.
+   * another (a punch or a direct dial that won after the relay). The per-peer handle needs no
+   * hook (every ready connection joins it by itself); this is for whoever wants to act on the
+   * upgrade of a dial in particular.
    *
    * @param hook called with each such connection, on an event loop
    */

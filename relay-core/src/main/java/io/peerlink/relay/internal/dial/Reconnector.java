@@ -5,6 +5,7 @@ import io.peerlink.core.Direction;
 import io.peerlink.core.Peer;
 import io.peerlink.core.PeerError;
 import io.peerlink.core.PeerException;
+import io.peerlink.core.PeerHandle;
 import io.peerlink.core.event.DialStage;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.Multiaddr;
@@ -21,11 +22,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
-import java.util.function.Consumer;
 
 /**
- * Keeps the peers the manager dialed reached, without the application dialing again. When a
- * direct or punched connection to such a peer dies and a relayed one remains, new streams can use
+ * Keeps the peers the manager dialed reached, without the application dialing again. It is the
+ * host's {@linkplain Host#onPathLost path-loss policy}: told when a connection of a peer's handle
+ * closes, it answers with its reconnection attempt, and the handle stays valid until that attempt
+ * ends, so an application holding the handle keeps it across a redial through another relay.
+ * When a direct or punched connection to such a peer dies and a relayed one remains, new streams can use
  * the relayed one at once, and this tries to win the direct path back: a direct dial to the
  * peer's known addresses (given to the dial, or announced in identify), else, when the peer dialed
  * the relayed connection to us, a hole punch. When the last connection to the peer dies (a relay
@@ -43,8 +46,8 @@ public final class Reconnector implements AutoCloseable {
   private final BiFunction<PeerId, List<Multiaddr>, CompletableFuture<Peer>> redial;
   private final HostTimer timer;
   private final Map<PeerId, List<Multiaddr>> kept; // guarded by itself
-  private final Map<PeerId, DialStage> winning = new LinkedHashMap<>(); // a reconnection under way; guarded by kept
-  private final Consumer<Peer> onConnection = this::watch;
+  // A reconnection under way per peer, completed when it ends either way; guarded by kept.
+  private final Map<PeerId, CompletableFuture<Void>> winning = new LinkedHashMap<>();
   private volatile boolean closed;
 
   /**
@@ -69,10 +72,7 @@ public final class Reconnector implements AutoCloseable {
         return size() > max;
       }
     };
-    host.addConnectionListener(onConnection);
-    for (Peer p : host.connections()) {
-      watch(p);
-    }
+    host.onPathLost(this::pathLost);
   }
 
   /**
@@ -87,11 +87,6 @@ public final class Reconnector implements AutoCloseable {
     }
     synchronized (kept) {
       kept.put(peer, List.copyOf(addrs));
-    }
-    for (Peer p : host.connections()) {
-      if (p.peerId().equals(peer)) {
-        watch(p); // connections opened before the peer was kept
-      }
     }
   }
 
@@ -114,33 +109,46 @@ public final class Reconnector implements AutoCloseable {
     }
   }
 
-  private void watch(Peer p) {
-    // closeFuture is the same future each time: watching a connection twice reacts twice, which
-    // the "winning" guard turns into one reconnection.
-    p.closeFuture().whenComplete((v, e) -> lost(p));
-  }
-
-  private void lost(Peer dead) {
+  /**
+   * A connection of {@code handle} closed: starts winning the path back if the peer is kept.
+   *
+   * @return the reconnection, complete when it ends (won or given up), which holds the handle
+   *     open meanwhile; null when nothing is reconnected
+   */
+  private CompletableFuture<?> pathLost(PeerHandle handle, Peer dead) {
     PeerId peer = dead.peerId();
     List<Multiaddr> addrs;
     DialStage stage;
+    CompletableFuture<Void> reconnection;
     synchronized (kept) {
       addrs = kept.get(peer);
-      if (closed || addrs == null || winning.containsKey(peer)) {
-        return;
+      if (closed || addrs == null) {
+        return null;
       }
-      Optional<Peer> direct = open(peer, false);
-      Optional<Peer> relayed = open(peer, true);
-      if (direct.isPresent()) {
-        return; // another direct connection carries on
+      CompletableFuture<Void> running = winning.get(peer);
+      if (running != null) {
+        return running; // one reconnection at a time; the handle waits for it as well
       }
-      if (relayed.isPresent() && dead.path() == ConnectionPath.RELAYED) {
-        return; // one relayed connection of several closed: the others carry on
+      boolean direct = false;
+      boolean relayed = false;
+      for (Peer p : handle.connections()) { // the survivors
+        if (p.isOpen()) {
+          direct |= p.path() != ConnectionPath.RELAYED;
+          relayed |= p.path() == ConnectionPath.RELAYED;
+        }
+      }
+      if (direct) {
+        return null; // another direct connection carries on
+      }
+      if (relayed && dead.path() == ConnectionPath.RELAYED) {
+        return null; // one relayed connection of several closed: the others carry on
       }
       stage = dead.path() == ConnectionPath.RELAYED ? DialStage.RELAY : DialStage.DIRECT;
-      winning.put(peer, stage);
+      reconnection = new CompletableFuture<>();
+      winning.put(peer, reconnection);
     }
     attempt(peer, addrs, stage, 1);
+    return reconnection;
   }
 
   private void attempt(PeerId peer, List<Multiaddr> addrs, DialStage stage, int n) {
@@ -196,8 +204,12 @@ public final class Reconnector implements AutoCloseable {
   }
 
   private void done(PeerId peer) {
+    CompletableFuture<Void> ended;
     synchronized (kept) {
-      winning.remove(peer);
+      ended = winning.remove(peer);
+    }
+    if (ended != null) {
+      ended.complete(null); // the handle may give the peer up now if nothing came back
     }
   }
 
@@ -239,6 +251,6 @@ public final class Reconnector implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    host.removeConnectionListener(onConnection);
+    host.onPathLost(null);
   }
 }

@@ -1,5 +1,6 @@
 package io.peerlink.relay.internal.dial;
 
+import io.peerlink.core.AddressBook;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.relay.Reservation;
@@ -13,7 +14,8 @@ import java.util.function.Supplier;
 
 /**
  * Every relay we know a way to a peer through, best first: the relays of the circuit addresses
- * the caller gave, then those the peer announced in identify, then the relays set by address,
+ * the caller gave, then those of the host's {@link AddressBook} (announced by the peer in identify
+ * or identify push, or added by the application), then the relays set by address,
  * then every relay we hold a reservation on (AutoRelay's among them). The first two are where the
  * peer says it is reachable; the others are ours, and a peer in the same deployment is often
  * reserved on them too. One entry per relay; an address with a transport part wins over a bare
@@ -21,19 +23,19 @@ import java.util.function.Supplier;
  */
 public final class RelayRoutes {
   private final RelayClient client;
-  private final IdentifiedCircuits identified;
+  private final AddressBook addresses;
   private final Supplier<List<Multiaddr>> configured;
 
   /**
    * The routes of {@code client}'s host.
    *
    * @param client the relay client (its reservations)
-   * @param identified circuit addresses peers announced
+   * @param addresses the host's address book: the circuit addresses known for each peer
    * @param configured the relays set by address
    */
-  public RelayRoutes(RelayClient client, IdentifiedCircuits identified, Supplier<List<Multiaddr>> configured) {
+  public RelayRoutes(RelayClient client, AddressBook addresses, Supplier<List<Multiaddr>> configured) {
     this.client = client;
-    this.identified = identified;
+    this.addresses = addresses;
     this.configured = configured;
   }
 
@@ -46,7 +48,7 @@ public final class RelayRoutes {
   public List<Multiaddr> of(PeerId target, List<Multiaddr> given) {
     Map<PeerId, Multiaddr> relays = new LinkedHashMap<>();
     List<Multiaddr> circuits = new ArrayList<>(given);
-    circuits.addAll(identified.of(target));
+    circuits.addAll(addresses.circuitAddresses(target));
     for (Multiaddr c : circuits) {
       if (!c.isRelayed()) {
         continue;
