@@ -20,10 +20,8 @@ import io.peerlink.relay.internal.holepunch.HolePuncher;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.Consumer;
 
 /**
  * {@link Manager#dialWithPriority}'s stages as happy eyeballs over every path. The direct
@@ -32,7 +30,7 @@ import java.util.function.Consumer;
  * there is no direct address or the direct stage failed, over every relay known to reach the peer
  * ({@link RelayRoutes}); a hole punch is awaited beside the relayed connection. The dial returns
  * the first connection that reaches the peer; the stages still running go on, and a better
- * connection they make later is handed to {@link #onLaterConnection} (and shows as events).
+ * connection they make later joins the peer's handle by itself (and shows as events).
  */
 public final class PriorityDialer {
   private final Host host;
@@ -42,7 +40,6 @@ public final class PriorityDialer {
   private final Duration punchTimeout;
   private final DialConfig config;
   private final HostTimer timer;
-  private volatile Consumer<Peer> laterConnection = p -> { };
 
   /**
    * @param host the host
@@ -61,18 +58,6 @@ public final class PriorityDialer {
     this.punchTimeout = punchTimeout;
     this.config = config;
     this.timer = HostTimer.of(host);
-  }
-
-  /**
-   * Where a connection goes that a dial's background stage made after the dial had returned
-   * another (a punch or a direct dial that won after the relay). The per-peer handle needs no
-   * hook (every ready connection joins it by itself); this is for whoever wants to act on the
-   * upgrade of a dial in particular.
-   *
-   * @param hook called with each such connection, on an event loop
-   */
-  public void onLaterConnection(Consumer<Peer> hook) {
-    laterConnection = Objects.requireNonNull(hook, "hook");
   }
 
   static String message(Throwable t) {
@@ -144,9 +129,7 @@ public final class PriorityDialer {
       if (relayLater.cancel(false)) {
         run.withdraw(); // direct won in time: the relay stage never starts
       }
-      if (run.reached(DialStage.DIRECT, p)) {
-        laterConnection.accept(p);
-      }
+      run.reached(DialStage.DIRECT, p);
     });
     return run.result;
   }
@@ -209,8 +192,8 @@ public final class PriorityDialer {
       punched.whenComplete((direct, perr) -> {
         if (perr != null) {
           run.failed(DialStage.HOLE_PUNCH, perr);
-        } else if (run.reached(DialStage.HOLE_PUNCH, direct)) {
-          laterConnection.accept(direct);
+        } else {
+          run.reached(DialStage.HOLE_PUNCH, direct);
         }
       });
     });
