@@ -1,10 +1,9 @@
-// The @libp2p/interop groups run against peerlink: connect, streams and relay by default. `dht`
-// can be asked for in INTEROP_GROUPS and joins the default once the daemon answers DHT requests;
+// The @libp2p/interop groups run against peerlink: connect, streams, relay and dht by default;
 // pubsub is out of scope (see docs/testing.md).
 import { connectInteropTests, dhtInteropTests, relayInteropTests, streamInteropTests } from '@libp2p/interop'
 import { factory } from './factory.mjs'
 
-const groups = (process.env.INTEROP_GROUPS ?? 'connect,streams,relay').split(',')
+const groups = (process.env.INTEROP_GROUPS ?? 'connect,streams,relay,dht').split(',')
 
 if (groups.includes('connect')) {
   connectInteropTests(factory)

@@ -7,6 +7,7 @@ import io.peerlink.core.PeerConfig;
 import io.peerlink.core.StreamHandler;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.core.spi.Host;
+import io.peerlink.relay.DhtConfig;
 import io.peerlink.relay.Manager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,7 +39,7 @@ public final class Daemon implements AutoCloseable {
   private final StreamOpener streams;
   private final StreamHandlers handlers;
   private final ConnManagerRequests connManager;
-  private final DhtRequests dht = new DhtRequests();
+  private final DhtRequests dht;
   private final AtomicInteger controlConnections = new AtomicInteger();
   private volatile Channel server;
   private volatile ControlAddress controlAddress;
@@ -62,7 +63,11 @@ public final class Daemon implements AutoCloseable {
         : settings.hostAddrs();
     listen.forEach(b::listenOn);
     builtIn.forEach(b::handlerOnLimitedConnections);
+    if (settings.dht() != DhtMode.OFF) {
+      b.dht(dhtConfig(settings));
+    }
     this.manager = b.build();
+    this.dht = new DhtRequests(settings.dht() == DhtMode.OFF ? null : manager.dht(), settings.limits());
     Host host = Host.of(manager.listener());
     this.peers = new PeerRequests(manager, this::advertised, settings.limits());
     this.streams = new StreamOpener(host, peers, settings.limits());
@@ -86,10 +91,6 @@ public final class Daemon implements AutoCloseable {
   private CompletableFuture<Daemon> startControl() {
     if (settings.relay()) {
       manager.enableRelay();
-    }
-    if (settings.dht() != DhtMode.OFF) {
-      log.warn("-dht* given, but the DHT is not available in this daemon yet: DHT requests answer \"{}\"",
-          DhtRequests.NOT_ENABLED);
     }
     for (Multiaddr peer : settings.bootstrapPeers()) {
       manager.connect(peer).whenComplete((p, err) -> {
@@ -115,6 +116,19 @@ public final class Daemon implements AutoCloseable {
       started.complete(this);
     });
     return started;
+  }
+
+  private static DhtConfig dhtConfig(DaemonSettings settings) {
+    DhtConfig.Builder dht = DhtConfig.builder().mode(switch (settings.dht()) {
+      // AutoNAT is off in the daemon, so -dht stays a client, as go's ModeAuto starts.
+      case AUTO -> DhtConfig.Mode.AUTO;
+      case CLIENT -> DhtConfig.Mode.CLIENT;
+      case SERVER, OFF -> DhtConfig.Mode.SERVER;
+    });
+    // Bootstrap peers the DHT can join through must name their peer ID; the others are still
+    // connected to at start.
+    dht.bootstrap(settings.bootstrapPeers().stream().filter(a -> a.peerId().isPresent()).toList());
+    return dht.build();
   }
 
   private static void removeStaleSocket(Path path) {
