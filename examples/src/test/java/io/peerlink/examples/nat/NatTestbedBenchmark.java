@@ -131,6 +131,9 @@ class NatTestbedBenchmark {
     }
   }
 
+  /** The current scenario's B, whose events are printed beside a failed round's. */
+  private Cli bPeer;
+
   private String[] relayAndTarget(String... bArgs) throws Exception {
     Cli relay = new Cli("inet", "peer", "--listen", "/ip4/0.0.0.0/tcp/4001", "--serve-relay", "--relay-any-address");
     String relayId = (String) relay.until("listening").get("peerId");
@@ -139,6 +142,7 @@ class NatTestbedBenchmark {
     List<String> args = new ArrayList<>(List.of("peer", "--listen", "/ip4/0.0.0.0/tcp/4001", "--relay", relayAddr));
     args.addAll(List.of(bArgs));
     Cli b = new Cli("b", args.toArray(String[]::new));
+    bPeer = b;
     String bId = (String) b.until("listening").get("peerId");
     assertThat(b.until("reserved").get("event")).as(b.raw.toString()).isEqualTo("reserved");
     return new String[] {relayAddr, bId, String.valueOf(processes.indexOf(relay.process))};
@@ -191,6 +195,11 @@ class NatTestbedBenchmark {
     if ("error".equals(path) || (upPath != null && upPath.endsWith("-relay-lost"))) {
       synchronized (a.raw) {
         System.out.println("[bench] output of that round:\n" + a.raw);
+      }
+      if (bPeer != null) {
+        synchronized (bPeer.raw) {
+          System.out.println("[bench] B's output so far:\n" + bPeer.raw);
+        }
       }
     }
     return new Round(path, ms, relayMs, upPath, upMs);
