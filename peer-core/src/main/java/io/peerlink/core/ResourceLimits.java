@@ -8,12 +8,16 @@ import java.util.Objects;
  * and each stream. Every scope has a {@link Limit} on memory and on streams and connections in each
  * direction; a request is granted only if every scope it is charged to has room.
  *
- * <p>Memory is what a remote can make us buffer: inbound bytes received on a stream and not yet
- * read by its handler, and outbound bytes handed to the connection and not yet written to the
- * socket (a remote that does not read keeps them). Inbound bytes over a limit reset their stream
- * with a {@link PeerError#LIMIT} error; outbound bytes over a limit wait in the stream (which turns
- * unwritable) until the connection drains. A stream over a stream limit is reset (an inbound one)
- * or fails to open with {@link LimitExceededException} (an outbound one); a connection over a
+ * <p>Memory is what a remote can make us buffer: the receive window each open stream grants (what
+ * the remote may send before the handler reads; charged when the stream opens, and when auto-tuning
+ * grows it, which it does only while every scope stays within half its limit), and outbound bytes
+ * handed to the connection and not yet written to the socket (a remote that does not read keeps
+ * them). A stream whose window does not fit is refused when it opens with a {@link PeerError#LIMIT}
+ * error, so bytes a remote sends within its window are never refused; with the defaults a
+ * connection holds 128 streams at once (32 MiB of 256 KiB windows). Outbound bytes over a limit wait
+ * in the stream (which turns unwritable) until the connection drains. A stream over a stream limit
+ * is reset (an inbound one) or fails to open with {@link LimitExceededException} (an outbound
+ * one); a connection over a
  * connection limit is closed right after its handshake, when its peer is known. Every refusal is
  * logged at INFO (rate-limited per reason) and reported to {@link EventListener#resourceLimitExceeded}.
  *

@@ -15,6 +15,7 @@ import io.peerlink.core.identity.Identity;
 import io.peerlink.core.internal.host.PeerConnection;
 import io.peerlink.core.internal.resource.ResourceManager;
 import io.peerlink.core.internal.yamux.YamuxSession;
+import io.peerlink.core.internal.yamux.YamuxStreamChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +38,8 @@ class ResourceLimitsLoopbackTest extends PeerTestSupport {
   private static final String HOLD = "/test/hold/1.0.0";
   private static final String SINK = "/test/sink/1.0.0";
   private static final StreamHandler NOTHING = stream -> { };
+  /** The receive window each stream starts with, which it holds while open. */
+  private static final int WINDOW = 256 * 1024;
 
   private final List<Stream> held = new CopyOnWriteArrayList<>();
   private final List<ResourceLimits.Resource> hits = new CopyOnWriteArrayList<>();
@@ -150,8 +153,13 @@ class ResourceLimitsLoopbackTest extends PeerTestSupport {
   @Test
   void streamsStillNegotiatingStopAtMaxPendingInboundStreams() throws Exception {
     int limit = PeerConfig.defaults().maxPendingInboundStreams();
-    Listener server = server(FAST.toBuilder().streamNegotiationTimeout(Duration.ofSeconds(60)).build());
-    Peer peer = connect(connector(), server);
+    // Memory is not what this test is about: 256 windows of 256 KiB would pass a connection's default.
+    Listener server = server(FAST.toBuilder().streamNegotiationTimeout(Duration.ofSeconds(60))
+        .resourceLimits(ResourceLimits.builder().connection(ResourceLimits.DEFAULT_CONNECTION.withMemory(1L << 30))
+            .peer(ResourceLimits.DEFAULT_PEER.withMemory(1L << 30)).system(ResourceLimits.DEFAULT_SYSTEM.withMemory(1L << 30))
+            .build()).build());
+    Peer peer = connect(connector(Connector.builder(Identity.generate()).dialPolicy(NO_RETRY)
+        .config(FAST.toBuilder().resourceLimits(ResourceLimits.unlimited()).build())), server);
     YamuxSession session = ((PeerConnection) peer).channel().pipeline().get(YamuxSession.class);
     List<Channel> raw = new ArrayList<>();
     for (int i = 0; i < 600; i++) {
@@ -177,35 +185,74 @@ class ResourceLimitsLoopbackTest extends PeerTestSupport {
   }
 
   /**
-   * Bytes a handler has not read, at every scope's memory limit: exactly the limit is held, one
-   * byte more resets the stream (the connection stays), and the reset gives back every byte.
+   * Every open stream holds its receive window, charged to each scope: at a scope's memory limit
+   * the next stream is refused (the connection stays), nothing a remote sends within the windows
+   * it was granted is ever refused, and closing gives back every byte.
    */
   @ParameterizedTest
-  @EnumSource(Scope.class)
-  void bufferedBytesStopAtEachScopesMemoryLimit(Scope scope) throws Exception {
-    int limit = 250_000; // below the 256 KiB window, so the remote may send it all
+  @EnumSource(value = Scope.class, names = {"SYSTEM", "PEER", "CONNECTION", "PROTOCOL"})
+  void openStreamsStopAtEachScopesMemoryLimit(Scope scope) throws Exception {
     ResourceLimits limits = ResourceLimits.builder()
-        .limit(scope, ResourceLimits.defaults().of(scope).withMemory(limit)).build();
+        .limit(scope, ResourceLimits.defaults().of(scope).withMemory(3 * WINDOW + WINDOW / 2)).build();
     Listener server = server(limits);
     Peer peer = connect(connector(), server);
-    Stream stream = get(peer.newStream(SINK, NOTHING));
-    await("the server to hold the stream", () -> held.size() == 1);
+    List<Stream> streams = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      streams.add(get(peer.newStream(SINK, NOTHING)));
+    }
+    await("the server to hold three streams", () -> held.size() == 3);
 
-    stream.channel().writeAndFlush(Unpooled.wrappedBuffer(new byte[limit - 1]));
-    await("all but one byte buffered", () -> resources(server).used(Resource.MEMORY) == limit - 1);
-    stream.channel().writeAndFlush(Unpooled.wrappedBuffer(new byte[1]));
-    await("the limit buffered", () -> resources(server).used(Resource.MEMORY) == limit);
-    assertThat(held.get(0).channel().isOpen()).isTrue();
-    assertThat(hits).doesNotContain(Resource.MEMORY);
+    for (Stream stream : streams) {
+      stream.channel().writeAndFlush(Unpooled.wrappedBuffer(new byte[WINDOW])); // each one's whole window
+    }
+    // The protocol's name took a few bytes of each window; the rest is sent and held unread.
+    await("every window spent", () -> streams.stream().allMatch(s -> yamux(s).sendWindow() == 0));
+    await("every window's bytes held", () -> held.stream().allMatch(s -> yamux(s).bufferedInboundBytes() > WINDOW - 100));
+    assertThat(resources(server).used(Resource.MEMORY)).isEqualTo(3L * WINDOW);
+    assertThat(held).allMatch(s -> s.channel().isOpen());
+    assertThat(hits).as("bytes within a granted window are never refused").doesNotContain(Resource.MEMORY);
 
-    stream.channel().writeAndFlush(Unpooled.wrappedBuffer(new byte[1]));
-    await("the stream to be reset", () -> !held.get(0).channel().isOpen() && !stream.channel().isOpen());
+    assertStreamRefused(peer);
     await("the refusal to be reported", () -> hits.contains(Resource.MEMORY));
-    await("every byte given back", () -> resources(server).used(Resource.MEMORY) == 0
-        && resources(server).used(Resource.INBOUND_STREAMS) == 0);
     assertThat(peer.isOpen()).as("a stream-level breach keeps the connection").isTrue();
+
+    held.get(0).channel().close();
+    await("the closed stream's window given back", () -> resources(server).used(Resource.MEMORY) == 2L * WINDOW);
     Stream again = get(peer.newStream(SINK, NOTHING));
     assertThat(again.channel().isOpen()).isTrue();
+    for (Stream s : held) {
+      s.channel().close();
+    }
+    await("every byte given back", () -> resources(server).used(Resource.MEMORY) == 0
+        && resources(server).used(Resource.INBOUND_STREAMS) == 0);
+  }
+
+  @Test
+  void aStreamMemoryLimitBelowTheReceiveWindowRefusesEveryStream() throws Exception {
+    Listener server = server(ResourceLimits.builder()
+        .stream(ResourceLimits.DEFAULT_STREAM.withMemory(WINDOW - 1)).build());
+    Peer peer = get(connector().connect(server.listenAddresses().get(0))); // identify's streams are refused too
+    assertThatThrownBy(() -> get(peer.newStream(SINK, NOTHING))).isInstanceOf(ExecutionException.class);
+    await("the refusal to be reported", () -> hits.contains(Resource.MEMORY));
+    assertThat(peer.isOpen()).isTrue();
+    assertThat(resources(server).used(Resource.MEMORY)).isZero();
+  }
+
+  /**
+   * A stream over a memory limit is reset when it opens, or (over a protocol's limit) as soon as
+   * its protocol is agreed: the opener may see either.
+   */
+  private static void assertStreamRefused(Peer peer) throws Exception {
+    try {
+      Stream stream = get(peer.newStream(SINK, NOTHING));
+      await("the refused stream to be reset", () -> !stream.channel().isOpen());
+    } catch (ExecutionException refused) {
+      assertThat(refused.getCause()).isInstanceOf(PeerException.class);
+    }
+  }
+
+  private static YamuxStreamChannel yamux(Stream stream) {
+    return (YamuxStreamChannel) stream.channel();
   }
 
   @Test

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The window hold: one connection opens 300 echo streams, fills each 256 KiB window and never
  * reads. Before the resource manager the host buffered every window and every echo it could not
- * send (about 150 MiB: out of direct memory at a 256 MiB heap); now the connection's memory limit
- * bounds it, streams over it are reset, an innocent peer still gets its echo, and the host stops
- * cleanly.
+ * send (about 150 MiB: out of direct memory at a 256 MiB heap); now each stream is charged its
+ * receive window when it opens, so the connection's memory limit bounds it, streams over it are
+ * refused, an innocent peer still gets its echo, and the host stops cleanly.
  */
 class WindowHoldAttackTest {
   private static final long CONNECTION_MEMORY = ResourceLimits.DEFAULT_CONNECTION.memory();

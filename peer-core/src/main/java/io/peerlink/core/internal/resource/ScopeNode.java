@@ -31,8 +31,19 @@ final class ScopeNode {
 
   /** Adds {@code n} of {@code r} if that stays within the limit; false (and nothing changed) if not. */
   boolean tryAdd(Resource r, long n) {
+    return tryAdd(r, n, limit(r));
+  }
+
+  /**
+   * Adds {@code n} of {@code r} if that stays within half the limit: for reservations that are
+   * wanted but not needed (a receive window's growth), which must leave the rest to those that are.
+   */
+  boolean tryAddWithinHalf(Resource r, long n) {
+    return tryAdd(r, n, limit(r) / 2);
+  }
+
+  private boolean tryAdd(Resource r, long n, long max) {
     int i = r.ordinal();
-    long max = limit(r);
     for (;;) {
       long cur = used.get(i);
       if (n > max - cur) {
@@ -76,8 +87,13 @@ final class ScopeNode {
    * (after taking back what the nodes before it got), or null when all had room.
    */
   static ScopeNode tryAddAll(ScopeNode[] nodes, Resource r, long n) {
+    return tryAddAll(nodes, r, n, false);
+  }
+
+  /** As {@link #tryAddAll(ScopeNode[], Resource, long)}, within half of each node's limit when {@code half}. */
+  static ScopeNode tryAddAll(ScopeNode[] nodes, Resource r, long n, boolean half) {
     for (int i = 0; i < nodes.length; i++) {
-      if (!nodes[i].tryAdd(r, n)) {
+      if (!(half ? nodes[i].tryAddWithinHalf(r, n) : nodes[i].tryAdd(r, n))) {
         for (int j = 0; j < i; j++) {
           nodes[j].remove(r, n);
         }

@@ -1,5 +1,6 @@
 package io.peerlink.core.internal.resource;
 
+import io.peerlink.core.LimitExceededException;
 import io.peerlink.core.ResourceLimits;
 import io.peerlink.core.ResourceLimits.Resource;
 import io.peerlink.core.ResourceLimits.Scope;
@@ -35,17 +36,28 @@ public final class StreamScope {
   }
 
   /**
-   * Charges {@code bytes} of memory, reporting a refusal.
+   * Charges the receive window a new stream grants its remote, which is what the remote may make
+   * us buffer on it before we grant more.
    *
-   * @return false if a scope is full (nothing was charged)
+   * @throws LimitExceededException if a scope is full (the refusal was reported; nothing was charged)
    */
-  public boolean reserveMemory(long bytes) {
+  public void reserveWindow(long bytes) throws LimitExceededException {
     ScopeNode full = ScopeNode.tryAddAll(memoryNodes, Resource.MEMORY, bytes);
     if (full != null) {
-      connection.report(full, Resource.MEMORY, bytes);
-      return false;
+      throw new LimitExceededException(connection.report(full, Resource.MEMORY, bytes)
+          + "; each stream holds its receive window (" + bytes + " bytes) while open");
     }
-    return true;
+  }
+
+  /**
+   * Charges a receive window's growth if every scope stays within half its limit, without
+   * reporting: growth only speeds a fast reader up, so it must leave the rest of a scope to new
+   * streams and outbound bytes (go-yamux reserves its growth at the same low priority).
+   *
+   * @return whether it was charged
+   */
+  public boolean tryReserveWindowGrowth(long bytes) {
+    return ScopeNode.tryAddAll(memoryNodes, Resource.MEMORY, bytes, true) == null;
   }
 
   /**

@@ -8,8 +8,8 @@ package io.peerlink.core.internal.yamux;
  * <p>Updates are batched as go-yamux does: a window update is due once at least half the window has
  * been consumed (or when one must be sent anyway, to ACK). If that happens within four round trips
  * of the previous update, the reader is faster than the window lets the remote send, so the window
- * doubles, up to the configured maximum (go and js do the same), as far as the connection's
- * {@link WindowBudget} allows.
+ * doubles, up to the configured maximum (go and js do the same), as far as its {@link Growth} allows
+ * (the connection's {@link WindowBudget} and the resource scopes).
  *
  * <p>The window is the bound on what the stream buffers: bytes received and not yet consumed never
  * exceed it, because the remote may send only {@link #credit()} and credit comes back only for
@@ -18,9 +18,18 @@ package io.peerlink.core.internal.yamux;
  */
 final class ReceiveWindow {
 
+  /** Where a window's growth beyond its initial size is reserved, and given back. */
+  interface Growth {
+    /** Reserves up to {@code wanted} bytes; returns how many were reserved (0 if none may be). */
+    long reserve(long wanted);
+
+    /** Gives back {@code bytes} reserved earlier. */
+    void release(long bytes);
+  }
+
   private final int maxWindow;
   private final int initialWindow;
-  private final WindowBudget budget;
+  private final Growth budget;
   private int window;
   private long credit;
   private long pending;
@@ -29,11 +38,11 @@ final class ReceiveWindow {
   /**
    * @param initialWindow the window this side grants
    * @param maxWindow the most auto-tuning may grow it to
-   * @param budget the connection's budget that growth beyond {@code initialWindow} is taken from
+   * @param budget where growth beyond {@code initialWindow} is reserved
    * @param grantedAtOpen true for an outbound stream (the SYN grants the whole initial window);
    *     false for an inbound one (the remote may send 256 KiB until our ACK grants the rest)
    */
-  ReceiveWindow(int initialWindow, int maxWindow, WindowBudget budget, boolean grantedAtOpen, long nowNanos) {
+  ReceiveWindow(int initialWindow, int maxWindow, Growth budget, boolean grantedAtOpen, long nowNanos) {
     this.maxWindow = maxWindow;
     this.initialWindow = initialWindow;
     this.budget = budget;
@@ -78,7 +87,7 @@ final class ReceiveWindow {
     return delta;
   }
 
-  /** Gives the growth back to the connection's budget; called once, when the stream closes. */
+  /** Gives the growth back; called once, when the stream closes. */
   void releaseGrowth() {
     budget.release(window - initialWindow);
   }

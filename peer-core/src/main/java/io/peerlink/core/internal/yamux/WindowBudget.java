@@ -7,7 +7,7 @@ package io.peerlink.core.internal.yamux;
  * make one connection buffer stay below {@code maxConcurrentStreams × initialStreamWindow} plus this
  * budget. Not thread-safe; used on the connection's event loop.
  */
-final class WindowBudget {
+final class WindowBudget implements ReceiveWindow.Growth {
 
   private final long limit;
   private long reserved;
@@ -17,14 +17,16 @@ final class WindowBudget {
   }
 
   /** Reserves up to {@code wanted} bytes; returns how many were reserved (0 when the budget is spent). */
-  long reserve(long wanted) {
+  @Override
+  public long reserve(long wanted) {
     long granted = Math.max(0, Math.min(wanted, limit - reserved));
     reserved += granted;
     return granted;
   }
 
   /** Gives back {@code bytes} reserved earlier. */
-  void release(long bytes) {
+  @Override
+  public void release(long bytes) {
     reserved -= bytes;
   }
 

@@ -451,6 +451,13 @@ public final class YamuxSession extends ChannelDuplexHandler {
       writeControlFrame(YamuxFrame.windowUpdate(id, YamuxFrame.FLAG_RST, 0)); // the refusal was logged
       return null;
     }
+    try {
+      scope.reserveWindow(config.initialStreamWindow());
+    } catch (LimitExceededException e) {
+      scope.done();
+      writeControlFrame(YamuxFrame.windowUpdate(id, YamuxFrame.FLAG_RST, 0)); // the refusal was logged
+      return null;
+    }
     YamuxStreamChannel child = new YamuxStreamChannel(this, id, false, scope);
     streams.put(id, child);
     pendingInbound++;
@@ -496,6 +503,13 @@ public final class YamuxSession extends ChannelDuplexHandler {
     try {
       scope = resources.openOutbound();
     } catch (LimitExceededException e) {
+      promise.tryFailure(e);
+      return;
+    }
+    try {
+      scope.reserveWindow(config.initialStreamWindow());
+    } catch (LimitExceededException e) {
+      scope.done();
       promise.tryFailure(e);
       return;
     }

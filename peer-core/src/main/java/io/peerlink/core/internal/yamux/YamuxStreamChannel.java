@@ -14,7 +14,6 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.ChannelOutputShutdownException;
 import io.netty.channel.socket.DuplexChannel;
-import io.peerlink.core.LimitExceededException;
 import io.peerlink.core.internal.resource.StreamScope;
 import io.netty.util.concurrent.Future;
 import io.peerlink.core.PeerException;
@@ -110,7 +109,7 @@ public final class YamuxStreamChannel extends AbstractChannel implements DuplexC
     config.setWriteBufferWaterMark(new WriteBufferWaterMark(
         cfg.streamWriteBufferLowWaterMark(), cfg.streamWriteBufferHighWaterMark()));
     this.receiveWindow = new ReceiveWindow(cfg.initialStreamWindow(), cfg.maxStreamWindow(),
-        session.windowBudget(), outbound, System.nanoTime());
+        new ScopedGrowth(session.windowBudget(), scope), outbound, System.nanoTime());
     this.awaitingAck = outbound;
     this.ackNeeded = !outbound;
   }
@@ -304,16 +303,7 @@ public final class YamuxStreamChannel extends AbstractChannel implements DuplexC
       maybeSendWindowUpdate();
       return;
     }
-    if (!scope.reserveMemory(length)) {
-      // The remote sent more than the scopes let us hold: the stream goes, the connection stays.
-      payload.release();
-      LimitExceededException cause = new LimitExceededException("yamux stream " + streamId
-          + " reset: the memory its remote filled is over a resource limit (see ResourceLimits)");
-      sendReset();
-      closeWithCause(cause, voidPromise());
-      pipeline().fireExceptionCaught(cause);
-      return;
-    }
+    // No charge here: the bytes are within the window, which was charged when granted.
     inbound.add(payload);
     bufferedBytes += length;
     deliver();
@@ -448,7 +438,6 @@ public final class YamuxStreamChannel extends AbstractChannel implements DuplexC
           ByteBuf buf = inbound.poll();
           int length = buf.readableBytes();
           bufferedBytes -= length;
-          scope.releaseMemory(length);
           receiveWindow.onConsumed(length);
           pipeline().fireChannelRead(buf);
         }
@@ -514,7 +503,6 @@ public final class YamuxStreamChannel extends AbstractChannel implements DuplexC
     for (ByteBuf buf; (buf = inbound.poll()) != null; ) {
       buf.release();
     }
-    scope.releaseMemory(bufferedBytes);
     bufferedBytes = 0;
   }
 
@@ -627,6 +615,7 @@ public final class YamuxStreamChannel extends AbstractChannel implements DuplexC
     open = false;
     releaseInbound();
     receiveWindow.releaseGrowth(); // nothing more is buffered for this stream
+    scope.releaseMemory(session.config().initialStreamWindow()); // charged by the session at open
     if (!reset && !session.isClosed()) {
       if (pendingWritesAtClose) {
         sendReset(); // the remote must not take a truncated stream for a complete one

@@ -33,8 +33,9 @@ class ResourceManagerTest {
     ResourceManager m = manager(ResourceLimits.builder()
         .peer(ResourceLimits.DEFAULT_PEER.withMemory(100)).build(), 8);
     StreamScope s = m.openConnection(peer, Direction.INBOUND, "test").openInbound();
-    assertThat(s.reserveMemory(100)).isTrue();
-    assertThat(s.reserveMemory(1)).isFalse();
+    s.reserveWindow(100);
+    assertThatThrownBy(() -> s.reserveWindow(1)).isInstanceOf(LimitExceededException.class)
+        .hasMessageContaining("receive window");
     assertThat(refusals).containsExactly("PEER MEMORY");
     assertThat(m.used(Resource.MEMORY)).isEqualTo(100);
     assertThat(s.memory()).isEqualTo(100);
@@ -50,7 +51,7 @@ class ResourceManagerTest {
     StreamScope b = c.openInbound();
     assertThat(c.openInbound()).isNull();
     assertThat(refusals).containsExactly("CONNECTION NEGOTIATING_STREAMS");
-    assertThat(a.reserveMemory(10)).isTrue();
+    a.reserveWindow(10);
     assertThat(a.setProtocol("/p")).isTrue();
     assertThat(m.usedByProtocol("/p", Resource.MEMORY)).isEqualTo(10);
     assertThat(m.usedByProtocol("/p", Resource.INBOUND_STREAMS)).isEqualTo(1);
@@ -113,9 +114,27 @@ class ResourceManagerTest {
   }
 
   @Test
+  void windowGrowthTakesAtMostHalfOfEachScopeAndLeavesTheRestToNewStreams() throws Exception {
+    ResourceManager m = manager(ResourceLimits.builder()
+        .connection(ResourceLimits.DEFAULT_CONNECTION.withMemory(1000)).build(), 8);
+    ConnectionScope c = m.openConnection(peer, Direction.INBOUND, "test");
+    StreamScope s = c.openInbound();
+    s.reserveWindow(300);
+    assertThat(s.tryReserveWindowGrowth(200)).isTrue(); // 500: half the limit
+    assertThat(s.tryReserveWindowGrowth(1)).isFalse();
+    assertThat(refusals).as("growth refused is not a breach").isEmpty();
+    StreamScope t = c.openInbound();
+    t.reserveWindow(500); // what growth left, new streams may take
+    assertThat(m.used(Resource.MEMORY)).isEqualTo(1000);
+    s.releaseMemory(500);
+    t.releaseMemory(500);
+    assertThat(m.used(Resource.MEMORY)).isZero();
+  }
+
+  @Test
   void anUnlimitedScopeRefusesNothing() throws Exception {
     StreamScope s = ConnectionScope.unlimited().openOutbound();
-    assertThat(s.reserveMemory(Long.MAX_VALUE / 4)).isTrue();
+    s.reserveWindow(Long.MAX_VALUE / 4);
     s.releaseMemory(Long.MAX_VALUE / 4);
     assertThat(ResourceLimits.unlimited().of(Scope.STREAM).memory()).isEqualTo(Long.MAX_VALUE);
   }
