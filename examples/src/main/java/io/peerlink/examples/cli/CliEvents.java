@@ -3,6 +3,7 @@ package io.peerlink.examples.cli;
 import io.peerlink.core.EventListener;
 import io.peerlink.core.Peer;
 import io.peerlink.core.PeerException;
+import io.peerlink.core.ResourceLimits;
 import io.peerlink.core.event.PunchRole;
 import io.peerlink.core.event.RelayState;
 import io.peerlink.core.identity.PeerId;
@@ -16,8 +17,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The tool's JSON lines for a manager's events: {@code connection}, {@code reserved},
- * {@code relay-state}, {@code relay-lost} and {@code holepunch}. Which of them a command prints is
+ * The tool's JSON lines for a manager's events: {@code connection}, {@code disconnection},
+ * {@code relay-probe-failed}, {@code limit}, {@code reserved}, {@code relay-state},
+ * {@code relay-lost} and {@code holepunch}. Which of them a command prints is
  * chosen when it is made.
  */
 final class CliEvents implements EventListener {
@@ -37,7 +39,9 @@ final class CliEvents implements EventListener {
   private final boolean punches;
 
   /**
-   * @param connections print a {@code connection} line per connection opened
+   * @param connections print a {@code connection} line per connection opened, a
+   *     {@code disconnection} line per one closed, and {@code relay-probe-failed} and {@code limit}
+   *     lines
    * @param reservations how {@code reserved} lines are printed
    * @param relay the relay set by address (for {@link Reservations#BY_ADDRESS}), or null
    * @param punches print {@code holepunch} lines
@@ -53,6 +57,41 @@ final class CliEvents implements EventListener {
   public void connectionOpened(Peer peer) {
     if (connections) {
       JsonEvents.print(connectionEvent(peer));
+    }
+  }
+
+  @Override
+  public void connectionClosed(Peer peer, Throwable cause) {
+    if (connections) {
+      Map<String, Object> ev = JsonEvents.event("disconnection");
+      ev.put("peerId", peer.peerId().toString());
+      ev.put("path", peer.path().wireName());
+      ev.put("remoteAddr", peer.remoteAddress().toString());
+      if (cause != null) {
+        ev.put("error", String.valueOf(cause.getMessage()));
+      }
+      JsonEvents.print(ev);
+    }
+  }
+
+  @Override
+  public void relayProbeFailed(PeerId relayId, PeerException error) {
+    if (connections) {
+      Map<String, Object> ev = JsonEvents.event("relay-probe-failed");
+      ev.put("relay", relayId.toString());
+      ev.put("error", error.getMessage());
+      JsonEvents.print(ev);
+    }
+  }
+
+  @Override
+  public void resourceLimitExceeded(ResourceLimits.Scope scope, ResourceLimits.Resource resource, String remote) {
+    if (connections) {
+      Map<String, Object> ev = JsonEvents.event("limit");
+      ev.put("scope", scope.name().toLowerCase(Locale.ROOT));
+      ev.put("resource", resource.name().toLowerCase(Locale.ROOT));
+      ev.put("remote", remote);
+      JsonEvents.print(ev);
     }
   }
 

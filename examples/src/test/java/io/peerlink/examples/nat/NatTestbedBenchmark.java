@@ -225,6 +225,20 @@ class NatTestbedBenchmark {
       System.out.printf(Locale.ROOT, "[bench] %s round %d: %s in %.0f ms (relay stage %.0f ms); then %s at %.0f ms%n",
           scenario, i + 1, r.path(), r.ms(), r.relayMs(), r.upgradedPath(), r.upgradedMs());
     }
+    if (bPeer != null) {
+      // B's connection to the relay holds its reservation: it should last through every round.
+      String relayId = rt[0].substring(rt[0].lastIndexOf('/') + 1);
+      List<String> closes = new ArrayList<>();
+      synchronized (bPeer.all) {
+        for (Map<String, Object> l : bPeer.all) {
+          if ("disconnection".equals(l.get("event")) && relayId.equals(l.get("peerId"))) {
+            closes.add(String.valueOf(l.get("error")));
+          }
+        }
+      }
+      System.out.printf(Locale.ROOT, "[bench] %s: B's relay connection closed %d times during the rounds%s%n",
+          scenario, closes.size(), closes.isEmpty() ? "" : ": " + closes);
+    }
     report(scenario, rounds);
   }
 

@@ -29,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -196,6 +197,44 @@ class ReconnectLoopbackTest {
   }
 
   @Test
+  void aRelayThatAnswersItsPingsWithAnErrorIsAliveAndKept() throws Exception {
+    RelayServer r = relay();
+    List<String> seen = new CopyOnWriteArrayList<>();
+    EventListener events = new EventListener() {
+      @Override
+      public void relayProbeFailed(PeerId relay, PeerException error) {
+        seen.add("probe failed");
+      }
+
+      @Override
+      public void reservationLost(PeerId relay, PeerException cause) {
+        seen.add("reservation lost");
+      }
+    };
+    Manager b = Manager.builder(Identity.generate())
+        .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
+        .holePunching(null)
+        .dialConfig(FAST.toBuilder().relayProbe(Duration.ofMillis(200), Duration.ofMillis(500)).build())
+        .eventListener(events)
+        .build();
+    closers.add(b);
+    get(b.start());
+    get(b.reserve(addr(r)));
+    Peer relayConnection = b.peers().stream().filter(p -> p.peerId().equals(r.peerId())).findFirst().orElseThrow();
+    // The relay answers every ping by closing the stream (as a listener closes an idle ping
+    // stream): an answer, so the relay is alive and nothing may be torn down.
+    AtomicInteger refused = new AtomicInteger();
+    Host.of(r.listener()).handle("/ipfs/ping/1.0.0", stream -> {
+      refused.incrementAndGet();
+      stream.channel().close();
+    });
+    await().atMost(Duration.ofSeconds(20)).until(() -> refused.get() >= 5);
+    assertThat(seen).isEmpty();
+    assertThat(relayConnection.isOpen()).isTrue();
+    assertThat(b.reservations()).hasSize(1);
+  }
+
+  @Test
   void aRelayThatStopsAnsweringPingsIsDroppedByTheProbeAndTheReservationFailsOver() throws Exception {
     RelayServer r = relay();
     List<String> seen = new CopyOnWriteArrayList<>();
@@ -219,9 +258,10 @@ class ReconnectLoopbackTest {
     closers.add(b);
     get(b.start());
     get(b.reserve(addr(r)));
-    // The relay stops answering pings (as a relay that died silently does): the probe notices
-    // long before the keep-alive would, closes the connection, and the reservation is lost.
-    Host.of(r.listener()).removeHandler("/ipfs/ping/1.0.0");
+    // The relay stops answering pings (as a relay that died silently does): it takes the ping
+    // stream and never echoes. The probe notices long before the keep-alive would, closes the
+    // connection, and the reservation is lost.
+    Host.of(r.listener()).handle("/ipfs/ping/1.0.0", stream -> stream.channel().config().setAutoRead(false));
     await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains("reservation lost"));
     assertThat(seen).containsSubsequence("probe failed", "reservation lost");
     assertThat(b.reservations()).isEmpty();

@@ -5,6 +5,7 @@ import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.Peer;
 import io.peerlink.core.PeerError;
 import io.peerlink.core.PeerException;
+import io.peerlink.core.PeerTimeoutException;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.spi.Host;
 import io.peerlink.relay.Reservation;
@@ -14,13 +15,14 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Pings every relay we depend on (one we hold a reservation on, or one our relayed connections run
  * through) every {@code interval}; a relay that does not answer within {@code timeout} has its
- * connection closed. A relay that dies silently (power loss, a dropped route) is then noticed in
+ * connection closed (one that answers with an error is alive and keeps it). A relay that dies silently (power loss, a dropped route) is then noticed in
  * about {@code interval + timeout} instead of the yamux keep-alive's 40 s, and the close sets off
  * what a lost relay connection already does: the reservation is lost (AutoRelay reserves on
  * another relay, a relay set by address reconnects), the relayed connections over it close (the
@@ -72,12 +74,28 @@ public final class RelayProbe implements AutoCloseable {
       if (err == null || !relay.isOpen()) {
         return;
       }
+      if (!isSilence(err)) {
+        // An answer, even a refusal or a reset, is not a dead relay: only silence closes it.
+        log.debug("relay {} answered a ping with an error, so it is alive: {}", relay.peerId(),
+            PriorityDialer.message(err));
+        return;
+      }
       PeerException e = new PeerException(PeerError.TIMEOUT, "relay " + relay.peerId()
           + " did not answer a ping within " + timeout.toMillis() + " ms: " + PriorityDialer.message(err));
       log.debug("{}; closing its connection", e.getMessage());
       host.emit(l -> l.relayProbeFailed(relay.peerId(), e));
       relay.close();
     });
+  }
+
+  /** Whether {@code err} is a ping that got no answer in time. */
+  private static boolean isSilence(Throwable err) {
+    for (Throwable t = err; t != null; t = t.getCause()) {
+      if (t instanceof TimeoutException || t instanceof PeerTimeoutException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Stops probing. */
