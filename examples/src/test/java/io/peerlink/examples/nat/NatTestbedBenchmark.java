@@ -238,6 +238,14 @@ class NatTestbedBenchmark {
       }
       System.out.printf(Locale.ROOT, "[bench] %s: B's relay connection closed %d times during the rounds%s%n",
           scenario, closes.size(), closes.isEmpty() ? "" : ": " + closes);
+      if (!closes.isEmpty()) {
+        synchronized (bPeer.raw) {
+          bPeer.raw.toString().lines()
+              .filter(l -> l.contains("relay-state") || l.contains("relay-probe-failed") || l.contains("\"limit\"")
+                  || (l.contains(relayId) && (l.contains("disconnection") || l.contains("\"connection\""))))
+              .forEach(l -> System.out.println("[bench]   B: " + l));
+        }
+      }
     }
     report(scenario, rounds);
   }
