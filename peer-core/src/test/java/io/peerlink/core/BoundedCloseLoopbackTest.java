@@ -61,6 +61,17 @@ class BoundedCloseLoopbackTest extends PeerTestSupport {
     assertThat(Duration.ofNanos(took)).isLessThan(BOUND);
   }
 
+  @Test
+  void closingTwiceReturnsBothTimesWithinTheBound() throws Exception {
+    Listener server = Listener.builder(Identity.generate()).config(QUICK_CLOSE).listenOn(LOOPBACK)
+        .build().start().join();
+    Peer peer = get(connector().connect(server.listenAddresses().get(0)));
+    assertThat(Duration.ofNanos(timeClose(server))).isLessThan(BOUND);
+    await("the connection to close", () -> !peer.isOpen());
+    assertThat(Duration.ofNanos(timeClose(server))).as("the second close").isLessThan(BOUND);
+    assertThat(server.closeAsync()).succeedsWithin(BOUND);
+  }
+
   private static long timeClose(Listener server) {
     long start = System.nanoTime();
     assertTimeoutPreemptively(Duration.ofSeconds(20), server::close, "Listener.close hung");
