@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param announceAddrs what IDENTIFY reports instead of the listen addresses, when not empty
  *     ({@code -announceAddrs})
  * @param noListen {@code -noListenAddrs}: report no listen address
- * @param security the security protocols, most preferred first ({@code -noise}, {@code -tls})
+ * @param security the security protocols, most preferred first ({@code -noise}, {@code -tls}, {@code -plaintext})
  * @param relay {@code -relay}: serve as a Circuit Relay v2 relay (hop)
  * @param echo {@code -echo}: serve {@code /echo/1.0.0}
  * @param dht the DHT mode asked for ({@code -dht}, {@code -dhtClient}, {@code -dhtServer})
@@ -60,7 +60,7 @@ public record DaemonSettings(
     Objects.requireNonNull(dht, "dht");
     Objects.requireNonNull(limits, "limits");
     if (security.isEmpty()) {
-      throw new IllegalArgumentException("no security protocol: enable -noise or -tls");
+      throw new IllegalArgumentException("no security protocol: enable -noise, -tls or -plaintext");
     }
   }
 

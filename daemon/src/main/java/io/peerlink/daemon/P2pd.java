@@ -76,6 +76,10 @@ public final class P2pd implements Callable<Integer> {
       description = "Offer TLS 1.3. Default: ${DEFAULT-VALUE}")
   boolean tls;
 
+  @Option(names = "-plaintext", arity = FALSE_OR_TRUE, fallbackValue = "true",
+      description = "Also offer /plaintext/2.0.0, least preferred: no encryption, for interop tests only.")
+  boolean plaintext;
+
   @Option(names = "-muxer", paramLabel = "yamux", defaultValue = "yamux",
       description = "Stream multiplexer; only yamux. Default: ${DEFAULT-VALUE}")
   String muxer;
@@ -137,6 +141,9 @@ public final class P2pd implements Callable<Integer> {
     }
     if (tls) {
       security.add(SecurityProtocol.TLS);
+    }
+    if (plaintext) {
+      security.add(SecurityProtocol.PLAINTEXT);
     }
     Identity identity = id == null ? Identity.generate() : readKey(id);
     DhtMode mode = dhtServer ? DhtMode.SERVER : dhtClient ? DhtMode.CLIENT : dht ? DhtMode.AUTO : DhtMode.OFF;

@@ -56,6 +56,15 @@ class P2pdTest {
   }
 
   @Test
+  void plaintextIsOfferedOnlyWhenAskedAndLast() throws Exception {
+    assertThat(parse().security()).doesNotContain(SecurityProtocol.PLAINTEXT);
+    assertThat(parse("-plaintext=true").security())
+        .containsExactly(SecurityProtocol.NOISE, SecurityProtocol.TLS, SecurityProtocol.PLAINTEXT);
+    assertThat(parse("-plaintext", "-noise=false", "-tls=false").security())
+        .containsExactly(SecurityProtocol.PLAINTEXT);
+  }
+
+  @Test
   void theKeyFileIsAProtobufPrivateKey(@TempDir Path dir) throws Exception {
     // An Ed25519 key as libp2p's protobuf: type 1, 64 bytes of data (seed and public key).
     Identity id = Identity.generate();
@@ -71,7 +80,7 @@ class P2pdTest {
     cli.setOut(new PrintWriter(help));
     assertThat(cli.execute("--help")).isZero();
     for (String flag : List.of("-listen", "-hostAddrs", "-announceAddrs", "-noListenAddrs", "-id", "-dht",
-        "-dhtClient", "-dhtServer", "-relay", "-noise", "-tls", "-bootstrapPeers", "-echo")) {
+        "-dhtClient", "-dhtServer", "-relay", "-noise", "-tls", "-plaintext", "-bootstrapPeers", "-echo")) {
       assertThat(help.toString()).contains(flag);
     }
   }

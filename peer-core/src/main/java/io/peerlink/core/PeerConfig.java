@@ -162,7 +162,8 @@ public final class PeerConfig {
 
   /**
    * Security protocols in order of preference: offered in this order when dialing, accepted when
-   * listening. Default TLS, then Noise (go-libp2p's order).
+   * listening. Default TLS, then Noise (go-libp2p's order). {@link SecurityProtocol#PLAINTEXT}
+   * encrypts nothing and is for tests only: it is used only when named here.
    *
    * @return the security protocols, most preferred first
    */
