@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.peerlink.core.SecurityProtocol;
+import io.peerlink.core.StreamMuxer;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.multiaddr.Multiaddr;
 import java.io.ByteArrayOutputStream;
@@ -102,9 +103,11 @@ class P2pdTest {
   }
 
   @Test
-  void mplexIsRefused() {
+  void theMuxerIsYamuxUnlessMplexIsAskedForAndAnythingElseIsRefused() throws Exception {
+    assertThat(parse().muxer()).isEqualTo(StreamMuxer.YAMUX);
+    assertThat(parse("-muxer=mplex").muxer()).isEqualTo(StreamMuxer.MPLEX);
     CommandLine cli = new CommandLine(new P2pd(System.out));
     cli.setErr(new PrintWriter(new StringWriter()));
-    assertThat(cli.execute("-muxer=mplex")).isNotZero();
+    assertThat(cli.execute("-muxer=quic")).isNotZero();
   }
 }
