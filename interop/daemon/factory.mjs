@@ -1,9 +1,8 @@
 // The DaemonFactory @libp2p/interop drives: type `go` is the peerlink daemon (in the place of
 // go-libp2p's p2pd), type `js` is @libp2p/daemon-server over a js-libp2p node. Modelled on
 // js-libp2p's own runner (packages/integration-tests/test/interop.ts), with the transports and
-// encryptions both sides here support: TCP; Noise, TLS and plaintext; yamux (and mplex on the js
-// side). Anything else is an UnsupportedError, which the suite's tests that catch it report as
-// skipped.
+// encryptions both sides here support: TCP; Noise, TLS and plaintext; yamux and mplex. Anything
+// else is an UnsupportedError, which the suite's tests that catch it report as skipped.
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -34,10 +33,6 @@ function unsupported (options) {
   if (options.transport != null && options.transport !== 'tcp') {
     return `transport ${options.transport}`
   }
-  if (options.muxer === 'mplex' && options.type === 'go') {
-    // js speaks it (@libp2p/mplex); peerlink has no mplex muxer. The 14.x suite never asks for it.
-    return 'the mplex muxer in the peerlink daemon'
-  }
   if (options.pubsub === true) {
     return 'pubsub'
   }
@@ -59,7 +54,8 @@ async function createPeerlinkPeer (options) {
   if (options.key != null) {
     opts.push(`-id=${options.key}`)
   }
-  opts.push('-muxer=yamux')
+  // The 14.x suite never names a muxer (mplex.spec.mjs does): yamux unless asked.
+  opts.push(`-muxer=${options.muxer ?? 'yamux'}`)
 
   // Quick start-up matters more than peak speed: dozens of daemons start in a run.
   // PEERLINK_DAEMON_CLASSPATH (set by the JUnit test that runs this suite, before any jar is

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The libp2p project's interop suite, {@code @libp2p/interop}, with the peerlink daemon in the
  * place of go-libp2p's daemon: every test of its connect, streams, relay and dht groups (what the
- * suite itself skips is in docs/testing.md). Runs {@code interop/daemon}'s mocha suite; the daemons
+ * suite itself skips is in docs/testing.md), and its echo test over mplex, which it cannot ask for. Runs {@code interop/daemon}'s mocha suite; the daemons
  * run from this JVM's class path.
  */
 @Timeout(900)
@@ -34,6 +34,20 @@ class InteropSuiteTest {
         Map.of("INTEROP_GROUPS", "connect,streams,relay,dht"), Duration.ofMinutes(14));
     assertThat(r.exitCode()).as(r.output()).isZero();
     assertThat(count(r.output(), "(\\d+) passing")).as(r.output()).isEqualTo(EXPECTED_PASSING);
+    assertThat(r.output()).doesNotContain("failing");
+  }
+
+  /**
+   * The suite's echo test with mplex on both daemons ({@code interop/daemon/mplex.spec.mjs}), which
+   * the suite itself cannot ask for: Noise, TLS and plaintext x js→peerlink, peerlink→js, js→js.
+   */
+  @Test
+  void echoOverMplexPassesEveryWay() throws Exception {
+    DaemonRunner.Result r = DaemonRunner.run(List.of("--import", "./register-hooks.mjs",
+            "node_modules/mocha/bin/mocha.js", "--timeout", "60000", "--reporter", "spec", "mplex.spec.mjs"),
+        Map.of(), Duration.ofMinutes(5));
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    assertThat(count(r.output(), "(\\d+) passing")).as(r.output()).isEqualTo(3 * 3);
     assertThat(r.output()).doesNotContain("failing");
   }
 
