@@ -21,6 +21,8 @@ for (const encryption of encryptions) {
         daemonB = await factory.spawn({ type: typeB, encryption, muxer: 'mplex' })
         const identify0 = await daemonA.client.identify()
         await daemonB.client.connect(identify0.peerId, identify0.addrs)
+        // As the suite does: the dialed side may finish its upgrade a moment after the dialer.
+        await new Promise(resolve => setTimeout(resolve, 1000))
       })
 
       after(async function () {

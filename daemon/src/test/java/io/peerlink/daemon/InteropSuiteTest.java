@@ -44,7 +44,7 @@ class InteropSuiteTest {
   @Test
   void echoOverMplexPassesEveryWay() throws Exception {
     DaemonRunner.Result r = DaemonRunner.run(List.of("--import", "./register-hooks.mjs",
-            "node_modules/mocha/bin/mocha.js", "--timeout", "60000", "--reporter", "spec", "mplex.spec.mjs"),
+            "node_modules/mocha/bin/mocha.js", "--timeout", "60000", "--reporter", "spec", "--exit", "mplex.spec.mjs"),
         Map.of(), Duration.ofMinutes(5));
     assertThat(r.exitCode()).as(r.output()).isZero();
     assertThat(count(r.output(), "(\\d+) passing")).as(r.output()).isEqualTo(3 * 3);
