@@ -55,8 +55,6 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
   /** Inbound handshakes that fail are refused inputs: operators see them, a flood does not flood the log. */
   private static final RefusalLog REFUSALS = new RefusalLog(log);
   private static final String NAME = "peerlink-upgrade";
-  /** The yamux protocol ID, every peer's default muxer. */
-  public static final String YAMUX = StreamMuxer.YAMUX.protocolId();
 
   private final HostCore core;
   private final Direction direction;
@@ -233,8 +231,8 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
     ChannelHandler mss = direction == Direction.OUTBOUND
         ? new MultistreamInitiator(muxers, id -> startMuxer(ctx, session, id, false), agreed,
             core.config().handshakeTimeout())
-        : new MultistreamResponder(id -> muxers.contains(id) ? startMuxer(ctx, session, id, false) : null, agreed,
-            core.config().handshakeTimeout());
+        : new MultistreamResponder(id -> muxers.contains(id) ? startMuxer(ctx, session, id, false) : null,
+            agreed, core.config().handshakeTimeout());
     ctx.pipeline().addBefore(NAME, null, mss);
   }
 
@@ -270,7 +268,7 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
       result.complete(conn);
       conn.startIdentify();
     });
-    return (ChannelHandler) muxer;
+    return muxer;
   }
 
   private MuxerSession newMuxer(StreamMuxer kind, boolean client, ChannelHandler inboundStreamInitializer) {

@@ -7,9 +7,10 @@ import java.util.function.LongConsumer;
 
 /**
  * One connection's stream multiplexer as the host sees it, whichever muxer was agreed (yamux or
- * mplex): it opens streams as child channels, counts them, and ends the session politely.
+ * mplex): a handler on the connection's pipeline that opens streams as child channels, counts
+ * them, and ends the session politely.
  */
-public interface MuxerSession {
+public interface MuxerSession extends ChannelHandler {
   /**
    * Opens a stream; {@code initializer} (may be null) goes on its pipeline before it is registered.
    *
