@@ -1,8 +1,8 @@
 // The DaemonFactory @libp2p/interop drives: type `go` is the peerlink daemon (in the place of
 // go-libp2p's p2pd), type `js` is @libp2p/daemon-server over a js-libp2p node. Modelled on
 // js-libp2p's own runner (packages/integration-tests/test/interop.ts), with the transports and
-// encryptions both sides here support: TCP, Noise and TLS, yamux. Anything else is an
-// UnsupportedError, which the suite's tests that catch it report as skipped.
+// encryptions both sides here support: TCP; Noise, TLS and plaintext; yamux and mplex. Anything
+// else is an UnsupportedError, which the suite's tests that catch it report as skipped.
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -14,6 +14,8 @@ import { privateKeyFromProtobuf } from '@libp2p/crypto/keys'
 import { createClient } from '@libp2p/daemon-client'
 import { createServer } from '@libp2p/daemon-server'
 import { identify } from '@libp2p/identify'
+import { mplex } from '@libp2p/mplex'
+import { plaintext } from '@libp2p/plaintext'
 import { UnsupportedError } from '@libp2p/interop'
 import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
 import { ping } from '@libp2p/ping'
@@ -30,12 +32,6 @@ const START_TIMEOUT_MS = 30000
 function unsupported (options) {
   if (options.transport != null && options.transport !== 'tcp') {
     return `transport ${options.transport}`
-  }
-  if (options.encryption === 'plaintext') {
-    return 'plaintext encryption'
-  }
-  if (options.muxer === 'mplex') {
-    return 'the mplex muxer'
   }
   if (options.pubsub === true) {
     return 'pubsub'
@@ -58,7 +54,8 @@ async function createPeerlinkPeer (options) {
   if (options.key != null) {
     opts.push(`-id=${options.key}`)
   }
-  opts.push('-muxer=yamux')
+  // The 14.x suite never names a muxer (mplex.spec.mjs does): yamux unless asked.
+  opts.push(`-muxer=${options.muxer ?? 'yamux'}`)
 
   // Quick start-up matters more than peak speed: dozens of daemons start in a run.
   // PEERLINK_DAEMON_CLASSPATH (set by the JUnit test that runs this suite, before any jar is
@@ -101,6 +98,14 @@ async function createPeerlinkPeer (options) {
   }
 }
 
+function encrypter (encryption) {
+  switch (encryption) {
+    case 'tls': return tls()
+    case 'plaintext': return plaintext()
+    default: return noise()
+  }
+}
+
 async function createJsPeer (options) {
   let privateKey
   if (options.key != null) {
@@ -117,8 +122,8 @@ async function createJsPeer (options) {
     privateKey,
     addresses: { listen: options.noListen === true ? [] : ['/ip4/127.0.0.1/tcp/0'] },
     transports: [tcp(), circuitRelayTransport()],
-    connectionEncrypters: [options.encryption === 'tls' ? tls() : noise()],
-    streamMuxers: [yamux()],
+    connectionEncrypters: [encrypter(options.encryption)],
+    streamMuxers: [options.muxer === 'mplex' ? mplex() : yamux()],
     services
   })
   const server = createServer(multiaddr('/ip4/127.0.0.1/tcp/0'), node)

@@ -51,7 +51,10 @@ public final class Daemon implements AutoCloseable {
       builtIn.put(Echo.PROTOCOL_ID, Echo.handler());
     }
     Manager.Builder b = Manager.builder(settings.identity())
-        .config(PeerConfig.builder().securityProtocols(settings.security()).build())
+        .config(PeerConfig.builder()
+            .securityProtocols(settings.security())
+            .streamMuxers(settings.muxer())
+            .build())
         // One connection per way in, as the daemon's clients expect: no hole punch that would add
         // a second connection to a relayed peer behind their back, and no AutoNAT probing.
         .holePunching(null)

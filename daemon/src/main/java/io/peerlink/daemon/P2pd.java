@@ -1,6 +1,7 @@
 package io.peerlink.daemon;
 
 import io.peerlink.core.SecurityProtocol;
+import io.peerlink.core.StreamMuxer;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.multiaddr.Multiaddr;
 import java.io.IOException;
@@ -76,8 +77,12 @@ public final class P2pd implements Callable<Integer> {
       description = "Offer TLS 1.3. Default: ${DEFAULT-VALUE}")
   boolean tls;
 
-  @Option(names = "-muxer", paramLabel = "yamux", defaultValue = "yamux",
-      description = "Stream multiplexer; only yamux. Default: ${DEFAULT-VALUE}")
+  @Option(names = "-plaintext", arity = FALSE_OR_TRUE, fallbackValue = "true",
+      description = "Also offer /plaintext/2.0.0, least preferred: no encryption, for interop tests only.")
+  boolean plaintext;
+
+  @Option(names = "-muxer", paramLabel = "yamux|mplex", defaultValue = "yamux",
+      description = "Stream multiplexer: yamux, or mplex (deprecated; for interop tests). Default: ${DEFAULT-VALUE}")
   String muxer;
 
   @Option(names = "-b", arity = FALSE_OR_TRUE, fallbackValue = "true",
@@ -127,10 +132,12 @@ public final class P2pd implements Callable<Integer> {
    * @throws Exception if the key file cannot be read or a flag's value is not valid
    */
   DaemonSettings settings() throws Exception {
-    if (!"yamux".equals(muxer)) {
-      throw new CommandLine.ParameterException(new CommandLine(this),
-          "-muxer=" + muxer + ": the peerlink daemon speaks yamux only");
-    }
+    StreamMuxer streamMuxer = switch (muxer) {
+      case "yamux" -> StreamMuxer.YAMUX;
+      case "mplex" -> StreamMuxer.MPLEX;
+      default -> throw new CommandLine.ParameterException(new CommandLine(this),
+          "-muxer=" + muxer + ": the peerlink daemon speaks yamux and mplex");
+    };
     List<SecurityProtocol> security = new ArrayList<>();
     if (noise) {
       security.add(SecurityProtocol.NOISE);
@@ -138,11 +145,14 @@ public final class P2pd implements Callable<Integer> {
     if (tls) {
       security.add(SecurityProtocol.TLS);
     }
+    if (plaintext) {
+      security.add(SecurityProtocol.PLAINTEXT);
+    }
     Identity identity = id == null ? Identity.generate() : readKey(id);
     DhtMode mode = dhtServer ? DhtMode.SERVER : dhtClient ? DhtMode.CLIENT : dht ? DhtMode.AUTO : DhtMode.OFF;
     return new DaemonSettings(ControlAddress.parse(listen), identity, multiaddrs(hostAddrs),
         multiaddrs(announceAddrs), noListenAddrs, security, relay, echo, mode,
-        multiaddrs(bootstrapPeers), ControlLimits.DEFAULTS);
+        multiaddrs(bootstrapPeers), ControlLimits.DEFAULTS, streamMuxer);
   }
 
   /** The {@code -id} key, or a usage error that names the file, what it held and what to do. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.peerlink.core.SecurityProtocol;
+import io.peerlink.core.StreamMuxer;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.multiaddr.Multiaddr;
 import java.io.ByteArrayOutputStream;
@@ -56,6 +57,15 @@ class P2pdTest {
   }
 
   @Test
+  void plaintextIsOfferedOnlyWhenAskedAndLast() throws Exception {
+    assertThat(parse().security()).doesNotContain(SecurityProtocol.PLAINTEXT);
+    assertThat(parse("-plaintext=true").security())
+        .containsExactly(SecurityProtocol.NOISE, SecurityProtocol.TLS, SecurityProtocol.PLAINTEXT);
+    assertThat(parse("-plaintext", "-noise=false", "-tls=false").security())
+        .containsExactly(SecurityProtocol.PLAINTEXT);
+  }
+
+  @Test
   void theKeyFileIsAProtobufPrivateKey(@TempDir Path dir) throws Exception {
     // An Ed25519 key as libp2p's protobuf: type 1, 64 bytes of data (seed and public key).
     Identity id = Identity.generate();
@@ -71,7 +81,7 @@ class P2pdTest {
     cli.setOut(new PrintWriter(help));
     assertThat(cli.execute("--help")).isZero();
     for (String flag : List.of("-listen", "-hostAddrs", "-announceAddrs", "-noListenAddrs", "-id", "-dht",
-        "-dhtClient", "-dhtServer", "-relay", "-noise", "-tls", "-bootstrapPeers", "-echo")) {
+        "-dhtClient", "-dhtServer", "-relay", "-noise", "-tls", "-plaintext", "-bootstrapPeers", "-echo")) {
       assertThat(help.toString()).contains(flag);
     }
   }
@@ -93,9 +103,11 @@ class P2pdTest {
   }
 
   @Test
-  void mplexIsRefused() {
+  void theMuxerIsYamuxUnlessMplexIsAskedForAndAnythingElseIsRefused() throws Exception {
+    assertThat(parse().muxer()).isEqualTo(StreamMuxer.YAMUX);
+    assertThat(parse("-muxer=mplex").muxer()).isEqualTo(StreamMuxer.MPLEX);
     CommandLine cli = new CommandLine(new P2pd(System.out));
     cli.setErr(new PrintWriter(new StringWriter()));
-    assertThat(cli.execute("-muxer=mplex")).isNotZero();
+    assertThat(cli.execute("-muxer=quic")).isNotZero();
   }
 }

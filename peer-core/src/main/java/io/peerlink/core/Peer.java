@@ -44,7 +44,10 @@ public interface Peer {
     return Optional.empty();
   }
 
-  /** {@return the security protocol in use, {@code "/tls/1.0.0"} or {@code "/noise"}} */
+  /**
+   * {@return the security protocol in use: {@code "/tls/1.0.0"}, {@code "/noise"}, or the
+   * test-only {@code "/plaintext/2.0.0"}}
+   */
   String securityProtocol();
 
   /** {@return the stream multiplexer in use, {@code "/yamux/1.0.0"}} */

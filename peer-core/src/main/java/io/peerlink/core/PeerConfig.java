@@ -36,6 +36,8 @@ public final class PeerConfig {
   private final Duration idleTimeout;
   private final Duration keepAliveInterval;
   private final int maxMessageSize;
+  private final List<StreamMuxer> streamMuxers;
+  private final int mplexMaxBufferedBytes;
   private final TlsEngine tlsEngine;
   private final Duration waitForDirectConnection;
   private final Duration qualityPingInterval;
@@ -64,6 +66,8 @@ public final class PeerConfig {
     this.idleTimeout = b.idleTimeout;
     this.keepAliveInterval = b.keepAliveInterval;
     this.maxMessageSize = b.maxMessageSize;
+    this.streamMuxers = List.copyOf(b.streamMuxers);
+    this.mplexMaxBufferedBytes = b.mplexMaxBufferedBytes;
     this.tlsEngine = b.tlsEngine;
     this.waitForDirectConnection = b.waitForDirectConnection;
     this.qualityPingInterval = b.qualityPingInterval;
@@ -105,6 +109,8 @@ public final class PeerConfig {
     b.idleTimeout = idleTimeout;
     b.keepAliveInterval = keepAliveInterval;
     b.maxMessageSize = maxMessageSize;
+    b.streamMuxers = streamMuxers;
+    b.mplexMaxBufferedBytes = mplexMaxBufferedBytes;
     b.tlsEngine = tlsEngine;
     b.waitForDirectConnection = waitForDirectConnection;
     b.qualityPingInterval = qualityPingInterval;
@@ -162,7 +168,8 @@ public final class PeerConfig {
 
   /**
    * Security protocols in order of preference: offered in this order when dialing, accepted when
-   * listening. Default TLS, then Noise (go-libp2p's order).
+   * listening. Default TLS, then Noise (go-libp2p's order). {@link SecurityProtocol#PLAINTEXT}
+   * encrypts nothing and is for tests only: it is used only when named here.
    *
    * @return the security protocols, most preferred first
    */
@@ -294,6 +301,30 @@ public final class PeerConfig {
   }
 
   /**
+   * Stream muxers in order of preference: offered in this order when dialing (inside the security
+   * handshake when {@link #earlyMuxerNegotiation()}, else with multistream-select), accepted when
+   * listening. Default yamux only; {@link StreamMuxer#MPLEX} is used only when named here.
+   *
+   * @return the stream muxers, most preferred first
+   */
+  public List<StreamMuxer> streamMuxers() {
+    return streamMuxers;
+  }
+
+  /**
+   * Unread bytes one mplex stream may hold before it is reset, in bytes. mplex has no flow control:
+   * a remote may send faster than the application reads, and this bounds what waits (the bytes are
+   * also charged to the stream's resource scope, {@link ResourceLimits#stream()}). go-mplex resets
+   * a stream whose reader stays behind in the same way. Default 4 MiB: four of mplex's largest
+   * (1 MiB) messages. Unused unless {@link #streamMuxers()} names mplex.
+   *
+   * @return the bound on an mplex stream's unread bytes
+   */
+  public int mplexMaxBufferedBytes() {
+    return mplexMaxBufferedBytes;
+  }
+
+  /**
    * Which implementation runs libp2p TLS. Default {@link TlsEngine#AUTO}: BoringSSL where it loads
    * (about twice the throughput), Bouncy Castle's Java engine elsewhere; the system property
    * {@code peerlink.tls.engine} overrides AUTO. The engine in use is logged once, at INFO.
@@ -418,6 +449,8 @@ public final class PeerConfig {
     private Duration idleTimeout = Duration.ZERO;
     private Duration keepAliveInterval = Duration.ofSeconds(30);
     private int maxMessageSize = 2 * 1024 * 1024;
+    private List<StreamMuxer> streamMuxers = List.of(StreamMuxer.YAMUX);
+    private int mplexMaxBufferedBytes = 4 * 1024 * 1024;
     private TlsEngine tlsEngine = TlsEngine.AUTO;
     private Duration waitForDirectConnection = Duration.ofSeconds(10);
     private Duration qualityPingInterval = Duration.ofSeconds(15);
@@ -539,6 +572,28 @@ public final class PeerConfig {
      */
     public Builder maxMessageSize(int v) {
       this.maxMessageSize = v;
+      return this;
+    }
+
+    /**
+     * See {@link PeerConfig#streamMuxers()}.
+     *
+     * @param v the muxers, most preferred first
+     * @return this builder
+     */
+    public Builder streamMuxers(StreamMuxer... v) {
+      this.streamMuxers = List.of(v);
+      return this;
+    }
+
+    /**
+     * See {@link PeerConfig#mplexMaxBufferedBytes()}.
+     *
+     * @param v the bound, in bytes
+     * @return this builder
+     */
+    public Builder mplexMaxBufferedBytes(int v) {
+      this.mplexMaxBufferedBytes = v;
       return this;
     }
 
@@ -724,6 +779,15 @@ public final class PeerConfig {
       }
       if (securityProtocols.stream().distinct().count() != securityProtocols.size()) {
         throw new IllegalArgumentException("securityProtocols has duplicates: " + securityProtocols);
+      }
+      if (streamMuxers.isEmpty()) {
+        throw new IllegalArgumentException("streamMuxers must name at least one muxer");
+      }
+      if (streamMuxers.stream().distinct().count() != streamMuxers.size()) {
+        throw new IllegalArgumentException("streamMuxers has duplicates: " + streamMuxers);
+      }
+      if (mplexMaxBufferedBytes < 1) {
+        throw new IllegalArgumentException("mplexMaxBufferedBytes must be at least 1, was " + mplexMaxBufferedBytes);
       }
       Objects.requireNonNull(agentVersion, "agentVersion");
       if (initialStreamWindow < 256 * 1024) {

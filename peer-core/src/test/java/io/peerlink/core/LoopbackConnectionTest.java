@@ -78,7 +78,8 @@ class LoopbackConnectionTest {
     assertThat(peer.path()).isEqualTo(ConnectionPath.DIRECT);
     assertThat(peer.securityProtocol()).isEqualTo(security.protocolId());
     assertThat(peer.muxer()).isEqualTo("/yamux/1.0.0");
-    assertThat(peer.earlyMuxerNegotiated()).isTrue();
+    // Plaintext has no handshake to carry the muxer: multistream-select agrees on it afterwards.
+    assertThat(peer.earlyMuxerNegotiated()).isEqualTo(security != SecurityProtocol.PLAINTEXT);
 
     Peer accepted = get(inbound);
     assertThat(accepted.peerId()).isEqualTo(client.peerId());
@@ -137,7 +138,9 @@ class LoopbackConnectionTest {
 
   @Test
   void aWrongExpectedPeerIdFailsWithATlsKindError() {
-    Listener server = listener(Identity.generate(), PeerConfig.defaults());
+    // Every protocol, plaintext too, which the defaults leave out.
+    Listener server = listener(Identity.generate(),
+        PeerConfig.builder().securityProtocols(SecurityProtocol.values()).build());
     PeerId someoneElse = Identity.generate().peerId();
     Multiaddr wrong = server.listenAddresses().get(0).withoutPeerId().withPeerId(someoneElse);
     for (SecurityProtocol security : SecurityProtocol.values()) {
@@ -149,6 +152,18 @@ class LoopbackConnectionTest {
             assertThat(e.getMessage()).contains(someoneElse.toString());
           });
     }
+  }
+
+  @Test
+  void aListenerWithTheDefaultsRefusesPlaintext() {
+    Listener server = listener(Identity.generate(), PeerConfig.defaults());
+    assertThat(PeerConfig.defaults().securityProtocols()).doesNotContain(SecurityProtocol.PLAINTEXT);
+    assertThatThrownBy(() -> get(connector(only(SecurityProtocol.PLAINTEXT)).connect(server.listenAddresses().get(0))))
+        .cause()
+        .isInstanceOfSatisfying(PeerException.class, e -> {
+          assertThat(e.kind()).isEqualTo(PeerError.PROTOCOL);
+          assertThat(e.getMessage()).contains("/plaintext/2.0.0");
+        });
   }
 
   @Test

@@ -1,7 +1,7 @@
 package io.peerlink.core.spi;
 
 import io.netty.channel.Channel;
-import io.peerlink.core.internal.yamux.YamuxStreamChannel;
+import io.peerlink.core.internal.muxer.MuxedStream;
 
 /** Operations on the channel of a {@link io.peerlink.core.Stream} that Netty's {@link Channel} lacks. */
 public final class StreamChannels {
@@ -14,7 +14,7 @@ public final class StreamChannels {
    * @param channel a stream's channel (or any channel)
    */
   public static void reset(Channel channel) {
-    if (channel instanceof YamuxStreamChannel stream) {
+    if (channel instanceof MuxedStream stream) {
       stream.reset();
     } else {
       channel.close();

@@ -14,9 +14,9 @@ import io.peerlink.core.Stream;
 import io.peerlink.core.StreamHandler;
 import io.peerlink.core.internal.multistream.MultistreamInitiator;
 import io.peerlink.core.internal.multistream.MultistreamResponder;
+import io.peerlink.core.internal.muxer.MuxedStream;
+import io.peerlink.core.internal.muxer.MuxerSession;
 import io.peerlink.core.internal.resource.StreamScope;
-import io.peerlink.core.internal.yamux.YamuxSession;
-import io.peerlink.core.internal.yamux.YamuxStreamChannel;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
@@ -25,8 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The streams of one connection over its yamux session: streams we open are offered their
- * protocols with multistream-select; streams the remote opens are negotiated and handed to the
+ * The streams of one connection over its muxer session (yamux or mplex): streams we open are
+ * offered their protocols with multistream-select; streams the remote opens are negotiated and handed to the
  * handler for their protocol (this connection's first, then the host's). On a limited (relayed)
  * connection only protocols that opted in run, either way.
  */
@@ -38,7 +38,7 @@ final class ConnectionStreams {
   private final ConnectionLimit limit;
   private final ConnectionStats stats;
   private final ProtocolRegistry ownHandlers = new ProtocolRegistry();
-  private volatile YamuxSession session;
+  private volatile MuxerSession session;
 
   /** {@code limit} null: the connection is not limited. */
   ConnectionStreams(HostCore core, PeerConnection conn, ConnectionLimit limit, ConnectionStats stats) {
@@ -49,18 +49,18 @@ final class ConnectionStreams {
   }
 
   /** Attaches the muxer session; called once during the upgrade. */
-  void attach(YamuxSession session) {
+  void attach(MuxerSession session) {
     this.session = session;
   }
 
   /** The muxer session, or null before the upgrade attached it. */
-  YamuxSession session() {
+  MuxerSession session() {
     return session;
   }
 
   /** Streams open now. */
   int count() {
-    YamuxSession s = session;
+    MuxerSession s = session;
     return s == null ? 0 : s.streamCount();
   }
 
@@ -107,7 +107,7 @@ final class ConnectionStreams {
       }
     }
     List<String> offered = protocols;
-    YamuxSession s = session;
+    MuxerSession s = session;
     if (s == null || !conn.channel().isActive()) {
       result.completeExceptionally(new PeerException(PeerError.IO, "connection to " + conn.peerId() + " is closed"));
       return result;
@@ -175,7 +175,7 @@ final class ConnectionStreams {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-      if (ctx.channel() instanceof YamuxStreamChannel ch) {
+      if (ctx.channel() instanceof MuxedStream ch) {
         StreamScope scope = ch.resourceScope();
         if (!scope.setProtocol(protocol)) {
           // Over the protocol's limit (logged): the stream goes, the connection stays.

@@ -12,16 +12,20 @@ import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.Direction;
 import io.peerlink.core.HandshakeException;
 import io.peerlink.core.Peer;
+import io.peerlink.core.PeerConfig;
 import io.peerlink.core.PeerError;
 import io.peerlink.core.PeerException;
 import io.peerlink.core.PeerTimeoutException;
 import io.peerlink.core.SecurityProtocol;
+import io.peerlink.core.StreamMuxer;
 import io.peerlink.core.identity.PeerId;
+import io.peerlink.core.internal.mplex.MplexConfig;
+import io.peerlink.core.internal.mplex.MplexSession;
 import io.peerlink.core.internal.multistream.MultistreamInitiator;
 import io.peerlink.core.internal.multistream.MultistreamResponder;
+import io.peerlink.core.internal.muxer.MuxerSession;
 import io.peerlink.core.internal.resource.ConnectionScope;
 import io.peerlink.core.internal.security.SecureSession;
-import io.peerlink.core.internal.yamux.YamuxSession;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.core.spi.RefusalLog;
 import java.net.InetSocketAddress;
@@ -35,11 +39,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns a raw byte channel into a ready {@link Peer}: multistream-select picks the security
- * protocol, TLS or Noise authenticates the remote, the muxer is agreed (inside the handshake when
- * both sides support it, else with multistream-select), and a yamux session starts.
+ * protocol, TLS or Noise (or the test-only plaintext) authenticates the remote, the muxer is
+ * agreed (inside the handshake when both sides support it, else with multistream-select), and its
+ * session starts: yamux, or mplex where configured.
  *
  * <pre>
- * channel ─> [mss security] ─> [TLS | Noise] ─> [mss muxer] ─> yamux ─> streams
+ * channel ─> [mss security] ─> [TLS | Noise | plaintext] ─> [mss muxer] ─> yamux | mplex ─> streams
  * </pre>
  *
  * <p>The channel can be a TCP socket or, for a relayed connection, a yamux stream to the relay:
@@ -50,8 +55,6 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
   /** Inbound handshakes that fail are refused inputs: operators see them, a flood does not flood the log. */
   private static final RefusalLog REFUSALS = new RefusalLog(log);
   private static final String NAME = "peerlink-upgrade";
-  /** The only muxer peerlink speaks. */
-  public static final String YAMUX = "/yamux/1.0.0";
 
   private final HostCore core;
   private final Direction direction;
@@ -211,14 +214,14 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
     }
     ConnectionScope scope = resources;
     ctx.channel().closeFuture().addListener(f -> scope.done());
-    if (YAMUX.equals(session.earlyMuxer())) {
-      ChannelHandler yamux = startYamux(ctx, session, true);
-      if (yamux != null) {
-        ctx.pipeline().addBefore(NAME, null, yamux);
+    List<String> muxers = core.config().streamMuxers().stream().map(StreamMuxer::protocolId).toList();
+    if (session.earlyMuxer() != null && muxers.contains(session.earlyMuxer())) {
+      ChannelHandler muxer = startMuxer(ctx, session, session.earlyMuxer(), true);
+      if (muxer != null) {
+        ctx.pipeline().addBefore(NAME, null, muxer);
       }
       return;
     }
-    List<String> muxers = List.of(YAMUX);
     CompletableFuture<String> agreed = new CompletableFuture<>();
     agreed.whenComplete((id, err) -> {
       if (err != null) {
@@ -226,31 +229,31 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
       }
     });
     ChannelHandler mss = direction == Direction.OUTBOUND
-        ? new MultistreamInitiator(muxers, id -> startYamux(ctx, session, false), agreed,
+        ? new MultistreamInitiator(muxers, id -> startMuxer(ctx, session, id, false), agreed,
             core.config().handshakeTimeout())
-        : new MultistreamResponder(id -> YAMUX.equals(id) ? startYamux(ctx, session, false) : null, agreed,
-            core.config().handshakeTimeout());
+        : new MultistreamResponder(id -> muxers.contains(id) ? startMuxer(ctx, session, id, false) : null,
+            agreed, core.config().handshakeTimeout());
     ctx.pipeline().addBefore(NAME, null, mss);
   }
 
-  /** Creates the session and completes the upgrade; returns the yamux handler for the caller to place. */
-  private ChannelHandler startYamux(ChannelHandlerContext ctx, SecureSession session, boolean early) {
+  /** Creates the session and completes the upgrade; returns the muxer's handler for the caller to place. */
+  private ChannelHandler startMuxer(ChannelHandlerContext ctx, SecureSession session, String muxerId,
+      boolean early) {
     if (done) {
       return null;
     }
     PeerConnection conn = PeerConnection.builder(core, ctx.channel(), session)
         .direction(direction)
         .path(path)
-        .muxer(YAMUX, early)
+        .muxer(muxerId, early)
         .lifecycle(lifecycle)
         .remoteAddress(remoteAddress)
         .limit(limit)
         .build();
     this.conn = conn;
     boolean client = direction == Direction.OUTBOUND;
-    YamuxSession yamux = YamuxSessions.create(core.yamuxConfig(), client, conn.inboundStreamInitializer(),
-        resources);
-    conn.attach(yamux);
+    MuxerSession muxer = newMuxer(StreamMuxer.fromProtocolId(muxerId), client, conn.inboundStreamInitializer());
+    conn.attach(muxer);
     done = true;
     timeout.cancel(false);
     // Completion runs after the session is in the pipeline: the negotiator (or the early path)
@@ -265,7 +268,16 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
       result.complete(conn);
       conn.startIdentify();
     });
-    return yamux;
+    return muxer;
+  }
+
+  private MuxerSession newMuxer(StreamMuxer kind, boolean client, ChannelHandler inboundStreamInitializer) {
+    PeerConfig config = core.config();
+    return switch (kind) {
+      case YAMUX -> YamuxSessions.create(core.yamuxConfig(), client, inboundStreamInitializer, resources);
+      case MPLEX -> new MplexSession(MplexConfig.DEFAULT_MAX_FRAME_SIZE, config.maxStreamsPerPeer(),
+          config.mplexMaxBufferedBytes(), inboundStreamInitializer, resources);
+    };
   }
 
   private static PeerException negotiationFailure(String what, List<String> offered, Throwable err) {

@@ -14,6 +14,7 @@ import io.peerlink.core.PeerConfig;
 import io.peerlink.core.PeerHandle;
 import io.peerlink.core.ResourceLimits;
 import io.peerlink.core.StreamHandler;
+import io.peerlink.core.StreamMuxer;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.internal.connmgr.ConnectionManager;
@@ -93,7 +94,8 @@ public final class HostCore implements Host {
     this.ownsGroup = group == null;
     this.group = group != null ? group : Transports.newGroup(0, "peerlink");
     this.security = new SecurityHandlers(identity, config,
-        config.earlyMuxerNegotiation() ? List.of(ConnectionUpgrader.YAMUX) : List.of());
+        config.earlyMuxerNegotiation()
+            ? config.streamMuxers().stream().map(StreamMuxer::protocolId).toList() : List.of());
     this.yamuxConfig = YamuxSessions.config(config);
     this.resolver = newResolverExecutor();
     this.addressBook = new TtlAddressBook(config.addressBook(), this::clock);

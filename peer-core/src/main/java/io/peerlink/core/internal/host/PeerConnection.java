@@ -17,8 +17,7 @@ import io.peerlink.core.StreamHandler;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.internal.proto.IdentifyProtos.Identify;
 import io.peerlink.core.internal.security.SecureSession;
-import io.peerlink.core.internal.yamux.GoAwayCode;
-import io.peerlink.core.internal.yamux.YamuxSession;
+import io.peerlink.core.internal.muxer.MuxerSession;
 import io.peerlink.core.multiaddr.Multiaddr;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -33,7 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link Peer} behind every ready connection: a secured channel carrying a yamux session.
+ * The {@link Peer} behind every ready connection: a secured channel carrying a muxer session.
  * It ties together the parts that do the work: {@link ConnectionStreams} (opening and accepting
  * streams), {@link ConnectionPing}, {@link ConnectionMessages}, {@link ConnectionStats} and the
  * {@link IdleTimeout}; what is left here is the connection's identity, identify and closing.
@@ -118,7 +117,7 @@ public final class PeerConnection implements Peer {
   }
 
   /** Attaches the muxer session; called once during the upgrade. */
-  void attach(YamuxSession session) {
+  void attach(MuxerSession session) {
     streams.attach(session);
     session.onRoundTrip(this::rttSample);
   }
@@ -146,15 +145,18 @@ public final class PeerConnection implements Peer {
   }
 
   /**
-   * One yamux ping: no stream to open, allowed on limited connections, and its round trip reaches
-   * {@link #rttSample} like a keep-alive's.
+   * One muxer ping (on mplex, which has none, one ping-protocol ping): no stream to open, allowed
+   * on limited connections, and its round trip reaches {@link #rttSample} like a keep-alive's.
    */
   CompletableFuture<Duration> muxerPing() {
     CompletableFuture<Duration> result = new CompletableFuture<>();
-    YamuxSession s = streams.session();
+    MuxerSession s = streams.session();
     if (s == null || !channel.isActive()) {
       result.completeExceptionally(new PeerException(PeerError.IO, "connection to " + peerId() + " is closed"));
       return result;
+    }
+    if (!s.supportsPing()) {
+      return ping(); // mplex has no ping of its own: the ping protocol measures the same path
     }
     s.ping().addListener(f -> {
       if (f.isSuccess()) {
@@ -323,9 +325,9 @@ public final class PeerConnection implements Peer {
   @Override
   public CompletableFuture<Void> close() {
     lifecycle.disconnecting();
-    YamuxSession s = streams.session();
+    MuxerSession s = streams.session();
     if (s != null && channel.isActive()) {
-      s.goAway(GoAwayCode.NORMAL);
+      s.goAway();
     }
     channel.close();
     return closeFuture;

@@ -8,12 +8,13 @@ import io.peerlink.core.SecurityProtocol;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.internal.noise.NoiseHandler;
+import io.peerlink.core.internal.plaintext.PlaintextHandler;
 import io.peerlink.core.internal.tls.TlsSecurity;
 import java.util.List;
 
 /**
  * Makes the security handler of one connection for the protocol multistream-select agreed on.
- * Both kinds fire a {@link io.peerlink.core.internal.security.SecureSession} once the remote is
+ * Every kind (TLS, Noise, and the test-only plaintext) fires a {@link io.peerlink.core.internal.security.SecureSession} once the remote is
  * authenticated, then carry plaintext {@code ByteBuf}s.
  */
 final class SecurityHandlers {
@@ -41,6 +42,7 @@ final class SecurityHandlers {
     return switch (protocol) {
       case TLS -> new TlsInstaller(initiator, expected);
       case NOISE -> new NoiseHandler(identity, initiator, expected, muxers, config.handshakeTimeout());
+      case PLAINTEXT -> new PlaintextHandler(identity, expected);
     };
   }
 

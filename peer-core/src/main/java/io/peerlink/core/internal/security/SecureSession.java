@@ -11,7 +11,7 @@ import java.util.Objects;
  *
  * @param remotePeerId the authenticated remote peer
  * @param remoteKey the remote peer's identity key
- * @param securityProtocol {@code "/tls/1.0.0"} or {@code "/noise"}
+ * @param securityProtocol {@code "/tls/1.0.0"}, {@code "/noise"} or {@code "/plaintext/2.0.0"}
  * @param earlyMuxer the muxer agreed inside the handshake (ALPN or Noise extensions), or null if
  *     the muxer must be negotiated with multistream-select afterwards
  */

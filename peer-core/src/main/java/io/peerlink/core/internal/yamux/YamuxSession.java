@@ -15,6 +15,7 @@ import io.peerlink.core.PeerError;
 import io.peerlink.core.PeerException;
 import io.peerlink.core.ProtocolViolationException;
 import io.peerlink.core.internal.resource.ConnectionScope;
+import io.peerlink.core.internal.muxer.MuxerSession;
 import io.peerlink.core.internal.resource.StreamScope;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -47,7 +48,7 @@ import java.util.function.LongConsumer;
  * connection's event loop; {@link #openStream}, {@link #ping} and {@link #goAway} may be called from
  * any thread.
  */
-public final class YamuxSession extends ChannelDuplexHandler {
+public final class YamuxSession extends ChannelDuplexHandler implements MuxerSession {
   /** How soon a stream waiting for memory tries again when no write of this connection frees any. */
   private static final long MEMORY_RETRY_MILLIS = 10;
 
@@ -144,6 +145,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
    *
    * @param initializer added to the stream's pipeline before registration, or null
    */
+  @Override
   public Future<Channel> openStream(ChannelHandler initializer) {
     ChannelHandlerContext c = requireContext();
     Promise<Channel> promise = c.executor().newPromise();
@@ -152,11 +154,23 @@ public final class YamuxSession extends ChannelDuplexHandler {
   }
 
   /** Sends a ping; the future completes with the round-trip time in nanoseconds or fails after the ping timeout. */
+  @Override
   public Future<Long> ping() {
     ChannelHandlerContext c = requireContext();
     Promise<Long> promise = c.executor().newPromise();
     runOnLoop(() -> ping0(promise));
     return promise;
+  }
+
+  @Override
+  public boolean supportsPing() {
+    return true;
+  }
+
+  /** Sends go away with {@link GoAwayCode#NORMAL}; see {@link #goAway(GoAwayCode)}. */
+  @Override
+  public void goAway() {
+    goAway(GoAwayCode.NORMAL);
   }
 
   /** Sends go away with {@code code} (once); afterwards no new streams are opened or accepted. */
@@ -174,6 +188,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
   }
 
   /** Number of streams the session tracks (open, or closed locally awaiting the remote's FIN); read it on the event loop. */
+  @Override
   public int streamCount() {
     return streams.size();
   }
@@ -182,6 +197,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
    * Called on the event loop with every measured ping round trip in nanoseconds (keep-alive and
    * {@link #ping()} alike), so the owner can keep statistics; null removes it.
    */
+  @Override
   public void onRoundTrip(LongConsumer observer) {
     this.roundTripObserver = observer;
   }

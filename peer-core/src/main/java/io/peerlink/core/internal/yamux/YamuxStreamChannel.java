@@ -14,6 +14,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.ChannelOutputShutdownException;
 import io.netty.channel.socket.DuplexChannel;
+import io.peerlink.core.internal.muxer.MuxedStream;
 import io.peerlink.core.internal.resource.StreamScope;
 import io.netty.util.concurrent.Future;
 import io.peerlink.core.PeerException;
@@ -57,7 +58,7 @@ import java.util.ArrayDeque;
  * complete one. Until the remote's FIN arrives the session remembers the stream; data the remote
  * sends after our close is answered with RST. {@link #reset()} sends RST and closes.
  */
-public final class YamuxStreamChannel extends AbstractChannel implements DuplexChannel {
+public final class YamuxStreamChannel extends AbstractChannel implements DuplexChannel, MuxedStream {
 
   private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
   /** User-defined writability bit: the connection is writable. */
@@ -140,11 +141,13 @@ public final class YamuxStreamChannel extends AbstractChannel implements DuplexC
   }
 
   /** The resource scope this stream's buffered bytes are charged to. */
+  @Override
   public StreamScope resourceScope() {
     return scope;
   }
 
   /** Resets the stream: sends RST, fails pending writes, releases buffered data and closes. */
+  @Override
   public ChannelFuture reset() {
     ChannelPromise promise = newPromise();
     runOnLoop(() -> {
