@@ -17,6 +17,7 @@ public final class QuicConfig {
   private final long connectionWindow;
   private final Duration handshakeTimeout;
   private final Duration idleTimeout;
+  private final Duration keepAliveInterval;
 
   private QuicConfig(Builder b) {
     this.maxStreams = b.maxStreams;
@@ -24,6 +25,7 @@ public final class QuicConfig {
     this.connectionWindow = b.connectionWindow;
     this.handshakeTimeout = b.handshakeTimeout;
     this.idleTimeout = b.idleTimeout;
+    this.keepAliveInterval = b.keepAliveInterval;
   }
 
   /** {@return the defaults listed on each field} */
@@ -39,7 +41,7 @@ public final class QuicConfig {
   /** {@return a builder starting from this configuration} */
   public Builder toBuilder() {
     return new Builder().maxStreams(maxStreams).streamWindow(streamWindow).connectionWindow(connectionWindow)
-        .handshakeTimeout(handshakeTimeout).idleTimeout(idleTimeout);
+        .handshakeTimeout(handshakeTimeout).idleTimeout(idleTimeout).keepAliveInterval(keepAliveInterval);
   }
 
   /**
@@ -98,11 +100,23 @@ public final class QuicConfig {
     return idleTimeout;
   }
 
+  /**
+   * How often a connection sends a libp2p ping ({@code /ipfs/ping/1.0.0}) so that
+   * {@link #idleTimeout()} does not close a connection that is merely quiet; {@link Duration#ZERO}
+   * sends none. QUIC has a PING frame for this, but Netty's codec does not expose it. Default 15 s,
+   * go-libp2p's keep-alive, half the idle timeout.
+   *
+   * @return the keep-alive interval, or zero for none
+   */
+  public Duration keepAliveInterval() {
+    return keepAliveInterval;
+  }
+
   @Override
   public String toString() {
     return "QuicConfig{maxStreams=" + maxStreams + ", streamWindow=" + streamWindow
         + ", connectionWindow=" + connectionWindow + ", handshakeTimeout=" + handshakeTimeout
-        + ", idleTimeout=" + idleTimeout + "}";
+        + ", idleTimeout=" + idleTimeout + ", keepAliveInterval=" + keepAliveInterval + "}";
   }
 
   /** Builds a {@link QuicConfig}; every setter has the default named on the getter. */
@@ -112,6 +126,7 @@ public final class QuicConfig {
     private long connectionWindow = 15L * 1024 * 1024;
     private Duration handshakeTimeout = Duration.ofSeconds(5);
     private Duration idleTimeout = Duration.ofSeconds(30);
+    private Duration keepAliveInterval = Duration.ofSeconds(15);
 
     private Builder() {}
 
@@ -171,6 +186,17 @@ public final class QuicConfig {
     }
 
     /**
+     * See {@link QuicConfig#keepAliveInterval()}.
+     *
+     * @param v the keep-alive interval, or zero for none
+     * @return this builder
+     */
+    public Builder keepAliveInterval(Duration v) {
+      this.keepAliveInterval = Objects.requireNonNull(v, "keepAliveInterval");
+      return this;
+    }
+
+    /**
      * Validates and builds.
      *
      * @throws IllegalArgumentException naming the first invalid setting
@@ -191,6 +217,9 @@ public final class QuicConfig {
       }
       if (idleTimeout.isNegative() || idleTimeout.isZero()) {
         throw new IllegalArgumentException("idleTimeout must be positive, was " + idleTimeout);
+      }
+      if (keepAliveInterval.isNegative()) {
+        throw new IllegalArgumentException("keepAliveInterval must be zero (off) or positive, was " + keepAliveInterval);
       }
       return new QuicConfig(this);
     }

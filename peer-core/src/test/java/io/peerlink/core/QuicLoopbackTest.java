@@ -168,6 +168,29 @@ class QuicLoopbackTest {
     assertThat(inbound).isNotDone();
   }
 
+  private Peer connectWith(QuicConfig quic) throws Exception {
+    PeerConfig cfg = PeerConfig.builder().quic(quic).build();
+    Listener server = Listener.builder(Identity.generate()).config(cfg).listenOn(QUIC).build().start().join();
+    closers.add(server);
+    Connector client = Connector.builder(Identity.generate()).config(cfg).build();
+    closers.add(client);
+    return get(client.connect(server.listenAddresses().get(0)));
+  }
+
+  @Test
+  void aQuietConnectionClosesAfterTheIdleTimeoutWithoutKeepAlive() throws Exception {
+    Peer peer = connectWith(QuicConfig.builder()
+        .idleTimeout(Duration.ofSeconds(1)).keepAliveInterval(Duration.ZERO).build());
+    await().atMost(Duration.ofSeconds(10)).until(() -> !peer.isOpen());
+  }
+
+  @Test
+  void keepAlivePingsHoldAQuietConnectionOpenPastTheIdleTimeout() throws Exception {
+    Peer peer = connectWith(QuicConfig.builder()
+        .idleTimeout(Duration.ofSeconds(1)).keepAliveInterval(Duration.ofMillis(300)).build());
+    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(peer::isOpen);
+  }
+
   @Test
   void tcpStaysTheDefaultBesideQuic() throws Exception {
     Listener server = Listener.builder(Identity.generate())

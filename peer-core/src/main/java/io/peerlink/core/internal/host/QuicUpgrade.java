@@ -165,6 +165,21 @@ final class QuicUpgrade extends ChannelInboundHandlerAdapter {
     core.connectionReady(c);
     result.complete(c);
     c.startIdentify();
+    keepAlive(quic, c);
+  }
+
+  /** Pings every {@code QuicConfig.keepAliveInterval}, so QUIC's idle timeout spares a quiet connection. */
+  private void keepAlive(QuicChannel quic, PeerConnection c) {
+    long ms = core.config().quic().keepAliveInterval().toMillis();
+    if (ms <= 0) {
+      return;
+    }
+    ScheduledFuture<?> task = quic.eventLoop().scheduleAtFixedRate(() -> c.ping().whenComplete((rtt, err) -> {
+      if (err != null) {
+        log.debug("keep-alive ping to {} failed: {}", describe(), err.toString());
+      }
+    }), ms, ms, TimeUnit.MILLISECONDS);
+    quic.closeFuture().addListener(f -> task.cancel(false));
   }
 
   @Override
