@@ -18,6 +18,7 @@ public final class QuicConfig {
   private final Duration handshakeTimeout;
   private final Duration idleTimeout;
   private final Duration keepAliveInterval;
+  private final Duration streamOpenWait;
 
   private QuicConfig(Builder b) {
     this.maxStreams = b.maxStreams;
@@ -26,6 +27,7 @@ public final class QuicConfig {
     this.handshakeTimeout = b.handshakeTimeout;
     this.idleTimeout = b.idleTimeout;
     this.keepAliveInterval = b.keepAliveInterval;
+    this.streamOpenWait = b.streamOpenWait;
   }
 
   /** {@return the defaults listed on each field} */
@@ -41,7 +43,8 @@ public final class QuicConfig {
   /** {@return a builder starting from this configuration} */
   public Builder toBuilder() {
     return new Builder().maxStreams(maxStreams).streamWindow(streamWindow).connectionWindow(connectionWindow)
-        .handshakeTimeout(handshakeTimeout).idleTimeout(idleTimeout).keepAliveInterval(keepAliveInterval);
+        .handshakeTimeout(handshakeTimeout).idleTimeout(idleTimeout).keepAliveInterval(keepAliveInterval)
+        .streamOpenWait(streamOpenWait);
   }
 
   /**
@@ -112,11 +115,24 @@ public final class QuicConfig {
     return keepAliveInterval;
   }
 
+  /**
+   * How long opening a stream may wait while the remote allows no more streams at once (QUIC's
+   * stream limit, which the remote raises as streams close); the open fails after it. Opens wait
+   * in order. It bounds how long a caller is held by a remote that never frees a stream. Default
+   * 10 s, as {@link PeerConfig#streamNegotiationTimeout()}.
+   *
+   * @return the longest wait for a free stream
+   */
+  public Duration streamOpenWait() {
+    return streamOpenWait;
+  }
+
   @Override
   public String toString() {
     return "QuicConfig{maxStreams=" + maxStreams + ", streamWindow=" + streamWindow
         + ", connectionWindow=" + connectionWindow + ", handshakeTimeout=" + handshakeTimeout
-        + ", idleTimeout=" + idleTimeout + ", keepAliveInterval=" + keepAliveInterval + "}";
+        + ", idleTimeout=" + idleTimeout + ", keepAliveInterval=" + keepAliveInterval
+        + ", streamOpenWait=" + streamOpenWait + "}";
   }
 
   /** Builds a {@link QuicConfig}; every setter has the default named on the getter. */
@@ -127,6 +143,7 @@ public final class QuicConfig {
     private Duration handshakeTimeout = Duration.ofSeconds(5);
     private Duration idleTimeout = Duration.ofSeconds(30);
     private Duration keepAliveInterval = Duration.ofSeconds(15);
+    private Duration streamOpenWait = Duration.ofSeconds(10);
 
     private Builder() {}
 
@@ -197,6 +214,17 @@ public final class QuicConfig {
     }
 
     /**
+     * See {@link QuicConfig#streamOpenWait()}.
+     *
+     * @param v the longest wait for a free stream
+     * @return this builder
+     */
+    public Builder streamOpenWait(Duration v) {
+      this.streamOpenWait = Objects.requireNonNull(v, "streamOpenWait");
+      return this;
+    }
+
+    /**
      * Validates and builds.
      *
      * @throws IllegalArgumentException naming the first invalid setting
@@ -220,6 +248,9 @@ public final class QuicConfig {
       }
       if (keepAliveInterval.isNegative()) {
         throw new IllegalArgumentException("keepAliveInterval must be zero (off) or positive, was " + keepAliveInterval);
+      }
+      if (streamOpenWait.isNegative() || streamOpenWait.isZero()) {
+        throw new IllegalArgumentException("streamOpenWait must be positive, was " + streamOpenWait);
       }
       return new QuicConfig(this);
     }

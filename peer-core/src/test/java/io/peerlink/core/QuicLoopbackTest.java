@@ -141,8 +141,8 @@ class QuicLoopbackTest {
 
   @Test
   void sixteenStreamsInParallel() throws Exception {
-    Listener server = listener(Identity.generate(), new CompletableFuture<>());
-    Peer peer = get(connector().connect(server.listenAddresses().get(0)));
+    // No keep-alive: its ping stream stays open for reuse and would count below.
+    Peer peer = connectWith(QuicConfig.builder().keepAliveInterval(Duration.ZERO).build());
     List<CompletableFuture<Duration>> echoes = new ArrayList<>();
     for (int i = 0; i < 16; i++) {
       echoes.add(EchoClient.roundTrip(peer, random(4 << 20, 10 + i)));
@@ -150,6 +150,53 @@ class QuicLoopbackTest {
     CompletableFuture.allOf(echoes.toArray(CompletableFuture[]::new)).get(90, TimeUnit.SECONDS);
     assertThat(echoes).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
     await().atMost(Duration.ofSeconds(10)).until(() -> peer.openStreams() == 0);
+  }
+
+  @Test
+  void opensBeyondTheRemotesStreamLimitWaitForAFreeStream() throws Exception {
+    // The listener lets the dialer have 4 streams at once; 16 echoes still all complete.
+    Listener server = Listener.builder(Identity.generate())
+        .config(PeerConfig.builder().quic(QuicConfig.builder().maxStreams(4).build()).build())
+        .listenOn(QUIC)
+        .handler(EchoClient.PROTOCOL, s -> s.channel().pipeline().addLast(new EchoHandler()))
+        .build().start().join();
+    closers.add(server);
+    Peer peer = get(connector().connect(server.listenAddresses().get(0)));
+    List<CompletableFuture<Duration>> echoes = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      echoes.add(EchoClient.roundTrip(peer, random(256 << 10, 40 + i)));
+    }
+    CompletableFuture.allOf(echoes.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    assertThat(echoes).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
+  }
+
+  @Test
+  void anOpenThatFindsNoFreeStreamFailsAfterTheWait() throws Exception {
+    // One stream at once, held open by a handler that never answers: the second open times out.
+    // (The first may wait for identify's stream to be released: the wait covers that.)
+    Listener server = Listener.builder(Identity.generate())
+        .config(PeerConfig.builder().quic(QuicConfig.builder().maxStreams(1).build()).build())
+        .listenOn(QUIC)
+        .handler("/hold/1.0.0", s -> { })
+        .build().start().join();
+    closers.add(server);
+    Connector client = Connector.builder(Identity.generate())
+        .config(PeerConfig.builder().quic(QuicConfig.builder().streamOpenWait(Duration.ofSeconds(2)).build()).build())
+        .build();
+    closers.add(client);
+    Peer peer = get(client.connect(server.listenAddresses().get(0)));
+    get(peer.identify());
+    // Streams that stay open use up the one the remote allows (identify's may hold it a moment
+    // longer): by the second held stream at the latest, an open waits out streamOpenWait and fails.
+    Throwable failure = null;
+    for (int i = 0; i < 3 && failure == null; i++) {
+      try {
+        get(peer.newStream(List.of("/hold/1.0.0"), s -> { }));
+      } catch (ExecutionException e) {
+        failure = e.getCause();
+      }
+    }
+    assertThat(failure).isInstanceOf(PeerTimeoutException.class).hasMessageContaining("no QUIC stream became free");
   }
 
   @Test
@@ -170,7 +217,9 @@ class QuicLoopbackTest {
 
   private Peer connectWith(QuicConfig quic) throws Exception {
     PeerConfig cfg = PeerConfig.builder().quic(quic).build();
-    Listener server = Listener.builder(Identity.generate()).config(cfg).listenOn(QUIC).build().start().join();
+    Listener server = Listener.builder(Identity.generate()).config(cfg).listenOn(QUIC)
+        .handler(EchoClient.PROTOCOL, s -> s.channel().pipeline().addLast(new EchoHandler()))
+        .build().start().join();
     closers.add(server);
     Connector client = Connector.builder(Identity.generate()).config(cfg).build();
     closers.add(client);

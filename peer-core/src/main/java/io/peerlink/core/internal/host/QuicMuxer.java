@@ -9,23 +9,37 @@ import io.netty.handler.codec.quic.QuicConnectionPathStats;
 import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.peerlink.core.internal.muxer.MuxerSession;
+import io.peerlink.core.PeerError;
+import io.peerlink.core.PeerException;
+import io.peerlink.core.PeerTimeoutException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 
 /**
  * A QUIC connection's streams: each libp2p stream is one bidirectional QUIC stream (no yamux).
- * QUIC bounds the streams itself ({@code QuicConfig.maxStreams}, sent as the initial stream limit)
- * and measures the round trip from its acknowledgements, so {@link #ping()} reads that estimate
- * instead of sending anything.
+ * QUIC bounds the streams itself: the remote's limit (its {@code initial_max_streams_bidi}, raised
+ * as streams close) decides how many we may have open, and an open beyond it waits, in order,
+ * until the remote allows another or {@code waitLimit} passes, as go's {@code OpenStreamSync}
+ * waits. QUIC measures the round trip from its acknowledgements, so {@link #ping()} reads that
+ * estimate instead of sending anything.
  */
 final class QuicMuxer extends ChannelHandlerAdapter implements MuxerSession {
   private final QuicChannel connection;
+  private final Duration waitLimit;
   private final AtomicInteger open = new AtomicInteger();
+  private final ArrayDeque<WaitingOpen> waiting = new ArrayDeque<>(); // event loop only
   private volatile LongConsumer roundTrips;
 
-  QuicMuxer(QuicChannel connection) {
+  /** {@code waitLimit}: how long an open may wait for the remote to allow one more stream. */
+  QuicMuxer(QuicChannel connection, Duration waitLimit) {
     this.connection = connection;
+    this.waitLimit = waitLimit;
+    connection.closeFuture().addListener(f -> failWaiting());
   }
 
   /** Wraps a stream's initializer so the stream is counted while it is open; for both directions. */
@@ -33,28 +47,68 @@ final class QuicMuxer extends ChannelHandlerAdapter implements MuxerSession {
     return new ChannelInitializer<Channel>() {
       @Override
       protected void initChannel(Channel stream) {
-        count(stream);
+        open.incrementAndGet();
+        stream.closeFuture().addListener(f -> open.decrementAndGet());
         stream.pipeline().addLast(initializer);
       }
     };
   }
 
-  private void count(Channel stream) {
-    open.incrementAndGet();
-    stream.closeFuture().addListener(f -> open.decrementAndGet());
-  }
-
   @Override
   public Future<Channel> openStream(ChannelHandler initializer) {
     Promise<Channel> promise = connection.eventLoop().newPromise();
+    if (connection.eventLoop().inEventLoop()) {
+      open(initializer, promise);
+    } else {
+      connection.eventLoop().execute(() -> open(initializer, promise));
+    }
+    return promise;
+  }
+
+  private void open(ChannelHandler initializer, Promise<Channel> promise) {
+    if (!connection.isActive()) {
+      promise.tryFailure(new PeerException(PeerError.IO, "the QUIC connection is closed"));
+      return;
+    }
+    if (waiting.isEmpty() && connection.peerAllowedStreams(QuicStreamType.BIDIRECTIONAL) > 0) {
+      create(initializer, promise);
+      return;
+    }
+    WaitingOpen w = new WaitingOpen(initializer, promise);
+    w.timeout = connection.eventLoop().schedule(() -> {
+      if (waiting.remove(w)) {
+        promise.tryFailure(new PeerTimeoutException("no QUIC stream became free within " + waitLimit
+            + ": the remote allows no more streams at once (its initial_max_streams_bidi)"));
+      }
+    }, waitLimit.toNanos(), TimeUnit.NANOSECONDS);
+    waiting.add(w);
+  }
+
+  private void create(ChannelHandler initializer, Promise<Channel> promise) {
     connection.createStream(QuicStreamType.BIDIRECTIONAL, counted(initializer)).addListener(f -> {
       if (f.isSuccess()) {
-        promise.setSuccess((Channel) f.getNow());
+        promise.trySuccess((Channel) f.getNow());
       } else {
-        promise.setFailure(f.cause());
+        promise.tryFailure(f.cause());
       }
     });
-    return promise;
+  }
+
+  /** The remote allowed more streams: opens what waited, in order, as far as it allows. Event loop. */
+  void streamLimitChanged() {
+    while (!waiting.isEmpty() && connection.peerAllowedStreams(QuicStreamType.BIDIRECTIONAL) > 0) {
+      WaitingOpen w = waiting.poll();
+      w.timeout.cancel(false);
+      create(w.initializer, w.promise);
+    }
+  }
+
+  private void failWaiting() {
+    WaitingOpen w;
+    while ((w = waiting.poll()) != null) {
+      w.timeout.cancel(false);
+      w.promise.tryFailure(new PeerException(PeerError.IO, "the QUIC connection closed"));
+    }
   }
 
   @Override
@@ -93,5 +147,17 @@ final class QuicMuxer extends ChannelHandlerAdapter implements MuxerSession {
   @Override
   public void goAway() {
     // Closing the QUIC connection tells the remote (CONNECTION_CLOSE); there is nothing to send first.
+  }
+
+  /** An open waiting for the remote to allow one more stream. */
+  private static final class WaitingOpen {
+    final ChannelHandler initializer;
+    final Promise<Channel> promise;
+    ScheduledFuture<?> timeout;
+
+    WaitingOpen(ChannelHandler initializer, Promise<Channel> promise) {
+      this.initializer = initializer;
+      this.promise = promise;
+    }
   }
 }

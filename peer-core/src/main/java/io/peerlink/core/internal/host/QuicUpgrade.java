@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicStreamLimitChangedEvent;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.peerlink.core.ConnectionPath;
@@ -57,6 +58,7 @@ final class QuicUpgrade extends ChannelInboundHandlerAdapter {
   private volatile QuicChannel channel;
   private boolean done;
   private PeerConnection conn;
+  private QuicMuxer muxer;
 
   QuicUpgrade(HostCore core, Direction direction, PeerId expected, Multiaddr remoteAddress,
       ConnectionLifecycle lifecycle, CompletableFuture<Peer> result) {
@@ -152,7 +154,8 @@ final class QuicUpgrade extends ChannelInboundHandlerAdapter {
         .localAddress(local)
         .build();
     this.conn = c;
-    QuicMuxer muxer = new QuicMuxer(quic);
+    QuicMuxer muxer = new QuicMuxer(quic, core.config().quic().streamOpenWait());
+    this.muxer = muxer;
     c.attach(muxer);
     quic.attr(INBOUND_STREAMS).set(muxer.counted(c.inboundStreamInitializer()));
     done = true;
@@ -180,6 +183,14 @@ final class QuicUpgrade extends ChannelInboundHandlerAdapter {
       }
     }), ms, ms, TimeUnit.MILLISECONDS);
     quic.closeFuture().addListener(f -> task.cancel(false));
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof QuicStreamLimitChangedEvent && muxer != null) {
+      muxer.streamLimitChanged();
+    }
+    ctx.fireUserEventTriggered(evt);
   }
 
   @Override
