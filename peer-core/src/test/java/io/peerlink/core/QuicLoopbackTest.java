@@ -137,6 +137,9 @@ class QuicLoopbackTest {
     assertThat(EchoClient.roundTrip(peer, random(64 << 20, 3)).get(90, TimeUnit.SECONDS)).isPositive();
     // And a stream the listener opens towards the dialer.
     assertThat(EchoClient.roundTrip(get(inbound), random(64 << 20, 4)).get(90, TimeUnit.SECONDS)).isPositive();
+    // Each side's stats count the bytes of both streams.
+    assertThat(peer.stats().bytesWritten()).isGreaterThanOrEqualTo(2L * (64 << 20));
+    assertThat(peer.stats().bytesRead()).isGreaterThanOrEqualTo(2L * (64 << 20));
   }
 
   @Test

@@ -31,24 +31,33 @@ import java.util.function.LongConsumer;
 final class QuicMuxer extends ChannelHandlerAdapter implements MuxerSession {
   private final QuicChannel connection;
   private final Duration waitLimit;
+  private final TrafficCounter traffic;
   private final AtomicInteger open = new AtomicInteger();
   private final ArrayDeque<WaitingOpen> waiting = new ArrayDeque<>(); // event loop only
   private volatile LongConsumer roundTrips;
 
-  /** {@code waitLimit}: how long an open may wait for the remote to allow one more stream. */
-  QuicMuxer(QuicChannel connection, Duration waitLimit) {
+  /**
+   * {@code waitLimit}: how long an open may wait for the remote to allow one more stream;
+   * {@code traffic} counts every stream's bytes for the connection's stats.
+   */
+  QuicMuxer(QuicChannel connection, Duration waitLimit, TrafficCounter traffic) {
     this.connection = connection;
     this.waitLimit = waitLimit;
+    this.traffic = traffic;
     connection.closeFuture().addListener(f -> failWaiting());
   }
 
-  /** Wraps a stream's initializer so the stream is counted while it is open; for both directions. */
+  /**
+   * Wraps a stream's initializer so the stream is counted while it is open, and its bytes with the
+   * connection's; for both directions.
+   */
   ChannelHandler counted(ChannelHandler initializer) {
     return new ChannelInitializer<Channel>() {
       @Override
       protected void initChannel(Channel stream) {
         open.incrementAndGet();
         stream.closeFuture().addListener(f -> open.decrementAndGet());
+        stream.pipeline().addLast(TrafficCounter.NAME, traffic);
         stream.pipeline().addLast(initializer);
       }
     };

@@ -143,6 +143,9 @@ final class QuicUpgrade extends ChannelInboundHandlerAdapter {
       return;
     }
     ctx.channel().closeFuture().addListener(f -> resources.done());
+    // The connection's stats find the counter here; it counts in every stream's pipeline.
+    TrafficCounter traffic = new TrafficCounter();
+    quic.pipeline().addFirst(TrafficCounter.NAME, traffic);
     Multiaddr local = quic.localSocketAddress() instanceof InetSocketAddress s
         ? TransportAddress.quic(s) : null;
     PeerConnection c = PeerConnection.builder(core, quic, session)
@@ -154,7 +157,7 @@ final class QuicUpgrade extends ChannelInboundHandlerAdapter {
         .localAddress(local)
         .build();
     this.conn = c;
-    QuicMuxer muxer = new QuicMuxer(quic, core.config().quic().streamOpenWait());
+    QuicMuxer muxer = new QuicMuxer(quic, core.config().quic().streamOpenWait(), traffic);
     this.muxer = muxer;
     c.attach(muxer);
     quic.attr(INBOUND_STREAMS).set(muxer.counted(c.inboundStreamInitializer()));
