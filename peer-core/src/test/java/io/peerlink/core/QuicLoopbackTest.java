@@ -244,6 +244,28 @@ class QuicLoopbackTest {
   }
 
   @Test
+  void aWildcardListenAndADnsNameReachTheSameQuicListener() throws Exception {
+    Identity serverId = Identity.generate();
+    Listener server = Listener.builder(serverId)
+        .listenOn(Multiaddr.parse("/ip4/0.0.0.0/udp/0/quic-v1"))
+        .build().start().join();
+    closers.add(server);
+    Multiaddr loopback = server.listenAddresses().stream()
+        .filter(a -> a.toString().startsWith("/ip4/127.0.0.1/udp/")).findFirst().orElseThrow();
+    assertThat(server.listenAddresses()).allMatch(a -> a.toString().contains("/quic-v1/p2p/"));
+    int port = port(loopback);
+    Connector client = connector();
+    Peer byName = get(client.connect(
+        Multiaddr.parse("/dns4/localhost/udp/" + port + "/quic-v1/p2p/" + serverId.peerId())));
+    assertThat(byName.muxer()).isEqualTo("quic-v1");
+    assertThat(byName.remoteAddress().toString()).isEqualTo("/ip4/127.0.0.1/udp/" + port + "/quic-v1");
+    // And through the dialer's several-address path, with a dead TCP address beside it.
+    Peer ranked = get(client.connect(serverId.peerId(),
+        List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/1"), loopback)));
+    assertThat(ranked.muxer()).isEqualTo("quic-v1");
+  }
+
+  @Test
   void tcpStaysTheDefaultBesideQuic() throws Exception {
     Listener server = Listener.builder(Identity.generate())
         .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
