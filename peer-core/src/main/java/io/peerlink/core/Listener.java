@@ -40,7 +40,8 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * Accepts inbound libp2p connections: TCP, then TLS 1.3 or Noise, then yamux.
+ * Accepts inbound libp2p connections: TCP, then TLS 1.3 or Noise, then yamux; or, on a
+ * {@code /udp/N/quic-v1} address, QUIC v1 with its own TLS 1.3 and streams.
  *
  * <pre>{@code
  * Listener listener = Listener.builder(Identity.generate())
@@ -399,7 +400,8 @@ public final class Listener implements AutoCloseable {
     }
 
     /**
-     * An address to listen on, such as {@code /ip4/0.0.0.0/tcp/4001}; repeatable. Port 0 picks a free port.
+     * An address to listen on, such as {@code /ip4/0.0.0.0/tcp/4001} or (QUIC)
+     * {@code /ip4/0.0.0.0/udp/4001/quic-v1}; repeatable. Port 0 picks a free port.
      *
      * @param addr the address
      * @return this builder
