@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.internal.protocol.EchoClient;
 import io.peerlink.core.internal.protocol.EchoHandler;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.spi.StreamChannels;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -263,6 +268,28 @@ class QuicLoopbackTest {
     Peer ranked = get(client.connect(serverId.peerId(),
         List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/1"), loopback)));
     assertThat(ranked.muxer()).isEqualTo("quic-v1");
+  }
+
+  @Test
+  void aResetStreamEndsAtTheRemoteAndTheConnectionStays() throws Exception {
+    Listener server = Listener.builder(Identity.generate())
+        .listenOn(QUIC)
+        // Resets the stream at its first bytes: RESET_STREAM and STOP_SENDING on QUIC.
+        .handler("/reset/1.0.0", s -> s.channel().pipeline().addLast(new ChannelInboundHandlerAdapter() {
+          @Override
+          public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg);
+            StreamChannels.reset(ctx.channel());
+          }
+        }))
+        .build().start().join();
+    closers.add(server);
+    Peer peer = get(connector().connect(server.listenAddresses().get(0)));
+    Stream stream = get(peer.newStream("/reset/1.0.0", s -> { }));
+    stream.channel().writeAndFlush(Unpooled.wrappedBuffer(new byte[1024]));
+    await().atMost(Duration.ofSeconds(10)).until(() -> !stream.channel().isActive());
+    assertThat(peer.isOpen()).isTrue();
+    assertThat(get(peer.ping())).isPositive();
   }
 
   @Test

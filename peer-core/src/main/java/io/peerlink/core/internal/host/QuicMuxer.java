@@ -3,9 +3,12 @@ package io.peerlink.core.internal.host;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerAdapter;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicConnectionPathStats;
+import io.netty.handler.codec.quic.QuicStreamResetException;
 import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -58,6 +61,7 @@ final class QuicMuxer extends ChannelHandlerAdapter implements MuxerSession {
         open.incrementAndGet();
         stream.closeFuture().addListener(f -> open.decrementAndGet());
         stream.pipeline().addLast(TrafficCounter.NAME, traffic);
+        stream.pipeline().addLast(RESET_CLOSES);
         stream.pipeline().addLast(initializer);
       }
     };
@@ -156,6 +160,24 @@ final class QuicMuxer extends ChannelHandlerAdapter implements MuxerSession {
   @Override
   public void goAway() {
     // Closing the QUIC connection tells the remote (CONNECTION_CLOSE); there is nothing to send first.
+  }
+
+  /**
+   * A remote's reset (RESET_STREAM) reaches a QUIC stream as an exception and leaves the channel
+   * open; a yamux stream closes on a reset, so this closes the QUIC stream too, after the handlers
+   * saw the exception: a reset stream is gone either way.
+   */
+  private static final ChannelHandler RESET_CLOSES = new ResetCloses();
+
+  @ChannelHandler.Sharable
+  private static final class ResetCloses extends ChannelInboundHandlerAdapter {
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.fireExceptionCaught(cause);
+      if (cause instanceof QuicStreamResetException) {
+        ctx.close();
+      }
+    }
   }
 
   /** An open waiting for the remote to allow one more stream. */
