@@ -12,7 +12,7 @@
 // Usage: node peer.mjs [--listen MA]... [--security tls|noise|both] [--muxer yamux]
 //          [--identity-seed HEX64] [--relay-server [--relay-max-data N] [--relay-duration S]
 //          [--relay-unlimited] [--relay-max-reservations N]] [--relay-client [--reserve MA]...]
-//          [--dcutr [--public-cidr CIDR]...] [--announce MA]... [--identify-push] [--dht]
+//          [--dcutr [--public-cidr CIDR]...] [--announce MA]... [--identify-push] [--dht] [--quic]
 // See README.md beside this file for the command/response reference.
 
 import './require-node22.mjs'
@@ -75,7 +75,8 @@ const { values: opts } = parseArgs({
     'public-cidr': { type: 'string', multiple: true },
     announce: { type: 'string', multiple: true },
     'identify-push': { type: 'boolean', default: false },
-    dht: { type: 'boolean', default: false }
+    dht: { type: 'boolean', default: false },
+    quic: { type: 'boolean', default: false }
   },
   strict: true
 })
@@ -157,6 +158,12 @@ if (opts.dht) {
 }
 
 const transports = [tcp()]
+// QUIC v1 (@chainsafe/libp2p-quic, quinn through napi); imported only when asked, so the other
+// tests never load its native module. Listen with --listen /ip4/127.0.0.1/udp/0/quic-v1.
+if (opts.quic) {
+  const { quic } = await import('@chainsafe/libp2p-quic')
+  transports.push(quic())
+}
 // The relay transport is also needed by a relay *server*'s peers to dial through it; only
 // add it when asked so a plain peer never dials /p2p-circuit addresses on its own.
 if (relayClient || opts.dcutr) transports.push(circuitRelayTransport())

@@ -10,6 +10,7 @@ module io.peerlink.core {
   requires transitive io.netty.transport;
   requires io.netty.codec;
   requires io.netty.handler;
+  requires io.netty.codec.classes.quic;
   requires io.netty.transport.classes.epoll;
   requires io.netty.transport.unix.common;
   requires io.netty.tcnative.classes.openssl;

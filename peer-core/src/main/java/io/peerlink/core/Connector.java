@@ -24,7 +24,8 @@ import java.util.concurrent.Executor;
 import java.util.random.RandomGenerator;
 
 /**
- * Dials libp2p peers: TCP, then TLS 1.3 or Noise, then yamux, with the remote's peer ID checked.
+ * Dials libp2p peers: TCP, then TLS 1.3 or Noise, then yamux, or QUIC v1 for a {@code /udp/N/quic-v1}
+ * address, with the remote's peer ID checked.
  *
  * <pre>{@code
  * try (Connector connector = Connector.builder(Identity.generate())
@@ -124,7 +125,7 @@ public final class Connector implements AutoCloseable {
    *
    * @param target the peer to reach
    * @return a future that completes with the connected peer, or fails with a {@link PeerException}
-   * @throws IllegalArgumentException if {@code target} has no {@code /p2p/} or is not a TCP address
+   * @throws IllegalArgumentException if {@code target} has no {@code /p2p/} or is not a TCP or QUIC address
    */
   public CompletableFuture<Peer> connect(Multiaddr target) {
     if (target.isRelayed()) {
@@ -138,7 +139,7 @@ public final class Connector implements AutoCloseable {
   }
 
   /**
-   * Dials {@code peer} at any of {@code addresses} (TCP multiaddrs, with or without
+   * Dials {@code peer} at any of {@code addresses} (TCP or QUIC multiaddrs, with or without
    * {@code /p2p}): they are ranked (loopback, private, public; IPv6 and IPv4 alternating) and
    * tried {@link DialPolicy#addressStagger()} apart, the first to connect wins and the others are
    * cancelled. Otherwise as {@link #connect(Multiaddr)}.
@@ -146,7 +147,7 @@ public final class Connector implements AutoCloseable {
    * @param peer the peer to reach
    * @param addresses where to try it
    * @return a future that completes with the connected peer, or fails with a {@link PeerException}
-   * @throws IllegalArgumentException if {@code addresses} is empty, holds a non-TCP address, or
+   * @throws IllegalArgumentException if {@code addresses} is empty, holds an address neither TCP nor QUIC, or
    *     one naming another peer
    */
   public CompletableFuture<Peer> connect(PeerId peer, List<Multiaddr> addresses) {

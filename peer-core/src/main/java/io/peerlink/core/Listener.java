@@ -12,6 +12,7 @@ import io.peerlink.core.internal.host.ConnectionUpgrader;
 import io.peerlink.core.internal.host.FrontDoors;
 import io.peerlink.core.internal.host.HostCore;
 import io.peerlink.core.internal.host.InboundAdmission;
+import io.peerlink.core.internal.host.TransportAddress;
 import io.peerlink.core.internal.host.Transports;
 import io.peerlink.core.multiaddr.Multiaddr;
 import java.io.IOException;
@@ -31,6 +32,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +40,8 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * Accepts inbound libp2p connections: TCP, then TLS 1.3 or Noise, then yamux.
+ * Accepts inbound libp2p connections: TCP, then TLS 1.3 or Noise, then yamux; or, on a
+ * {@code /udp/N/quic-v1} address, QUIC v1 with its own TLS 1.3 and streams.
  *
  * <pre>{@code
  * Listener listener = Listener.builder(Identity.generate())
@@ -127,10 +130,14 @@ public final class Listener implements AutoCloseable {
   }
 
   private CompletableFuture<Multiaddr> bind(Multiaddr addr) {
-    InetSocketAddress socket = addr.toSocketAddress()
+    InetSocketAddress socket = TransportAddress.socket(addr)
         .filter(s -> !s.isUnresolved())
         .orElseThrow(() -> new IllegalArgumentException(
-            "can only listen on /ip4/<address>/tcp/<port> or /ip6/<address>/tcp/<port>, not " + addr));
+            "can only listen on /ip4|ip6/<address>/tcp/<port> or /ip4|ip6/<address>/udp/<port>/quic-v1, not "
+                + addr));
+    if (TransportAddress.isQuic(addr)) {
+      return bindQuic(addr, socket);
+    }
     CompletableFuture<Multiaddr> result = new CompletableFuture<>();
     try {
       // The listening socket gets SO_REUSEPORT for hole punching, which would let it share a port.
@@ -166,6 +173,19 @@ public final class Listener implements AutoCloseable {
     return result;
   }
 
+  /** QUIC listens on a UDP socket; its connections pass the same inbound limits as TCP's. */
+  private CompletableFuture<Multiaddr> bindQuic(Multiaddr addr, InetSocketAddress socket) {
+    return core.listenQuic(socket, admission).handle((ch, err) -> {
+      if (err != null) {
+        Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+        throw new CompletionException(cause instanceof PeerException pe ? pe : bindFailure(addr, cause));
+      }
+      serverChannels.add(ch);
+      int port = ((InetSocketAddress) ch.localAddress()).getPort();
+      return TransportAddress.quic(new InetSocketAddress(socket.getAddress(), port));
+    });
+  }
+
   private static PeerException bindFailure(Multiaddr addr, Throwable cause) {
     String why = cause instanceof BindException
         ? "the port is in use (" + cause.getMessage() + ")"
@@ -192,10 +212,10 @@ public final class Listener implements AutoCloseable {
   public List<Multiaddr> listenAddresses() {
     Map<Multiaddr, Boolean> out = new LinkedHashMap<>();
     for (Multiaddr b : bound) {
-      InetSocketAddress s = b.toSocketAddress().orElseThrow();
+      InetSocketAddress s = TransportAddress.socket(b).orElseThrow();
       if (s.getAddress().isAnyLocalAddress()) {
         for (InetAddress a : interfaceAddresses(s.getAddress() instanceof Inet6Address)) {
-          out.put(Multiaddr.fromSocketAddress(new InetSocketAddress(a, s.getPort())).withPeerId(peerId()), true);
+          out.put(TransportAddress.at(b, new InetSocketAddress(a, s.getPort())).withPeerId(peerId()), true);
         }
       } else {
         out.put(b.withPeerId(peerId()), true);
@@ -380,7 +400,8 @@ public final class Listener implements AutoCloseable {
     }
 
     /**
-     * An address to listen on, such as {@code /ip4/0.0.0.0/tcp/4001}; repeatable. Port 0 picks a free port.
+     * An address to listen on, such as {@code /ip4/0.0.0.0/tcp/4001} or (QUIC)
+     * {@code /ip4/0.0.0.0/udp/4001/quic-v1}; repeatable. Port 0 picks a free port.
      *
      * @param addr the address
      * @return this builder

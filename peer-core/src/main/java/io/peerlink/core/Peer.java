@@ -46,11 +46,15 @@ public interface Peer {
 
   /**
    * {@return the security protocol in use: {@code "/tls/1.0.0"}, {@code "/noise"}, or the
-   * test-only {@code "/plaintext/2.0.0"}}
+   * test-only {@code "/plaintext/2.0.0"}; {@code "quic-v1"} on a QUIC connection, whose TLS 1.3
+   * is part of QUIC}
    */
   String securityProtocol();
 
-  /** {@return the stream multiplexer in use, {@code "/yamux/1.0.0"}} */
+  /**
+   * {@return the stream multiplexer in use, {@code "/yamux/1.0.0"}; {@code "quic-v1"} on a QUIC
+   * connection, whose streams are QUIC's own}
+   */
   String muxer();
 
   /** {@return whether the muxer was agreed inside the security handshake (one round trip saved)} */

@@ -47,6 +47,7 @@ public final class PeerConfig {
   private final AddressBookConfig addressBook;
   private final Duration identifyPushDelay;
   private final ResourceLimits resourceLimits;
+  private final QuicConfig quic;
 
   private PeerConfig(Builder b) {
     this.connectTimeout = b.connectTimeout;
@@ -77,6 +78,7 @@ public final class PeerConfig {
     this.addressBook = b.addressBook;
     this.identifyPushDelay = b.identifyPushDelay;
     this.resourceLimits = b.resourceLimits;
+    this.quic = b.quic;
   }
 
   /** {@return the default settings} */
@@ -120,6 +122,7 @@ public final class PeerConfig {
     b.addressBook = addressBook;
     b.identifyPushDelay = identifyPushDelay;
     b.resourceLimits = resourceLimits;
+    b.quic = quic;
     return b;
   }
 
@@ -430,6 +433,16 @@ public final class PeerConfig {
     return resourceLimits;
   }
 
+  /**
+   * The QUIC transport's stream limit, windows and timeouts, for {@code /udp/N/quic-v1} addresses.
+   * Default {@link QuicConfig#defaults()}.
+   *
+   * @return the QUIC settings
+   */
+  public QuicConfig quic() {
+    return quic;
+  }
+
   /** Builds a {@link PeerConfig}; every setter has the default named on the getter. */
   public static final class Builder {
     private Duration connectTimeout = Duration.ofSeconds(10);
@@ -460,6 +473,7 @@ public final class PeerConfig {
     private AddressBookConfig addressBook = AddressBookConfig.defaults();
     private Duration identifyPushDelay = Duration.ofSeconds(1);
     private ResourceLimits resourceLimits = ResourceLimits.defaults();
+    private QuicConfig quic = QuicConfig.defaults();
 
     private Builder() {}
 
@@ -471,6 +485,17 @@ public final class PeerConfig {
      */
     public Builder connectionManager(ConnectionManagerConfig v) {
       this.connectionManager = Objects.requireNonNull(v, "connectionManager");
+      return this;
+    }
+
+    /**
+     * See {@link PeerConfig#quic()}.
+     *
+     * @param v the QUIC settings
+     * @return this builder
+     */
+    public Builder quic(QuicConfig v) {
+      this.quic = Objects.requireNonNull(v, "quic");
       return this;
     }
 

@@ -1,6 +1,7 @@
 package io.peerlink.core.spi;
 
 import io.netty.channel.Channel;
+import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.peerlink.core.internal.muxer.MuxedStream;
 
 /** Operations on the channel of a {@link io.peerlink.core.Stream} that Netty's {@link Channel} lacks. */
@@ -16,6 +17,9 @@ public final class StreamChannels {
   public static void reset(Channel channel) {
     if (channel instanceof MuxedStream stream) {
       stream.reset();
+    } else if (channel instanceof QuicStreamChannel stream) {
+      // QUIC's reset: RESET_STREAM and STOP_SENDING with code 0, as go-libp2p resets a QUIC stream.
+      stream.shutdown(0).addListener(f -> stream.close());
     } else {
       channel.close();
     }

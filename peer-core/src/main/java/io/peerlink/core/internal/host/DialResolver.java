@@ -45,7 +45,7 @@ final class DialResolver {
   /** Resolves one multiaddr (with or without {@code /p2p}) into targets. */
   static List<DialTarget> resolve(Multiaddr addr) throws PeerException {
     Multiaddr transport = addr.withoutPeerId();
-    InetSocketAddress socket = transport.toSocketAddress().orElseThrow();
+    InetSocketAddress socket = TransportAddress.socket(transport).orElseThrow();
     if (!socket.isUnresolved()) {
       return List.of(new DialTarget(socket, transport));
     }
@@ -64,7 +64,7 @@ final class DialResolver {
           || (host.protocol() == Protocol.DNS6 && a instanceof Inet6Address);
       if (fits) {
         InetSocketAddress s = new InetSocketAddress(a, socket.getPort());
-        out.add(new DialTarget(s, Multiaddr.fromSocketAddress(s)));
+        out.add(new DialTarget(s, TransportAddress.at(transport, s)));
       }
     }
     if (out.isEmpty()) {

@@ -34,9 +34,8 @@ final class DialRound {
       a.peerId().filter(id -> !id.equals(peer)).ifPresent(id -> {
         throw new IllegalArgumentException(a + " names peer " + id + ", not " + peer);
       });
-      if (a.withoutPeerId().toSocketAddress().isEmpty()) {
-        throw new IllegalArgumentException(
-            "not a dialable TCP address (need /ip4|/ip6|/dns4|/dns6|/dns …/tcp/<port>): " + a);
+      if (TransportAddress.socket(a).isEmpty()) {
+        throw new IllegalArgumentException(TransportAddress.notDialable(a));
       }
     }
     this.core = core;

@@ -55,9 +55,8 @@ public final class Dialer {
       a.peerId().filter(id -> !id.equals(peer)).ifPresent(id -> {
         throw new IllegalArgumentException(a + " names peer " + id + ", not " + peer);
       });
-      if (a.withoutPeerId().toSocketAddress().isEmpty()) {
-        throw new IllegalArgumentException(
-            "not a dialable TCP address (need /ip4|/ip6|/dns4|/dns6|/dns …/tcp/<port>): " + a);
+      if (TransportAddress.socket(a).isEmpty()) {
+        throw new IllegalArgumentException(TransportAddress.notDialable(a));
       }
     }
     while (true) {

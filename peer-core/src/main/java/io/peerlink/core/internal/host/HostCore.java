@@ -76,6 +76,7 @@ public final class HostCore implements Host {
   private final ExecutorService resolver;
   private final PunchExpectations punches = new PunchExpectations();
   private final DialAttempts dialAttempts = new DialAttempts(this);
+  private final QuicTransport quic = new QuicTransport(this);
   private final Protections protections = new Protections();
   private final PeerHandles handles = new PeerHandles(this);
   // The clock the address book and the connection manager read; tests step it.
@@ -386,8 +387,8 @@ public final class HostCore implements Host {
             "the address must end in /p2p/<peer id> so the remote can be authenticated: " + target));
     Multiaddr transport = target.withoutPeerId();
     InetSocketAddress socket =
-        transport.toSocketAddress().orElseThrow(() -> new IllegalArgumentException(
-            "not a dialable TCP address (need /ip4|/ip6|/dns4|/dns6|/dns …/tcp/<port>): " + transport));
+        TransportAddress.socket(transport).orElseThrow(() -> new IllegalArgumentException(
+            TransportAddress.notDialable(transport)));
     return dial(expected, socket, transport).result();
   }
 
@@ -397,7 +398,23 @@ public final class HostCore implements Host {
    */
   @Override
   public DialAttempt dial(PeerId expected, InetSocketAddress socket, Multiaddr display) {
+    if (TransportAddress.isQuic(display)) {
+      return quic.dial(expected, socket, display);
+    }
     return dialAttempts.dial(expected, socket, display);
+  }
+
+  /**
+   * Binds a QUIC listener at {@code socket}: a UDP socket whose new connections go through
+   * {@code admission} (inbound limits) and then become ready peers of this host.
+   */
+  public CompletableFuture<Channel> listenQuic(InetSocketAddress socket, InboundAdmission admission) {
+    return quic.listen(socket, admission::admitQuic);
+  }
+
+  /** The QUIC transport: listening on and dialing {@code /udp/N/quic-v1} addresses. */
+  QuicTransport quic() {
+    return quic;
   }
 
   @Override
@@ -408,6 +425,9 @@ public final class HostCore implements Host {
 
   /** Dials one resolved socket address with its own TCP connect timeout. */
   DialAttempt dial(PeerId expected, InetSocketAddress socket, Multiaddr display, Duration connectTimeout) {
+    if (TransportAddress.isQuic(display)) {
+      return quic.dial(expected, socket, display); // bounded by QuicConfig.handshakeTimeout instead
+    }
     return dialAttempts.dial(expected, socket, display, connectTimeout);
   }
 

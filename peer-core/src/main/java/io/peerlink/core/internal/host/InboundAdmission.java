@@ -1,6 +1,7 @@
 package io.peerlink.core.internal.host;
 
 import io.netty.channel.Channel;
+import io.netty.handler.codec.quic.QuicChannel;
 import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.Direction;
 import io.peerlink.core.Listener;
@@ -83,6 +84,27 @@ public final class InboundAdmission {
       return;
     }
     ConnectionUpgrader.install(core, ch, Direction.INBOUND, null, upgraded);
+  }
+
+  /**
+   * Admits or refuses {@code ch}, a new QUIC connection, before its handshake; called on its event
+   * loop. Hole punches over QUIC are not claimed here yet.
+   */
+  public void admitQuic(QuicChannel ch) {
+    InetSocketAddress remote = (InetSocketAddress) ch.remoteSocketAddress();
+    InboundGate.Decision d = gate.tryAccept(remote.getAddress());
+    if (d.conn() == null) {
+      RejectReason reason = d.rejected();
+      ch.close();
+      refusals.refused(reason.name(), remote, "inbound QUIC connection closed before its handshake");
+      core.events().emit(l -> l.inboundRefused(remote, reason));
+      return;
+    }
+    AcceptedConn accepted = d.conn();
+    ch.closeFuture().addListener(f -> accepted.closed());
+    CompletableFuture<Peer> upgraded = new CompletableFuture<>();
+    upgraded.whenComplete((p, e) -> accepted.upgradeFinished(e == null));
+    core.quic().accept(ch, upgraded);
   }
 
   /** {@return counters of accepted, rejected and failed inbound connections} */

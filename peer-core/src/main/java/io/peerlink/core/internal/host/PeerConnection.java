@@ -32,7 +32,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link Peer} behind every ready connection: a secured channel carrying a muxer session.
+ * The {@link Peer} behind every ready connection: a secured channel carrying a muxer session, or
+ * a QUIC connection carrying its own streams ({@link QuicMuxer}).
  * It ties together the parts that do the work: {@link ConnectionStreams} (opening and accepting
  * streams), {@link ConnectionPing}, {@link ConnectionMessages}, {@link ConnectionStats} and the
  * {@link IdleTimeout}; what is left here is the connection's identity, identify and closing.
@@ -75,7 +76,7 @@ public final class PeerConnection implements Peer {
     this.lifecycle = Objects.requireNonNull(b.lifecycle, "lifecycle");
     this.limit = b.limit;
     this.remoteAddress = b.remoteAddress != null ? b.remoteAddress : toMultiaddr(channel.remoteAddress());
-    this.localAddress = toMultiaddr(channel.localAddress());
+    this.localAddress = b.localAddress != null ? b.localAddress : toMultiaddr(channel.localAddress());
     this.stats = new ConnectionStats(channel);
     this.streams = new ConnectionStreams(core, this, limit, stats);
     this.ping = new ConnectionPing(this, core.config().streamNegotiationTimeout(), stats);
@@ -355,6 +356,7 @@ public final class PeerConnection implements Peer {
     private boolean earlyMuxer;
     private ConnectionLifecycle lifecycle;
     private Multiaddr remoteAddress;
+    private Multiaddr localAddress;
     private ConnectionLimit limit;
 
     private Builder(HostCore core, Channel channel, SecureSession secure) {
@@ -391,6 +393,12 @@ public final class PeerConnection implements Peer {
     /** What {@link Peer#remoteAddress()} reports; null (the default): the channel's address. */
     Builder remoteAddress(Multiaddr remoteAddress) {
       this.remoteAddress = remoteAddress;
+      return this;
+    }
+
+    /** What {@link Peer#localAddress()} reports; null (the default): the channel's address. */
+    Builder localAddress(Multiaddr localAddress) {
+      this.localAddress = localAddress;
       return this;
     }
 

@@ -3,13 +3,17 @@ package io.peerlink.core.internal.host;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufHolder;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 
 /**
  * Counts the bytes a connection's transport reads and writes; sits first in the pipeline, below
- * the security handler. Updated on the event loop only; read from any thread.
+ * the security handler. On a QUIC connection one counter sits first in every stream's pipeline
+ * instead (the streams share their connection's event loop). Updated on the event loop only; read
+ * from any thread.
  */
+@ChannelHandler.Sharable
 final class TrafficCounter extends ChannelDuplexHandler {
   static final String NAME = "peerlink-traffic";
 

@@ -8,11 +8,13 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioChannelOption;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.Socket;
@@ -41,6 +43,11 @@ public final class Transports {
   /** The client socket channel class matching {@link #newGroup}. */
   public static Class<? extends Channel> socketChannel() {
     return EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
+  }
+
+  /** The UDP channel class matching {@link #newGroup}, for QUIC. */
+  public static Class<? extends Channel> datagramChannel() {
+    return EPOLL ? EpollDatagramChannel.class : NioDatagramChannel.class;
   }
 
   /** The server socket channel class matching {@link #newGroup}. */

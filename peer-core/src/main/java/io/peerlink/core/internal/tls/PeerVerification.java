@@ -21,6 +21,7 @@ final class PeerVerification {
   private final PeerId expectedRemote;
   private final Clock clock;
   private volatile PublicKey verifiedKey;
+  private volatile HandshakeException failure;
   private Libp2pTrustManager trust; // set on the event loop by bind
   private SSLEngine engine;
 
@@ -41,6 +42,14 @@ final class PeerVerification {
   /** The remote host key proven during the handshake, or null if no certificate was accepted. */
   PublicKey verifiedKey() {
     return verifiedKey;
+  }
+
+  /**
+   * Why the remote's certificate was refused, or null if it was not: an engine that reports only a
+   * TLS alert (QUIC's) lets the dialer still say which check failed.
+   */
+  HandshakeException failure() {
+    return failure;
   }
 
   /** The engine of this connection, once {@link #bind bound}; else null. */
@@ -72,12 +81,17 @@ final class PeerVerification {
    * @throws HandshakeException saying which check failed
    */
   void verify(X509Certificate[] chain) throws HandshakeException {
-    PublicKey key = Libp2pCertificates.verify(chain, clock);
-    PeerId proven = key.peerId();
-    if (expectedRemote != null && !expectedRemote.equals(proven)) {
-      throw new HandshakeException(
-          "expected peer " + expectedRemote + " but the remote proved " + proven);
+    try {
+      PublicKey key = Libp2pCertificates.verify(chain, clock);
+      PeerId proven = key.peerId();
+      if (expectedRemote != null && !expectedRemote.equals(proven)) {
+        throw new HandshakeException(
+            "expected peer " + expectedRemote + " but the remote proved " + proven);
+      }
+      verifiedKey = key;
+    } catch (HandshakeException e) {
+      failure = e;
+      throw e;
     }
-    verifiedKey = key;
   }
 }

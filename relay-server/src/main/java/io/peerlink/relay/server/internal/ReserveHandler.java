@@ -7,13 +7,15 @@ import io.peerlink.core.Stream;
 import io.peerlink.core.event.HopRequest;
 import io.peerlink.core.event.RelayStatus;
 import io.peerlink.core.identity.Identity;
+import io.peerlink.core.multiaddr.Component;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.multiaddr.Protocol;
 import io.peerlink.core.spi.StreamChannels;
 import io.peerlink.relay.internal.circuit.CircuitLimit;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
 import io.peerlink.relay.internal.proto.CircuitProtos.HopMessage;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -147,11 +149,17 @@ public final class ReserveHandler {
     return n;
   }
 
+  /** The IP address a connection came from: the first component of its TCP or QUIC address. */
   private static InetAddress ipOf(Multiaddr addr) {
-    return addr.toSocketAddress()
-        .filter(s -> !s.isUnresolved())
-        .map(InetSocketAddress::getAddress)
-        .orElse(null);
+    List<Component> c = addr.components();
+    if (c.isEmpty() || (c.get(0).protocol() != Protocol.IP4 && c.get(0).protocol() != Protocol.IP6)) {
+      return null;
+    }
+    try {
+      return InetAddress.getByAddress(c.get(0).value());
+    } catch (UnknownHostException e) {
+      return null;
+    }
   }
 
   /** Drops the peer's reservation when the connection it was made on closes. */
