@@ -200,6 +200,17 @@ public final class KadDht implements Dht, AutoCloseable {
 
   @Override
   public CompletableFuture<List<Multiaddr>> findPeer(PeerId peer) {
+    return locate(peer).thenApply(FoundPeer::addrs);
+  }
+
+  /**
+   * {@link #findPeer}, with what the lookup took (peers asked, failures, hops).
+   *
+   * @param peer the peer
+   * @return its addresses and the lookup's figures; all zero when we are connected to it and no
+   *     lookup ran
+   */
+  public CompletableFuture<FoundPeer> locate(PeerId peer) {
     Set<Multiaddr> found = new LinkedHashSet<>();
     for (Peer c : host.connections()) {
       if (c.peerId().equals(peer)) {
@@ -207,8 +218,21 @@ public final class KadDht implements Dht, AutoCloseable {
       }
     }
     if (!found.isEmpty()) {
-      return CompletableFuture.completedFuture(List.copyOf(found));
+      return CompletableFuture.completedFuture(new FoundPeer(List.copyOf(found), new Lookup.Result(List.of(), 0, 0, 0)));
     }
+    return lookupPeer(peer);
+  }
+
+  /**
+   * The FIND_NODE lookup of {@link #findPeer}, run even when we are connected to the peer: what
+   * the DHT's routing alone takes to find it. The simulation measures it, since its nodes end up
+   * connected to most others.
+   *
+   * @param peer the peer
+   * @return the addresses a reply named it with, and the lookup's figures
+   */
+  public CompletableFuture<FoundPeer> lookupPeer(PeerId peer) {
+    Set<Multiaddr> found = new LinkedHashSet<>();
     return lookup(MessageType.FIND_NODE, peer.bytes(), (from, m) -> {
       for (KadPeer p : KadMessages.peers(m.getCloserPeersList())) {
         if (p.id().equals(peer)) {
@@ -223,7 +247,7 @@ public final class KadDht implements Dht, AutoCloseable {
       }
     }).thenApply(r -> {
       synchronized (found) {
-        return List.copyOf(found);
+        return new FoundPeer(List.copyOf(found), r);
       }
     });
   }
