@@ -3,6 +3,7 @@ package io.peerlink.relay.dht;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.peerlink.core.PeerConfig;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.relay.Dht;
 import io.peerlink.relay.Manager;
@@ -35,7 +36,7 @@ class DhtChurnTest {
   void liveNodesAreFoundWhileAFifthOfTheNetworkDies() throws Exception {
     Random random = new Random(15);
     long t0 = System.nanoTime();
-    try (DhtNetwork net = DhtNetwork.start(NODES, 2, false)) {
+    try (DhtNetwork net = DhtNetwork.start(NODES, 2, PeerConfig.defaults())) {
       System.out.printf("%d nodes joined in %d ms%n", NODES, (System.nanoTime() - t0) / 1_000_000);
       // Never the bootstrap peers: a node joining later still needs them.
       List<Manager> candidates = new ArrayList<>(net.all().subList(3, NODES));

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.netty.channel.EventLoopGroup;
 import io.peerlink.core.ListenerLimits;
+import io.peerlink.core.PeerConfig;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.internal.host.Transports;
 import io.peerlink.core.multiaddr.Multiaddr;
@@ -27,8 +28,8 @@ import java.util.concurrent.TimeUnit;
  * 200 managers with a group each would start hundreds of threads on a two-core machine.
  *
  * <p>Nodes join as a real network grows: a few at a time, each through the first three nodes
- * (the bootstrap peers); optionally every node then joins once more, as the periodic refresh
- * would, so early nodes' tables hold the peers that joined after them.
+ * (the bootstrap peers). Early nodes learn of later ones as those look themselves up through
+ * them (every DHT server that connects is checked and admitted), so no second round is run.
  */
 final class DhtNetwork implements AutoCloseable {
   private static final int BOOTSTRAP_PEERS = 3;
@@ -36,11 +37,13 @@ final class DhtNetwork implements AutoCloseable {
   private static final int JOINING_AT_ONCE = 10;
 
   private final EventLoopGroup group;
+  private final PeerConfig config;
   private final List<Manager> nodes = new ArrayList<>();
   private final Set<Manager> killed = ConcurrentHashMap.newKeySet();
 
-  private DhtNetwork(int threads) {
+  private DhtNetwork(int threads, PeerConfig config) {
     this.group = Transports.newGroup(threads, "dht-sim");
+    this.config = config;
   }
 
   /**
@@ -48,17 +51,14 @@ final class DhtNetwork implements AutoCloseable {
    *
    * @param size how many nodes
    * @param threads the shared event loop group's threads
-   * @param rejoin whether every node joins once more at the end, so early nodes' tables are as
-   *     full as after a refresh (the benchmark does; the churn test saves the time)
+   * @param config each node's connection settings: at 200 nodes, the connection manager's
+   *     watermarks keep both ends of every connection within the process's open-file limit
    * @return the network
    */
-  static DhtNetwork start(int size, int threads, boolean rejoin) throws Exception {
-    DhtNetwork net = new DhtNetwork(threads);
+  static DhtNetwork start(int size, int threads, PeerConfig config) throws Exception {
+    DhtNetwork net = new DhtNetwork(threads, config);
     try {
       net.grow(size);
-      if (rejoin) {
-        net.rejoin();
-      }
       return net;
     } catch (Exception | Error e) {
       net.close();
@@ -79,26 +79,19 @@ final class DhtNetwork implements AutoCloseable {
       }
       // Started in the background by Manager.start(): a node has joined once its table holds someone.
       await().atMost(Duration.ofSeconds(60)).until(() -> batch.stream().allMatch(m -> !m.dht().routingTable().isEmpty()));
+      if (nodes.size() % 50 == 1) {
+        System.out.printf("DhtNetwork: %d nodes joined%n", nodes.size());
+      }
       while (boot.size() < BOOTSTRAP_PEERS && boot.size() < nodes.size()) {
         boot.add(nodes.get(boot.size()).listener().listenAddresses().get(0));
       }
     }
   }
 
-  /** Every node joins again now that everyone is there, a few at a time, as the periodic refresh would. */
-  private void rejoin() throws Exception {
-    for (int i = 0; i < nodes.size(); i += JOINING_AT_ONCE) {
-      List<CompletableFuture<Integer>> joins = new ArrayList<>();
-      for (Manager m : nodes.subList(i, Math.min(nodes.size(), i + JOINING_AT_ONCE))) {
-        joins.add(m.dht().bootstrap());
-      }
-      CompletableFuture.allOf(joins.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
-    }
-  }
-
   private Manager node(List<Multiaddr> bootstrap) throws Exception {
     return Manager.builder(Identity.generate())
         .eventLoopGroup(group)
+        .config(config)
         .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
         .listenerLimits(ListenerLimits.builder().exemptLoopback(true).build()) // every node is 127.0.0.1
         .autoNat(null)

@@ -1,11 +1,17 @@
 package io.peerlink.relay.dht;
 
+import io.peerlink.core.ConnectionManagerConfig;
+import io.peerlink.core.PeerConfig;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.relay.Dht;
 import io.peerlink.relay.Manager;
 import io.peerlink.relay.internal.dht.FoundPeer;
 import io.peerlink.relay.internal.dht.KadDht;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -14,6 +20,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -39,6 +46,13 @@ class DhtSimulationBenchmark {
   private static final int LOOKUPS = Integer.getInteger("peerlink.bench.dht.lookups", 1000);
   private static final int CONCURRENCY = Integer.getInteger("peerlink.bench.dht.concurrency", 8);
   private static final int THREADS = Integer.getInteger("peerlink.bench.dht.threads", 4);
+  /**
+   * Connections a node keeps (the connection manager trims down to the low mark above the high
+   * one): both ends of every connection are in this process, and 200 nodes connected to most of
+   * the others would pass a 20 000 open-file limit.
+   */
+  private static final int LOW_WATER = Integer.getInteger("peerlink.bench.dht.lowWater", 32);
+  private static final int HIGH_WATER = Integer.getInteger("peerlink.bench.dht.highWater", 64);
 
   @Test
   @Timeout(value = 60, unit = TimeUnit.MINUTES)
@@ -46,12 +60,16 @@ class DhtSimulationBenchmark {
     Assumptions.assumeTrue(Boolean.getBoolean("peerlink.bench.dht"), "the DHT simulation runs with -Dpeerlink.bench.dht=true");
     Random random = new Random(15);
     long t0 = System.nanoTime();
-    try (DhtNetwork net = DhtNetwork.start(NODES, THREADS, true)) {
+    PeerConfig config = PeerConfig.builder().connectionManager(ConnectionManagerConfig.builder()
+        .watermarks(LOW_WATER, HIGH_WATER).gracePeriod(Duration.ofSeconds(5)).silencePeriod(Duration.ofSeconds(1))
+        .build()).build();
+    try (DhtNetwork net = DhtNetwork.start(NODES, THREADS, config)) {
       print("%d nodes joined in %.1f s on %d shared event loop threads; routing table size median %.0f, "
-          + "connections per node median %.0f; heap used %d MiB, threads %d", NODES, seconds(t0), THREADS,
+          + "connections per node median %.0f (watermarks %d/%d); heap used %d MiB, threads %d, open files %d",
+          NODES, seconds(t0), THREADS,
           median(net.live().stream().map(m -> m.dht().routingTable().size()).toList()),
-          median(net.live().stream().map(m -> m.listener().peers().size()).toList()),
-          heapMiB(), Thread.activeCount());
+          median(net.live().stream().map(m -> m.listener().peers().size()).toList()), LOW_WATER, HIGH_WATER,
+          heapMiB(), Thread.activeCount(), openFiles());
 
       List<Manager> candidates = new ArrayList<>(net.all().subList(3, NODES));
       Collections.shuffle(candidates, random);
@@ -84,13 +102,21 @@ class DhtSimulationBenchmark {
       print("dead peers: %d in the closest peers of the %d dead IDs' lookups; FIND_PEER of a dead ID still "
           + "named stale addresses %d of %d times; dead entries left in live routing tables %d of %d",
           deadInClosest, victims.size(), staleFound, victims.size(), deadInTables, tableEntries);
-      print("heap used %d MiB, total %.1f s", heapMiB(), seconds(t0));
+      print("heap used %d MiB, open files %d, total %.1f s", heapMiB(), openFiles(), seconds(t0));
     }
   }
 
   private static double median(List<Integer> v) {
     List<Integer> s = v.stream().sorted().toList();
     return s.isEmpty() ? Double.NaN : s.get(s.size() / 2);
+  }
+
+  private static long openFiles() {
+    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.count();
+    } catch (IOException e) {
+      return -1;
+    }
   }
 
   private static double seconds(long since) {
