@@ -1,5 +1,6 @@
 package io.peerlink.relay;
 
+import io.netty.channel.EventLoopGroup;
 import io.peerlink.core.Connector;
 import io.peerlink.core.EventListener;
 import io.peerlink.core.Listener;
@@ -99,6 +100,9 @@ public final class Manager implements AutoCloseable {
     }
     if (b.eventExecutor != null) {
       lb.eventExecutor(b.eventExecutor);
+    }
+    if (b.eventLoopGroup != null) {
+      lb.eventLoopGroup(b.eventLoopGroup);
     }
     this.listener = lb.build();
     this.connector = Connector.sharing(listener).build();
@@ -537,6 +541,7 @@ public final class Manager implements AutoCloseable {
     private final List<EventListener> eventListeners = new ArrayList<>();
     private EventListener.Factory eventListenerFactory;
     private Executor eventExecutor;
+    private EventLoopGroup eventLoopGroup;
     private RelayClientConfig clientConfig = RelayClientConfig.defaults();
     private RelayServiceConfig serviceConfig = RelayServiceConfig.defaults();
     private RelayServerProvider provider;
@@ -647,6 +652,21 @@ public final class Manager implements AutoCloseable {
      */
     public Builder eventExecutor(Executor executor) {
       eventExecutor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Runs the manager's connections on this Netty event loop group instead of one of its own
+     * (default: a group of twice the cores' threads per manager); the group is not shut down on
+     * close. Many managers in one process (a simulation, a test network) share one group, so
+     * they do not each start their own threads. The group must be of the transport peer-core
+     * picks (epoll where it loads, NIO otherwise), as {@code Listener.Builder.eventLoopGroup}.
+     *
+     * @param group the group
+     * @return this builder
+     */
+    public Builder eventLoopGroup(EventLoopGroup group) {
+      eventLoopGroup = Objects.requireNonNull(group, "group");
       return this;
     }
 

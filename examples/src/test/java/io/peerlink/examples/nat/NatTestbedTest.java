@@ -183,6 +183,42 @@ class NatTestbedTest {
   }
 
   @Test
+  void aNattedPeerKnownOnlyByItsIdIsFoundThroughTheDhtAndReachedByAPunch() throws Exception {
+    testbed("ordinary");
+    // The public namespace holds a DHT bootstrap node and, apart, a relay that joins through it
+    // and announces itself under the relay rendezvous key.
+    Cli boot = new Cli("inet", "peer", "--listen", "/ip4/0.0.0.0/tcp/4002", "--dht", "--dht-mode", "SERVER");
+    String bootAddr = "/ip4/203.0.113.1/tcp/4002/p2p/" + boot.until("listening").get("peerId");
+    boot.until("dht-joined");
+    Cli relay = new Cli("inet", "peer", "--listen", "/ip4/0.0.0.0/tcp/4001", "--serve-relay", "--relay-any-address",
+        "--dht-mode", "SERVER", "--bootstrap", bootAddr);
+    String relayId = (String) relay.until("listening").get("peerId");
+    assertThat(relay.until("dht-joined").get("event")).as(relay.raw.toString()).isEqualTo("dht-joined");
+    // B, behind its NAT, is given the bootstrap node only: AutoRelay finds the relay through the DHT.
+    Cli b = new Cli("b", "peer", "--listen", "/ip4/0.0.0.0/tcp/4001", "--autorelay", "--min-relays", "1",
+        "--bootstrap", bootAddr);
+    String bId = (String) b.until("listening").get("peerId");
+    Map<String, Object> reserved = b.until("reserved");
+    assertThat(reserved.get("event")).as(b.raw.toString()).isEqualTo("reserved");
+    assertThat(reserved.get("relay")).as(b.raw.toString()).isEqualTo(relayId);
+
+    // A, behind the other NAT, knows B's peer ID and the bootstrap node, nothing else.
+    Cli a = new Cli("a", "dial", "--listen", "/ip4/0.0.0.0/tcp/0", "--target", bId, "--bootstrap", bootAddr,
+        "--ping", "1", "--punch-timeout-ms", "20000", "--await-direct-ms", "10000");
+    Map<String, Object> connected = a.until("connected");
+    assertThat(a.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String raw;
+    synchronized (a.raw) {
+      raw = a.raw.toString();
+    }
+    assertThat(a.process.exitValue()).as(raw).isZero();
+    assertThat(connected.get("path")).as(raw).isEqualTo("relayed");
+    assertThat((String) connected.get("remoteAddr")).as(raw).contains(relayId).contains("/p2p-circuit");
+    assertThat(raw).contains("\"event\":\"upgraded\",").contains("\"path\":\"holepunched\"")
+        .contains("\"event\":\"ping\"");
+  }
+
+  @Test
   void withTheRelayGoneTheErrorNamesEveryStage() throws Exception {
     testbed("ordinary");
     String[] rt = relayAndTarget();

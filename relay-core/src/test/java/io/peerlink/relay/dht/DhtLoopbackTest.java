@@ -17,6 +17,7 @@ import io.peerlink.relay.DhtConfig;
 import io.peerlink.relay.Manager;
 import io.peerlink.relay.internal.autorelay.DhtCandidateSource;
 import io.peerlink.relay.internal.circuit.CircuitMessages;
+import io.peerlink.relay.internal.dht.KadDht;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,6 +111,26 @@ class DhtLoopbackTest {
       assertThat(get(p.ping())).isPositive();
       // A client is not put into servers' routing tables.
       assertThat(target.dht().routingTable()).noneMatch(i -> i.id().equals(client.peerId()));
+    } finally {
+      client.close();
+    }
+  }
+
+  @Test
+  void aPeersAddressesPushedAfterItJoinedAreTheOnesFindNodeNames() throws Exception {
+    // A client's circuit address arrives by identify push once it holds a reservation, after
+    // the servers first met it: the servers connected to it must name it with that address.
+    Multiaddr boot = nodes.get(0).listener().listenAddresses().get(0);
+    Manager client = node(DhtConfig.builder().mode(DhtConfig.Mode.CLIENT).bootstrap(boot).build());
+    try {
+      // Joined, and done dialing: every server that knows the client met it before the push.
+      get(client.dht().bootstrap());
+      Multiaddr circuit = Multiaddr.parse("/ip4/127.0.0.1/tcp/1/p2p/" + Identity.generate().peerId() + "/p2p-circuit");
+      Host.of(client.listener()).addAddressSource(() -> List.of(circuit));
+      KadDht asker = (KadDht) nodes.get(17).dht();
+      // The push goes out within PeerConfig.identifyPushDelay; the walk asks the servers each time.
+      await().atMost(Duration.ofSeconds(30)).until(() -> get(asker.lookupPeer(client.peerId())).addrs()
+          .contains(circuit.withPeerId(client.peerId())));
     } finally {
       client.close();
     }

@@ -264,7 +264,11 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
         ctx.close();
         return;
       }
-      core.connectionReady(conn);
+      if (!core.connectionReady(conn)) {
+        result.completeExceptionally(new PeerException(PeerError.IO, "the host closed during the upgrade"));
+        ctx.close();
+        return;
+      }
       result.complete(conn);
       conn.startIdentify();
     });

@@ -62,6 +62,8 @@ public final class HostCore implements Host {
   private final boolean ownsGroup;
   private final ProtocolRegistry protocols = new ProtocolRegistry();
   private final Set<PeerConnection> connections = ConcurrentHashMap.newKeySet();
+  /** Set first thing in {@link #close()}: a connection whose upgrade finishes later is refused. */
+  private volatile boolean closed;
   private final List<Consumer<Peer>> connectionListeners = new CopyOnWriteArrayList<>();
   private volatile Supplier<List<Multiaddr>> listenAddrs = List::of;
   // Hooks for relay-core: addresses reached through relays, dialing /p2p-circuit addresses, and
@@ -339,9 +341,21 @@ public final class HostCore implements Host {
     return punches.claim(remote, upgrade);
   }
 
-  /** Records a ready connection and tells the listeners. Called on the connection's event loop. */
-  void connectionReady(PeerConnection conn) {
+  /**
+   * Records a ready connection and tells the listeners. Called on the connection's event loop.
+   *
+   * @return false, the connection not recorded, if the host has closed: on an event loop group
+   *     the host does not own (a shared one), dials and handshakes begun before the close still
+   *     finish, and such a connection would outlive the host
+   */
+  boolean connectionReady(PeerConnection conn) {
     connections.add(conn);
+    // Added before reading the flag, and close() sets the flag before it copies the set: either
+    // close() closes this connection or we see the flag and refuse it.
+    if (closed) {
+      connections.remove(conn);
+      return false;
+    }
     handles.connected(conn);
     connectionManager.opened(conn);
     PeerId peer = conn.peerId();
@@ -364,6 +378,7 @@ public final class HostCore implements Host {
             .warn("connection listener threw; other listeners still run", e);
       }
     }
+    return true;
   }
 
   /**
@@ -453,6 +468,7 @@ public final class HostCore implements Host {
    * the connections and loops are in.
    */
   public CompletableFuture<Void> close() {
+    closed = true;
     resolver.shutdownNow();
     connectionManager.stop();
     identifyPusher.stop();

@@ -168,7 +168,11 @@ final class QuicUpgrade extends ChannelInboundHandlerAdapter {
       ctx.close();
       return;
     }
-    core.connectionReady(c);
+    if (!core.connectionReady(c)) {
+      result.completeExceptionally(new PeerException(PeerError.IO, "the host closed during the handshake"));
+      ctx.close();
+      return;
+    }
     result.complete(c);
     c.startIdentify();
     keepAlive(quic, c);

@@ -70,7 +70,7 @@ public final class KadDht implements Dht, AutoCloseable {
     this.providers = new ProviderStore(self, config.maxProviders(), config.maxProvidersPerPeer(),
         config.providerTtl().toNanos(), System::nanoTime);
     this.client = new KadClient(host, config.requestTimeout(), config.maxMessageBytes());
-    this.server = new KadServer(config, this::selfPeer, table, addresses, records, providers,
+    this.server = new KadServer(config, this::selfPeer, table, addresses, this::whereIs, records, providers,
         new InboundLimits(config.maxInboundStreamsPerPeer(), config.requestsPerSecondPerPeer(), System::nanoTime));
     this.admission = new Admission(self, table, addresses,
         new KadClient(host, config.checkTimeout(), config.maxMessageBytes()));
@@ -126,6 +126,21 @@ public final class KadDht implements Dht, AutoCloseable {
   /** {@return the settings} */
   public DhtConfig config() {
     return config;
+  }
+
+  /**
+   * Where {@code peer} is, as far as we know: the host's address book first (identify and its
+   * pushes: a NATed peer's circuit addresses arrive by a push once it holds a reservation, after
+   * the DHT first met it), then what the DHT learned from identify and replies. A FIND_NODE for a
+   * peer connected to us names it with these, as go names a connected target.
+   */
+  List<Multiaddr> whereIs(PeerId peer) {
+    Set<Multiaddr> all = new LinkedHashSet<>();
+    for (Multiaddr a : host.addressBook().addresses(peer)) {
+      all.add(a.withoutPeerId());
+    }
+    all.addAll(addresses.get(peer));
+    return List.copyOf(all);
   }
 
   KadPeer selfPeer() {
@@ -200,15 +215,39 @@ public final class KadDht implements Dht, AutoCloseable {
 
   @Override
   public CompletableFuture<List<Multiaddr>> findPeer(PeerId peer) {
+    return locate(peer).thenApply(FoundPeer::addrs);
+  }
+
+  /**
+   * {@link #findPeer}, with what the lookup took (peers asked, failures, hops).
+   *
+   * @param peer the peer
+   * @return its addresses and the lookup's figures; all zero when we are connected to it and no
+   *     lookup ran
+   */
+  public CompletableFuture<FoundPeer> locate(PeerId peer) {
     Set<Multiaddr> found = new LinkedHashSet<>();
     for (Peer c : host.connections()) {
       if (c.peerId().equals(peer)) {
-        addresses.get(peer).forEach(a -> found.add(a.withPeerId(peer)));
+        whereIs(peer).forEach(a -> found.add(a.withPeerId(peer)));
       }
     }
     if (!found.isEmpty()) {
-      return CompletableFuture.completedFuture(List.copyOf(found));
+      return CompletableFuture.completedFuture(new FoundPeer(List.copyOf(found), new Lookup.Result(List.of(), 0, 0, 0)));
     }
+    return lookupPeer(peer);
+  }
+
+  /**
+   * The FIND_NODE lookup of {@link #findPeer}, run even when we are connected to the peer: what
+   * the DHT's routing alone takes to find it. The simulation measures it, since its nodes end up
+   * connected to most others.
+   *
+   * @param peer the peer
+   * @return the addresses a reply named it with, and the lookup's figures
+   */
+  public CompletableFuture<FoundPeer> lookupPeer(PeerId peer) {
+    Set<Multiaddr> found = new LinkedHashSet<>();
     return lookup(MessageType.FIND_NODE, peer.bytes(), (from, m) -> {
       for (KadPeer p : KadMessages.peers(m.getCloserPeersList())) {
         if (p.id().equals(peer)) {
@@ -223,7 +262,7 @@ public final class KadDht implements Dht, AutoCloseable {
       }
     }).thenApply(r -> {
       synchronized (found) {
-        return List.copyOf(found);
+        return new FoundPeer(List.copyOf(found), r);
       }
     });
   }

@@ -7,6 +7,7 @@ import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.peerlink.core.Stream;
 import io.peerlink.core.identity.PeerId;
+import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.core.spi.MessageStream;
 import io.peerlink.core.spi.StreamChannels;
 import io.peerlink.relay.DhtConfig;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +50,7 @@ public final class KadServer {
   private final Supplier<KadPeer> selfPeer;
   private final RoutingTable table;
   private final PeerAddresses addresses;
+  private final Function<PeerId, List<Multiaddr>> whereIs;
   private final RecordStore records;
   private final ProviderStore providers;
   private final InboundLimits limits;
@@ -59,12 +62,14 @@ public final class KadServer {
    * @param selfPeer we, with our current addresses
    * @param table the routing table
    * @param addresses addresses known for peers
+   * @param whereIs where a FIND_NODE's target is, when we know
    * @param records the record store
    * @param providers the provider store
    * @param limits per-peer limits
    */
   public KadServer(DhtConfig config, Supplier<KadPeer> selfPeer, RoutingTable table, PeerAddresses addresses,
-      RecordStore records, ProviderStore providers, InboundLimits limits) {
+      Function<PeerId, List<Multiaddr>> whereIs, RecordStore records, ProviderStore providers, InboundLimits limits) {
+    this.whereIs = whereIs;
     this.config = config;
     this.selfPeer = selfPeer;
     this.self = selfPeer.get().id();
@@ -220,8 +225,11 @@ public final class KadServer {
     }
     if (target != null && target.equals(self)) {
       out.add(selfPeer.get());
-    } else if (target != null && !addresses.get(target).isEmpty()) {
-      out.add(new KadPeer(target, addresses.get(target)));
+    } else if (target != null) {
+      List<Multiaddr> where = whereIs.apply(target);
+      if (!where.isEmpty()) {
+        out.add(new KadPeer(target, where));
+      }
     }
     for (KadPeer p : closer(from, key)) {
       if (out.size() >= config.k()) {

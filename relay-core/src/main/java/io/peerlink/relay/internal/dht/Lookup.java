@@ -49,15 +49,29 @@ public final class Lookup {
 
   private static final class Candidate {
     final KadPeer peer;
+    /** 1 for a peer of our own routing table, n + 1 for one first named by a peer of hop n. */
+    int hop;
     State state = State.HEARD;
 
-    Candidate(KadPeer peer) {
+    Candidate(KadPeer peer, int hop) {
       this.peer = peer;
+      this.hop = hop;
     }
   }
 
-  /** What the lookup found: the k closest peers that answered, closest first, and how many were asked. */
-  public record Result(List<KadPeer> closest, int queried) {}
+  /**
+   * What the lookup found, and what it took: the figures the DHT simulation reports beside the
+   * Kademlia paper's O(log n) hops.
+   *
+   * @param closest the k closest peers that answered, closest first
+   * @param queried how many peers answered
+   * @param unreachable how many peers were asked and failed (dial, timeout, reset)
+   * @param hops the hop of the answer that ended the lookup: for a lookup the caller stopped
+   *     ({@link Query#done()}), the answer that gave it what it wanted; otherwise the deepest
+   *     answer. A peer of our own table is hop 1, a peer first named by a hop-n peer hop n + 1;
+   *     0 if nobody answered
+   */
+  public record Result(List<KadPeer> closest, int queried, int unreachable, int hops) {}
 
   private final PeerId self;
   private final KadKey target;
@@ -70,6 +84,8 @@ public final class Lookup {
   private final CompletableFuture<Result> result = new CompletableFuture<>();
   private int inFlight;
   private int queried;
+  private int unreachable;
+  private int deepestAnswer;
   private boolean followingUp;
 
   private Lookup(PeerId self, KadKey target, int k, int alpha, int beta, Query query) {
@@ -99,13 +115,13 @@ public final class Lookup {
       int k, int alpha, int beta, Query query) {
     Lookup l = new Lookup(self, target, k, alpha, beta, query);
     synchronized (l) {
-      l.heard(seeds);
-      l.step();
+      l.heard(seeds, 1);
+      l.step(null);
     }
     return l.result;
   }
 
-  private void heard(List<KadPeer> peers) {
+  private void heard(List<KadPeer> peers, int hop) {
     for (KadPeer p : peers) {
       if (p.id().equals(self)) {
         continue;
@@ -113,20 +129,28 @@ public final class Lookup {
       KadKey key = keys.computeIfAbsent(p.id(), KadKey::of);
       Candidate c = candidates.get(key);
       if (c == null) {
-        candidates.put(key, new Candidate(p));
+        candidates.put(key, new Candidate(p, hop));
       } else if (c.peer.addrs().isEmpty() && !p.addrs().isEmpty() && c.state == State.HEARD) {
-        candidates.put(key, new Candidate(p));
+        candidates.put(key, new Candidate(p, Math.min(hop, c.hop)));
+      } else if (c.state == State.HEARD) {
+        c.hop = Math.min(hop, c.hop);
       }
     }
   }
 
-  /** Starts queries as the rules allow, or ends the lookup. Called with the lock held. */
-  private void step() {
+  /**
+   * Starts queries as the rules allow, or ends the lookup. Called with the lock held.
+   *
+   * @param answered the candidate whose answer came in just now, or null at the start
+   */
+  private void step(Candidate answered) {
     if (result.isDone()) {
       return;
     }
     if (query.done()) {
-      finish();
+      // Another answer may have satisfied the caller just before this one (a failure) took
+      // the lock: then the deepest answer so far stands in for it.
+      finish(answered == null ? deepestAnswer : answered.hop);
       return;
     }
     if (!followingUp && terminated()) {
@@ -160,7 +184,7 @@ public final class Lookup {
       }
     }
     if (inFlight == 0 && next.isEmpty()) {
-      finish();
+      finish(deepestAnswer);
       return;
     }
     // Mark them all first: an answer that arrives at once (a failed dial) steps again, and must
@@ -209,17 +233,19 @@ public final class Lookup {
     inFlight--;
     if (err != null) {
       c.state = State.UNREACHABLE;
+      unreachable++;
     } else {
       c.state = State.QUERIED;
       queried++;
+      deepestAnswer = Math.max(deepestAnswer, c.hop);
       if (!followingUp) {
-        heard(closer);
+        heard(closer, c.hop + 1);
       }
     }
-    step();
+    step(err == null ? c : null);
   }
 
-  private void finish() {
+  private void finish(int hops) {
     List<KadPeer> closest = new ArrayList<>();
     for (Candidate c : candidates.values()) {
       if (closest.size() >= k) {
@@ -229,6 +255,6 @@ public final class Lookup {
         closest.add(c.peer);
       }
     }
-    result.complete(new Result(List.copyOf(closest), queried));
+    result.complete(new Result(List.copyOf(closest), queried, unreachable, hops));
   }
 }

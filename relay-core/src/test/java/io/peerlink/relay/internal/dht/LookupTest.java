@@ -142,6 +142,59 @@ class LookupTest {
   }
 
   @Test
+  void hopsCountTheAnswersOnTheWayToTheTarget() {
+    // A chain: our table holds only a; a knows only b; b only c; c names the target.
+    List<PeerId> chain = ids.subList(0, 4);
+    PeerId wanted = chain.get(3);
+    KadKey target = KadKey.of(wanted);
+    Set<PeerId> named = new HashSet<>();
+    Lookup.Query q = new Lookup.Query() {
+      @Override
+      public CompletableFuture<List<KadPeer>> ask(KadPeer peer) {
+        int i = chain.indexOf(peer.id());
+        List<KadPeer> next = i < 3 ? List.of(new KadPeer(chain.get(i + 1), ADDRS)) : List.of();
+        if (i == 2) {
+          named.add(wanted);
+        }
+        return CompletableFuture.completedFuture(next);
+      }
+
+      @Override
+      public boolean done() {
+        return named.contains(wanted);
+      }
+    };
+    Lookup.Result r = Lookup.run(self, target, List.of(new KadPeer(chain.get(0), ADDRS)), 20, 10, 3, q).join();
+    assertThat(r.hops()).isEqualTo(3);
+    assertThat(r.queried()).isEqualTo(3);
+    assertThat(r.unreachable()).isZero();
+
+    // Without an early stop, the deepest answer counts: the target itself, hop 4.
+    named.clear();
+    Lookup.Query full = new Lookup.Query() {
+      @Override
+      public CompletableFuture<List<KadPeer>> ask(KadPeer peer) {
+        return q.ask(peer);
+      }
+    };
+    Lookup.Result all = Lookup.run(self, target, List.of(new KadPeer(chain.get(0), ADDRS)), 20, 10, 3, full).join();
+    assertThat(all.hops()).isEqualTo(4);
+    assertThat(all.closest()).extracting(KadPeer::id).containsExactlyElementsOf(
+        chain.stream().sorted(Comparator.comparing(KadKey::of, target.byDistance())).toList());
+  }
+
+  @Test
+  void failedQueriesAreCounted() {
+    KadKey target = KadKey.of("counted".getBytes());
+    Network net = new Network(target);
+    net.down.addAll(trueClosest(target, Set.of()).subList(0, 5));
+    Lookup.Result r = net.drain(Lookup.run(self, target, tables.get(self).closest(target, 20), 20, 10, 3, net));
+    assertThat(r.unreachable()).isEqualTo(5);
+    assertThat(r.queried() + r.unreachable()).isEqualTo(net.asked.get());
+    assertThat(r.hops()).isBetween(1, 4);
+  }
+
+  @Test
   void anEmptyTableEndsAtOnceAndWeAreNeverAsked() {
     KadKey target = KadKey.of(self);
     Network net = new Network(target);
