@@ -43,6 +43,8 @@ public final class PeerConfig {
   private final Duration qualityPingInterval;
   private final double pathSwitchMargin;
   private final int pathSwitchSamples;
+  private final int pathFailureThreshold;
+  private final int pathRecoverySuccesses;
   private final ConnectionManagerConfig connectionManager;
   private final AddressBookConfig addressBook;
   private final Duration identifyPushDelay;
@@ -74,6 +76,8 @@ public final class PeerConfig {
     this.qualityPingInterval = b.qualityPingInterval;
     this.pathSwitchMargin = b.pathSwitchMargin;
     this.pathSwitchSamples = b.pathSwitchSamples;
+    this.pathFailureThreshold = b.pathFailureThreshold;
+    this.pathRecoverySuccesses = b.pathRecoverySuccesses;
     this.connectionManager = b.connectionManager;
     this.addressBook = b.addressBook;
     this.identifyPushDelay = b.identifyPushDelay;
@@ -118,6 +122,8 @@ public final class PeerConfig {
     b.qualityPingInterval = qualityPingInterval;
     b.pathSwitchMargin = pathSwitchMargin;
     b.pathSwitchSamples = pathSwitchSamples;
+    b.pathFailureThreshold = pathFailureThreshold;
+    b.pathRecoverySuccesses = pathRecoverySuccesses;
     b.connectionManager = connectionManager;
     b.addressBook = addressBook;
     b.identifyPushDelay = identifyPushDelay;
@@ -391,6 +397,34 @@ public final class PeerConfig {
   }
 
   /**
+   * How many stream opens or quality pings in a row must fail on a connection before a
+   * {@link PeerHandle} demotes it below the healthy connections of the same kind (see
+   * {@link PathQuality#demoted()}): a path that stopped carrying data (a NAT mapping lost, a
+   * blackholed route) is noticed by its failures long before keep-alive closes it. A stream
+   * refused for its protocol or for a relay's limit is the peer's answer, not a path failure, and
+   * does not count. Default 3: one failure is noise, three in a row at stream rate (or 45 s of
+   * quality pings) is a broken path.
+   *
+   * @return the number of failures in a row, at least 1
+   */
+  public int pathFailureThreshold() {
+    return pathFailureThreshold;
+  }
+
+  /**
+   * How many stream opens or quality pings in a row must succeed on a demoted connection before
+   * it counts as healthy again and may be chosen by kind and RTT as before. A demoted connection
+   * carries no new streams while a healthy one of its kind exists, so its quality pings
+   * ({@link #qualityPingInterval()}) are what bring it back. Default 2 (30 s at the default ping
+   * interval): more than one, so one lucky ping does not hand streams back to a flapping path.
+   *
+   * @return the number of successes in a row, at least 1
+   */
+  public int pathRecoverySuccesses() {
+    return pathRecoverySuccesses;
+  }
+
+  /**
    * When the host trims its connections (watermarks, grace period). Default
    * {@link ConnectionManagerConfig#defaults()}: above 400 connections, trim to 100.
    *
@@ -469,6 +503,8 @@ public final class PeerConfig {
     private Duration qualityPingInterval = Duration.ofSeconds(15);
     private double pathSwitchMargin = 0.2;
     private int pathSwitchSamples = 3;
+    private int pathFailureThreshold = 3;
+    private int pathRecoverySuccesses = 2;
     private ConnectionManagerConfig connectionManager = ConnectionManagerConfig.defaults();
     private AddressBookConfig addressBook = AddressBookConfig.defaults();
     private Duration identifyPushDelay = Duration.ofSeconds(1);
@@ -586,6 +622,19 @@ public final class PeerConfig {
     public Builder pathSwitch(double margin, int samples) {
       this.pathSwitchMargin = margin;
       this.pathSwitchSamples = samples;
+      return this;
+    }
+
+    /**
+     * See {@link PeerConfig#pathFailureThreshold()} and {@link PeerConfig#pathRecoverySuccesses()}.
+     *
+     * @param failures failures in a row that demote a connection, at least 1
+     * @param successes successes in a row that bring a demoted one back, at least 1
+     * @return this builder
+     */
+    public Builder pathHealth(int failures, int successes) {
+      this.pathFailureThreshold = failures;
+      this.pathRecoverySuccesses = successes;
       return this;
     }
 
@@ -848,6 +897,12 @@ public final class PeerConfig {
       }
       if (pathSwitchSamples < 1) {
         throw new IllegalArgumentException("pathSwitchSamples must be at least 1, was " + pathSwitchSamples);
+      }
+      if (pathFailureThreshold < 1) {
+        throw new IllegalArgumentException("pathFailureThreshold must be at least 1, was " + pathFailureThreshold);
+      }
+      if (pathRecoverySuccesses < 1) {
+        throw new IllegalArgumentException("pathRecoverySuccesses must be at least 1, was " + pathRecoverySuccesses);
       }
       return new PeerConfig(this);
     }
