@@ -38,6 +38,11 @@ final class PeerOptions {
       description = "TCP connect and handshake timeout (default: ${DEFAULT-VALUE}).")
   int timeoutMs;
 
+  @Option(names = "--keep-alive-ms", paramLabel = "MS", defaultValue = "30000",
+      description = "Interval of keep-alive pings on every connection; an unanswered one closes it"
+          + " (default: ${DEFAULT-VALUE}).")
+  int keepAliveMs;
+
   Identity identity() throws IOException, GeneralSecurityException {
     return identity == null ? Identity.generate() : Identity.loadOrCreate(identity);
   }
@@ -47,6 +52,7 @@ final class PeerOptions {
         .securityProtocols(security.order)
         .connectTimeout(Duration.ofMillis(timeoutMs))
         .handshakeTimeout(Duration.ofMillis(timeoutMs))
+        .keepAliveInterval(Duration.ofMillis(keepAliveMs))
         .build();
   }
 }
