@@ -35,6 +35,7 @@ public final class PeerConfig {
   private final int streamWriteBufferHighWaterMark;
   private final Duration idleTimeout;
   private final Duration keepAliveInterval;
+  private final Duration keepAliveTimeout;
   private final int maxMessageSize;
   private final List<StreamMuxer> streamMuxers;
   private final int mplexMaxBufferedBytes;
@@ -68,6 +69,7 @@ public final class PeerConfig {
     this.streamWriteBufferHighWaterMark = b.streamWriteBufferHighWaterMark;
     this.idleTimeout = b.idleTimeout;
     this.keepAliveInterval = b.keepAliveInterval;
+    this.keepAliveTimeout = b.keepAliveTimeout;
     this.maxMessageSize = b.maxMessageSize;
     this.streamMuxers = List.copyOf(b.streamMuxers);
     this.mplexMaxBufferedBytes = b.mplexMaxBufferedBytes;
@@ -114,6 +116,7 @@ public final class PeerConfig {
     b.streamWriteBufferHighWaterMark = streamWriteBufferHighWaterMark;
     b.idleTimeout = idleTimeout;
     b.keepAliveInterval = keepAliveInterval;
+    b.keepAliveTimeout = keepAliveTimeout;
     b.maxMessageSize = maxMessageSize;
     b.streamMuxers = streamMuxers;
     b.mplexMaxBufferedBytes = mplexMaxBufferedBytes;
@@ -296,6 +299,20 @@ public final class PeerConfig {
    */
   public Duration keepAliveInterval() {
     return keepAliveInterval;
+  }
+
+  /**
+   * How long a yamux ping (keep-alive or quality ping) may go unanswered before it fails; a
+   * keep-alive ping that fails while nothing else arrived closes the connection. With
+   * {@link #keepAliveInterval()} it bounds how long a path that silently stopped carrying packets
+   * (a dropped NAT mapping, a dead relay) keeps new streams: about interval + timeout. Default
+   * 10 s, which tolerates a loaded relay or a long GC pause; lower both to move off such a path
+   * within seconds.
+   *
+   * @return the ping timeout, positive
+   */
+  public Duration keepAliveTimeout() {
+    return keepAliveTimeout;
   }
 
   /**
@@ -495,6 +512,7 @@ public final class PeerConfig {
     private int streamWriteBufferHighWaterMark = 256 * 1024;
     private Duration idleTimeout = Duration.ZERO;
     private Duration keepAliveInterval = Duration.ofSeconds(30);
+    private Duration keepAliveTimeout = Duration.ofSeconds(10);
     private int maxMessageSize = 2 * 1024 * 1024;
     private List<StreamMuxer> streamMuxers = List.of(StreamMuxer.YAMUX);
     private int mplexMaxBufferedBytes = 4 * 1024 * 1024;
@@ -587,6 +605,17 @@ public final class PeerConfig {
      */
     public Builder keepAliveInterval(Duration v) {
       this.keepAliveInterval = v;
+      return this;
+    }
+
+    /**
+     * See {@link PeerConfig#keepAliveTimeout()}.
+     *
+     * @param v how long a ping may go unanswered, positive
+     * @return this builder
+     */
+    public Builder keepAliveTimeout(Duration v) {
+      this.keepAliveTimeout = v;
       return this;
     }
 
@@ -886,6 +915,7 @@ public final class PeerConfig {
       }
       nonNegative("idleTimeout", idleTimeout);
       nonNegative("keepAliveInterval", keepAliveInterval);
+      positive("keepAliveTimeout", keepAliveTimeout);
       nonNegative("identifyPushDelay", identifyPushDelay);
       if (maxMessageSize < 1 || maxMessageSize > 64 * 1024 * 1024) {
         throw new IllegalArgumentException("maxMessageSize must be 1 byte .. 64 MiB, was " + maxMessageSize);

@@ -43,6 +43,11 @@ final class PeerOptions {
           + " (default: ${DEFAULT-VALUE}).")
   int keepAliveMs;
 
+  @Option(names = "--keep-alive-timeout-ms", paramLabel = "MS", defaultValue = "10000",
+      description = "How long a keep-alive ping may go unanswered before the connection is closed"
+          + " (default: ${DEFAULT-VALUE}).")
+  int keepAliveTimeoutMs;
+
   Identity identity() throws IOException, GeneralSecurityException {
     return identity == null ? Identity.generate() : Identity.loadOrCreate(identity);
   }
@@ -53,6 +58,7 @@ final class PeerOptions {
         .connectTimeout(Duration.ofMillis(timeoutMs))
         .handshakeTimeout(Duration.ofMillis(timeoutMs))
         .keepAliveInterval(Duration.ofMillis(keepAliveMs))
+        .keepAliveTimeout(Duration.ofMillis(keepAliveTimeoutMs))
         .build();
   }
 }

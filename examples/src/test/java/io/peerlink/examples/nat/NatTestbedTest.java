@@ -177,16 +177,39 @@ class NatTestbedTest {
 
   /**
    * After a punch between two home NATs, nat-a resets the punched connection (as a router that
-   * lost its mapping does) while a steady stream of echo round trips runs through A's handle: new
-   * streams move to the kept relayed connection, and B, the side that punched, punches again.
+   * lost its mapping and answers with resets does) while a steady stream of echo round trips runs
+   * through A's handle: new streams move to the kept relayed connection, and B, the side that
+   * punched, punches again.
    */
   @Test
-  void killingThePunchedConnectionMovesStreamsToTheRelayAndTheReconnectorPunchesAgain() throws Exception {
-    testbed("ordinary");
+  void resettingThePunchedConnectionMovesStreamsToTheRelayAndTheReconnectorPunchesAgain() throws Exception {
     // Keep-alive every second: B notices the reset connection on its next ping, not in 30 s.
-    String[] rt = relayAndTarget("--keep-alive-ms", "1000");
-    Cli a = new Cli("a", "dial", "--listen", "/ip4/0.0.0.0/tcp/0", "--target", rt[1], "--relay", rt[0],
-        "--punch-timeout-ms", "20000", "--keep-alive-ms", "1000", "--hold-ms", "80000", "--stream-every-ms", "100");
+    killPunchedConnection("REJECT --reject-with tcp-reset", "--keep-alive-ms", "1000");
+  }
+
+  /**
+   * As above, but nat-a silently drops the punched connection's packets: only keep-alive can tell,
+   * so both sides ping every 500 ms and give a ping 1.5 s, which should move A's new streams to
+   * the relay within about 2 s.
+   */
+  @Test
+  void droppingThePunchedConnectionMovesStreamsToTheRelayOnceKeepAliveGivesUp() throws Exception {
+    killPunchedConnection("DROP", "--keep-alive-ms", "500", "--keep-alive-timeout-ms", "1500");
+  }
+
+  /**
+   * Punches between A and B, then has nat-a answer the punched connection's packets with
+   * {@code target} (an iptables target) until A has moved to the relayed connection, while A runs
+   * round trips through its handle; checks that new streams move and that B punches again, and
+   * prints how long each took.
+   */
+  private void killPunchedConnection(String target, String... keepAlive) throws Exception {
+    testbed("ordinary");
+    String[] rt = relayAndTarget(keepAlive);
+    List<String> aArgs = new ArrayList<>(List.of("dial", "--listen", "/ip4/0.0.0.0/tcp/0", "--target", rt[1],
+        "--relay", rt[0], "--punch-timeout-ms", "20000", "--hold-ms", "80000", "--stream-every-ms", "100"));
+    aArgs.addAll(List.of(keepAlive));
+    Cli a = new Cli("a", aArgs.toArray(String[]::new));
     Predicate<Map<String, Object>> toB = l -> rt[1].equals(l.get("peerId"));
     Map<String, Object> punched = a.until("path-changed", toB.and(l -> "holepunched".equals(l.get("to"))));
     assertThat(punched.get("event")).as(a.raw.toString()).isEqualTo("path-changed");
@@ -195,7 +218,7 @@ class NatTestbedTest {
     Predicate<Map<String, Object>> toA = l -> aId.equals(l.get("peerId"));
     a.until("stream", l -> Boolean.TRUE.equals(l.get("ok")) && "holepunched".equals(l.get("path")));
 
-    String[] kill = resetRules((String) punched.get("localAddr"), (String) punched.get("remoteAddr"));
+    String[] kill = rules((String) punched.get("localAddr"), (String) punched.get("remoteAddr"), target);
     long killedAt = System.nanoTime();
     iptables("-I", kill[0]);
     iptables("-I", kill[1]);
@@ -203,8 +226,8 @@ class NatTestbedTest {
     assertThat(lost.get("to")).as(a.raw.toString()).isEqualTo("relayed");
     Map<String, Object> usable = a.until("stream", l -> Boolean.TRUE.equals(l.get("ok")));
     assertThat(usable.get("path")).as(a.raw.toString()).isEqualTo("relayed");
-    // The outage ends; B's next keep-alive reaches A's host, which no longer has that
-    // connection and answers with a reset.
+    // The outage ends; B's next packet on the old connection reaches A's host, which has closed
+    // it, and B learns so (a reset, or A's retransmitted close), if B's keep-alive has not already.
     iptables("-D", kill[0]);
     iptables("-D", kill[1]);
     Map<String, Object> bLost = b.until("path-changed", toA.and(l -> "path-lost".equals(l.get("reason"))));
@@ -214,7 +237,7 @@ class NatTestbedTest {
     Map<String, Object> again = b.until("reconnect", toA.and(l -> "succeeded".equals(l.get("kind"))));
     assertThat(again.get("stage")).as(b.raw.toString()).isEqualTo("holepunch");
     a.until("stream", l -> Boolean.TRUE.equals(l.get("ok")) && "holepunched".equals(l.get("path")));
-    System.out.printf("punched connection reset: A moved to the relay after %.0f ms and had a usable stream"
+    System.out.printf("punched connection killed (" + target + "): A moved to the relay after %.0f ms and had a usable stream"
             + " there after %.0f ms; B noticed after %.0f ms; punched again after %.0f ms%n",
         (nanos(lost) - killedAt) / 1e6, (nanos(usable) - killedAt) / 1e6, (nanos(bLost) - killedAt) / 1e6,
         (nanos(back) - killedAt) / 1e6);
@@ -225,16 +248,16 @@ class NatTestbedTest {
   }
 
   /**
-   * nat-a's FORWARD rules that answer every packet of the connection between {@code local} (A's
-   * side, a LAN address) and {@code remote} (B's public mapping) with a TCP reset, both ways.
+   * nat-a's FORWARD rules that send every packet of the connection between {@code local} (A's
+   * side, a LAN address) and {@code remote} (B's public mapping) to {@code target}, both ways.
    */
-  private static String[] resetRules(String local, String remote) {
+  private static String[] rules(String local, String remote, String target) {
     String[] l = local.split("/");
     String[] r = remote.split("/");
-    String out = "FORWARD -i lan -p tcp -s %s --sport %s -d %s --dport %s -j REJECT --reject-with tcp-reset"
-        .formatted(l[2], l[4], r[2], r[4]);
-    String in = "FORWARD -i wan -p tcp -s %s --sport %s -d %s --dport %s -j REJECT --reject-with tcp-reset"
-        .formatted(r[2], r[4], l[2], l[4]);
+    String out = "FORWARD -i lan -p tcp -s %s --sport %s -d %s --dport %s -j %s"
+        .formatted(l[2], l[4], r[2], r[4], target);
+    String in = "FORWARD -i wan -p tcp -s %s --sport %s -d %s --dport %s -j %s"
+        .formatted(r[2], r[4], l[2], l[4], target);
     return new String[] {out, in};
   }
 

@@ -142,6 +142,26 @@ class PathHealthLoopbackTest {
   }
 
   @Test
+  void aBlackholedConnectionIsClosedByKeepAliveWithinIntervalPlusTimeoutAndStreamsMoveOn() throws Exception {
+    peers = new HandlePeers(HandlePeers.config().keepAliveInterval(Duration.ofMillis(200))
+        .keepAliveTimeout(Duration.ofMillis(600)).build(), events);
+    PeerConnection relayed = peers.relayed(null);
+    PeerConnection direct = peers.direct();
+    PeerHandle handle = peers.handle();
+    assertThat(handle.current()).contains(direct);
+
+    blackhole(direct);
+    long start = System.nanoTime();
+    // With the 10 s default timeout this would take over 10 s.
+    Awaitility.await("the blackholed connection closes").atMost(Duration.ofSeconds(4))
+        .pollInterval(Duration.ofMillis(5)).until(() -> !direct.isOpen());
+    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertThat(handle.newStream(Echo.PROTOCOL_ID, st -> { }).get(20, TimeUnit.SECONDS).peer()).isSameAs(relayed);
+    assertThat(changes).contains(new Change(direct, relayed, PathChangeReason.PATH_LOST));
+    System.out.println("blackholed connection closed by keep-alive after " + tookMs + " ms");
+  }
+
+  @Test
   void aProtocolThePeerRefusesIsNotAPathFailure() throws Exception {
     peers = new HandlePeers(HandlePeers.config().pathHealth(1, 1).build(), events);
     PeerConnection a = peers.direct();
