@@ -42,7 +42,8 @@ import java.util.function.BiFunction;
  * connection dies only we can win it back, by punching again over the relayed one. When the
  * relayed connection dies too, we do not dial such a peer back: it dialed us, and its own
  * manager redials through a relay.
- * Attempts back off from {@link DialConfig#reconnectInitialBackoff()}, doubling up to
+ *
+ * <p>Attempts back off from {@link DialConfig#reconnectInitialBackoff()}, doubling up to
  * {@link DialConfig#reconnectMaxBackoff()}, at most {@link DialConfig#reconnectAttempts()} per
  * loss; each is reported as {@code reconnectStart}/{@code reconnectEnd}/{@code reconnectFailed}.
  * Thread-safe.
@@ -180,16 +181,20 @@ public final class Reconnector implements AutoCloseable {
       reconnection = new CompletableFuture<>();
       winning.put(peer, reconnection);
     }
-    attempt(peer, k, stage, 1);
+    attempt(peer, stage, 1);
     return reconnection;
   }
 
-  private void attempt(PeerId peer, Kept k, DialStage stage, int n) {
-    List<Multiaddr> addrs = k.addrs();
-    if (closed || !keeps(peer)) {
+  private void attempt(PeerId peer, DialStage stage, int n) {
+    Kept k;
+    synchronized (kept) {
+      k = kept.get(peer); // read again: a dial may have made a punched-only peer a dialed one
+    }
+    if (closed || k == null) {
       done(peer);
       return;
     }
+    List<Multiaddr> addrs = k.addrs();
     if (open(peer, false).isPresent()) {
       done(peer); // a direct connection came back on its own (the peer dialed us, a punch)
       return;
@@ -243,7 +248,7 @@ public final class Reconnector implements AutoCloseable {
       if (wait == null) {
         done(peer);
       } else {
-        timer.after(wait, () -> attempt(peer, k, stage, n + 1));
+        timer.after(wait, () -> attempt(peer, stage, n + 1));
       }
     });
   }
