@@ -41,6 +41,7 @@ final class CliEvents implements EventListener {
   private final Reservations reservations;
   private final Multiaddr relay;
   private final boolean punches;
+  private final boolean paths;
 
   /**
    * @param connections print a {@code connection} line per connection opened, a
@@ -48,13 +49,15 @@ final class CliEvents implements EventListener {
    *     lines
    * @param reservations how {@code reserved} lines are printed
    * @param relay the relay set by address (for {@link Reservations#BY_ADDRESS}), or null
-   * @param punches print {@code holepunch}, {@code path-changed} and {@code reconnect} lines
+   * @param punches print {@code holepunch} lines
+   * @param paths print {@code path-changed} and {@code reconnect} lines
    */
-  CliEvents(boolean connections, Reservations reservations, Multiaddr relay, boolean punches) {
+  CliEvents(boolean connections, Reservations reservations, Multiaddr relay, boolean punches, boolean paths) {
     this.connections = connections;
     this.reservations = reservations;
     this.relay = relay;
     this.punches = punches;
+    this.paths = paths;
   }
 
   @Override
@@ -171,7 +174,7 @@ final class CliEvents implements EventListener {
 
   @Override
   public void pathChanged(PeerId peer, Peer from, Peer to, PathChangeReason reason) {
-    if (!punches) {
+    if (!paths) {
       return;
     }
     Map<String, Object> ev = JsonEvents.event("path-changed");
@@ -203,7 +206,7 @@ final class CliEvents implements EventListener {
   }
 
   private void reconnect(String kind, PeerId peer, DialStage stage, int attempt, PeerException error) {
-    if (!punches) {
+    if (!paths) {
       return;
     }
     Map<String, Object> ev = JsonEvents.event("reconnect");

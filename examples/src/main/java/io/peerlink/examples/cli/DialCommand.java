@@ -71,7 +71,7 @@ final class DialCommand implements Callable<Integer> {
   @Option(names = "--hold-ms", paramLabel = "MS", defaultValue = "0",
       description = "Keep the peer's handle this long after connecting, running echo round trips through it"
           + " (see --stream-every-ms), printing 'stream' lines and the handle's 'path-changed' and 'reconnect'"
-          + " lines as paths come and go.")
+          + " lines (only in this mode) as paths come and go.")
   long holdMs;
 
   @Option(names = "--stream-every-ms", paramLabel = "MS", defaultValue = "200",
@@ -107,7 +107,8 @@ final class DialCommand implements Callable<Integer> {
     Manager.Builder mb = Manager.builder(peer.identity()).config(peer.config())
         .listenOn(listen)
         .handlerOnLimitedConnections(Echo.PROTOCOL_ID, Echo.handler())
-        .eventListener(new CliEvents(false, CliEvents.Reservations.NONE, null, true))
+        // Path changes and reconnections only while a handle is held: the one-shot dial's output stays as it was.
+        .eventListener(new CliEvents(false, CliEvents.Reservations.NONE, null, true, holdMs > 0))
         .eventListener(new EventListener() {
           @Override
           public void connectionOpened(Peer c) {
