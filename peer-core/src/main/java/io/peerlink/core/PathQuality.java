@@ -16,6 +16,9 @@ import java.util.Optional;
  * @param writtenBytesPerSecond bytes sent per second, measured the same way
  * @param recentFailures streams and pings that failed on this connection in the last
  *     {@link #FAILURE_WINDOW}
+ * @param demoted whether the connection failed {@link PeerConfig#pathFailureThreshold()} stream
+ *     opens or pings in a row and has not yet succeeded {@link PeerConfig#pathRecoverySuccesses()}
+ *     times in a row since: new streams avoid it while a healthy connection of its kind is open
  */
 public record PathQuality(
     Peer connection,
@@ -23,7 +26,8 @@ public record PathQuality(
     Optional<Duration> rtt,
     long readBytesPerSecond,
     long writtenBytesPerSecond,
-    int recentFailures) {
+    int recentFailures,
+    boolean demoted) {
 
   /** How far back {@link #recentFailures()} counts: one minute, four quality pings at the default interval. */
   public static final Duration FAILURE_WINDOW = Duration.ofMinutes(1);
@@ -37,6 +41,7 @@ public record PathQuality(
    * @param readBytesPerSecond bytes received per second
    * @param writtenBytesPerSecond bytes sent per second
    * @param recentFailures failures in the last {@link #FAILURE_WINDOW}
+   * @param demoted whether new streams avoid it for its failures
    */
   public PathQuality {
     Objects.requireNonNull(connection, "connection");

@@ -35,6 +35,7 @@ public final class PeerConfig {
   private final int streamWriteBufferHighWaterMark;
   private final Duration idleTimeout;
   private final Duration keepAliveInterval;
+  private final Duration keepAliveTimeout;
   private final int maxMessageSize;
   private final List<StreamMuxer> streamMuxers;
   private final int mplexMaxBufferedBytes;
@@ -43,6 +44,8 @@ public final class PeerConfig {
   private final Duration qualityPingInterval;
   private final double pathSwitchMargin;
   private final int pathSwitchSamples;
+  private final int pathFailureThreshold;
+  private final int pathRecoverySuccesses;
   private final ConnectionManagerConfig connectionManager;
   private final AddressBookConfig addressBook;
   private final Duration identifyPushDelay;
@@ -66,6 +69,7 @@ public final class PeerConfig {
     this.streamWriteBufferHighWaterMark = b.streamWriteBufferHighWaterMark;
     this.idleTimeout = b.idleTimeout;
     this.keepAliveInterval = b.keepAliveInterval;
+    this.keepAliveTimeout = b.keepAliveTimeout;
     this.maxMessageSize = b.maxMessageSize;
     this.streamMuxers = List.copyOf(b.streamMuxers);
     this.mplexMaxBufferedBytes = b.mplexMaxBufferedBytes;
@@ -74,6 +78,8 @@ public final class PeerConfig {
     this.qualityPingInterval = b.qualityPingInterval;
     this.pathSwitchMargin = b.pathSwitchMargin;
     this.pathSwitchSamples = b.pathSwitchSamples;
+    this.pathFailureThreshold = b.pathFailureThreshold;
+    this.pathRecoverySuccesses = b.pathRecoverySuccesses;
     this.connectionManager = b.connectionManager;
     this.addressBook = b.addressBook;
     this.identifyPushDelay = b.identifyPushDelay;
@@ -110,6 +116,7 @@ public final class PeerConfig {
     b.streamWriteBufferHighWaterMark = streamWriteBufferHighWaterMark;
     b.idleTimeout = idleTimeout;
     b.keepAliveInterval = keepAliveInterval;
+    b.keepAliveTimeout = keepAliveTimeout;
     b.maxMessageSize = maxMessageSize;
     b.streamMuxers = streamMuxers;
     b.mplexMaxBufferedBytes = mplexMaxBufferedBytes;
@@ -118,6 +125,8 @@ public final class PeerConfig {
     b.qualityPingInterval = qualityPingInterval;
     b.pathSwitchMargin = pathSwitchMargin;
     b.pathSwitchSamples = pathSwitchSamples;
+    b.pathFailureThreshold = pathFailureThreshold;
+    b.pathRecoverySuccesses = pathRecoverySuccesses;
     b.connectionManager = connectionManager;
     b.addressBook = addressBook;
     b.identifyPushDelay = identifyPushDelay;
@@ -293,6 +302,20 @@ public final class PeerConfig {
   }
 
   /**
+   * How long a yamux ping (keep-alive or quality ping) may go unanswered before it fails; a
+   * keep-alive ping that fails while nothing else arrived closes the connection. With
+   * {@link #keepAliveInterval()} it bounds how long a path that silently stopped carrying packets
+   * (a dropped NAT mapping, a dead relay) keeps new streams: about interval + timeout. Default
+   * 10 s, which tolerates a loaded relay or a long GC pause; lower both to move off such a path
+   * within seconds.
+   *
+   * @return the ping timeout, positive
+   */
+  public Duration keepAliveTimeout() {
+    return keepAliveTimeout;
+  }
+
+  /**
    * Largest message {@link Peer#send} sends and the message protocol accepts, in bytes (payload,
    * not counting the length prefix). A longer inbound message resets its stream. Default 2 MiB,
    * avalanchego's default maximum message size.
@@ -391,6 +414,34 @@ public final class PeerConfig {
   }
 
   /**
+   * How many stream opens or quality pings in a row must fail on a connection before a
+   * {@link PeerHandle} demotes it below the healthy connections of the same kind (see
+   * {@link PathQuality#demoted()}): a path that stopped carrying data (a NAT mapping lost, a
+   * blackholed route) is noticed by its failures long before keep-alive closes it. A stream
+   * refused for its protocol or for a relay's limit is the peer's answer, not a path failure, and
+   * does not count. Default 3: one failure is noise, three in a row at stream rate (or 45 s of
+   * quality pings) is a broken path.
+   *
+   * @return the number of failures in a row, at least 1
+   */
+  public int pathFailureThreshold() {
+    return pathFailureThreshold;
+  }
+
+  /**
+   * How many stream opens or quality pings in a row must succeed on a demoted connection before
+   * it counts as healthy again and may be chosen by kind and RTT as before. A demoted connection
+   * carries no new streams while a healthy one of its kind exists, so its quality pings
+   * ({@link #qualityPingInterval()}) are what bring it back. Default 2 (30 s at the default ping
+   * interval): more than one, so one lucky ping does not hand streams back to a flapping path.
+   *
+   * @return the number of successes in a row, at least 1
+   */
+  public int pathRecoverySuccesses() {
+    return pathRecoverySuccesses;
+  }
+
+  /**
    * When the host trims its connections (watermarks, grace period). Default
    * {@link ConnectionManagerConfig#defaults()}: above 400 connections, trim to 100.
    *
@@ -461,6 +512,7 @@ public final class PeerConfig {
     private int streamWriteBufferHighWaterMark = 256 * 1024;
     private Duration idleTimeout = Duration.ZERO;
     private Duration keepAliveInterval = Duration.ofSeconds(30);
+    private Duration keepAliveTimeout = Duration.ofSeconds(10);
     private int maxMessageSize = 2 * 1024 * 1024;
     private List<StreamMuxer> streamMuxers = List.of(StreamMuxer.YAMUX);
     private int mplexMaxBufferedBytes = 4 * 1024 * 1024;
@@ -469,6 +521,8 @@ public final class PeerConfig {
     private Duration qualityPingInterval = Duration.ofSeconds(15);
     private double pathSwitchMargin = 0.2;
     private int pathSwitchSamples = 3;
+    private int pathFailureThreshold = 3;
+    private int pathRecoverySuccesses = 2;
     private ConnectionManagerConfig connectionManager = ConnectionManagerConfig.defaults();
     private AddressBookConfig addressBook = AddressBookConfig.defaults();
     private Duration identifyPushDelay = Duration.ofSeconds(1);
@@ -555,6 +609,17 @@ public final class PeerConfig {
     }
 
     /**
+     * See {@link PeerConfig#keepAliveTimeout()}.
+     *
+     * @param v how long a ping may go unanswered, positive
+     * @return this builder
+     */
+    public Builder keepAliveTimeout(Duration v) {
+      this.keepAliveTimeout = v;
+      return this;
+    }
+
+    /**
      * See {@link PeerConfig#waitForDirectConnection()}; zero fails at once.
      *
      * @param v the new value
@@ -586,6 +651,19 @@ public final class PeerConfig {
     public Builder pathSwitch(double margin, int samples) {
       this.pathSwitchMargin = margin;
       this.pathSwitchSamples = samples;
+      return this;
+    }
+
+    /**
+     * See {@link PeerConfig#pathFailureThreshold()} and {@link PeerConfig#pathRecoverySuccesses()}.
+     *
+     * @param failures failures in a row that demote a connection, at least 1
+     * @param successes successes in a row that bring a demoted one back, at least 1
+     * @return this builder
+     */
+    public Builder pathHealth(int failures, int successes) {
+      this.pathFailureThreshold = failures;
+      this.pathRecoverySuccesses = successes;
       return this;
     }
 
@@ -837,6 +915,7 @@ public final class PeerConfig {
       }
       nonNegative("idleTimeout", idleTimeout);
       nonNegative("keepAliveInterval", keepAliveInterval);
+      positive("keepAliveTimeout", keepAliveTimeout);
       nonNegative("identifyPushDelay", identifyPushDelay);
       if (maxMessageSize < 1 || maxMessageSize > 64 * 1024 * 1024) {
         throw new IllegalArgumentException("maxMessageSize must be 1 byte .. 64 MiB, was " + maxMessageSize);
@@ -848,6 +927,12 @@ public final class PeerConfig {
       }
       if (pathSwitchSamples < 1) {
         throw new IllegalArgumentException("pathSwitchSamples must be at least 1, was " + pathSwitchSamples);
+      }
+      if (pathFailureThreshold < 1) {
+        throw new IllegalArgumentException("pathFailureThreshold must be at least 1, was " + pathFailureThreshold);
+      }
+      if (pathRecoverySuccesses < 1) {
+        throw new IllegalArgumentException("pathRecoverySuccesses must be at least 1, was " + pathRecoverySuccesses);
       }
       return new PeerConfig(this);
     }

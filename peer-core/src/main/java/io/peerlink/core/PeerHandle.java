@@ -15,6 +15,9 @@ import java.util.concurrent.CompletableFuture;
  * before a limited relayed one, a direct (or hole-punched) one before a relayed one, and among
  * equals the one with the better measured round-trip time, with hysteresis so that the choice
  * does not flap ({@link PeerConfig#pathSwitchMargin()}, {@link PeerConfig#pathSwitchSamples()}).
+ * A connection whose stream opens or pings fail {@link PeerConfig#pathFailureThreshold()} times in
+ * a row is demoted below the healthy ones of its kind until it succeeds
+ * {@link PeerConfig#pathRecoverySuccesses()} times in a row ({@link PathQuality#demoted()}).
  * Streams already open stay where they are. Every change of the selection is reported as
  * {@link EventListener#pathChanged}; when the selected connection dies, new streams go to the
  * next-best one at once.

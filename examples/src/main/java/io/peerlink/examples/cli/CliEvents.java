@@ -4,6 +4,8 @@ import io.peerlink.core.EventListener;
 import io.peerlink.core.Peer;
 import io.peerlink.core.PeerException;
 import io.peerlink.core.ResourceLimits;
+import io.peerlink.core.event.DialStage;
+import io.peerlink.core.event.PathChangeReason;
 import io.peerlink.core.event.PunchRole;
 import io.peerlink.core.event.RelayState;
 import io.peerlink.core.identity.PeerId;
@@ -19,8 +21,10 @@ import java.util.Map;
 /**
  * The tool's JSON lines for a manager's events: {@code connection}, {@code disconnection},
  * {@code relay-probe-failed}, {@code limit}, {@code reserved}, {@code relay-state},
- * {@code relay-lost} and {@code holepunch}. Which of them a command prints is
- * chosen when it is made.
+ * {@code relay-lost}, {@code holepunch}, {@code path-changed} and {@code reconnect}. Which of them
+ * a command prints is chosen when it is made. Path changes and reconnections carry
+ * {@code "nanos"}, the JVM's monotonic clock, so a test on the same machine can time them against
+ * its own clock.
  */
 final class CliEvents implements EventListener {
   /** How {@code reserved} lines name the relay. */
@@ -37,6 +41,7 @@ final class CliEvents implements EventListener {
   private final Reservations reservations;
   private final Multiaddr relay;
   private final boolean punches;
+  private final boolean paths;
 
   /**
    * @param connections print a {@code connection} line per connection opened, a
@@ -45,12 +50,14 @@ final class CliEvents implements EventListener {
    * @param reservations how {@code reserved} lines are printed
    * @param relay the relay set by address (for {@link Reservations#BY_ADDRESS}), or null
    * @param punches print {@code holepunch} lines
+   * @param paths print {@code path-changed} and {@code reconnect} lines
    */
-  CliEvents(boolean connections, Reservations reservations, Multiaddr relay, boolean punches) {
+  CliEvents(boolean connections, Reservations reservations, Multiaddr relay, boolean punches, boolean paths) {
     this.connections = connections;
     this.reservations = reservations;
     this.relay = relay;
     this.punches = punches;
+    this.paths = paths;
   }
 
   @Override
@@ -163,6 +170,55 @@ final class CliEvents implements EventListener {
   @Override
   public void holePunchFailed(PeerId peer, PunchRole role, PeerException error, Duration took) {
     punch("failed", peer, role, 0, error);
+  }
+
+  @Override
+  public void pathChanged(PeerId peer, Peer from, Peer to, PathChangeReason reason) {
+    if (!paths) {
+      return;
+    }
+    Map<String, Object> ev = JsonEvents.event("path-changed");
+    ev.put("nanos", System.nanoTime());
+    ev.put("peerId", peer.toString());
+    ev.put("reason", reason.label());
+    ev.put("from", from == null ? "none" : from.path().wireName());
+    ev.put("to", to == null ? "none" : to.path().wireName());
+    if (to != null) {
+      ev.put("localAddr", to.localAddress().toString());
+      ev.put("remoteAddr", to.remoteAddress().toString());
+    }
+    JsonEvents.print(ev);
+  }
+
+  @Override
+  public void reconnectStart(PeerId peer, DialStage stage, int attempt) {
+    reconnect("started", peer, stage, attempt, null);
+  }
+
+  @Override
+  public void reconnectEnd(PeerId peer, DialStage stage, Peer connection) {
+    reconnect("succeeded", peer, stage, 0, null);
+  }
+
+  @Override
+  public void reconnectFailed(PeerId peer, DialStage stage, int attempt, PeerException error, Duration retryIn) {
+    reconnect("failed", peer, stage, attempt, error);
+  }
+
+  private void reconnect(String kind, PeerId peer, DialStage stage, int attempt, PeerException error) {
+    if (!paths) {
+      return;
+    }
+    Map<String, Object> ev = JsonEvents.event("reconnect");
+    ev.put("nanos", System.nanoTime());
+    ev.put("kind", kind);
+    ev.put("peerId", peer.toString());
+    ev.put("stage", stage.label());
+    ev.put("attempt", attempt);
+    if (error != null) {
+      ev.put("error", error.getMessage());
+    }
+    JsonEvents.print(ev);
   }
 
   private void punch(String kind, PeerId peer, PunchRole role, int attempt, PeerException error) {

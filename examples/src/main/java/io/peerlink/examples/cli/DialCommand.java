@@ -4,6 +4,9 @@ import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.Echo;
 import io.peerlink.core.EventListener;
 import io.peerlink.core.Peer;
+import io.peerlink.core.PeerError;
+import io.peerlink.core.PeerException;
+import io.peerlink.core.PeerHandle;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.relay.DhtConfig;
@@ -65,6 +68,21 @@ final class DialCommand implements Callable<Integer> {
           + " (or a slower direct dial) to bring a direct one, and print it as an 'upgraded' line.")
   long awaitDirectMs;
 
+  @Option(names = "--hold-ms", paramLabel = "MS", defaultValue = "0",
+      description = "Keep the peer's handle this long after connecting, running echo round trips through it"
+          + " (see --stream-every-ms), printing 'stream' lines and the handle's 'path-changed' and 'reconnect'"
+          + " lines (only in this mode) as paths come and go.")
+  long holdMs;
+
+  @Option(names = "--stream-every-ms", paramLabel = "MS", defaultValue = "200",
+      description = "With --hold-ms: one echo round trip on a new stream this often (default: ${DEFAULT-VALUE}).")
+  long streamEveryMs;
+
+  @Option(names = "--stream-bytes", paramLabel = "BYTES", defaultValue = "512",
+      description = "With --hold-ms: bytes per round trip; small by default, since a relay's circuit data"
+          + " limit (128 KiB in go and here) counts them while the relay carries them (default: ${DEFAULT-VALUE}).")
+  int streamBytes;
+
   @Mixin
   PeerOptions peer;
 
@@ -89,7 +107,8 @@ final class DialCommand implements Callable<Integer> {
     Manager.Builder mb = Manager.builder(peer.identity()).config(peer.config())
         .listenOn(listen)
         .handlerOnLimitedConnections(Echo.PROTOCOL_ID, Echo.handler())
-        .eventListener(new CliEvents(false, CliEvents.Reservations.NONE, null, true))
+        // Path changes and reconnections only while a handle is held: the one-shot dial's output stays as it was.
+        .eventListener(new CliEvents(false, CliEvents.Reservations.NONE, null, true, holdMs > 0))
         .eventListener(new EventListener() {
           @Override
           public void connectionOpened(Peer c) {
@@ -141,6 +160,13 @@ final class DialCommand implements Callable<Integer> {
         e.put("bytes", echoBytes);
         e.put("ms", JsonEvents.millis(took.toNanos()));
         JsonEvents.print(e);
+      }
+      if (holdMs > 0) {
+        // The handle, not the connection: new streams follow the best path while it is held.
+        PeerHandle handle = manager.handle(p.peerId()).orElseThrow(
+            () -> new PeerException(PeerError.IO, "the connection to " + p.peerId() + " closed before it was held"));
+        new HandleTraffic(handle, streamBytes, Duration.ofMillis(streamEveryMs)).run(Duration.ofMillis(holdMs));
+        handle.close().get();
       }
       p.close().get();
     }

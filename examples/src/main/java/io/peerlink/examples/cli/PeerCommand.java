@@ -81,7 +81,7 @@ final class PeerCommand implements Callable<Integer> {
         .eventListener(new CliEvents(true,
             autoRelay ? CliEvents.Reservations.BY_PEER_ID
                 : relays.isEmpty() ? CliEvents.Reservations.NONE : CliEvents.Reservations.BY_ADDRESS,
-            relays.isEmpty() ? null : relays.get(0), true))
+            relays.isEmpty() ? null : relays.get(0), true, true))
         .relayHopOptions(new RelayHopOptions(relayAnyAddress ? addr -> true : null, Duration.ofSeconds(5)));
     nat.apply(b);
     dht.apply(b, DhtConfig.Mode.AUTO);

@@ -38,6 +38,16 @@ final class PeerOptions {
       description = "TCP connect and handshake timeout (default: ${DEFAULT-VALUE}).")
   int timeoutMs;
 
+  @Option(names = "--keep-alive-ms", paramLabel = "MS", defaultValue = "30000",
+      description = "Interval of keep-alive pings on every connection; an unanswered one closes it"
+          + " (default: ${DEFAULT-VALUE}).")
+  int keepAliveMs;
+
+  @Option(names = "--keep-alive-timeout-ms", paramLabel = "MS", defaultValue = "10000",
+      description = "How long a keep-alive ping may go unanswered before the connection is closed"
+          + " (default: ${DEFAULT-VALUE}).")
+  int keepAliveTimeoutMs;
+
   Identity identity() throws IOException, GeneralSecurityException {
     return identity == null ? Identity.generate() : Identity.loadOrCreate(identity);
   }
@@ -47,6 +57,8 @@ final class PeerOptions {
         .securityProtocols(security.order)
         .connectTimeout(Duration.ofMillis(timeoutMs))
         .handshakeTimeout(Duration.ofMillis(timeoutMs))
+        .keepAliveInterval(Duration.ofMillis(keepAliveMs))
+        .keepAliveTimeout(Duration.ofMillis(keepAliveTimeoutMs))
         .build();
   }
 }

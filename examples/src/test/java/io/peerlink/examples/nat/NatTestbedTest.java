@@ -17,6 +17,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,8 @@ class NatTestbedTest {
   private static final String PUB2 = "198.51.100.0/24";
   private final List<Process> processes = new ArrayList<>();
   private String prefix;
+  /** B's process, once {@link #relayAndTarget} started it. */
+  private Cli b;
 
   private static void requireRoot() throws Exception {
     Process id = new ProcessBuilder("id", "-u").start();
@@ -113,24 +116,36 @@ class NatTestbedTest {
 
     /** The next line that is {@code event} (or an error line), skipping others. */
     Map<String, Object> until(String event) throws InterruptedException {
+      return until(event, l -> true);
+    }
+
+    /** The next {@code event} line whose fields match {@code match} (or an error line), skipping others. */
+    Map<String, Object> until(String event, Predicate<Map<String, Object>> match) throws InterruptedException {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
       while (System.nanoTime() < deadline) {
         Map<String, Object> l = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-        if (l != null && (event.equals(l.get("event")) || "error".equals(l.get("event")))) {
+        if (l != null && ((event.equals(l.get("event")) && match.test(l)) || "error".equals(l.get("event")))) {
           return l;
         }
       }
-      throw new AssertionError("no " + event + " line; output:\n" + raw);
+      throw new AssertionError("no matching " + event + " line; output:\n" + raw);
     }
   }
 
   /** Relay in inet, B behind nat-b with a reservation; returns {relay multiaddr, B's peer ID}. */
   private String[] relayAndTarget() throws Exception {
+    return relayAndTarget(new String[0]);
+  }
+
+  /** As {@link #relayAndTarget()}, with more options for B. */
+  private String[] relayAndTarget(String... bOptions) throws Exception {
     Cli relay = new Cli("inet", "peer", "--listen", "/ip4/0.0.0.0/tcp/4001", "--serve-relay", "--relay-any-address");
     String relayId = (String) relay.until("listening").get("peerId");
     relay.until("relay-enabled");
     String relayAddr = "/ip4/203.0.113.1/tcp/4001/p2p/" + relayId;
-    Cli b = new Cli("b", "peer", "--listen", "/ip4/0.0.0.0/tcp/4001", "--relay", relayAddr);
+    List<String> bArgs = new ArrayList<>(List.of("peer", "--listen", "/ip4/0.0.0.0/tcp/4001", "--relay", relayAddr));
+    bArgs.addAll(List.of(bOptions));
+    b = new Cli("b", bArgs.toArray(String[]::new));
     String bId = (String) b.until("listening").get("peerId");
     assertThat(b.until("reserved").get("event")).as(b.raw.toString()).isEqualTo("reserved");
     return new String[] {relayAddr, bId, String.valueOf(processes.indexOf(relay.process))};
@@ -158,6 +173,100 @@ class NatTestbedTest {
     assertThat(c.get("path")).as(raw).isEqualTo("relayed");
     assertThat(raw).contains("\"event\":\"upgraded\",").contains("\"path\":\"holepunched\"")
         .contains("\"relayedKept\":true").contains("\"event\":\"ping\"");
+  }
+
+  /**
+   * After a punch between two home NATs, nat-a resets the punched connection (as a router that
+   * lost its mapping and answers with resets does) while a steady stream of echo round trips runs
+   * through A's handle: new streams move to the kept relayed connection, and B, the side that
+   * punched, punches again.
+   */
+  @Test
+  void resettingThePunchedConnectionMovesStreamsToTheRelayAndTheReconnectorPunchesAgain() throws Exception {
+    // Keep-alive every second: B notices the reset connection on its next ping, not in 30 s.
+    killPunchedConnection("REJECT --reject-with tcp-reset", "--keep-alive-ms", "1000");
+  }
+
+  /**
+   * As above, but nat-a silently drops the punched connection's packets: only keep-alive can tell,
+   * so both sides ping every 500 ms and give a ping 1.5 s, which should move A's new streams to
+   * the relay within about 2 s.
+   */
+  @Test
+  void droppingThePunchedConnectionMovesStreamsToTheRelayOnceKeepAliveGivesUp() throws Exception {
+    killPunchedConnection("DROP", "--keep-alive-ms", "500", "--keep-alive-timeout-ms", "1500");
+  }
+
+  /**
+   * Punches between A and B, then has nat-a answer the punched connection's packets with
+   * {@code target} (an iptables target) until A has moved to the relayed connection, while A runs
+   * round trips through its handle; checks that new streams move and that B punches again, and
+   * prints how long each took.
+   */
+  private void killPunchedConnection(String target, String... keepAlive) throws Exception {
+    testbed("ordinary");
+    String[] rt = relayAndTarget(keepAlive);
+    List<String> aArgs = new ArrayList<>(List.of("dial", "--listen", "/ip4/0.0.0.0/tcp/0", "--target", rt[1],
+        "--relay", rt[0], "--punch-timeout-ms", "20000", "--hold-ms", "80000", "--stream-every-ms", "100"));
+    aArgs.addAll(List.of(keepAlive));
+    Cli a = new Cli("a", aArgs.toArray(String[]::new));
+    Predicate<Map<String, Object>> toB = l -> rt[1].equals(l.get("peerId"));
+    Map<String, Object> punched = a.until("path-changed", toB.and(l -> "holepunched".equals(l.get("to"))));
+    assertThat(punched.get("event")).as(a.raw.toString()).isEqualTo("path-changed");
+    // B's handle of A: the peer ID is A's, which A does not print.
+    String aId = (String) b.until("path-changed", l -> "holepunched".equals(l.get("to"))).get("peerId");
+    Predicate<Map<String, Object>> toA = l -> aId.equals(l.get("peerId"));
+    a.until("stream", l -> Boolean.TRUE.equals(l.get("ok")) && "holepunched".equals(l.get("path")));
+
+    String[] kill = rules((String) punched.get("localAddr"), (String) punched.get("remoteAddr"), target);
+    long killedAt = System.nanoTime();
+    iptables("-I", kill[0]);
+    iptables("-I", kill[1]);
+    Map<String, Object> lost = a.until("path-changed", toB.and(l -> "path-lost".equals(l.get("reason"))));
+    assertThat(lost.get("to")).as(a.raw.toString()).isEqualTo("relayed");
+    Map<String, Object> usable = a.until("stream", l -> Boolean.TRUE.equals(l.get("ok")));
+    assertThat(usable.get("path")).as(a.raw.toString()).isEqualTo("relayed");
+    // The outage ends; B's next packet on the old connection reaches A's host, which has closed
+    // it, and B learns so (a reset, or A's retransmitted close), if B's keep-alive has not already.
+    iptables("-D", kill[0]);
+    iptables("-D", kill[1]);
+    Map<String, Object> bLost = b.until("path-changed", toA.and(l -> "path-lost".equals(l.get("reason"))));
+
+    Map<String, Object> back = a.until("path-changed", toB.and(l -> "holepunched".equals(l.get("to"))));
+    assertThat(back.get("event")).as(a.raw.toString()).isEqualTo("path-changed");
+    Map<String, Object> again = b.until("reconnect", toA.and(l -> "succeeded".equals(l.get("kind"))));
+    assertThat(again.get("stage")).as(b.raw.toString()).isEqualTo("holepunch");
+    a.until("stream", l -> Boolean.TRUE.equals(l.get("ok")) && "holepunched".equals(l.get("path")));
+    System.out.printf("punched connection killed (" + target + "): A moved to the relay after %.0f ms and had a usable stream"
+            + " there after %.0f ms; B noticed after %.0f ms; punched again after %.0f ms%n",
+        (nanos(lost) - killedAt) / 1e6, (nanos(usable) - killedAt) / 1e6, (nanos(bLost) - killedAt) / 1e6,
+        (nanos(back) - killedAt) / 1e6);
+  }
+
+  private static long nanos(Map<String, Object> line) {
+    return ((Number) line.get("nanos")).longValue();
+  }
+
+  /**
+   * nat-a's FORWARD rules that send every packet of the connection between {@code local} (A's
+   * side, a LAN address) and {@code remote} (B's public mapping) to {@code target}, both ways.
+   */
+  private static String[] rules(String local, String remote, String target) {
+    String[] l = local.split("/");
+    String[] r = remote.split("/");
+    String out = "FORWARD -i lan -p tcp -s %s --sport %s -d %s --dport %s -j %s"
+        .formatted(l[2], l[4], r[2], r[4], target);
+    String in = "FORWARD -i wan -p tcp -s %s --sport %s -d %s --dport %s -j %s"
+        .formatted(r[2], r[4], l[2], l[4], target);
+    return new String[] {out, in};
+  }
+
+  private void iptables(String op, String rule) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", prefix + "nata", "iptables", op));
+    cmd.addAll(List.of(rule.split(" ")));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as("iptables %s %s: %s", op, rule, out).isZero();
   }
 
   @Test

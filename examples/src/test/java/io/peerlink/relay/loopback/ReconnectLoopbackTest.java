@@ -97,11 +97,15 @@ class ReconnectLoopbackTest {
   }
 
   private Manager peer(HolePunchConfig punch, EventListener events) throws Exception {
+    return peer(punch, events, FAST);
+  }
+
+  private Manager peer(HolePunchConfig punch, EventListener events, DialConfig dial) throws Exception {
     Manager m = Manager.builder(Identity.generate())
         .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
         .publicAddressFilter(AddressFilter.internet().withPublic("127.0.0.0/8"))
         .holePunching(punch)
-        .dialConfig(FAST)
+        .dialConfig(dial)
         .eventListener(events)
         .build();
     closers.add(m);
@@ -169,6 +173,39 @@ class ReconnectLoopbackTest {
     assertThat(events.events).contains("end direct");
     assertThat(get(a.dialWithPriority(b.peerId(), List.of())).path()).isNotEqualTo(ConnectionPath.RELAYED);
     assertThat(relayed.isOpen()).isTrue();
+  }
+
+  @Test
+  void theSideThatPunchedPunchesAgainWhenThePunchedConnectionDies() throws Exception {
+    RelayServer r = relay();
+    Reconnections bEvents = new Reconnections();
+    Manager b = peer(NO_REVERSAL, bEvents);
+    get(b.reserve(addr(r)));
+    // The dialer does not reconnect at all: behind a NAT it could not dial b directly, and DCUtR
+    // lets only b (the side that received the relayed connection) start a punch.
+    Manager a = peer(NO_REVERSAL, EventListener.NONE, DialConfig.builder().reconnectAttempts(0).build());
+    a.setRelayAddr(addr(r));
+
+    PeerHandle handle = (PeerHandle) get(a.dialWithPriority(b.peerId(), List.of()));
+    assertThat(bEvents.punched.get(20, TimeUnit.SECONDS).path()).isEqualTo(ConnectionPath.HOLE_PUNCHED);
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> handle.current().map(c -> c.path() == ConnectionPath.HOLE_PUNCHED).orElse(false));
+    Peer first = handle.current().orElseThrow();
+
+    get(first.close()); // b hears a remote close, as when a NAT drops the mapping
+    assertThat(handle.isOpen()).isTrue();
+    assertThat(get(handle.ping())).isPositive(); // over the relayed connection meanwhile
+
+    Peer back;
+    try {
+      back = bEvents.won.get(30, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("b did not punch again; events " + bEvents.events, e);
+    }
+    assertThat(back.path()).isEqualTo(ConnectionPath.HOLE_PUNCHED);
+    assertThat(bEvents.events).startsWith("start holepunch 1").endsWith("end holepunch");
+    await().atMost(Duration.ofSeconds(10)).until(() -> handle.current()
+        .map(c -> c != first && c.path() == ConnectionPath.HOLE_PUNCHED).orElse(false));
   }
 
   @Test

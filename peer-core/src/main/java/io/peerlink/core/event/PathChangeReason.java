@@ -12,7 +12,12 @@ public enum PathChangeReason {
   /** A connection of the same kind measured a clearly better round-trip time for long enough. */
   BETTER_QUALITY("better-quality"),
   /** The selected connection closed; the next-best one took over, or none is left. */
-  PATH_LOST("path-lost");
+  PATH_LOST("path-lost"),
+  /**
+   * The selected connection failed {@code PeerConfig.pathFailureThreshold} stream opens or pings
+   * in a row and was demoted; a healthy connection of the same kind took over.
+   */
+  PATH_FAILING("path-failing");
 
   private final String label;
 

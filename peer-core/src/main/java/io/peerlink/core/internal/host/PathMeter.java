@@ -9,8 +9,10 @@ import java.util.Optional;
 
 /**
  * What a {@link PeerHandleImpl} measures about one of its connections: the RTT (the connection's
- * own moving average), throughput since the last quality ping, and the failures of the last
- * {@link PathQuality#FAILURE_WINDOW}. Thread-safe: every method is synchronized, and none does I/O.
+ * own moving average), throughput since the last quality ping, the failures of the last
+ * {@link PathQuality#FAILURE_WINDOW}, and its health: demoted after {@code failureThreshold}
+ * failed stream opens or pings in a row, healthy again after {@code recoverySuccesses} successes
+ * in a row. Thread-safe: every method is synchronized, and none does I/O.
  */
 final class PathMeter implements PathSelector.Candidate {
   /** Failures remembered at most; more in one window count as this many. */
@@ -19,12 +21,19 @@ final class PathMeter implements PathSelector.Candidate {
   private final PeerConnection connection;
   private final int rank;
   private final ArrayDeque<Long> failureNanos = new ArrayDeque<>();
+  private final int failureThreshold;
+  private final int recoverySuccesses;
+  private int failuresInARow;
+  private int successesInARow;
+  private boolean demoted;
   private long baselineNanos = System.nanoTime();
   private long baselineRead;
   private long baselineWritten;
 
-  PathMeter(PeerConnection connection) {
+  PathMeter(PeerConnection connection, int failureThreshold, int recoverySuccesses) {
     this.connection = connection;
+    this.failureThreshold = failureThreshold;
+    this.recoverySuccesses = recoverySuccesses;
     this.rank = PathSelector.rank(connection.limit().isPresent(), connection.path() == ConnectionPath.RELAYED);
     PeerStats s = connection.stats();
     this.baselineRead = s.bytesRead();
@@ -45,14 +54,41 @@ final class PathMeter implements PathSelector.Candidate {
     return connection.rttNanos();
   }
 
-  /** A stream or ping failed on this connection. */
-  synchronized void failure() {
+  @Override
+  public synchronized boolean demoted() {
+    return demoted;
+  }
+
+  /** A stream or ping failed on this connection; true if that demoted it. */
+  synchronized boolean failure() {
     long now = System.nanoTime();
     expire(now);
     if (failureNanos.size() == MAX_FAILURES) {
       failureNanos.poll();
     }
     failureNanos.add(now);
+    successesInARow = 0;
+    failuresInARow = Math.min(failuresInARow + 1, failureThreshold);
+    if (!demoted && failuresInARow >= failureThreshold) {
+      demoted = true;
+      return true;
+    }
+    return false;
+  }
+
+  /** A stream opened or a ping came back on this connection; true if that ended its demotion. */
+  synchronized boolean success() {
+    failuresInARow = 0;
+    if (!demoted) {
+      return false;
+    }
+    successesInARow++;
+    if (successesInARow >= recoverySuccesses) {
+      demoted = false;
+      successesInARow = 0;
+      return true;
+    }
+    return false;
   }
 
   /** A quality ping went out: throughput is measured from here on. */
@@ -73,7 +109,8 @@ final class PathMeter implements PathSelector.Candidate {
         rtt == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(rtt)),
         (long) ((s.bytesRead() - baselineRead) / seconds),
         (long) ((s.bytesWritten() - baselineWritten) / seconds),
-        failureNanos.size());
+        failureNanos.size(),
+        demoted);
   }
 
   private void expire(long now) {

@@ -12,7 +12,10 @@ import java.util.List;
  * over the moment it appears. Among connections of the same kind the measured round-trip time
  * decides, with hysteresis: a challenger must be at least {@code margin} faster than the
  * selected connection in {@code samples} of its RTT samples in a row, so two paths of about
- * equal quality do not take turns. Not thread-safe: its owner serialises the calls.
+ * equal quality do not take turns. Health comes between kind and RTT: a connection demoted for
+ * failing in a row ranks below every healthy one of its kind, and when the selected one is
+ * demoted a healthy one of its kind takes over at once. Not thread-safe: its owner serialises
+ * the calls.
  *
  * @param <C> what a connection looks like to the selector
  */
@@ -25,6 +28,9 @@ final class PathSelector<C extends PathSelector.Candidate> {
 
     /** The smoothed round-trip time in nanoseconds, 0 while unmeasured. */
     long rttNanos();
+
+    /** Whether its recent failures demote it below the healthy connections of its kind. */
+    boolean demoted();
   }
 
   /** A change of the selection; {@code from} or {@code to} is null when there was or is none. */
@@ -53,11 +59,15 @@ final class PathSelector<C extends PathSelector.Candidate> {
     return selected;
   }
 
-  /** {@code all} ordered best first: the selected one, then by kind, then by RTT (unmeasured last). */
+  /**
+   * {@code all} ordered best first: the selected one, then by kind, then healthy before demoted,
+   * then by RTT (unmeasured last).
+   */
   List<C> ordered(Collection<C> all) {
     List<C> list = new ArrayList<>(all);
     list.sort(Comparator.<C>comparingInt(c -> c == selected ? 0 : 1)
         .thenComparingInt(Candidate::rank)
+        .thenComparing(Candidate::demoted)
         .thenComparingLong(c -> c.rttNanos() == 0 ? Long.MAX_VALUE : c.rttNanos()));
     return list;
   }
@@ -112,7 +122,22 @@ final class PathSelector<C extends PathSelector.Candidate> {
     return streak >= samples ? switchTo(candidate, PathChangeReason.BETTER_QUALITY) : null;
   }
 
-  /** The fastest connection of the selected one's kind that beats it by the margin, or null. */
+  /**
+   * A connection was demoted or recovered; {@code all} are the open connections. A demoted
+   * selection gives way at once to the best healthy connection of its kind, if there is one.
+   */
+  Change<C> healthChanged(Collection<C> all) {
+    if (selected == null || !selected.demoted()) {
+      return null;
+    }
+    C best = best(all);
+    if (best != null && best != selected && !best.demoted() && best.rank() == selected.rank()) {
+      return switchTo(best, PathChangeReason.PATH_FAILING);
+    }
+    return null;
+  }
+
+  /** The fastest healthy connection of the selected one's kind that beats it by the margin, or null. */
   private C fastestChallenger(Collection<C> all) {
     long current = selected.rttNanos();
     if (current == 0) {
@@ -121,7 +146,8 @@ final class PathSelector<C extends PathSelector.Candidate> {
     double threshold = current * (1 - margin);
     C fastest = null;
     for (C c : all) {
-      if (c != selected && c.rank() == selected.rank() && c.rttNanos() != 0 && c.rttNanos() <= threshold
+      if (c != selected && c.rank() == selected.rank() && !c.demoted()
+          && c.rttNanos() != 0 && c.rttNanos() <= threshold
           && (fastest == null || c.rttNanos() < fastest.rttNanos())) {
         fastest = c;
       }
@@ -133,7 +159,8 @@ final class PathSelector<C extends PathSelector.Candidate> {
     C best = null;
     for (C c : all) {
       if (best == null || c.rank() < best.rank()
-          || (c.rank() == best.rank() && faster(c, best))) {
+          || (c.rank() == best.rank() && !c.demoted() && best.demoted())
+          || (c.rank() == best.rank() && c.demoted() == best.demoted() && faster(c, best))) {
         best = c;
       }
     }

@@ -61,7 +61,8 @@ final class PeerHandleImpl extends HandleConnectionView implements PeerHandle {
 
   /** A connection to the peer is ready; false if this handle closed meanwhile (make a new one). */
   boolean add(PeerConnection connection) {
-    PathMeter meter = new PathMeter(connection);
+    PathMeter meter = new PathMeter(connection, core.config().pathFailureThreshold(),
+        core.config().pathRecoverySuccesses());
     List<PathWaiters.Waiter> ready;
     PeerConnection selected;
     synchronized (this) {
@@ -158,6 +159,21 @@ final class PeerHandleImpl extends HandleConnectionView implements PeerHandle {
     }
   }
 
+  /**
+   * What a stream open or a ping on {@code meter}'s connection came to: counts toward demoting it
+   * or bringing it back, and moves new streams when its health changed.
+   */
+  void outcome(PathMeter meter, boolean ok) {
+    if (!(ok ? meter.success() : meter.failure())) {
+      return;
+    }
+    synchronized (this) {
+      if (!closed && meters.contains(meter)) {
+        emit(selector.healthChanged(meters));
+      }
+    }
+  }
+
   /** A quality ping measured {@code rtt} on {@code connection}. */
   void rttMeasured(PeerConnection connection, Duration rtt) {
     core.emit(l -> l.pathRttMeasured(peer, connection, rtt));
@@ -239,25 +255,42 @@ final class PeerHandleImpl extends HandleConnectionView implements PeerHandle {
     }
   }
 
-  /** Runs {@code op} on the connection for {@code protocols}, once more on another if it closed. */
+  /**
+   * Runs {@code op} on the connection for {@code protocols}, once more on another if it closed or
+   * new streams moved away from it (its failures demoted it) meanwhile.
+   */
   private <T> CompletableFuture<T> onConnection(List<String> protocols,
       Function<PeerConnection, CompletableFuture<T>> op) {
     boolean limitedOk = protocols.stream().anyMatch(core::runsOnLimitedConnections);
     return connectionFor(limitedOk, protocols).thenCompose(c -> measured(c, op)
-        .exceptionallyCompose(e -> c.isOpen() || closing
+        .exceptionallyCompose(e -> closing || (c.isOpen() && (!pathFailure(e) || isSelected(c)))
             ? CompletableFuture.failedFuture(e)
             : connectionFor(limitedOk, protocols).thenCompose(next -> measured(next, op))));
   }
 
+  private synchronized boolean isSelected(PeerConnection c) {
+    PathMeter m = selector.selected();
+    return m != null && m.connection() == c;
+  }
+
+  /**
+   * Whether a failed stream open or ping says something about the path: a protocol the peer
+   * refused or a relay's limit is the peer's answer, and another connection would get the same.
+   */
+  private static boolean pathFailure(Throwable e) {
+    PeerException pe = PeerException.wrap(e, PeerError.IO);
+    return !(pe instanceof LimitExceededException) && pe.kind() != PeerError.PROTOCOL;
+  }
+
   private <T> CompletableFuture<T> measured(PeerConnection c, Function<PeerConnection, CompletableFuture<T>> op) {
     return op.apply(c).whenComplete((v, e) -> {
-      if (e != null && !(PeerException.wrap(e, PeerError.IO) instanceof LimitExceededException)) {
+      if (e == null || pathFailure(e)) {
         PathMeter m;
         synchronized (this) {
           m = find(c);
         }
         if (m != null) {
-          m.failure();
+          outcome(m, e == null);
         }
       }
     });

@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
  * Quality pings for one peer's handle: every {@code PeerConfig.qualityPingInterval}, one yamux
  * ping on each of its connections, but only while it has more than one, since with one there is
  * nothing to choose and keep-alive measures the RTT anyway. The round trips reach the handle's
- * path selector through each connection's RTT observer; a failed ping counts against its path.
+ * path selector through each connection's RTT observer; every ping counts toward its path's health
+ * (a failed one against it, an answered one for it).
  */
 final class QualityProbe {
   private final PeerHandleImpl handle;
@@ -51,9 +52,8 @@ final class QualityProbe {
       m.restartThroughput();
       PeerConnection c = m.connection();
       c.muxerPing().whenComplete((rtt, error) -> {
-        if (error != null) {
-          m.failure();
-        } else {
+        handle.outcome(m, error == null);
+        if (error == null) {
           handle.rttMeasured(c, rtt);
         }
       });

@@ -19,6 +19,7 @@ final class YamuxSessions {
         .maxPendingControlFrames(c.maxPendingControlFrames())
         .streamWriteBufferWaterMark(c.streamWriteBufferLowWaterMark(), c.streamWriteBufferHighWaterMark())
         .keepAliveInterval(c.keepAliveInterval())
+        .pingTimeout(c.keepAliveTimeout())
         .build();
   }
 

@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The choice among a peer's connections, driven by hand-made RTT samples: kind first, then RTT with hysteresis. */
+/**
+ * The choice among a peer's connections, driven by hand-made RTT samples and health: kind first,
+ * then healthy before demoted, then RTT with hysteresis.
+ */
 class PathSelectorTest {
   private static final long MS = 1_000_000;
 
@@ -16,6 +19,7 @@ class PathSelectorTest {
     final String name;
     final int rank;
     long rtt;
+    boolean demoted;
 
     Path(String name, boolean limited, boolean relayed) {
       this.name = name;
@@ -30,6 +34,11 @@ class PathSelectorTest {
     @Override
     public long rttNanos() {
       return rtt;
+    }
+
+    @Override
+    public boolean demoted() {
+      return demoted;
     }
 
     @Override
@@ -119,5 +128,47 @@ class PathSelectorTest {
     open.remove(relayed);
     assertThat(selector.removed(relayed, open)).isEqualTo(new PathSelector.Change<>(relayed, null, PathChangeReason.PATH_LOST));
     assertThat(add(fast).reason()).isEqualTo(PathChangeReason.FIRST);
+  }
+
+  @Test
+  void aDemotedSelectionGivesWayAtOnceToAHealthyConnectionOfItsKindOnly() {
+    Path relayed = new Path("relayed", false, true);
+    Path a = new Path("direct-a", false, false);
+    Path b = new Path("direct-b", false, false);
+    add(relayed);
+    add(a);
+    add(b);
+    sample(a, 10);
+    sample(b, 30); // slower: only health can move streams to it
+
+    a.demoted = true;
+    assertThat(selector.healthChanged(open)).isEqualTo(new PathSelector.Change<>(a, b, PathChangeReason.PATH_FAILING));
+    assertThat(selector.ordered(open)).containsExactly(b, a, relayed);
+    // While demoted, a's better RTT does not win it back.
+    for (int i = 0; i < 5; i++) {
+      assertThat(sample(a, 1)).isNull();
+    }
+    // Both demoted: nothing healthy of the kind, so nothing moves (and never to the relayed one).
+    b.demoted = true;
+    assertThat(selector.healthChanged(open)).isNull();
+    assertThat(selector.selected()).isSameAs(b);
+    // a recovered: the demoted selection gives way to it.
+    a.demoted = false;
+    assertThat(selector.healthChanged(open)).isEqualTo(new PathSelector.Change<>(b, a, PathChangeReason.PATH_FAILING));
+  }
+
+  @Test
+  void aRecoveredConnectionWinsOnlyByTheUsualRttRule() {
+    Path a = new Path("a", false, false);
+    Path b = new Path("b", false, false);
+    add(a);
+    add(b);
+    a.demoted = true;
+    assertThat(selector.healthChanged(open).to()).isSameAs(b);
+    a.demoted = false;
+    assertThat(selector.healthChanged(open)).isNull(); // b is healthy: no reason to move back
+    sample(b, 10);
+    assertThat(sample(a, 9)).isNull(); // within the margin
+    assertThat(selector.selected()).isSameAs(b);
   }
 }

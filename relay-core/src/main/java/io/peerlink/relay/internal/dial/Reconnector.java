@@ -34,7 +34,16 @@ import java.util.function.BiFunction;
  * the relayed connection to us, a hole punch. When the last connection to the peer dies (a relay
  * gone, or the only direct connection), it dials the peer again the whole way, through every
  * path and relay known ({@link PriorityDialer}).
- * Attempts back off from {@link DialConfig#reconnectInitialBackoff()}, doubling up to
+ *
+ * <p>A peer that dialed us through a relay and with which we punched a hole (we are the DCUtR
+ * initiator, the side with the inbound relayed connection) is kept as well, but only for the
+ * punched path: the other side cannot punch (DCUtR's initiator is the side that received the
+ * relayed connection) and usually cannot dial us directly behind our NAT, so when the punched
+ * connection dies only we can win it back, by punching again over the relayed one. When the
+ * relayed connection dies too, we do not dial such a peer back: it dialed us, and its own
+ * manager redials through a relay.
+ *
+ * <p>Attempts back off from {@link DialConfig#reconnectInitialBackoff()}, doubling up to
  * {@link DialConfig#reconnectMaxBackoff()}, at most {@link DialConfig#reconnectAttempts()} per
  * loss; each is reported as {@code reconnectStart}/{@code reconnectEnd}/{@code reconnectFailed}.
  * Thread-safe.
@@ -45,7 +54,7 @@ public final class Reconnector implements AutoCloseable {
   private final HolePuncher puncher; // null: no hole punching
   private final BiFunction<PeerId, List<Multiaddr>, CompletableFuture<Peer>> redial;
   private final HostTimer timer;
-  private final Map<PeerId, List<Multiaddr>> kept; // guarded by itself
+  private final Map<PeerId, Kept> kept; // guarded by itself
   // A reconnection under way per peer, completed when it ends either way; guarded by kept.
   private final Map<PeerId, CompletableFuture<Void>> winning = new LinkedHashMap<>();
   private volatile boolean closed;
@@ -68,11 +77,33 @@ public final class Reconnector implements AutoCloseable {
     int max = config.rememberedPeers();
     this.kept = new LinkedHashMap<>(16, 0.75f, true) {
       @Override
-      protected boolean removeEldestEntry(Map.Entry<PeerId, List<Multiaddr>> eldest) {
+      protected boolean removeEldestEntry(Map.Entry<PeerId, Kept> eldest) {
         return size() > max;
       }
     };
     host.onPathLost(this::pathLost);
+    if (puncher != null) {
+      host.addConnectionListener(this::punchedByUs);
+    }
+  }
+
+  /**
+   * A peer kept reached: {@code addrs} are where to dial it directly; {@code dialed} is false for
+   * a peer that dialed us and with which we punched, kept only for the punched path.
+   */
+  private record Kept(List<Multiaddr> addrs, boolean dialed) {}
+
+  /** A punched connection opened: if we punched it over an inbound relayed one, keep that path. */
+  private void punchedByUs(Peer p) {
+    if (p.path() != ConnectionPath.HOLE_PUNCHED || config.reconnectAttempts() == 0 || closed) {
+      return;
+    }
+    if (inboundRelayed(p.peerId()).isEmpty()) {
+      return;
+    }
+    synchronized (kept) {
+      kept.putIfAbsent(p.peerId(), new Kept(List.of(), false));
+    }
   }
 
   /**
@@ -86,7 +117,7 @@ public final class Reconnector implements AutoCloseable {
       return;
     }
     synchronized (kept) {
-      kept.put(peer, List.copyOf(addrs));
+      kept.put(peer, new Kept(List.copyOf(addrs), true));
     }
   }
 
@@ -117,12 +148,12 @@ public final class Reconnector implements AutoCloseable {
    */
   private CompletableFuture<?> pathLost(PeerHandle handle, Peer dead) {
     PeerId peer = dead.peerId();
-    List<Multiaddr> addrs;
+    Kept k;
     DialStage stage;
     CompletableFuture<Void> reconnection;
     synchronized (kept) {
-      addrs = kept.get(peer);
-      if (closed || addrs == null) {
+      k = kept.get(peer);
+      if (closed || k == null) {
         return null;
       }
       CompletableFuture<Void> running = winning.get(peer);
@@ -143,19 +174,27 @@ public final class Reconnector implements AutoCloseable {
       if (relayed && dead.path() == ConnectionPath.RELAYED) {
         return null; // one relayed connection of several closed: the others carry on
       }
+      if (!k.dialed() && !relayed) {
+        return null; // the peer dialed us; with no relayed connection left, redialing is its part
+      }
       stage = dead.path() == ConnectionPath.RELAYED ? DialStage.RELAY : DialStage.DIRECT;
       reconnection = new CompletableFuture<>();
       winning.put(peer, reconnection);
     }
-    attempt(peer, addrs, stage, 1);
+    attempt(peer, stage, 1);
     return reconnection;
   }
 
-  private void attempt(PeerId peer, List<Multiaddr> addrs, DialStage stage, int n) {
-    if (closed || !keeps(peer)) {
+  private void attempt(PeerId peer, DialStage stage, int n) {
+    Kept k;
+    synchronized (kept) {
+      k = kept.get(peer); // read again: a dial may have made a punched-only peer a dialed one
+    }
+    if (closed || k == null) {
       done(peer);
       return;
     }
+    List<Multiaddr> addrs = k.addrs();
     if (open(peer, false).isPresent()) {
       done(peer); // a direct connection came back on its own (the peer dialed us, a punch)
       return;
@@ -165,9 +204,19 @@ public final class Reconnector implements AutoCloseable {
     DialStage now = stage;
     CompletableFuture<Peer> tried;
     try {
-      if (!needDirect) {
+      if (!needDirect && !k.dialed()) {
+        tried = CompletableFuture.failedFuture(new PeerException(PeerError.CONNECT,
+            "the relayed connection from " + peer + " is gone too; it dialed us, so it redials"));
+      } else if (!needDirect) {
         // Nothing left: dial again the whole way, through every path and relay known.
         tried = redial.apply(peer, addrs);
+      } else if (!k.dialed()) {
+        // We punched this path: punch again over the inbound relayed connection.
+        Optional<Peer> inbound = inboundRelayed(peer);
+        now = DialStage.HOLE_PUNCH;
+        tried = inbound.isPresent() ? puncher.punch(inbound.get())
+            : CompletableFuture.failedFuture(new PeerException(PeerError.CONNECT,
+                "no relayed connection from " + peer + " is left to punch over"));
       } else {
         List<Multiaddr> direct = directAddresses(peer, addrs, relayed.get());
         if (!direct.isEmpty()) {
@@ -193,12 +242,13 @@ public final class Reconnector implements AutoCloseable {
       }
       PeerException pe = err != null ? PeerException.wrap(err, PeerError.CONNECT)
           : new PeerException(PeerError.CONNECT, "only a relayed connection came back");
-      Duration wait = n >= config.reconnectAttempts() || closed ? null : backoff(n);
+      boolean hopeless = !needDirect && !k.dialed();
+      Duration wait = n >= config.reconnectAttempts() || closed || hopeless ? null : backoff(n);
       host.emit(l -> l.reconnectFailed(peer, reported, n, pe, wait));
       if (wait == null) {
         done(peer);
       } else {
-        timer.after(wait, () -> attempt(peer, addrs, stage, n + 1));
+        timer.after(wait, () -> attempt(peer, stage, n + 1));
       }
     });
   }
@@ -236,6 +286,16 @@ public final class Reconnector implements AutoCloseable {
       }
     }
     return List.copyOf(out);
+  }
+
+  private Optional<Peer> inboundRelayed(PeerId peer) {
+    for (Peer p : host.connections()) {
+      if (p.peerId().equals(peer) && p.isOpen() && p.path() == ConnectionPath.RELAYED
+          && p.direction() == Direction.INBOUND) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
   }
 
   private Optional<Peer> open(PeerId peer, boolean relayed) {
