@@ -26,6 +26,8 @@ fresh() {
     jar="$m/target/$m-$version.jar"
     [[ -f "$jar" && -f "$m/$cpfile" ]] || return 1
     [[ -z "$(find "$m/src/main" "$m/pom.xml" pom.xml -newer "$jar" -type f -print -quit)" ]] || return 1
+    # The class path file too: a dependency added to a pom must reach jdeps' module path.
+    [[ -z "$(find "$m/pom.xml" pom.xml -newer "$m/$cpfile" -type f -print -quit)" ]] || return 1
   done
 }
 
