@@ -9,9 +9,9 @@ import io.peerlink.daemon.internal.proto.ControlProtos.Response;
  * Answers CONNMANAGER requests with the host's protection tags. go's connection manager weighs
  * tags (a peer's tag weights add up, and trimming closes the lowest-scored connections first);
  * peerlink has no scores: a tagged peer is protected, whatever the weight, until its last tag is
- * removed. TRIM answers OK without trimming: the host's connection manager trims by itself above
- * its high watermark ({@code PeerConfig.connectionManager()}), and its trim on demand is not part
- * of peer-core's public API or SPI.
+ * removed. TRIM closes the least useful connections down to the connection manager's low watermark
+ * ({@code PeerConfig.connectionManager()}) at once, as go's {@code TrimOpenConns} does, sparing
+ * tagged peers and connections younger than the grace period.
  */
 final class ConnManagerRequests {
   private final Host host;
@@ -35,6 +35,7 @@ final class ConnManagerRequests {
         return ControlCodec.ok();
       }
       case TRIM -> {
+        host.trimConnections();
         return ControlCodec.ok();
       }
       default -> {

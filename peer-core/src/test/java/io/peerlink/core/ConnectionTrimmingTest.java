@@ -76,6 +76,27 @@ class ConnectionTrimmingTest extends PeerTestSupport {
   }
 
   @Test
+  void aTrimAskedForGoesDownToTheLowWatermarkBelowTheHighOne() throws Exception {
+    Listener server = trimmingListener(1, 10);
+    HostCore core = FrontDoors.host(server);
+    List<Connector> clients = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Connector c = connector();
+      clients.add(c);
+      get(c.connect(server.listenAddresses().get(0)));
+      await("the server holds connection " + i, () -> core.connections().size() == clients.size());
+    }
+    stepPastGrace();
+    assertThat(core.connectionManager().trim()).as("below the high watermark").isEmpty();
+    core.protect(clients.get(0).peerId(), "daemon-tag");
+
+    assertThat(Host.of(server).trimConnections()).isEqualTo(2);
+    await("two connections to close", () -> core.connections().size() == 1);
+    assertThat(core.connections().iterator().next().peerId()).as("the tagged peer stays").isEqualTo(clients.get(0).peerId());
+    assertThat(Host.of(server).trimConnections()).as("at the low watermark").isZero();
+  }
+
+  @Test
   void aRelayedConnectionToAPeerAlsoReachedDirectlyIsTrimmedFirst() throws Exception {
     Listener server = trimmingListener(1, 2);
     HostCore core = FrontDoors.host(server);

@@ -180,6 +180,15 @@ public interface Host {
   boolean unprotect(PeerId peer, String tag);
 
   /**
+   * Closes the least useful connections down to the connection manager's low watermark now, as
+   * it does by itself above the high watermark (go's {@code TrimOpenConns}): protected peers,
+   * connections within the grace period and a busy peer's last path are spared.
+   *
+   * @return how many connections it closed
+   */
+  int trimConnections();
+
+  /**
    * {@return whether any tag protects {@code peer}'s connections}
    *
    * @param peer the remote peer

@@ -160,11 +160,26 @@ public final class ConnectionManager {
    * @return the connections it closed
    */
   public List<Peer> trim() {
+    return trim(false);
+  }
+
+  /**
+   * Closes the least useful connections until {@link ConnectionManagerConfig#lowWater()} are
+   * left, whether or not the high watermark was passed (go's {@code TrimOpenConns}, asked for
+   * by an operator), with the same spares as {@link #trim()}.
+   *
+   * @return the connections it closed
+   */
+  public List<Peer> trimToLowWater() {
+    return trim(true);
+  }
+
+  private List<Peer> trim(boolean onDemand) {
     if (!config.enabled()) {
       return List.of();
     }
     List<Peer> open = opened.keySet().stream().filter(Peer::isOpen).toList();
-    if (open.size() <= config.highWater()) {
+    if (open.size() <= (onDemand ? config.lowWater() : config.highWater())) {
       return List.of();
     }
     Instant graceStart = clock.get().instant().minus(config.gracePeriod());
@@ -191,8 +206,9 @@ public final class ConnectionManager {
       closing.add(c);
     }
     if (!closing.isEmpty()) {
-      log.debug("{} connections open, above the high watermark {}: closing {} down to {}",
-          open.size(), config.highWater(), closing.size(), config.lowWater());
+      log.debug("{} connections open ({}): closing {} down to the low watermark {}", open.size(),
+          onDemand ? "trim asked for" : "above the high watermark " + config.highWater(), closing.size(),
+          config.lowWater());
     }
     closing.forEach(Peer::close);
     return closing;

@@ -303,6 +303,11 @@ public final class HostCore implements Host {
   }
 
   @Override
+  public int trimConnections() {
+    return connectionManager.trimToLowWater().size();
+  }
+
+  @Override
   public Optional<PeerHandle> handle(PeerId peer) {
     return handles.get(peer);
   }
