@@ -59,12 +59,13 @@ public final class Daemon implements AutoCloseable {
         // a second connection to a relayed peer behind their back, and no AutoNAT probing.
         .holePunching(null)
         .autoNat(null);
-    // The node must listen somewhere; with -noListenAddrs it listens on a loopback port that it
-    // does not report.
-    List<Multiaddr> listen = settings.noListen() ? List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
-        : settings.hostAddrs().isEmpty() ? List.of(Multiaddr.parse("/ip4/0.0.0.0/tcp/0"))
-        : settings.hostAddrs();
-    listen.forEach(b::listenOn);
+    // With -noListenAddrs the node binds nothing, as p2pd: it is reached through its relays.
+    if (settings.noListen()) {
+      b.listenNowhere();
+    } else {
+      (settings.hostAddrs().isEmpty() ? List.of(Multiaddr.parse("/ip4/0.0.0.0/tcp/0")) : settings.hostAddrs())
+          .forEach(b::listenOn);
+    }
     builtIn.forEach(b::handlerOnLimitedConnections);
     if (settings.dht() != DhtMode.OFF) {
       b.dht(dhtConfig(settings));

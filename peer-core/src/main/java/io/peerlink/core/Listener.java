@@ -308,6 +308,7 @@ public final class Listener implements AutoCloseable {
     private EventLoopGroup group;
     private HostCore core;
     private final List<Multiaddr> listenAddrs = new ArrayList<>();
+    private boolean listenNowhere;
     private final Map<String, StreamHandler> handlers = new LinkedHashMap<>();
     private final List<EventListener> eventListeners = new ArrayList<>();
     private EventListener.Factory eventListenerFactory;
@@ -412,6 +413,19 @@ public final class Listener implements AutoCloseable {
     }
 
     /**
+     * Binds no address: this host takes connections only over those it opened itself (relayed
+     * connections reach it through a relay it is connected to). For a host that dials and serves
+     * but must not accept, such as a libp2p daemon started with {@code -noListenAddrs}. Excludes
+     * {@link #listenOn}.
+     *
+     * @return this builder
+     */
+    public Builder listenNowhere() {
+      this.listenNowhere = true;
+      return this;
+    }
+
+    /**
      * Serves {@code protocol} with {@code handler} on every connection.
      *
      * @param protocol the protocol ID, for example {@code /echo/1.0.0}
@@ -440,8 +454,12 @@ public final class Listener implements AutoCloseable {
      * @return the new {@code Listener}
      */
     public Listener build() {
-      if (listenAddrs.isEmpty()) {
-        throw new IllegalStateException("no listen address: call listenOn(Multiaddr.parse(\"/ip4/0.0.0.0/tcp/0\"))");
+      if (listenNowhere && !listenAddrs.isEmpty()) {
+        throw new IllegalStateException("listenNowhere() and listenOn(" + listenAddrs.get(0) + ") exclude each other");
+      }
+      if (listenAddrs.isEmpty() && !listenNowhere) {
+        throw new IllegalStateException("no listen address: call listenOn(Multiaddr.parse(\"/ip4/0.0.0.0/tcp/0\"))"
+            + ", or listenNowhere() for a host that only dials");
       }
       return new Listener(this);
     }

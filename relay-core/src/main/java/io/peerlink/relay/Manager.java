@@ -91,8 +91,12 @@ public final class Manager implements AutoCloseable {
 
   private Manager(Builder b) {
     Listener.Builder lb = Listener.builder(b.identity).config(b.config).limits(b.listenerLimits);
-    List<Multiaddr> listen = b.listenAddrs.isEmpty() ? List.of(Multiaddr.parse("/ip4/0.0.0.0/tcp/0")) : b.listenAddrs;
-    listen.forEach(lb::listenOn);
+    if (b.listenNowhere) {
+      lb.listenNowhere();
+    } else {
+      List<Multiaddr> listen = b.listenAddrs.isEmpty() ? List.of(Multiaddr.parse("/ip4/0.0.0.0/tcp/0")) : b.listenAddrs;
+      listen.forEach(lb::listenOn);
+    }
     b.handlers.forEach(lb::handler);
     b.eventListeners.forEach(lb::eventListener);
     if (b.eventListenerFactory != null) {
@@ -536,6 +540,7 @@ public final class Manager implements AutoCloseable {
     private PeerConfig config = PeerConfig.defaults();
     private ListenerLimits listenerLimits = ListenerLimits.defaults();
     private final List<Multiaddr> listenAddrs = new ArrayList<>();
+    private boolean listenNowhere;
     private final Map<String, StreamHandler> handlers = new LinkedHashMap<>();
     private final Set<String> limitedProtocols = new LinkedHashSet<>();
     private final List<EventListener> eventListeners = new ArrayList<>();
@@ -592,6 +597,18 @@ public final class Manager implements AutoCloseable {
      */
     public Builder listenOn(Multiaddr v) {
       listenAddrs.add(Objects.requireNonNull(v, "address"));
+      return this;
+    }
+
+    /**
+     * Binds no address (see {@link Listener.Builder#listenNowhere()}): the manager dials, serves
+     * over the connections it opened, and is reached through its relays' circuits. Excludes
+     * {@link #listenOn}.
+     *
+     * @return this builder
+     */
+    public Builder listenNowhere() {
+      this.listenNowhere = true;
       return this;
     }
 
