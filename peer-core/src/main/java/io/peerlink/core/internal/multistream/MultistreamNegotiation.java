@@ -169,10 +169,13 @@ abstract class MultistreamNegotiation extends ByteToMessageDecoder {
     done = true;
     cancelTimeout();
     if (handler != null) {
-      ctx.pipeline().replace(this, null, handler);
-    } else {
-      ctx.pipeline().remove(this);
+      // Added after us, then we go: not replace(). The leftover bytes are forwarded from our
+      // context once we are removed, to whatever follows it then, so a handler that puts its own
+      // codec in front of itself when added (yamux's frame decoder) gets them through that codec.
+      // replace() would point our context past the codec, straight at the handler.
+      ctx.pipeline().addAfter(ctx.name(), null, handler);
     }
+    ctx.pipeline().remove(this);
     log.debug("{}: multistream-select agreed on {}", ctx.channel(), protocol);
     result.complete(protocol);
   }

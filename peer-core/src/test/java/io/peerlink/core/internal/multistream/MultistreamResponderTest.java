@@ -7,16 +7,22 @@ import static io.peerlink.core.internal.multistream.MultistreamTestSupport.outbo
 import static io.peerlink.core.internal.multistream.MultistreamTestSupport.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.MessageToMessageDecoder;
+import io.netty.util.ReferenceCountUtil;
 import io.peerlink.core.LimitExceededException;
 import io.peerlink.core.PeerError;
 import io.peerlink.core.PeerException;
 import io.peerlink.core.PeerTimeoutException;
 import io.peerlink.core.ProtocolViolationException;
 import io.peerlink.core.internal.multistream.MultistreamTestSupport.Collector;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,6 +76,39 @@ class MultistreamResponderTest {
     assertThat(protocol.bytes()).isEqualTo(data);
     assertThat(channel.pipeline().get(MultistreamResponder.class)).isNull();
     assertThat(channel.pipeline().last()).isSameAs(protocol);
+  }
+
+  /**
+   * A protocol handler that puts its own decoder in front of itself when added (yamux does): the
+   * bytes that came in the same segment as the proposal must go through that decoder. With
+   * {@code replace()} they went straight to the handler, and a muxer agreed after the security
+   * handshake (plaintext) lost the remote's first stream now and then.
+   */
+  @Test
+  void pipelinedDataReachesTheDecoderAProtocolHandlerPutsInFrontOfItself() {
+    List<Object> seen = new ArrayList<>();
+    ChannelHandler codecFirst = new ChannelInboundHandlerAdapter() {
+      @Override
+      public void handlerAdded(ChannelHandlerContext ctx) {
+        ctx.pipeline().addBefore(ctx.name(), null, new MessageToMessageDecoder<ByteBuf>() {
+          @Override
+          protected void decode(ChannelHandlerContext c, ByteBuf in, List<Object> out) {
+            out.add("decoded:" + in.toString(StandardCharsets.UTF_8));
+          }
+        });
+      }
+
+      @Override
+      public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        seen.add(msg);
+        ReferenceCountUtil.release(msg);
+      }
+    };
+    channel = new EmbeddedChannel(new MultistreamResponder(id -> codecFirst, result, TIMEOUT));
+    outbound(channel);
+    channel.writeInbound(Unpooled.wrappedBuffer(concat(messages("/multistream/1.0.0", ECHO), utf8("frame"))));
+    assertThat(result).isCompletedWithValue(ECHO);
+    assertThat(seen).containsExactly("decoded:frame");
   }
 
   @Test
