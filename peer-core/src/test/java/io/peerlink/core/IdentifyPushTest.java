@@ -24,7 +24,9 @@ class IdentifyPushTest extends PeerTestSupport {
     return Multiaddr.parse("/ip4/198.51.100.7/tcp/4001/p2p/" + relay + "/p2p-circuit");
   }
 
+  /** The host's one connection, once it lists it (the accepting side may finish its upgrade last). */
   private static Peer only(Host host) {
+    await("the host to list its connection", () -> !host.connections().isEmpty());
     return host.connections().iterator().next();
   }
 

@@ -31,6 +31,9 @@ class ListenNowhereTest extends PeerTestSupport {
     assertThat(nowhere.listenAddresses()).isEmpty();
 
     Peer out = get(Host.of(nowhere).dial(remote.listenAddresses().get(0)));
+    // The accepting side may finish its upgrade a moment after the dialer.
+    await("the remote to list the connection", () -> Host.of(remote).connections().stream()
+        .anyMatch(p -> p.peerId().equals(nowhere.peerId())));
     Peer back = Host.of(remote).connections().stream().filter(p -> p.peerId().equals(nowhere.peerId()))
         .findFirst().orElseThrow();
     CompletableFuture<String> reply = new CompletableFuture<>();
