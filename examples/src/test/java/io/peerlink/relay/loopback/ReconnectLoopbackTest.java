@@ -96,6 +96,31 @@ class ReconnectLoopbackTest {
     return get(r.start());
   }
 
+  /** A peer whose relay probe runs every 200 ms (500 ms timeout), reserved on {@code r}; probe failures and lost reservations go to {@code seen}. */
+  private Manager probedPeerReservedOn(RelayServer r, List<String> seen) throws Exception {
+    EventListener events = new EventListener() {
+      @Override
+      public void relayProbeFailed(PeerId relay, PeerException error) {
+        seen.add("probe failed");
+      }
+
+      @Override
+      public void reservationLost(PeerId relay, PeerException cause) {
+        seen.add("reservation lost");
+      }
+    };
+    Manager b = Manager.builder(Identity.generate())
+        .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
+        .holePunching(null)
+        .dialConfig(FAST.toBuilder().relayProbe(Duration.ofMillis(200), Duration.ofMillis(500)).build())
+        .eventListener(events)
+        .build();
+    closers.add(b);
+    get(b.start());
+    get(b.reserve(addr(r)));
+    return b;
+  }
+
   private Manager peer(HolePunchConfig punch, EventListener events) throws Exception {
     return peer(punch, events, FAST);
   }
@@ -237,26 +262,7 @@ class ReconnectLoopbackTest {
   void aRelayThatAnswersItsPingsWithAnErrorIsAliveAndKept() throws Exception {
     RelayServer r = relay();
     List<String> seen = new CopyOnWriteArrayList<>();
-    EventListener events = new EventListener() {
-      @Override
-      public void relayProbeFailed(PeerId relay, PeerException error) {
-        seen.add("probe failed");
-      }
-
-      @Override
-      public void reservationLost(PeerId relay, PeerException cause) {
-        seen.add("reservation lost");
-      }
-    };
-    Manager b = Manager.builder(Identity.generate())
-        .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
-        .holePunching(null)
-        .dialConfig(FAST.toBuilder().relayProbe(Duration.ofMillis(200), Duration.ofMillis(500)).build())
-        .eventListener(events)
-        .build();
-    closers.add(b);
-    get(b.start());
-    get(b.reserve(addr(r)));
+    Manager b = probedPeerReservedOn(r, seen);
     Peer relayConnection = b.peers().stream().filter(p -> p.peerId().equals(r.peerId())).findFirst().orElseThrow();
     // The relay answers every ping by closing the stream (as a listener closes an idle ping
     // stream): an answer, so the relay is alive and nothing may be torn down.
@@ -275,26 +281,7 @@ class ReconnectLoopbackTest {
   void aRelayThatStopsAnsweringPingsIsDroppedByTheProbeAndTheReservationFailsOver() throws Exception {
     RelayServer r = relay();
     List<String> seen = new CopyOnWriteArrayList<>();
-    EventListener events = new EventListener() {
-      @Override
-      public void relayProbeFailed(PeerId relay, PeerException error) {
-        seen.add("probe failed");
-      }
-
-      @Override
-      public void reservationLost(PeerId relay, PeerException cause) {
-        seen.add("reservation lost");
-      }
-    };
-    Manager b = Manager.builder(Identity.generate())
-        .listenOn(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
-        .holePunching(null)
-        .dialConfig(FAST.toBuilder().relayProbe(Duration.ofMillis(200), Duration.ofMillis(500)).build())
-        .eventListener(events)
-        .build();
-    closers.add(b);
-    get(b.start());
-    get(b.reserve(addr(r)));
+    Manager b = probedPeerReservedOn(r, seen);
     // The relay stops answering pings (as a relay that died silently does): it takes the ping
     // stream and never echoes. The probe notices long before the keep-alive would, closes the
     // connection, and the reservation is lost.
