@@ -218,6 +218,33 @@ node.addEventListener('connection:close', (evt) => {
   emit({ event: 'disconnect', ...connInfo(evt.detail) })
 })
 
+// js runs identify itself on every new connection and allows one outbound identify stream per
+// connection, so an identify asked for right after a dial can meet that one still running
+// (TooManyOutboundProtocolStreamsError). Then wait until js's own identify of this connection
+// reports (or at most 500 ms, if it failed and reports nothing) and ask again, until the signal.
+async function identifyWhenFree (conn, signal) {
+  for (;;) {
+    try {
+      return await node.services.identify.identify(conn, { signal, runOnLimitedConnection: true })
+    } catch (err) {
+      const name = err?.code ?? err?.name
+      if (name !== 'TooManyOutboundProtocolStreamsError' || signal?.aborted) throw err
+      await new Promise((resolve) => {
+        const done = () => {
+          clearTimeout(timer)
+          node.removeEventListener('peer:identify', onIdentify)
+          signal?.removeEventListener('abort', done)
+          resolve()
+        }
+        const onIdentify = (evt) => { if (evt.detail.connection?.id === conn.id) done() }
+        const timer = setTimeout(done, 500)
+        node.addEventListener('peer:identify', onIdentify)
+        signal?.addEventListener('abort', done)
+      })
+    }
+  }
+}
+
 function identifyInfo (result) {
   return {
     peerId: result.peerId.toString(),
@@ -564,7 +591,7 @@ const handlers = {
       conn = node.getConnections(peerId).sort((a, b) => (a.limits != null) - (b.limits != null))[0]
       if (conn == null) throw new CommandError(`not connected to ${cmd.peerId}`, 'NOT_CONNECTED')
     }
-    const result = await node.services.identify.identify(conn, { signal, runOnLimitedConnection: true })
+    const result = await identifyWhenFree(conn, signal)
     return identifyInfo({ ...result, connection: conn })
   },
 
