@@ -410,7 +410,7 @@ async function echoOnce (cmd, size, signal) {
     await stream.close({ signal }) // half-close: tells the remote we are done writing
     const echoed = await reading
     if (!payload.equals(echoed)) {
-      throw new CommandError(`echo mismatch: sent ${size} bytes, got ${echoed.length} back`, 'ECHO_MISMATCH')
+      throw new CommandError(`echo mismatch: sent ${size} bytes, got ${echoed.length} back (stream ${stream.status}, read ${stream.readStatus}, remote write ${stream.remoteWriteStatus})`, 'ECHO_MISMATCH')
     }
   } finally {
     signal.removeEventListener('abort', onAbort)

@@ -102,8 +102,16 @@ class JsRelayInteropTest {
       Map<String, Object> dial = b.requestOk(T, "cmd", "dial",
           "addr", relayAddr() + "/p2p-circuit/p2p/" + a.peerId());
       Object connId = dial.get("connId");
-      Map<String, Object> echo = b.requestOk(bulk, "cmd", "echo", "connId", connId,
-          "bytes", 64 << 20, "streams", 1, "timeoutMs", bulk.toMillis());
+      Map<String, Object> echo;
+      try {
+        echo = b.requestOk(bulk, "cmd", "echo", "connId", connId,
+            "bytes", 64 << 20, "streams", 1, "timeoutMs", bulk.toMillis());
+      } catch (AssertionError e) {
+        // Which way the bytes stopped (and how the circuit ended) tells the relay's fault from a peer's.
+        throw new AssertionError(e.getMessage() + "\nrelay circuits: " + relay.circuits().stream()
+            .map(c -> "to target (a) " + c.bytesToTarget() + " B, to source (b) " + c.bytesToSource() + " B")
+            .toList() + ", ended: " + ends, e);
+      }
       assertThat(echo.get("verified")).isEqualTo(true);
       assertThat(relay.circuits()).singleElement().satisfies(c -> {
         assertThat(c.bytesToTarget()).isGreaterThanOrEqualTo(64L << 20);
