@@ -231,11 +231,21 @@ public final class MplexSession extends ChannelDuplexHandler implements MuxerSes
   }
 
   private void fail(PeerException cause) {
+    if (closed) {
+      return;
+    }
     if (endCause == null) {
       endCause = cause;
     }
+    // What we owe goes out first (refusals, resets): closing with it unflushed would fail those
+    // writes, and their void promises would report a bare ClosedChannelException on the connection.
+    flushPending = false;
+    ctx.flush();
     ctx.fireExceptionCaught(cause);
     ctx.close();
+    // The decoder may still hand us frames from the same read: they must not open streams on a
+    // connection that is closing (their writes would fail with a bare ClosedChannelException).
+    shutdown();
   }
 
   // ---------------------------------------------------------------- outbound
