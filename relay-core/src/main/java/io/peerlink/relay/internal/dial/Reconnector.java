@@ -220,7 +220,8 @@ public final class Reconnector implements AutoCloseable {
       } else {
         List<Multiaddr> direct = directAddresses(peer, addrs, relayed.get());
         if (!direct.isEmpty()) {
-          tried = host.dialRound(peer, direct, config.addressStagger(), config.directConnectTimeout()).result();
+          tried = host.dialRound(peer, direct, config.addressStagger(), config.tcpDelays(),
+              config.directConnectTimeout()).result();
         } else if (puncher != null && relayed.get().direction() == Direction.INBOUND) {
           now = DialStage.HOLE_PUNCH; // the peer dialed the relayed connection: we initiate DCUtR
           tried = puncher.punch(relayed.get());
