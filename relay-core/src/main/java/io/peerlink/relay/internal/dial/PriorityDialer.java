@@ -100,7 +100,7 @@ public final class PriorityDialer {
     for (Multiaddr a : addrs) {
       if (a.isRelayed()) {
         circuits.add(a);
-      } else if (a.withoutPeerId().toSocketAddress().isPresent()
+      } else if (a.withoutPeerId().toTransportSocketAddress().isPresent()
           && a.peerId().map(target::equals).orElse(true)) {
         direct.add(a.withPeerId(target));
       }

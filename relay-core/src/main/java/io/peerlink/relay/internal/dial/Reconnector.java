@@ -281,7 +281,7 @@ public final class Reconnector implements AutoCloseable {
       all.addAll(relayed.identify().join().listenAddrs());
     }
     for (Multiaddr a : all) {
-      if (!a.isRelayed() && a.withoutPeerId().toSocketAddress().isPresent()
+      if (!a.isRelayed() && a.withoutPeerId().toTransportSocketAddress().isPresent()
           && a.peerId().map(peer::equals).orElse(true)) {
         out.add(a.withPeerId(peer));
       }
