@@ -13,6 +13,7 @@ import io.peerlink.core.perf.PerfConfig;
 import io.peerlink.relay.Manager;
 import io.peerlink.relay.server.RelayLimiter;
 import io.peerlink.relay.server.RelayServer;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +27,8 @@ import java.util.concurrent.TimeUnit;
 public final class LoopbackPeers {
   /** Where every peer here listens. */
   public static final Multiaddr LOOPBACK = Multiaddr.parse("/ip4/127.0.0.1/tcp/0");
+  /** QUIC v1 on loopback, any free UDP port. */
+  public static final Multiaddr QUIC_LOOPBACK = Multiaddr.parse("/ip4/127.0.0.1/udp/0/quic-v1");
   /** A perf server that sends whatever is asked: benchmarks choose their own sizes. */
   public static final StreamHandler PERF_SERVER =
       Perf.server(PerfConfig.builder().maxDownloadBytes(Long.MAX_VALUE).build());
@@ -41,9 +44,16 @@ public final class LoopbackPeers {
     return b.build();
   }
 
-  /** A started listener serving {@code handlers} (protocol to handler). */
+  /** A started listener on loopback TCP serving {@code handlers} (protocol to handler). */
   public static Listener listener(PeerConfig config, Map<String, StreamHandler> handlers) throws Exception {
-    Listener.Builder b = Listener.builder(Identity.generate()).config(config).listenOn(LOOPBACK);
+    return listener(config, handlers, List.of(LOOPBACK));
+  }
+
+  /** A started listener on {@code addrs} serving {@code handlers} (protocol to handler). */
+  public static Listener listener(PeerConfig config, Map<String, StreamHandler> handlers, List<Multiaddr> addrs)
+      throws Exception {
+    Listener.Builder b = Listener.builder(Identity.generate()).config(config);
+    addrs.forEach(b::listenOn);
     handlers.forEach(b::handler);
     Listener l = b.build();
     return l.start().get(30, TimeUnit.SECONDS);

@@ -6,7 +6,7 @@ import java.util.random.RandomGenerator;
 
 /**
  * How a {@link Connector} dials: retries with jittered exponential backoff, the stagger between
- * the addresses of one peer (happy eyeballs), and a rate limit on dial attempts. The TCP connect
+ * the addresses of one peer (happy eyeballs), how long TCP waits behind QUIC, and a rate limit on dial attempts. The TCP connect
  * timeout of each attempt is {@link PeerConfig#connectTimeout()}.
  *
  * <p>Immutable; build with {@link #builder()}, which validates. Defaults follow go-libp2p's swarm
@@ -20,6 +20,7 @@ public final class DialPolicy {
   private final Duration maxBackoff;
   private final double jitter;
   private final Duration addressStagger;
+  private final TcpDelays tcpDelays;
   private final double dialsPerSecond;
   private final int dialBurst;
 
@@ -29,6 +30,7 @@ public final class DialPolicy {
     this.maxBackoff = b.maxBackoff;
     this.jitter = b.jitter;
     this.addressStagger = b.addressStagger;
+    this.tcpDelays = b.tcpDelays;
     this.dialsPerSecond = b.dialsPerSecond;
     this.dialBurst = b.dialBurst;
   }
@@ -51,6 +53,7 @@ public final class DialPolicy {
     b.maxBackoff = maxBackoff;
     b.jitter = jitter;
     b.addressStagger = addressStagger;
+    b.tcpDelays = tcpDelays;
     b.dialsPerSecond = dialsPerSecond;
     b.dialBurst = dialBurst;
     return b;
@@ -108,6 +111,17 @@ public final class DialPolicy {
   }
 
   /**
+   * How long a peer's TCP addresses wait behind its QUIC addresses: a dial tries QUIC first and
+   * starts TCP this long after the last QUIC address (at once if every attempt under way failed).
+   * Default {@link TcpDelays#defaults()}: 250 ms public, 30 ms private, 0 loopback, as go-libp2p.
+   *
+   * @return the TCP delays
+   */
+  public TcpDelays tcpDelays() {
+    return tcpDelays;
+  }
+
+  /**
    * Dial attempts (one address each) started per second, on average, across the connector;
    * attempts over the rate wait for their turn rather than fail. {@link Double#POSITIVE_INFINITY}
    * turns it off. Default 100/s: a burst of dials costs file descriptors and handshakes, and
@@ -151,7 +165,7 @@ public final class DialPolicy {
   public String toString() {
     return "DialPolicy{maxAttempts=" + maxAttempts + ", initialBackoff=" + initialBackoff
         + ", maxBackoff=" + maxBackoff + ", jitter=" + jitter + ", addressStagger=" + addressStagger
-        + ", dialsPerSecond=" + dialsPerSecond + ", dialBurst=" + dialBurst + '}';
+        + ", tcpDelays=" + tcpDelays + ", dialsPerSecond=" + dialsPerSecond + ", dialBurst=" + dialBurst + '}';
   }
 
   /** Builds a {@link DialPolicy}; every setter has the default named on the getter. */
@@ -161,6 +175,7 @@ public final class DialPolicy {
     private Duration maxBackoff = Duration.ofSeconds(30);
     private double jitter = 0.2;
     private Duration addressStagger = Duration.ofMillis(250);
+    private TcpDelays tcpDelays = TcpDelays.defaults();
     private double dialsPerSecond = 100;
     private int dialBurst = 100;
 
@@ -209,6 +224,17 @@ public final class DialPolicy {
      */
     public Builder addressStagger(Duration v) {
       this.addressStagger = v;
+      return this;
+    }
+
+    /**
+     * See {@link DialPolicy#tcpDelays()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
+    public Builder tcpDelays(TcpDelays v) {
+      this.tcpDelays = Objects.requireNonNull(v, "tcpDelays");
       return this;
     }
 

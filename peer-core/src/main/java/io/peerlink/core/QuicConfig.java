@@ -60,9 +60,14 @@ public final class QuicConfig {
   }
 
   /**
-   * How many bytes the remote may send on one stream ahead of our reading it: QUIC's
-   * {@code initial_max_stream_data_bidi_*}. It bounds what one stream can make us buffer. Default
-   * 10 MiB, go-libp2p's maximum stream window (enough for about 100 MB/s at 100 ms RTT).
+   * How many bytes the remote may send on one stream ahead of our reading it when the stream
+   * opens: QUIC's {@code initial_max_stream_data_bidi_*}. Each open stream holds this much of its
+   * resource scopes (connection, peer, protocol, host), as a yamux stream holds its initial window,
+   * so the scopes' memory limits bound how many streams a remote can make us hold. quiche grows a
+   * window whose reader keeps up (its own auto-tuning, which the codec does not expose and the
+   * scopes are not charged for), bounded by {@link #connectionWindow()} for the whole connection.
+   * Default 256 KiB, yamux's initial window ({@link PeerConfig#initialStreamWindow()}), so a QUIC
+   * stream costs the scopes what a yamux stream does; go-libp2p starts at 512 KiB.
    *
    * @return the per-stream receive window, in bytes
    */
@@ -138,7 +143,7 @@ public final class QuicConfig {
   /** Builds a {@link QuicConfig}; every setter has the default named on the getter. */
   public static final class Builder {
     private int maxStreams = 256;
-    private long streamWindow = 10L * 1024 * 1024;
+    private long streamWindow = 256L * 1024;
     private long connectionWindow = 15L * 1024 * 1024;
     private Duration handshakeTimeout = Duration.ofSeconds(5);
     private Duration idleTimeout = Duration.ofSeconds(30);

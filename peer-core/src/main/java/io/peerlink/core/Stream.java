@@ -12,7 +12,9 @@ import io.netty.channel.Channel;
  *
  * <p>Each direction closes on its own, as in every libp2p implementation. {@code ((DuplexChannel)
  * channel()).shutdownOutput()} half-closes: the remote sees the end of its input and may still
- * write. When the remote half-closes, the pipeline sees {@code ChannelInputShutdownEvent} (the
+ * write. On a QUIC stream, half-close with {@link io.peerlink.core.spi.StreamChannels#shutdownOutput}
+ * (or once your writes completed): Netty's QUIC {@code shutdownOutput()} sends the end ahead of
+ * writes still waiting for the remote's window, and they are lost. When the remote half-closes, the pipeline sees {@code ChannelInputShutdownEvent} (the
  * channel allows half-closure) and this side may still write; close the channel when done.
  * {@code channel().close()} closes both directions.
  */

@@ -71,6 +71,25 @@ class DialRoundLoopbackTest extends PeerTestSupport {
     assertThat(retries).isEmpty();
   }
 
+  /**
+   * The round a relay-aware dialer runs ranks QUIC first too: given TCP then QUIC, with a long
+   * loopback TCP delay, it ends on QUIC and never starts TCP.
+   */
+  @Test
+  void theRoundDialsQuicBeforeTcpWithItsTcpDelays() throws Exception {
+    Listener target = listen(Listener.builder(Identity.generate()).config(FAST).listenOn(LOOPBACK)
+        .listenOn(Multiaddr.parse("/ip4/127.0.0.1/udp/0/quic-v1")));
+    Multiaddr tcp = target.listenAddresses().stream().filter(a -> !a.isQuic()).findFirst().orElseThrow();
+    Multiaddr quic = target.listenAddresses().stream().filter(Multiaddr::isQuic).findFirst().orElseThrow();
+    Host host = Host.of(dialer(new ArrayList<>()));
+    TcpDelays longWait = TcpDelays.of(Duration.ofMillis(250), Duration.ofMillis(30), Duration.ofSeconds(30));
+
+    Peer p = get(host.dialRound(target.peerId(), List.of(tcp, quic), Duration.ofMillis(100), longWait,
+        Duration.ofSeconds(10)).result());
+    assertThat(p.muxer()).isEqualTo("quic-v1");
+    assertThat(p.remoteAddress()).isEqualTo(quic.withoutPeerId());
+  }
+
   @Test
   void aBlackholedAddressFailsOnTheRoundsConnectTimeoutWithoutRetries() throws Exception {
     ServerSocket hole = blackhole(new ArrayList<>());

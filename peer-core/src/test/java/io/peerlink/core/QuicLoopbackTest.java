@@ -4,15 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.internal.protocol.EchoClient;
 import io.peerlink.core.internal.protocol.EchoHandler;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.perf.Perf;
 import io.peerlink.core.spi.StreamChannels;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -290,6 +294,51 @@ class QuicLoopbackTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> !stream.channel().isActive());
     assertThat(peer.isOpen()).isTrue();
     assertThat(get(peer.ping())).isPositive();
+  }
+
+  /**
+   * Writes far past the remote's stream window, then a half-close at once: every byte arrives
+   * before the end of input. Netty's own {@code shutdownOutput()} on a QUIC stream would send the
+   * FIN ahead of the writes still waiting for window; perf's upload and {@code StreamChannels}
+   * queue it behind them.
+   */
+  @Test
+  void aHalfCloseRightAfterWritesBeyondTheWindowLosesNoByte() throws Exception {
+    Identity serverId = Identity.generate();
+    CompletableFuture<Long> counted = new CompletableFuture<>();
+    Listener server = Listener.builder(serverId).listenOn(QUIC)
+        .handler("/test/count/1.0.0", s -> {
+          s.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+          s.channel().pipeline().addLast(new ChannelInboundHandlerAdapter() {
+            private long bytes;
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+              bytes += ((ByteBuf) msg).readableBytes();
+              ReferenceCountUtil.release(msg);
+            }
+
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+              if (evt instanceof ChannelInputShutdownEvent) {
+                counted.complete(bytes);
+                ctx.close();
+              }
+            }
+          });
+        })
+        .handler(Perf.PROTOCOL, Perf.server())
+        .build().start().join();
+    closers.add(server);
+    Peer peer = get(connector().connect(server.listenAddresses().get(0)));
+    int size = 8 << 20; // 32 windows of 256 KiB
+    Stream stream = get(peer.newStream("/test/count/1.0.0", s -> { }));
+    stream.channel().writeAndFlush(Unpooled.wrappedBuffer(new byte[size]));
+    StreamChannels.shutdownOutput(stream.channel());
+    assertThat(get(counted)).isEqualTo(size);
+
+    // Perf's upload half-closes as soon as its last block is written.
+    assertThat(get(Perf.measure(peer, 32L << 20, 0)).uploadBytes()).isEqualTo(32L << 20);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.peerlink.relay;
 
+import io.peerlink.core.TcpDelays;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -9,8 +10,8 @@ import java.util.Objects;
  * getter names its default and why.
  *
  * <p>The dial is happy eyeballs over every path: the direct addresses are raced with
- * {@link #addressStagger()} between starts, each TCP connect bounded by
- * {@link #directConnectTimeout()}; the relay stage starts {@link #relayDelay()} after the direct
+ * {@link #addressStagger()} between starts (QUIC first, TCP {@link #tcpDelays()} after it), each
+ * TCP connect bounded by {@link #directConnectTimeout()}; the relay stage starts {@link #relayDelay()} after the direct
  * stage (at once when there is no direct address), its relays raced with {@link #relayStagger()};
  * the first usable connection is returned and a hole punch goes on in the background.
  */
@@ -19,6 +20,7 @@ public final class DialConfig {
 
   private final Duration relayDelay;
   private final Duration addressStagger;
+  private final TcpDelays tcpDelays;
   private final Duration directConnectTimeout;
   private final Duration relayStagger;
   private final Duration reconnectInitialBackoff;
@@ -31,6 +33,7 @@ public final class DialConfig {
   private DialConfig(Builder b) {
     this.relayDelay = b.relayDelay;
     this.addressStagger = b.addressStagger;
+    this.tcpDelays = b.tcpDelays;
     this.directConnectTimeout = b.directConnectTimeout;
     this.relayStagger = b.relayStagger;
     this.reconnectInitialBackoff = b.reconnectInitialBackoff;
@@ -53,7 +56,7 @@ public final class DialConfig {
 
   /** {@return a builder holding this configuration's values} */
   public Builder toBuilder() {
-    return new Builder().relayDelay(relayDelay).addressStagger(addressStagger)
+    return new Builder().relayDelay(relayDelay).addressStagger(addressStagger).tcpDelays(tcpDelays)
         .directConnectTimeout(directConnectTimeout).relayStagger(relayStagger)
         .reconnectBackoff(reconnectInitialBackoff, reconnectMaxBackoff).reconnectAttempts(reconnectAttempts)
         .relayProbe(relayProbeInterval, relayProbeTimeout).rememberedPeers(rememberedPeers);
@@ -75,6 +78,16 @@ public final class DialConfig {
    */
   public Duration addressStagger() {
     return addressStagger;
+  }
+
+  /**
+   * {@return how long a peer's direct TCP addresses wait behind its QUIC addresses: QUIC is dialed
+   * first and TCP this long after the last QUIC address (at once if every attempt under way
+   * failed); default {@link TcpDelays#defaults()}, go-libp2p's 250 ms public and 30 ms private
+   * (0 on loopback)}
+   */
+  public TcpDelays tcpDelays() {
+    return tcpDelays;
   }
 
   /**
@@ -143,6 +156,7 @@ public final class DialConfig {
   @Override
   public String toString() {
     return "DialConfig{relayDelay=" + relayDelay + ", addressStagger=" + addressStagger
+        + ", tcpDelays=" + tcpDelays
         + ", directConnectTimeout=" + directConnectTimeout + ", relayStagger=" + relayStagger
         + ", reconnectBackoff=" + reconnectInitialBackoff + ".." + reconnectMaxBackoff
         + ", reconnectAttempts=" + reconnectAttempts + ", relayProbe=" + relayProbeInterval
@@ -153,6 +167,7 @@ public final class DialConfig {
   public static final class Builder {
     private Duration relayDelay = Duration.ofMillis(500);
     private Duration addressStagger = Duration.ofMillis(250);
+    private TcpDelays tcpDelays = TcpDelays.defaults();
     private Duration directConnectTimeout = Duration.ofSeconds(5);
     private Duration relayStagger = Duration.ofMillis(250);
     private Duration reconnectInitialBackoff = Duration.ofSeconds(1);
@@ -194,6 +209,17 @@ public final class DialConfig {
      */
     public Builder addressStagger(Duration v) {
       addressStagger = Objects.requireNonNull(v, "addressStagger");
+      return this;
+    }
+
+    /**
+     * See {@link DialConfig#tcpDelays()}.
+     *
+     * @param v the delays
+     * @return this builder
+     */
+    public Builder tcpDelays(TcpDelays v) {
+      tcpDelays = Objects.requireNonNull(v, "tcpDelays");
       return this;
     }
 

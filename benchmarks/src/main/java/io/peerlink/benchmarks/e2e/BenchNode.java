@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
  * line when ready, then runs until its standard input closes.
  *
  * <pre>
- * serve                         peerlink listener (TLS and Noise) with echo and perf, and the raw TLS server
- *                               {"addr":…,"rawTlsPort":N}
+ * serve                         peerlink listener (TCP with TLS and Noise, and QUIC) with echo and perf,
+ *                               and the raw TLS server  {"addr":…,"quicAddr":…,"rawTlsPort":N}
  * relay --security S            a peerlink relay with no limits  {"addr":…}
  * target --security S --relay A a peer reserved on relay A, serving echo and perf  {"peerId":…}
  * </pre>
@@ -37,9 +37,11 @@ public final class BenchNode {
     AutoCloseable running;
     switch (args[0]) {
       case "serve" -> {
-        Listener l = LoopbackPeers.listener(LoopbackPeers.config(null), handlers());
+        Listener l = LoopbackPeers.listener(LoopbackPeers.config(null), handlers(),
+            List.of(LoopbackPeers.LOOPBACK, LoopbackPeers.QUIC_LOOPBACK));
         RawTlsServer raw = RawTlsServer.start();
         ready.put("addr", l.listenAddresses().get(0).toString());
+        ready.put("quicAddr", l.listenAddresses().get(1).toString());
         ready.put("rawTlsPort", raw.port());
         running = l;
       }

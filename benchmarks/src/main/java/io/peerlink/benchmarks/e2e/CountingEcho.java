@@ -5,10 +5,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.peerlink.core.Peer;
 import io.peerlink.core.internal.protocol.EchoClient;
+import io.peerlink.core.spi.StreamChannels;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 
@@ -91,7 +91,7 @@ final class CountingEcho extends ChannelInboundHandlerAdapter {
       }
       if (sent == total) {
         shut = true;
-        ((DuplexChannel) ctx.channel()).shutdownOutput();
+        StreamChannels.shutdownOutput(ctx.channel()); // behind writes still waiting for window, on QUIC too
       }
     } finally {
       pumping = false;

@@ -12,7 +12,7 @@ import java.util.logging.Logger;
  * {@link BenchOptions} for every parameter).
  *
  * <p>What is measured, per round: the JDK's ChaCha20-Poly1305 and the TLS suite's AEAD on one core;
- * single-stream echo and one-way transfers for raw TLS, peerlink TLS and Noise, js TLS and Noise;
+ * single-stream echo and one-way transfers for raw TLS, peerlink TLS, Noise and QUIC, js TLS and Noise;
  * many concurrent echo streams on one connection; connection set-up time; and one-way transfers
  * through a peerlink relay and a js relay, with the relay process's CPU time per MiB. Each
  * peerlink and js end is a process of its own; absolute figures depend on the machine and its

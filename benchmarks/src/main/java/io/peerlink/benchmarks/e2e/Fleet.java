@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>peerlink: a server process (echo, perf, and the raw TLS baseline's server) and, in this
- *       JVM, one TLS and one Noise connection to it plus the raw TLS client;
+ *       JVM, one TLS, one Noise and one QUIC connection to it plus the raw TLS client;
  *   <li>js-libp2p: a server process and two client processes (TLS, Noise), each with a connection;
  *   <li>relays (security {@link BenchOptions#relaySecurity()}): a peerlink relay and a js relay;
  *       a peerlink target and a js target reserved on each; this JVM and a js client dial the
@@ -37,10 +37,12 @@ final class Fleet implements AutoCloseable {
   private final PrintStream log;
 
   Multiaddr plServerAddr;
+  Multiaddr plServerQuicAddr;
   Connector tlsConnector;
   Connector noiseConnector;
   Peer plTls;
   Peer plNoise;
+  Peer plQuic;
   String cipherSuite;
   RawTlsClient raw;
 
@@ -82,6 +84,9 @@ final class Fleet implements AutoCloseable {
     noiseConnector = own(LoopbackPeers.connector(LoopbackPeers.config(SecurityProtocol.NOISE)));
     plTls = tlsConnector.connect(plServerAddr).get(60, TimeUnit.SECONDS);
     plNoise = noiseConnector.connect(plServerAddr).get(60, TimeUnit.SECONDS);
+    plServerQuicAddr = Multiaddr.parse(server.get("quicAddr"));
+    plQuic = tlsConnector.connect(plServerQuicAddr).get(60, TimeUnit.SECONDS);
+    expect(Map.of("muxer", plQuic.muxer()), "muxer", "quic-v1");
     cipherSuite = cipherSuite(plTls);
     raw = own(RawTlsClient.connect(Integer.parseInt(server.get("rawTlsPort")), cipherSuite));
     if (!raw.cipherSuite().equals(cipherSuite)) {

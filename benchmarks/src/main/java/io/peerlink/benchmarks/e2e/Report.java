@@ -69,6 +69,11 @@ final class Report {
           "relay.pl-via-pl.oneway", "pl." + relaySec + ".oneway");
       info("Relayed / direct, js (" + relaySec + ")", "relay.js-via-js.oneway", "js." + relaySec + ".oneway");
     }
+    for (String kind : List.of("echo", "oneway")) {
+      info("QUIC " + kind + ": peerlink QUIC / peerlink TCP+TLS+yamux", "pl.quic." + kind, "pl.tls." + kind);
+    }
+    info(o.streams() + " streams echo: peerlink QUIC / TCP+TLS+yamux time", "streams.pl.quic", "streams.pl.tls");
+    info("Set-up: peerlink QUIC / TCP+TLS+yamux (median time)", "setup.pl.quic", "setup.pl.tls");
     atMost(o.streams() + " streams echo: peerlink / js time, TLS", "streams.pl.tls", "streams.js.tls", 0.5);
     atMost(o.streams() + " streams echo: peerlink / js time, Noise", "streams.pl.noise", "streams.js.noise", 0.5);
   }

@@ -57,6 +57,16 @@ final class Round {
       mibps("js." + k + ".oneway", millis(js.requestOk(T, "cmd", "perf", "addr", f.jsServerAddr,
           "upload", size, "download", 0), "ms"));
     }
+    // QUIC (TLS 1.3 inside QUIC, QUIC's own streams) beside TCP+TLS+yamux, same server process.
+    mibps("pl.quic.echo", get(CountingEcho.run(f.plQuic, size)));
+    mibps("pl.quic.oneway", perf(f.plQuic));
+    out.add("streams.pl.quic", "ms", manyStreams(f.plQuic) / 1e6);
+    for (int i = 0; i < o.handshakes(); i++) {
+      long t0 = System.nanoTime();
+      Peer p = get(f.tlsConnector.connect(f.plServerQuicAddr));
+      out.add("setup.pl.quic", "ms", (System.nanoTime() - t0) / 1e6);
+      get(p.close());
+    }
     for (SecurityProtocol s : ENCRYPTED) {
       String k = name(s);
       Peer p = s == SecurityProtocol.TLS ? f.plTls : f.plNoise;

@@ -232,6 +232,44 @@ class AutoRelayLoopbackTest {
         .doesNotContain(victimAddr.withoutPeerId());
   }
 
+  /**
+   * Relays that listen on QUIC only: AutoRelay reserves on them over QUIC, the relayed addresses
+   * it announces are the relays' QUIC addresses, and a dialer reaches the peer through one.
+   */
+  @Test
+  void relaysThatListenOnQuicOnlyAreReservedOnAndDialedThroughOverQuic() throws Exception {
+    Multiaddr quic = Multiaddr.parse("/ip4/127.0.0.1/udp/0/quic-v1");
+    List<RelayServer> quicRelays = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      RelayServer r = RelayServer.builder(Identity.generate()).listenOn(quic)
+          .publicAddressFilter(AddressFilter.everything()).build();
+      relays.add(r);
+      get(r.start());
+      quicRelays.add(r);
+    }
+    Listener peer = Listener.builder(Identity.generate()).listenOn(quic).build();
+    closers.add(peer);
+    get(peer.start());
+    RelayClient pc = client(peer);
+    Events ev = new Events();
+    AutoRelay auto = auto(peer, pc, quick().build(), ev);
+    auto.addSource(CandidateSource.of(quicRelays.stream().map(AutoRelayLoopbackTest::addr).toList()));
+    auto.start();
+
+    assertThat(reservedOn(ev, 2)).containsExactlyInAnyOrderElementsOf(
+        quicRelays.stream().map(RelayServer::peerId).toList());
+    Events.Addrs addrs = ev.next(Events.Addrs.class, a -> a.addrs().size() == 2);
+    assertThat(addrs.addrs()).allMatch(a -> a.toString().contains("/quic-v1/p2p/") && a.isRelayed());
+    assertThat(Host.of(peer).connections()).allMatch(c -> c.muxer().equals("quic-v1"));
+
+    Listener dialer = Listener.builder(Identity.generate()).listenOn(quic).build();
+    closers.add(dialer);
+    get(dialer.start());
+    Peer p = get(client(dialer).dial(addrs.addrs().get(0)));
+    assertThat(p.peerId()).isEqualTo(peer.peerId());
+    assertThat(p.path()).isEqualTo(ConnectionPath.RELAYED);
+  }
+
   @Test
   void aRefusingRelayIsBlacklistedAndTriedAgainOnlyAfterItsTime() throws Exception {
     AtomicBoolean allow = new AtomicBoolean(false);

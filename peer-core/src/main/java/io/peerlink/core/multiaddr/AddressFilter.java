@@ -97,8 +97,8 @@ public final class AddressFilter implements Predicate<Multiaddr> {
   }
 
   /**
-   * Whether {@code addr} is a direct address (no {@code /p2p-circuit}) with a public IP or a DNS
-   * name.
+   * Whether {@code addr} is a direct TCP or QUIC v1 address (no {@code /p2p-circuit}) with a
+   * public IP or a DNS name.
    *
    * @param addr the address
    * @return whether it is public
@@ -108,7 +108,7 @@ public final class AddressFilter implements Predicate<Multiaddr> {
     if (addr == null || addr.isRelayed()) {
       return false;
     }
-    InetSocketAddress s = addr.withoutPeerId().toSocketAddress().orElse(null);
+    InetSocketAddress s = addr.withoutPeerId().toTransportSocketAddress().orElse(null);
     return s != null && (everything || s.isUnresolved() || isPublic(s.getAddress()));
   }
 

@@ -189,6 +189,45 @@ public final class Multiaddr {
     }
   }
 
+  /**
+   * Whether this is a QUIC v1 address: {@code /ip4|ip6|dns|dns4|dns6/…/udp/N/quic-v1}, optionally
+   * followed by {@code /p2p/…}.
+   *
+   * @return whether this is a QUIC v1 address
+   */
+  public boolean isQuic() {
+    List<Component> c = withoutPeerId().components;
+    return c.size() == 3 && c.get(1).protocol() == Protocol.UDP && c.get(2).protocol() == Protocol.QUIC_V1;
+  }
+
+  /**
+   * The socket address to dial for a direct address of either transport peerlink speaks: a plain
+   * TCP address as {@link #toSocketAddress()}, or a QUIC v1 address ({@link #isQuic()}), whose
+   * socket address is its UDP one. Empty for anything else (relayed addresses, other transports).
+   *
+   * @return the socket address, if this is a TCP or QUIC v1 address
+   */
+  public Optional<InetSocketAddress> toTransportSocketAddress() {
+    if (!isQuic()) {
+      return toSocketAddress();
+    }
+    List<Component> c = withoutPeerId().components;
+    Component host = c.get(0);
+    byte[] p = c.get(1).value();
+    int port = ((p[0] & 0xFF) << 8) | (p[1] & 0xFF);
+    return switch (host.protocol()) {
+      case IP4, IP6 -> {
+        try {
+          yield Optional.of(new InetSocketAddress(InetAddress.getByAddress(host.value()), port));
+        } catch (UnknownHostException e) {
+          throw new IllegalStateException("validated address rejected", e);
+        }
+      }
+      case DNS, DNS4, DNS6 -> Optional.of(InetSocketAddress.createUnresolved(host.textValue(), port));
+      default -> Optional.empty();
+    };
+  }
+
   /** {@return a copy of the binary form} */
   public byte[] bytes() {
     return bytes.clone();

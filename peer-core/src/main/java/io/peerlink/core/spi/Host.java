@@ -13,6 +13,7 @@ import io.peerlink.core.Peer;
 import io.peerlink.core.PeerConfig;
 import io.peerlink.core.PeerHandle;
 import io.peerlink.core.StreamHandler;
+import io.peerlink.core.TcpDelays;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.internal.host.FrontDoors;
@@ -247,21 +248,39 @@ public interface Host {
   /**
    * Dials {@code peer} over {@code addrs} in one happy-eyeballs round (RFC 8305), with no retry
    * round after it: the addresses are resolved off the event loops and ranked (loopback, private,
-   * public; IPv6 and IPv4 alternating), the next one starts once the previous has had
-   * {@code stagger} to answer or at once when it fails, and each TCP connect gives up after
-   * {@code connectTimeout}. The first connection wins and the attempts still running are
-   * cancelled; the result fails with one error for the round once every address failed. A dialer
-   * that has other ways to the peer (a relay) uses this instead of the retrying dial, so one
-   * unresponsive address costs {@code connectTimeout}, not a chain of retries.
+   * public; in each, QUIC before TCP; IPv6 and IPv4 alternating), the next one starts once the
+   * previous has had {@code stagger} to answer (the first TCP address after a QUIC one: its
+   * {@code tcpDelays} scope's delay) or at once when it fails, and each TCP connect gives up after
+   * {@code connectTimeout} (a QUIC handshake after {@code QuicConfig.handshakeTimeout}). The first
+   * connection wins and the attempts still running are cancelled; the result fails with one error
+   * for the round once every address failed. A dialer that has other ways to the peer (a relay)
+   * uses this instead of the retrying dial, so one unresponsive address costs
+   * {@code connectTimeout}, not a chain of retries.
    *
    * @param peer the peer the remote must prove to be
-   * @param addrs TCP multiaddrs, with or without {@code /p2p/<peer>}; not empty
+   * @param addrs TCP or QUIC multiaddrs, with or without {@code /p2p/<peer>}; not empty
    * @param stagger how long an address has before the next one starts beside it
+   * @param tcpDelays how long TCP addresses wait behind QUIC ones
    * @param connectTimeout how long each TCP connect may take
    * @return the round: its result, and a cancel that stops it (closing a connection it already made)
-   * @throws IllegalArgumentException if an address is not a dialable TCP address or names another peer
+   * @throws IllegalArgumentException if an address is not a dialable address or names another peer
    */
-  DialAttempt dialRound(PeerId peer, List<Multiaddr> addrs, Duration stagger, Duration connectTimeout);
+  DialAttempt dialRound(PeerId peer, List<Multiaddr> addrs, Duration stagger, TcpDelays tcpDelays,
+      Duration connectTimeout);
+
+  /**
+   * {@link #dialRound(PeerId, List, Duration, TcpDelays, Duration)} with the default
+   * {@link TcpDelays}.
+   *
+   * @param peer the peer the remote must prove to be
+   * @param addrs TCP or QUIC multiaddrs, with or without {@code /p2p/<peer>}; not empty
+   * @param stagger how long an address has before the next one starts beside it
+   * @param connectTimeout how long each TCP connect may take
+   * @return the round
+   */
+  default DialAttempt dialRound(PeerId peer, List<Multiaddr> addrs, Duration stagger, Duration connectTimeout) {
+    return dialRound(peer, addrs, stagger, TcpDelays.defaults(), connectTimeout);
+  }
 
   /**
    * Dials one resolved socket address, expecting {@code expected}.

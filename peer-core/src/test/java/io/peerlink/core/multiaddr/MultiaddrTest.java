@@ -196,6 +196,18 @@ class MultiaddrTest {
         .isInstanceOf(Inet4Address.class);
 
     assertThat(Multiaddr.parse("/ip4/1.2.3.4/udp/1").toSocketAddress()).isEmpty();
+    // QUIC v1: not a TCP socket address, but a transport one (its UDP socket).
+    Multiaddr quic = Multiaddr.parse("/ip4/1.2.3.4/udp/4001/quic-v1/p2p/" + ED_ID);
+    assertThat(quic.isQuic()).isTrue();
+    assertThat(quic.toSocketAddress()).isEmpty();
+    assertThat(quic.toTransportSocketAddress()).contains(new InetSocketAddress(InetAddress.getByName("1.2.3.4"), 4001));
+    assertThat(Multiaddr.parse("/dns6/example.com/udp/443/quic-v1").toTransportSocketAddress().orElseThrow().isUnresolved())
+        .isTrue();
+    assertThat(Multiaddr.parse("/ip4/1.2.3.4/tcp/1").toTransportSocketAddress())
+        .contains(new InetSocketAddress(InetAddress.getByName("1.2.3.4"), 1));
+    assertThat(Multiaddr.parse("/ip4/1.2.3.4/udp/1/quic-v1/webtransport").isQuic()).isFalse();
+    assertThat(Multiaddr.parse("/ip4/1.2.3.4/udp/1/quic-v1/webtransport").toTransportSocketAddress()).isEmpty();
+    assertThat(Multiaddr.parse("/ip4/1.2.3.4/udp/1").toTransportSocketAddress()).isEmpty();
     assertThat(Multiaddr.parse("/ip4/1.2.3.4/tcp/1/ws").toSocketAddress()).isEmpty();
     assertThat(Multiaddr.parse("/dnsaddr/example.com/tcp/1").toSocketAddress()).isEmpty();
     assertThat(Multiaddr.parse("/ip4/1.2.3.4").toSocketAddress()).isEmpty();

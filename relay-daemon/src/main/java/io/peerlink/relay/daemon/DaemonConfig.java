@@ -48,7 +48,8 @@ final class DaemonConfig {
 
   @Option(names = "--listen", paramLabel = "MULTIADDR", split = ",", order = 2,
       converter = Converters.MultiaddrConverter.class, defaultValue = "/ip4/0.0.0.0/tcp/4001",
-      description = "TCP multiaddr to listen on; repeatable (default: ${DEFAULT-VALUE}).")
+      description = "Multiaddr to listen on, TCP (/ip4/0.0.0.0/tcp/4001) or QUIC v1"
+          + " (/ip4/0.0.0.0/udp/4001/quic-v1); repeatable (default: ${DEFAULT-VALUE}).")
   List<Multiaddr> listen = new ArrayList<>();
 
   @Option(names = "--identity", paramLabel = "FILE", defaultValue = "relay-identity.pem", order = 3,

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.peerlink.core.Listener;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.spi.Host;
+import io.peerlink.relay.Reservation;
 import io.peerlink.relay.internal.client.RelayClient;
 import io.peerlink.testing.JsPeer;
 import io.peerlink.testing.JsPeerJson;
@@ -109,6 +111,32 @@ class RelayDaemonTest {
         .containsExactly("reservations at their limit (1/1)");
     assertThat(get(port, "/healthz").statusCode()).isEqualTo(200);
     assertThat(get(port, "/nothing-here").statusCode()).isEqualTo(404);
+    r.stopAndWait();
+  }
+
+  /**
+   * A daemon listening on TCP and QUIC v1 (the same {@code --listen} flag, repeated) takes a
+   * reservation over QUIC, and its reservation addresses include its QUIC address, so peers that
+   * dial the circuit can reach the relay over QUIC too.
+   */
+  @Test
+  void aClientReservesOverQuic() throws Exception {
+    RunningDaemon r = RunningDaemon.start("--listen", "/ip4/127.0.0.1/tcp/0", "--listen", "/ip4/127.0.0.1/udp/0/quic-v1",
+        "--identity", dir.resolve("relay.pem").toString(), "--allow-private-addrs");
+    List<String> addrs = JsPeer.strings(r.listeningEvent().get("addrs"));
+    assertThat(addrs).hasSize(2);
+    Multiaddr quic = addrs.stream().map(Multiaddr::parse).filter(Multiaddr::isQuic).findFirst().orElseThrow();
+    assertThat(JsPeer.strings(r.listeningEvent().get("reservationAddrs"))).anyMatch(a -> a.contains("/quic-v1"));
+
+    Listener client = Listener.builder(Identity.generate()).listenOn(Multiaddr.parse("/ip4/127.0.0.1/udp/0/quic-v1"))
+        .build().start().get(20, TimeUnit.SECONDS);
+    closers.add(client);
+    Reservation reservation = RelayClient.create(client).reserve(quic).get(20, TimeUnit.SECONDS);
+    assertThat(reservation.relayAddr()).isEqualTo(quic);
+    assertThat(Host.of(client).connections()).singleElement()
+        .satisfies(p -> assertThat(p.muxer()).isEqualTo("quic-v1"));
+    assertThat(reservation.addrs()).anyMatch(a -> a.toString().contains("/quic-v1/p2p/" + r.listeningEvent().get("peerId")
+        + "/p2p-circuit/p2p/" + client.peerId()));
     r.stopAndWait();
   }
 

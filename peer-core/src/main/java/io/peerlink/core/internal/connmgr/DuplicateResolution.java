@@ -82,6 +82,6 @@ public final class DuplicateResolution {
 
   private static int dialerPort(Peer p) {
     Multiaddr m = p.direction() == Direction.OUTBOUND ? p.localAddress() : p.remoteAddress();
-    return m.toSocketAddress().map(InetSocketAddress::getPort).orElse(0);
+    return m.toTransportSocketAddress().map(InetSocketAddress::getPort).orElse(0);
   }
 }

@@ -40,9 +40,9 @@ public final class TtlAddressBook implements AddressBook {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /** Whether peerlink can dial {@code a}: TCP, or through a relay. */
+  /** Whether peerlink can dial {@code a}: TCP, QUIC v1, or through a relay. */
   static boolean dialable(Multiaddr a) {
-    return a.isRelayed() || a.toSocketAddress().isPresent();
+    return a.isRelayed() || a.toTransportSocketAddress().isPresent();
   }
 
   /**

@@ -17,6 +17,7 @@ import io.peerlink.core.internal.multistream.MultistreamResponder;
 import io.peerlink.core.internal.muxer.MuxedStream;
 import io.peerlink.core.internal.muxer.MuxerSession;
 import io.peerlink.core.internal.resource.StreamScope;
+import io.peerlink.core.spi.StreamChannels;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
@@ -25,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The streams of one connection over its muxer session (yamux or mplex): streams we open are
+ * The streams of one connection over its muxer session (yamux, mplex or QUIC's own): streams we open are
  * offered their protocols with multistream-select; streams the remote opens are negotiated and handed to the
  * handler for their protocol (this connection's first, then the host's). On a limited (relayed)
  * connection only protocols that opted in run, either way.
@@ -175,15 +176,15 @@ final class ConnectionStreams {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-      if (ctx.channel() instanceof MuxedStream ch) {
-        StreamScope scope = ch.resourceScope();
+      StreamScope scope = MuxedStream.scopeOf(ctx.channel());
+      if (scope != null) {
         if (!scope.setProtocol(protocol)) {
           // Over the protocol's limit (logged): the stream goes, the connection stays.
           if (opened != null) {
             opened.completeExceptionally(new LimitExceededException("protocol " + protocol
                 + " has its most streams or memory on this host (see ResourceLimits)"));
           }
-          ch.reset();
+          StreamChannels.reset(ctx.channel());
           return;
         }
       }

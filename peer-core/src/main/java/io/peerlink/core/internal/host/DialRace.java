@@ -10,6 +10,7 @@ import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.spi.DialAttempt;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -18,14 +19,14 @@ import java.util.function.LongSupplier;
 
 /**
  * One round of dialing a peer over its ranked addresses, happy-eyeballs style (RFC 8305): the
- * next address starts when the previous has had {@code stagger} to answer, or at once when it
- * fails; the first connection wins and the attempts still running are cancelled. Every start also
- * waits what the dial rate limit asks. Thread-safe.
+ * next address starts when the previous has had its gap ({@link DialRanker#gaps}) to answer, or at
+ * once when an attempt fails; the first connection wins and the attempts still running are
+ * cancelled. Every start also waits what the dial rate limit asks. Thread-safe.
  */
 final class DialRace {
   private final PeerId peer;
   private final List<DialTarget> targets;
-  private final Duration stagger;
+  private final List<Duration> gaps;
   private final LongSupplier rateWait;
   private final EventExecutorGroup timers;
   private final Function<DialTarget, DialAttempt> dial;
@@ -38,18 +39,27 @@ final class DialRace {
   private ScheduledFuture<?> staggerTimer;
 
   /**
-   * A race to {@code peer} over {@code targets}, in that order. {@code rateWait} reserves a start
-   * and returns the nanoseconds to wait for it (0: now); {@code timers} runs the delayed starts;
-   * {@code dial} starts one attempt.
+   * A race to {@code peer} over {@code targets}, in that order, each started {@code gaps.get(i)}
+   * after the one before it. {@code rateWait} reserves a start and returns the nanoseconds to wait
+   * for it (0: now); {@code timers} runs the delayed starts; {@code dial} starts one attempt.
    */
-  DialRace(PeerId peer, List<DialTarget> targets, Duration stagger, LongSupplier rateWait,
+  DialRace(PeerId peer, List<DialTarget> targets, List<Duration> gaps, LongSupplier rateWait,
       EventExecutorGroup timers, Function<DialTarget, DialAttempt> dial) {
+    if (gaps.size() != targets.size()) {
+      throw new IllegalArgumentException(gaps.size() + " gaps for " + targets.size() + " targets");
+    }
     this.peer = peer;
     this.targets = targets;
-    this.stagger = stagger;
+    this.gaps = List.copyOf(gaps);
     this.rateWait = rateWait;
     this.timers = timers;
     this.dial = dial;
+  }
+
+  /** A race whose addresses all start {@code stagger} apart. */
+  DialRace(PeerId peer, List<DialTarget> targets, Duration stagger, LongSupplier rateWait,
+      EventExecutorGroup timers, Function<DialTarget, DialAttempt> dial) {
+    this(peer, targets, Collections.nCopies(targets.size(), stagger), rateWait, timers, dial);
   }
 
   /**
@@ -75,7 +85,8 @@ final class DialRace {
         staggerTimer.cancel(false);
       }
       if (next < targets.size()) {
-        staggerTimer = timers.next().schedule(this::launchNext, wait + stagger.toNanos(), TimeUnit.NANOSECONDS);
+        long gap = gaps.get(next).toNanos();
+        staggerTimer = timers.next().schedule(this::launchNext, wait + gap, TimeUnit.NANOSECONDS);
       }
     }
     if (wait == 0) {

@@ -3,6 +3,7 @@ package io.peerlink.core.internal.host;
 import io.peerlink.core.Peer;
 import io.peerlink.core.PeerError;
 import io.peerlink.core.PeerException;
+import io.peerlink.core.TcpDelays;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.Multiaddr;
 import java.time.Duration;
@@ -12,7 +13,7 @@ import java.util.concurrent.CompletionException;
 
 /**
  * One round of dialing a peer, for dialers that have another way to it (a relay): the addresses
- * resolved and ranked, then raced with a stagger ({@link DialRace}), each TCP connect with its own
+ * resolved and ranked ({@link DialRanker}), then raced with a stagger ({@link DialRace}), each TCP connect with its own
  * short timeout, and no retry round after it. Cancelling stops the round; a connection it made
  * after the cancel is closed. Thread-safe.
  */
@@ -21,12 +22,14 @@ final class DialRound {
   private final PeerId peer;
   private final List<Multiaddr> addrs;
   private final Duration stagger;
+  private final TcpDelays tcpDelays;
   private final Duration connectTimeout;
   private final CompletableFuture<Peer> result = new CompletableFuture<>();
   private DialRace race; // guarded by this
   private boolean cancelled; // guarded by this
 
-  DialRound(HostCore core, PeerId peer, List<Multiaddr> addrs, Duration stagger, Duration connectTimeout) {
+  DialRound(HostCore core, PeerId peer, List<Multiaddr> addrs, Duration stagger, TcpDelays tcpDelays,
+      Duration connectTimeout) {
     if (addrs.isEmpty()) {
       throw new IllegalArgumentException("no address to dial " + peer + " at");
     }
@@ -42,6 +45,7 @@ final class DialRound {
     this.peer = peer;
     this.addrs = addrs;
     this.stagger = stagger;
+    this.tcpDelays = tcpDelays;
     this.connectTimeout = connectTimeout;
   }
 
@@ -63,7 +67,7 @@ final class DialRound {
           return;
         }
         // No rate limit here: the round is one dial of a dialer that already decided to dial.
-        r = new DialRace(peer, targets, stagger, () -> 0L, core.eventLoops(),
+        r = new DialRace(peer, targets, DialRanker.gaps(targets, stagger, tcpDelays), () -> 0L, core.eventLoops(),
             t -> core.dial(peer, t.socket(), t.addr(), connectTimeout));
         race = r;
       }

@@ -43,7 +43,7 @@ public final class Dialer {
   }
 
   /**
-   * Dials {@code peer} at {@code addrs} (each a TCP multiaddr, with or without {@code /p2p}), or
+   * Dials {@code peer} at {@code addrs} (each a TCP or QUIC multiaddr, with or without {@code /p2p}), or
    * joins the dial to it already under way. Cancelling the returned future leaves the dial; the
    * dial itself stops when every caller has left.
    */
@@ -168,7 +168,8 @@ public final class Dialer {
           if (cancelled) {
             return;
           }
-          r = new DialRace(peer, targets, policy.addressStagger(), rate::reserve, core.eventLoops(),
+          List<Duration> gaps = DialRanker.gaps(targets, policy.addressStagger(), policy.tcpDelays());
+          r = new DialRace(peer, targets, gaps, rate::reserve, core.eventLoops(),
               t -> core.dial(peer, t.socket(), t.addr()));
           race = r;
         }

@@ -14,6 +14,7 @@ import io.peerlink.core.PeerConfig;
 import io.peerlink.core.PeerHandle;
 import io.peerlink.core.ResourceLimits;
 import io.peerlink.core.StreamHandler;
+import io.peerlink.core.TcpDelays;
 import io.peerlink.core.StreamMuxer;
 import io.peerlink.core.identity.Identity;
 import io.peerlink.core.identity.PeerId;
@@ -438,8 +439,9 @@ public final class HostCore implements Host {
   }
 
   @Override
-  public DialAttempt dialRound(PeerId peer, List<Multiaddr> addrs, Duration stagger, Duration connectTimeout) {
-    DialRound round = new DialRound(this, peer, List.copyOf(addrs), stagger, connectTimeout);
+  public DialAttempt dialRound(PeerId peer, List<Multiaddr> addrs, Duration stagger, TcpDelays tcpDelays,
+      Duration connectTimeout) {
+    DialRound round = new DialRound(this, peer, List.copyOf(addrs), stagger, tcpDelays, connectTimeout);
     return new DialAttempt(round.start(), round::cancel);
   }
 

@@ -13,10 +13,15 @@ import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.peerlink.core.internal.muxer.MuxerSession;
+import io.peerlink.core.LimitExceededException;
 import io.peerlink.core.PeerError;
 import io.peerlink.core.PeerException;
 import io.peerlink.core.PeerTimeoutException;
+import io.peerlink.core.internal.muxer.MuxedStream;
+import io.peerlink.core.internal.muxer.MuxerSession;
+import io.peerlink.core.internal.resource.ConnectionScope;
+import io.peerlink.core.internal.resource.StreamScope;
+import io.peerlink.core.spi.StreamChannels;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
@@ -30,41 +35,78 @@ import java.util.function.LongConsumer;
  * until the remote allows another or {@code waitLimit} passes, as go's {@code OpenStreamSync}
  * waits. QUIC measures the round trip from its acknowledgements, so {@link #ping()} reads that
  * estimate instead of sending anything.
+ *
+ * <p>Each stream is charged to the resource manager as a yamux stream is: one inbound or outbound
+ * stream to its connection, peer and the host (an inbound one also negotiating until its protocol
+ * is agreed, then one stream of that protocol), and its receive window ({@code QuicConfig.streamWindow},
+ * what the remote may make us buffer on it) as memory to every scope while it is open. A stream over
+ * a limit is refused: an inbound one is reset, an outbound open fails with a
+ * {@link LimitExceededException}.
  */
 final class QuicMuxer extends ChannelHandlerAdapter implements MuxerSession {
   private final QuicChannel connection;
   private final Duration waitLimit;
   private final TrafficCounter traffic;
+  private final ConnectionScope resources;
+  private final long streamWindow;
   private final AtomicInteger open = new AtomicInteger();
   private final ArrayDeque<WaitingOpen> waiting = new ArrayDeque<>(); // event loop only
   private volatile LongConsumer roundTrips;
 
   /**
    * {@code waitLimit}: how long an open may wait for the remote to allow one more stream;
-   * {@code traffic} counts every stream's bytes for the connection's stats.
+   * {@code traffic} counts every stream's bytes for the connection's stats; {@code resources} is
+   * the connection's scope, and each stream holds {@code streamWindow} bytes of it while open.
    */
-  QuicMuxer(QuicChannel connection, Duration waitLimit, TrafficCounter traffic) {
+  QuicMuxer(QuicChannel connection, Duration waitLimit, TrafficCounter traffic, ConnectionScope resources,
+      long streamWindow) {
     this.connection = connection;
     this.waitLimit = waitLimit;
     this.traffic = traffic;
+    this.resources = resources;
+    this.streamWindow = streamWindow;
     connection.closeFuture().addListener(f -> failWaiting());
   }
 
   /**
-   * Wraps a stream's initializer so the stream is counted while it is open, and its bytes with the
-   * connection's; for both directions.
+   * The initializer of every stream the remote opens: charges it to the resource scopes (resetting
+   * it if one is full), counts it while open, then runs {@code initializer}.
    */
-  ChannelHandler counted(ChannelHandler initializer) {
+  ChannelHandler inbound(ChannelHandler initializer) {
     return new ChannelInitializer<Channel>() {
       @Override
       protected void initChannel(Channel stream) {
-        open.incrementAndGet();
-        stream.closeFuture().addListener(f -> open.decrementAndGet());
-        stream.pipeline().addLast(TrafficCounter.NAME, traffic);
-        stream.pipeline().addLast(RESET_CLOSES);
-        stream.pipeline().addLast(initializer);
+        StreamScope scope = resources.openInbound(); // a refusal is reported there
+        if (scope == null) {
+          StreamChannels.reset(stream);
+          return;
+        }
+        try {
+          scope.reserveWindow(streamWindow);
+        } catch (LimitExceededException e) {
+          scope.done();
+          StreamChannels.reset(stream);
+          return;
+        }
+        charge(stream, new Charge(scope));
+        counted(stream, initializer);
       }
     };
+  }
+
+  /** Counts {@code stream} while it is open, and its bytes with the connection's. */
+  private void counted(Channel stream, ChannelHandler initializer) {
+    open.incrementAndGet();
+    stream.closeFuture().addListener(f -> open.decrementAndGet());
+    stream.pipeline().addLast(TrafficCounter.NAME, traffic);
+    stream.pipeline().addLast(RESET_CLOSES);
+    stream.pipeline().addLast(initializer);
+  }
+
+  /** Hangs {@code charge} on {@code stream}, given back when the stream closes. */
+  private static void charge(Channel stream, Charge charge) {
+    stream.attr(MuxedStream.SCOPE).set(charge.scope);
+    stream.closeFuture().addListener(f -> charge.release());
   }
 
   @Override
@@ -98,10 +140,31 @@ final class QuicMuxer extends ChannelHandlerAdapter implements MuxerSession {
   }
 
   private void create(ChannelHandler initializer, Promise<Channel> promise) {
-    connection.createStream(QuicStreamType.BIDIRECTIONAL, counted(initializer)).addListener(f -> {
+    Charge charge;
+    try {
+      StreamScope scope = resources.openOutbound();
+      try {
+        scope.reserveWindow(streamWindow);
+      } catch (LimitExceededException e) {
+        scope.done();
+        throw e;
+      }
+      charge = new Charge(scope);
+    } catch (LimitExceededException e) {
+      promise.tryFailure(e);
+      return;
+    }
+    connection.createStream(QuicStreamType.BIDIRECTIONAL, new ChannelInitializer<Channel>() {
+      @Override
+      protected void initChannel(Channel stream) {
+        charge(stream, charge);
+        counted(stream, initializer);
+      }
+    }).addListener(f -> {
       if (f.isSuccess()) {
         promise.trySuccess((Channel) f.getNow());
       } else {
+        charge.release();
         promise.tryFailure(f.cause());
       }
     });
@@ -176,6 +239,24 @@ final class QuicMuxer extends ChannelHandlerAdapter implements MuxerSession {
       ctx.fireExceptionCaught(cause);
       if (cause instanceof QuicStreamResetException) {
         ctx.close();
+      }
+    }
+  }
+
+  /** What one stream holds of the resource scopes: its window and the stream itself, given back once. */
+  private final class Charge {
+    final StreamScope scope;
+    private boolean released; // event loop only
+
+    Charge(StreamScope scope) {
+      this.scope = scope;
+    }
+
+    void release() {
+      if (!released) {
+        released = true;
+        scope.releaseMemory(streamWindow);
+        scope.done();
       }
     }
   }

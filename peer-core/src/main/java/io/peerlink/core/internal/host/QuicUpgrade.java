@@ -157,10 +157,11 @@ final class QuicUpgrade extends ChannelInboundHandlerAdapter {
         .localAddress(local)
         .build();
     this.conn = c;
-    QuicMuxer muxer = new QuicMuxer(quic, core.config().quic().streamOpenWait(), traffic);
+    QuicMuxer muxer = new QuicMuxer(quic, core.config().quic().streamOpenWait(), traffic, resources,
+        core.config().quic().streamWindow());
     this.muxer = muxer;
     c.attach(muxer);
-    quic.attr(INBOUND_STREAMS).set(muxer.counted(c.inboundStreamInitializer()));
+    quic.attr(INBOUND_STREAMS).set(muxer.inbound(c.inboundStreamInitializer()));
     done = true;
     timeout.cancel(false);
     if (!c.ready()) {

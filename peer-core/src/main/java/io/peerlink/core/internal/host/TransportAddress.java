@@ -3,9 +3,7 @@ package io.peerlink.core.internal.host;
 import io.peerlink.core.multiaddr.Component;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.core.multiaddr.Protocol;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,8 +18,7 @@ public final class TransportAddress {
 
   /** Whether {@code addr} (with or without {@code /p2p}) is a QUIC v1 address. */
   public static boolean isQuic(Multiaddr addr) {
-    List<Component> c = addr.withoutPeerId().components();
-    return c.size() == 3 && c.get(1).protocol() == Protocol.UDP && c.get(2).protocol() == Protocol.QUIC_V1;
+    return addr.isQuic();
   }
 
   /**
@@ -29,24 +26,7 @@ public final class TransportAddress {
    * else (relayed addresses, other transports).
    */
   public static Optional<InetSocketAddress> socket(Multiaddr addr) {
-    if (!isQuic(addr)) {
-      return addr.toSocketAddress();
-    }
-    List<Component> c = addr.withoutPeerId().components();
-    Component host = c.get(0);
-    byte[] p = c.get(1).value();
-    int port = ((p[0] & 0xFF) << 8) | (p[1] & 0xFF);
-    return switch (host.protocol()) {
-      case IP4, IP6 -> {
-        try {
-          yield Optional.of(new InetSocketAddress(InetAddress.getByAddress(host.value()), port));
-        } catch (UnknownHostException e) {
-          throw new IllegalStateException("validated address rejected", e);
-        }
-      }
-      case DNS, DNS4, DNS6 -> Optional.of(InetSocketAddress.createUnresolved(host.textValue(), port));
-      default -> Optional.empty();
-    };
+    return addr.toTransportSocketAddress();
   }
 
   /** The address of the same transport as {@code like} (TCP or QUIC) at {@code socket}, without {@code /p2p}. */

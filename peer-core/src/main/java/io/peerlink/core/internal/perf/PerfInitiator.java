@@ -6,7 +6,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.peerlink.core.PeerError;
 import io.peerlink.core.PeerException;
@@ -120,7 +119,7 @@ public final class PerfInitiator extends ChannelInboundHandlerAdapter implements
       halfClosed = true;
       ctx.flush();
       writer.release();
-      ((DuplexChannel) ctx.channel()).shutdownOutput();
+      StreamChannels.shutdownOutput(ctx.channel()); // after the upload's last bytes, on QUIC too
     }
   }
 

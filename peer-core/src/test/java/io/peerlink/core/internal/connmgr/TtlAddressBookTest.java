@@ -60,11 +60,14 @@ class TtlAddressBookTest {
     TtlAddressBook book = book(AddressBookConfig.defaults());
     PeerId p = Identity.generate().peerId();
     Multiaddr withTarget = circuit().encapsulate(Multiaddr.parse("/p2p/" + p));
-    book.add(p, List.of(withTarget, tcp(1).withPeerId(p), Multiaddr.parse("/ip4/10.0.0.1/udp/1/quic-v1")),
+    Multiaddr quic = Multiaddr.parse("/ip4/10.0.0.1/udp/1/quic-v1");
+    // QUIC v1 is dialed, so kept; a transport peerlink does not speak (WebTransport) is dropped.
+    book.add(p, List.of(withTarget, tcp(1).withPeerId(p), quic.withPeerId(p),
+            Multiaddr.parse("/ip4/10.0.0.1/udp/2/quic-v1/webtransport")),
         AddressBook.ADDRESS_TTL);
-    assertThat(book.addresses(p)).containsExactly(circuit(), tcp(1));
+    assertThat(book.addresses(p)).containsExactly(circuit(), tcp(1), quic);
     assertThat(book.circuitAddresses(p)).containsExactly(circuit());
-    assertThat(book.directAddresses(p)).containsExactly(tcp(1));
+    assertThat(book.directAddresses(p)).containsExactly(tcp(1), quic);
     PeerId other = Identity.generate().peerId();
     assertThatThrownBy(() -> book.add(p, List.of(tcp(2).withPeerId(other)), AddressBook.ADDRESS_TTL))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("names");

@@ -1,10 +1,13 @@
 package io.peerlink.core.internal.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.peerlink.core.TcpDelays;
 import io.peerlink.core.multiaddr.Multiaddr;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -76,6 +79,67 @@ class DialRankerTest {
     assertThat(in).isEqualTo(before);
     assertThat(out).containsExactly(before.get(1), before.get(0));
     assertThat(out.get(0).addr()).isEqualTo(Multiaddr.parse("/ip4/127.0.0.1/tcp/4001"));
+  }
+
+  private static DialTarget quic(String ip, int port) {
+    try {
+      InetSocketAddress s = new InetSocketAddress(InetAddress.getByName(ip), port);
+      return new DialTarget(s, TransportAddress.quic(s));
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static DialTarget tcp(String ip, int port) {
+    try {
+      InetSocketAddress s = new InetSocketAddress(InetAddress.getByName(ip), port);
+      return new DialTarget(s, Multiaddr.fromSocketAddress(s));
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void quicComesBeforeTcpWithinEachScope() {
+    DialTarget pubTcp = tcp("8.8.8.8", 1);
+    DialTarget pubQuic = quic("8.8.8.8", 2);
+    DialTarget lanTcp = tcp("10.0.0.1", 3);
+    DialTarget lanQuic6 = quic("fd00::1", 4);
+    DialTarget lanQuic4 = quic("10.0.0.1", 5);
+    DialTarget loTcp = tcp("127.0.0.1", 6);
+    DialTarget loQuic = quic("127.0.0.1", 7);
+    assertThat(DialRanker.rank(List.of(pubTcp, lanTcp, loTcp, pubQuic, lanQuic4, lanQuic6, loQuic)))
+        .containsExactly(loQuic, loTcp, lanQuic6, lanQuic4, lanTcp, pubQuic, pubTcp);
+  }
+
+  @Test
+  void theFirstTcpAfterQuicWaitsItsScopesDelayAndTheRestTheStagger() {
+    Duration stagger = Duration.ofMillis(250);
+    TcpDelays delays = TcpDelays.of(Duration.ofMillis(300), Duration.ofMillis(30), Duration.ofMillis(7));
+    List<DialTarget> ranked = DialRanker.rank(List.of(tcp("127.0.0.1", 1), quic("127.0.0.1", 2),
+        tcp("10.0.0.1", 3), tcp("10.0.0.2", 4), quic("10.0.0.1", 5),
+        tcp("8.8.8.8", 6), quic("8.8.8.8", 7), quic("2001:db8::1", 8)));
+    assertThat(DialRanker.gaps(ranked, stagger, delays)).containsExactly(
+        Duration.ZERO, Duration.ofMillis(7), // loopback QUIC, then TCP after the loopback delay
+        stagger, Duration.ofMillis(30), stagger, // private QUIC, two TCP: the first after 30 ms
+        stagger, stagger, Duration.ofMillis(300)); // public QUIC v6, v4, then TCP after 300 ms
+  }
+
+  @Test
+  void tcpAloneWaitsOnlyTheStagger() {
+    Duration stagger = Duration.ofMillis(250);
+    List<DialTarget> ranked = DialRanker.rank(List.of(tcp("8.8.8.8", 1), tcp("9.9.9.9", 2)));
+    assertThat(DialRanker.gaps(ranked, stagger, TcpDelays.defaults()))
+        .containsExactly(Duration.ZERO, stagger);
+  }
+
+  @Test
+  void theDefaultsAreGoLibp2psDelays() {
+    assertThat(TcpDelays.defaults().publicAddress()).isEqualTo(Duration.ofMillis(250));
+    assertThat(TcpDelays.defaults().privateAddress()).isEqualTo(Duration.ofMillis(30));
+    assertThat(TcpDelays.defaults().loopback()).isZero();
+    assertThatThrownBy(() -> TcpDelays.of(Duration.ofMillis(-1), Duration.ZERO, Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

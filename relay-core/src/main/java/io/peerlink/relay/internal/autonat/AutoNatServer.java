@@ -38,12 +38,12 @@ import org.slf4j.LoggerFactory;
  *   <li>A request over a relayed connection: E_DIAL_REFUSED.
  *   <li>No peer info, or a peer ID other than the connection's: E_BAD_REQUEST.
  *   <li>Only addresses whose IP equals the connection's remote IP (the requester's observed IP)
- *       and that the {@link AddressFilter} calls public are dialed, each IP and port once, the
+ *       and that the {@link AddressFilter} calls public are dialed, TCP and QUIC v1, each address once, the
  *       first {@link AutoNatConfig#serverMaxDialBackAddresses()} of them; none left: E_DIAL_REFUSED.
  *   <li>Over the rate limits ({@link AutoNatConfig#serverPerPeerLimit()},
  *       {@link AutoNatConfig#serverGlobalLimit()}, kept by a {@link DialBackLimiter}; only
  *       requests that reach the dial count): E_DIAL_REFUSED.
- *   <li>Otherwise every such address is dialed at once on a new TCP connection, bounded by
+ *   <li>Otherwise every such address is dialed at once on a new connection of its transport, bounded by
  *       {@link AutoNatConfig#dialBackTimeout()}: OK with the first address that worked (that
  *       connection is then closed), or E_DIAL_ERROR.
  * </ul>
@@ -118,10 +118,10 @@ public final class AutoNatServer implements AutoCloseable {
     if (!conn.peerId().equals(req.peer())) {
       return reply(ResponseStatus.E_BAD_REQUEST, "the peer ID does not match the connection's", null);
     }
-    InetAddress observed = conn.remoteAddress().withoutPeerId().toSocketAddress()
+    InetAddress observed = conn.remoteAddress().withoutPeerId().toTransportSocketAddress()
         .map(InetSocketAddress::getAddress).orElse(null);
     List<Multiaddr> dialable = new ArrayList<>();
-    Set<InetSocketAddress> sockets = new HashSet<>(); // one dial per ip:port, however often it is named
+    Set<Multiaddr> named = new HashSet<>(); // one dial per address, however often it is named
     for (Multiaddr a : req.addrs()) {
       if (dialable.size() >= config.serverMaxDialBackAddresses()) {
         break;
@@ -129,8 +129,9 @@ public final class AutoNatServer implements AutoCloseable {
       if (a.isRelayed() || !filter.test(a)) {
         continue;
       }
-      InetSocketAddress sa = a.withoutPeerId().toSocketAddress().orElse(null);
-      if (sa != null && !sa.isUnresolved() && sa.getAddress().equals(observed) && sockets.add(sa)) {
+      // TCP and QUIC alike: the same ip:port over the other transport is another address to try.
+      InetSocketAddress sa = a.withoutPeerId().toTransportSocketAddress().orElse(null);
+      if (sa != null && !sa.isUnresolved() && sa.getAddress().equals(observed) && named.add(a.withoutPeerId())) {
         dialable.add(a.withoutPeerId());
       }
     }
@@ -157,7 +158,7 @@ public final class AutoNatServer implements AutoCloseable {
     AtomicInteger left = new AtomicInteger(addrs.size());
     List<DialAttempt> attempts = new ArrayList<>();
     for (Multiaddr a : addrs) {
-      DialAttempt at = core.dial(peer, a.toSocketAddress().orElseThrow(), a);
+      DialAttempt at = core.dial(peer, a.toTransportSocketAddress().orElseThrow(), a);
       attempts.add(at);
       at.result().whenComplete((p, e) -> {
         if (e == null) {

@@ -100,7 +100,7 @@ public final class PriorityDialer {
     for (Multiaddr a : addrs) {
       if (a.isRelayed()) {
         circuits.add(a);
-      } else if (a.withoutPeerId().toSocketAddress().isPresent()
+      } else if (a.withoutPeerId().toTransportSocketAddress().isPresent()
           && a.peerId().map(target::equals).orElse(true)) {
         direct.add(a.withPeerId(target));
       }
@@ -116,7 +116,8 @@ public final class PriorityDialer {
     }
     run.expect(); // the relay stage, after its delay
     run.start(DialStage.DIRECT, false);
-    DialAttempt round = host.dialRound(target, direct, config.addressStagger(), config.directConnectTimeout());
+    DialAttempt round = host.dialRound(target, direct, config.addressStagger(), config.tcpDelays(),
+        config.directConnectTimeout());
     ScheduledFuture<?> relayLater = timer.after(config.relayDelay(), () -> startRelay(run, circuits, true));
     round.result().whenComplete((p, err) -> {
       if (err != null) {

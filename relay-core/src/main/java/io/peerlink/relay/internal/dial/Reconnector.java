@@ -220,7 +220,8 @@ public final class Reconnector implements AutoCloseable {
       } else {
         List<Multiaddr> direct = directAddresses(peer, addrs, relayed.get());
         if (!direct.isEmpty()) {
-          tried = host.dialRound(peer, direct, config.addressStagger(), config.directConnectTimeout()).result();
+          tried = host.dialRound(peer, direct, config.addressStagger(), config.tcpDelays(),
+              config.directConnectTimeout()).result();
         } else if (puncher != null && relayed.get().direction() == Direction.INBOUND) {
           now = DialStage.HOLE_PUNCH; // the peer dialed the relayed connection: we initiate DCUtR
           tried = puncher.punch(relayed.get());
@@ -280,7 +281,7 @@ public final class Reconnector implements AutoCloseable {
       all.addAll(relayed.identify().join().listenAddrs());
     }
     for (Multiaddr a : all) {
-      if (!a.isRelayed() && a.withoutPeerId().toSocketAddress().isPresent()
+      if (!a.isRelayed() && a.withoutPeerId().toTransportSocketAddress().isPresent()
           && a.peerId().map(peer::equals).orElse(true)) {
         out.add(a.withPeerId(peer));
       }

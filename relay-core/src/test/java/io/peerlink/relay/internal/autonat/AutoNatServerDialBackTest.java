@@ -113,6 +113,33 @@ class AutoNatServerDialBackTest {
         .contains(mine.toSocketAddress().orElseThrow());
   }
 
+  /**
+   * A requester that reached the server over QUIC and listens on QUIC is dialed back over QUIC:
+   * the observed IP comes from the QUIC connection, and its QUIC address counts as public.
+   */
+  @Test
+  void aQuicAddressIsDialedBackOverQuic() throws Exception {
+    Multiaddr quic = Multiaddr.parse("/ip4/127.0.0.1/udp/0/quic-v1");
+    Listener srv = Listener.builder(Identity.generate()).listenOn(quic).build();
+    closers.add(srv);
+    get(srv.start());
+    closers.add(new AutoNatServer(recordingDials(Host.of(srv)), LOOPBACK_PUBLIC, CONFIG).start());
+    Listener me = Listener.builder(Identity.generate()).listenOn(quic).build();
+    closers.add(me);
+    get(me.start());
+    Connector connector = Connector.sharing(me).build();
+    closers.add(connector);
+    Peer p = get(connector.connect(srv.listenAddresses().get(0)));
+    assertThat(p.muxer()).isEqualTo("quic-v1");
+
+    Multiaddr mine = me.listenAddresses().get(0).withoutPeerId();
+    Message answer = exchange(p, AutoNatMessages.dial(me.peerId(), List.of(mine)));
+
+    assertThat(answer.getDialResponse().getStatus()).isEqualTo(Message.ResponseStatus.OK);
+    assertThat(Multiaddr.fromBytes(answer.getDialResponse().getAddr().toByteArray())).isEqualTo(mine);
+    assertThat(dialed).containsExactly(mine.toTransportSocketAddress().orElseThrow());
+  }
+
   /** Sends {@code request} on a new AutoNAT stream; the server's one answer. */
   private static Message exchange(Peer p, ByteBuf request) throws Exception {
     AtomicReference<MessageStream<Message>> holder = new AtomicReference<>();

@@ -11,6 +11,7 @@ import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.peerlink.core.event.CircuitEnd;
+import io.peerlink.core.spi.StreamChannels;
 import io.peerlink.relay.internal.circuit.HeldBytes;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -303,8 +304,9 @@ public final class CircuitSplice {
         if (ended.get()) {
           return;
         }
-        if (out instanceof DuplexChannel duplex) {
-          duplex.shutdownOutput().addListener(f -> {
+        if (out instanceof DuplexChannel) {
+          // FIN behind the bytes still queued for the other side (on QUIC too; see StreamChannels).
+          StreamChannels.shutdownOutput(out).addListener(f -> {
             if (f.isSuccess()) {
               outputShut = true;
               runOn(source, CircuitSplice.this::halfDone);
