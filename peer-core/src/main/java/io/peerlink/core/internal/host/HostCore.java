@@ -333,6 +333,16 @@ public final class HostCore implements Host {
   }
 
   @Override
+  public DialAttempt punchQuic(PeerId expected, InetSocketAddress remote) {
+    return quic.punch(expected, remote);
+  }
+
+  @Override
+  public boolean sendFromQuicListenSocket(InetSocketAddress remote, byte[] payload) {
+    return quic.sendFromListenSocket(remote, payload);
+  }
+
+  @Override
   public PunchExpectation expectPunch(PeerId peer, Direction role, List<InetSocketAddress> remotes) {
     return punches.expect(peer, role, remotes);
   }
