@@ -314,9 +314,7 @@ public interface Host {
 
   /**
    * Expects a punch's SYN from {@code remotes}: a connection our listener accepts from one of them
-   * is upgraded in {@code role} and handed to the expectation. The remotes may be TCP or QUIC
-   * sources: a QUIC connection from one of them is taken the same way (its role is fixed by QUIC,
-   * the remote dialed, so {@code role} does not apply to it), and must prove {@code peer}. Withdraw it once the punch ended.
+   * is upgraded in {@code role} and handed to the expectation. TCP only: see {@link #expectQuicPunch}. Withdraw it once the punch ended.
    *
    * @param peer the peer the punch is with
    * @param role our side of the upgrade
@@ -324,6 +322,19 @@ public interface Host {
    * @return the expectation
    */
   PunchExpectation expectPunch(PeerId peer, Direction role, List<InetSocketAddress> remotes);
+
+  /**
+   * Expects a QUIC hole punch's connection from {@code remotes}, we being the QUIC server: a QUIC
+   * connection our listener accepts from one of them must prove {@code peer}, reports
+   * {@link ConnectionPath#HOLE_PUNCHED} and is handed to the expectation. Kept apart from
+   * {@link #expectPunch}, as a remote's TCP and UDP ports may be the same number. Withdraw it once
+   * the punch ended.
+   *
+   * @param peer the peer the punch is with
+   * @param remotes the remote's QUIC (UDP) addresses
+   * @return the expectation; its role is {@link Direction#INBOUND}
+   */
+  PunchExpectation expectQuicPunch(PeerId peer, List<InetSocketAddress> remotes);
 
   /**
    * Runs the connection upgrade (security, muxer) over {@code channel}, a stream to a relay that

@@ -106,7 +106,7 @@ public final class InboundAdmission {
     ch.closeFuture().addListener(f -> accepted.closed());
     CompletableFuture<Peer> upgraded = new CompletableFuture<>();
     upgraded.whenComplete((p, e) -> accepted.upgradeFinished(e == null));
-    PunchExpectation punch = core.claimPunch(remote, upgraded);
+    PunchExpectation punch = core.claimQuicPunch(remote, upgraded);
     if (punch != null) {
       core.quic().accept(ch, punch.peer(), ConnectionPath.HOLE_PUNCHED, upgraded);
       return;

@@ -62,7 +62,7 @@ public final class HolePuncher implements AutoCloseable {
     this.core = Objects.requireNonNull(core, "core");
     Objects.requireNonNull(observed, "observed");
     this.config = Objects.requireNonNull(config, "config");
-    this.addresses = new PunchAddresses(core, observed, config.messageTimeout());
+    this.addresses = new PunchAddresses(core, observed, config);
     SimultaneousOpen open = new SimultaneousOpen(core, addresses, config.dialTimeout());
     this.initiator = new DcutrInitiator(core, config, addresses, open);
     this.responder = new DcutrResponder(core, config, addresses, open, new WaiterRounds());
