@@ -114,6 +114,12 @@ final class PunchAddresses {
           out.add(a.withoutPeerId());
         }
       }
+      // Peers that reached us over TCP only still told us our public IP: guess that the NAT keeps
+      // the QUIC listen port there too, as it is guessed for TCP above.
+      for (Multiaddr a : observed.candidates()) {
+        PunchSockets.tcp(a).ifPresent(s ->
+            out.add(PunchSockets.quicAddress(new InetSocketAddress(s.getAddress(), quicPort.get()))));
+      }
     }
     for (Multiaddr a : core.listenAddresses()) {
       if (offered(a) && isPublic(a)) {
