@@ -37,11 +37,6 @@ final class QuicListenSockets {
     channel.closeFuture().addListener(f -> sockets.remove(s));
   }
 
-  /** Whether any QUIC listen socket is open. */
-  boolean listening() {
-    return !sockets.isEmpty();
-  }
-
   /**
    * The listen socket a packet to {@code remote} can leave from: one of the same IP family, bound
    * to the wildcard address or, for a loopback remote, to loopback, or for any other remote, to an

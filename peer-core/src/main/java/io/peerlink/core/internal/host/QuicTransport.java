@@ -182,11 +182,6 @@ final class QuicTransport {
     return true;
   }
 
-  /** Whether a QUIC listen socket fits {@code remote} (a punch's dial or packets can leave from it). */
-  boolean listensFor(InetSocketAddress remote) {
-    return sockets.forRemote(remote).isPresent();
-  }
-
   /** Whether a live inbound QUIC connection comes from {@code remote}. */
   private boolean inboundFrom(InetSocketAddress remote) {
     Multiaddr addr = TransportAddress.quic(remote);

@@ -30,6 +30,13 @@ public final class ObservedAddresses {
   private final int confirmations;
   private final Map<Multiaddr, Set<PeerId>> seen = new LinkedHashMap<>();
   private final Set<Multiaddr> autonatConfirmed = new LinkedHashSet<>();
+  /**
+   * At most this many QUIC addresses are kept (the most recently reported), so peers reporting
+   * made-up addresses cannot grow the set; a host has a handful of real ones (one per NAT mapping
+   * of its QUIC listen port) and a punch's CONNECT carries at most 32 addresses.
+   */
+  public static final int MAX_QUIC_CANDIDATES = 16;
+
   /** QUIC addresses peers observed: kept apart, for hole punching only (see {@link #quicCandidates}). */
   private final Set<Multiaddr> quicSeen = new LinkedHashSet<>();
 
@@ -100,7 +107,12 @@ public final class ObservedAddresses {
     // The filter reads TCP addresses: ask it about the same IP and port over TCP.
     if (s != null && filter.test(Multiaddr.fromSocketAddress(s))) {
       synchronized (this) {
-        quicSeen.add(addr.withoutPeerId());
+        Multiaddr plain = addr.withoutPeerId();
+        quicSeen.remove(plain); // re-added last: the most recent report
+        quicSeen.add(plain);
+        if (quicSeen.size() > MAX_QUIC_CANDIDATES) {
+          quicSeen.remove(quicSeen.iterator().next());
+        }
       }
     }
   }
