@@ -57,7 +57,10 @@ public final class HolePunchConfig {
     return messageTimeout;
   }
 
-  /** {@return how long one punch dial (TCP simultaneous open) may take; default 5 s} */
+  /**
+   * {@return how long one punch dial (TCP simultaneous open, or the QUIC punch: A's dial, and B's
+   * datagrams while it waits for A's connection) may take; default 5 s}
+   */
   public Duration dialTimeout() {
     return dialTimeout;
   }

@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * DCUtR ({@code /libp2p/dcutr}, Direct Connection Upgrade through Relay): turns a relayed
- * connection into a direct one by TCP simultaneous open.
+ * connection into a direct one by TCP simultaneous open or, when both sides listen on QUIC, a
+ * QUIC punch ({@link QuicPunch}), both at once.
  *
  * <p>Roles: <b>A</b> dialed the relayed connection and answers ({@link DcutrResponder}); <b>B</b>
  * received it and initiates ({@link DcutrInitiator}). B opens the DCUtR stream, sends CONNECT with
