@@ -9,14 +9,17 @@
 # Each NAT is a home router: MASQUERADE on the WAN, and only ESTABLISHED,RELATED from the WAN in
 # FORWARD and INPUT (without the INPUT drop, an unsolicited SYN gets a RST that kills the other
 # side's simultaneous open). "symmetric" makes nat-b's mapping change per destination
-# (MASQUERADE --random-fully), where hole punching must fail.
+# (MASQUERADE --random-fully), where hole punching must fail. "rst" makes both routers answer an
+# unsolicited TCP SYN from the WAN with a RST instead of dropping it, as many home routers do:
+# that defeats a TCP punch (the first SYN to arrive is reset, ending its sender's attempt) but not
+# a QUIC one, since UDP gets no such answer.
 #
-# usage: nat-testbed.sh up <prefix> [symmetric]     (needs root; installs iptables when missing)
+# usage: nat-testbed.sh up <prefix> [ordinary|symmetric|rst]   (needs root; installs iptables when missing)
 #        nat-testbed.sh down <prefix>
 set -euo pipefail
 
-cmd=${1:?usage: nat-testbed.sh up|down <prefix> [symmetric]}
-p=${2:?usage: nat-testbed.sh up|down <prefix> [symmetric]}
+cmd=${1:?usage: nat-testbed.sh up|down <prefix> [ordinary|symmetric|rst]}
+p=${2:?usage: nat-testbed.sh up|down <prefix> [ordinary|symmetric|rst]}
 mode=${3:-ordinary}
 
 down() {
@@ -64,11 +67,17 @@ router() { # ns wan-addr wan-gw lan-addr
   if [ "$5" = symmetric ]; then extra=(--random-fully); fi
   x "$ns" iptables -t nat -A POSTROUTING -o wan -j MASQUERADE "${extra[@]}"
   x "$ns" iptables -A FORWARD -i wan -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
-  x "$ns" iptables -A FORWARD -i wan -j DROP
   x "$ns" iptables -A INPUT -i wan -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+  if [ "$5" = rst ]; then
+    x "$ns" iptables -A FORWARD -i wan -p tcp --syn -j REJECT --reject-with tcp-reset
+    x "$ns" iptables -A INPUT -i wan -p tcp --syn -j REJECT --reject-with tcp-reset
+  fi
+  x "$ns" iptables -A FORWARD -i wan -j DROP
   x "$ns" iptables -A INPUT -i wan -j DROP
 }
-router "${p}nata" 203.0.113.2 203.0.113.1 10.0.1.1 ordinary
+amode=ordinary
+if [ "$mode" = rst ]; then amode=rst; fi
+router "${p}nata" 203.0.113.2 203.0.113.1 10.0.1.1 "$amode"
 router "${p}natb" 198.51.100.2 198.51.100.1 10.0.2.1 "$mode"
 
 host() { # ns addr gw
@@ -79,4 +88,4 @@ host() { # ns addr gw
 host "${p}a" 10.0.1.2 10.0.1.1
 host "${p}b" 10.0.2.2 10.0.2.1
 trap - ERR
-echo "testbed ${p} up (nat-b: $mode)"
+echo "testbed ${p} up (nat-a: $amode, nat-b: $mode)"

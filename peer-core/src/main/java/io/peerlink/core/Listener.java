@@ -175,6 +175,12 @@ public final class Listener implements AutoCloseable {
 
   /** QUIC listens on a UDP socket; its connections pass the same inbound limits as TCP's. */
   private CompletableFuture<Multiaddr> bindQuic(Multiaddr addr, InetSocketAddress socket) {
+    try {
+      // The UDP socket gets SO_REUSEPORT so dials can leave from its port, which would let it share a port.
+      Transports.requireUnusedUdpPort(socket);
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(bindFailure(addr, e));
+    }
     return core.listenQuic(socket, admission).handle((ch, err) -> {
       if (err != null) {
         Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;

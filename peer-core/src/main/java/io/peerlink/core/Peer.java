@@ -1,7 +1,9 @@
 package io.peerlink.core;
 
 import io.peerlink.core.identity.PeerId;
+import io.peerlink.core.multiaddr.Component;
 import io.peerlink.core.multiaddr.Multiaddr;
+import io.peerlink.core.multiaddr.Protocol;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -42,6 +44,25 @@ public interface Peer {
    */
   default Optional<ConnectionLimit> limit() {
     return Optional.empty();
+  }
+
+  /**
+   * The transport the connection runs over, read from its remote address: {@code "quic-v1"},
+   * {@code "tcp"}, or {@code "p2p-circuit"} for a relayed connection ({@code "unknown"} for anything
+   * else). A hole punch's connection ({@link ConnectionPath#HOLE_PUNCHED}) says here whether the
+   * TCP or the QUIC punch won.
+   *
+   * @return the transport's name
+   */
+  default String transport() {
+    List<Component> c = remoteAddress().components();
+    if (c.stream().anyMatch(x -> x.protocol() == Protocol.P2P_CIRCUIT)) {
+      return "p2p-circuit";
+    }
+    if (c.stream().anyMatch(x -> x.protocol() == Protocol.QUIC_V1)) {
+      return "quic-v1";
+    }
+    return c.stream().anyMatch(x -> x.protocol() == Protocol.TCP) ? "tcp" : "unknown";
   }
 
   /**

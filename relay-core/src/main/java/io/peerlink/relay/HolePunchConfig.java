@@ -16,6 +16,8 @@ public final class HolePunchConfig {
   private final Duration reversalTimeout;
   private final boolean legacyRolesOnLastAttempt;
   private final boolean initiateOnInbound;
+  private final boolean overTcp;
+  private final boolean overQuic;
 
   private HolePunchConfig(Builder b) {
     this.attempts = b.attempts;
@@ -24,6 +26,8 @@ public final class HolePunchConfig {
     this.reversalTimeout = b.reversalTimeout;
     this.legacyRolesOnLastAttempt = b.legacyRolesOnLastAttempt;
     this.initiateOnInbound = b.initiateOnInbound;
+    this.overTcp = b.overTcp;
+    this.overQuic = b.overQuic;
   }
 
   /** {@return the defaults} */
@@ -40,7 +44,7 @@ public final class HolePunchConfig {
   public Builder toBuilder() {
     return new Builder().attempts(attempts).messageTimeout(messageTimeout).dialTimeout(dialTimeout)
         .reversalTimeout(reversalTimeout).legacyRolesOnLastAttempt(legacyRolesOnLastAttempt)
-        .initiateOnInbound(initiateOnInbound);
+        .initiateOnInbound(initiateOnInbound).overTcp(overTcp).overQuic(overQuic);
   }
 
   /** {@return CONNECT/SYNC rounds the initiator makes before giving up; default 3 (the spec's)} */
@@ -53,7 +57,10 @@ public final class HolePunchConfig {
     return messageTimeout;
   }
 
-  /** {@return how long one punch dial (TCP simultaneous open) may take; default 5 s} */
+  /**
+   * {@return how long one punch dial (TCP simultaneous open, or the QUIC punch: A's dial, and B's
+   * datagrams while it waits for A's connection) may take; default 5 s}
+   */
   public Duration dialTimeout() {
     return dialTimeout;
   }
@@ -87,11 +94,35 @@ public final class HolePunchConfig {
     return initiateOnInbound;
   }
 
+  /**
+   * Whether punches use TCP (simultaneous open from our TCP listen port); default true. Off, our
+   * CONNECT names no TCP address and we neither dial nor expect TCP.
+   *
+   * @return whether punches use TCP
+   */
+  public boolean overTcp() {
+    return overTcp;
+  }
+
+  /**
+   * Whether punches use QUIC when both sides listen on it (the responder dials QUIC from its listen
+   * port, the initiator sends UDP packets from its own to open its NAT); default true. With both
+   * transports on, a round punches over both at once and the first connection wins; a connection
+   * of the other transport that arrives later is kept beside it. Off, our CONNECT names no QUIC
+   * address.
+   *
+   * @return whether punches use QUIC
+   */
+  public boolean overQuic() {
+    return overQuic;
+  }
+
   @Override
   public String toString() {
     return "HolePunchConfig{attempts=" + attempts + ", messageTimeout=" + messageTimeout + ", dialTimeout="
         + dialTimeout + ", reversalTimeout=" + reversalTimeout + ", legacyRolesOnLastAttempt="
-        + legacyRolesOnLastAttempt + ", initiateOnInbound=" + initiateOnInbound + '}';
+        + legacyRolesOnLastAttempt + ", initiateOnInbound=" + initiateOnInbound + ", overTcp=" + overTcp
+        + ", overQuic=" + overQuic + '}';
   }
 
   /** Builds a {@link HolePunchConfig}; each setter's default is on the matching getter. */
@@ -102,6 +133,8 @@ public final class HolePunchConfig {
     private Duration reversalTimeout = Duration.ofSeconds(3);
     private boolean legacyRolesOnLastAttempt;
     private boolean initiateOnInbound = true;
+    private boolean overTcp = true;
+    private boolean overQuic = true;
 
     private Builder() {}
 
@@ -172,6 +205,28 @@ public final class HolePunchConfig {
     }
 
     /**
+     * See {@link HolePunchConfig#overTcp()}.
+     *
+     * @param v whether punches use TCP
+     * @return this builder
+     */
+    public Builder overTcp(boolean v) {
+      overTcp = v;
+      return this;
+    }
+
+    /**
+     * See {@link HolePunchConfig#overQuic()}.
+     *
+     * @param v whether punches use QUIC
+     * @return this builder
+     */
+    public Builder overQuic(boolean v) {
+      overQuic = v;
+      return this;
+    }
+
+    /**
      * Validates and builds.
      *
      * @return the configuration
@@ -184,6 +239,9 @@ public final class HolePunchConfig {
       if (messageTimeout.isNegative() || messageTimeout.isZero() || dialTimeout.isNegative() || dialTimeout.isZero()
           || reversalTimeout.isNegative()) {
         throw new IllegalArgumentException("messageTimeout and dialTimeout must be positive, reversalTimeout >= 0");
+      }
+      if (!overTcp && !overQuic) {
+        throw new IllegalArgumentException("hole punching needs TCP or QUIC (overTcp or overQuic)");
       }
       return new HolePunchConfig(this);
     }

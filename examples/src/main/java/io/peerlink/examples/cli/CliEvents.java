@@ -164,7 +164,7 @@ final class CliEvents implements EventListener {
 
   @Override
   public void holePunchEnd(PeerId peer, PunchRole role, Peer connection, Duration took) {
-    punch("succeeded", peer, role, 0, null);
+    punch("succeeded", peer, role, 0, null, connection.transport());
   }
 
   @Override
@@ -222,6 +222,11 @@ final class CliEvents implements EventListener {
   }
 
   private void punch(String kind, PeerId peer, PunchRole role, int attempt, PeerException error) {
+    punch(kind, peer, role, attempt, error, null);
+  }
+
+  /** A {@code holepunch} line; {@code transport} names the punched connection's, when one was made. */
+  private void punch(String kind, PeerId peer, PunchRole role, int attempt, PeerException error, String transport) {
     if (!punches) {
       return;
     }
@@ -233,6 +238,9 @@ final class CliEvents implements EventListener {
     if (error != null) {
       ev.put("error", error.getMessage());
     }
+    if (transport != null) {
+      ev.put("transport", transport);
+    }
     JsonEvents.print(ev);
   }
 
@@ -242,6 +250,7 @@ final class CliEvents implements EventListener {
     ev.put("peerId", p.peerId().toString());
     ev.put("direction", p.direction().name().toLowerCase(Locale.ROOT));
     ev.put("path", p.path().wireName());
+    ev.put("transport", p.transport());
     ev.put("remoteAddr", p.remoteAddress().toString());
     ev.put("security", p.securityProtocol());
     ev.put("muxer", p.muxer());

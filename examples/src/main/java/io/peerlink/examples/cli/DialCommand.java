@@ -13,6 +13,7 @@ import io.peerlink.relay.DhtConfig;
 import io.peerlink.relay.DialReport;
 import io.peerlink.relay.Manager;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -52,9 +53,10 @@ final class DialCommand implements Callable<Integer> {
 
   @Option(names = "--listen", paramLabel = "MULTIADDR", converter = MultiaddrConverter.class,
       defaultValue = "/ip4/127.0.0.1/tcp/0",
-      description = "Where this side listens; a hole punch needs a reachable port, e.g. /ip4/0.0.0.0/tcp/0"
+      description = "Where this side listens (repeatable: TCP and QUIC); a hole punch needs a reachable port,"
+          + " e.g. /ip4/0.0.0.0/tcp/0, and a QUIC punch a QUIC one, e.g. /ip4/0.0.0.0/udp/0/quic-v1"
           + " (default: ${DEFAULT-VALUE}).")
-  Multiaddr listen;
+  List<Multiaddr> listen = new ArrayList<>();
 
   @Option(names = "--ping", paramLabel = "N", defaultValue = "0", description = "Pings to send once connected.")
   int pings;
@@ -104,8 +106,9 @@ final class DialCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Manager.Builder mb = Manager.builder(peer.identity()).config(peer.config())
-        .listenOn(listen)
+    Manager.Builder mb = Manager.builder(peer.identity()).config(peer.config());
+    listen.forEach(mb::listenOn);
+    mb
         .handlerOnLimitedConnections(Echo.PROTOCOL_ID, Echo.handler())
         // Path changes and reconnections only while a handle is held: the one-shot dial's output stays as it was.
         .eventListener(new CliEvents(false, CliEvents.Reservations.NONE, null, true, holdMs > 0))
@@ -139,6 +142,7 @@ final class DialCommand implements Callable<Integer> {
       ev.put("path", p.path().wireName());
       ev.put("ms", JsonEvents.millis(dialEnd != 0 ? dialEnd - dialStart : System.nanoTime() - start));
       ev.put("remoteAddr", p.remoteAddress().toString());
+      ev.put("transport", p.transport());
       ev.put("security", p.securityProtocol());
       ev.put("muxer", p.muxer());
       p.limit().ifPresent(l -> ev.put("limit", Map.of("seconds", l.duration().toSeconds(), "bytes", l.dataBytes())));
@@ -179,6 +183,7 @@ final class DialCommand implements Callable<Integer> {
     try {
       Peer direct = firstDirect.get(awaitDirectMs, TimeUnit.MILLISECONDS);
       up.put("path", direct.path().wireName());
+      up.put("transport", direct.transport());
       up.put("ms", JsonEvents.millis(directAt - (dialStart != 0 ? dialStart : start)));
       up.put("relayedKept", relayed.isOpen());
     } catch (TimeoutException e) {

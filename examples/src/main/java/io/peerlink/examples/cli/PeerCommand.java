@@ -36,7 +36,8 @@ final class PeerCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Option(names = "--listen", paramLabel = "MULTIADDR", required = true, converter = MultiaddrConverter.class,
-      description = "TCP multiaddr to listen on, e.g. /ip4/127.0.0.1/tcp/0 (repeatable).")
+      description = "TCP or QUIC multiaddr to listen on, e.g. /ip4/127.0.0.1/tcp/0 or"
+          + " /ip4/0.0.0.0/udp/4001/quic-v1 (repeatable).")
   List<Multiaddr> listen = new ArrayList<>();
 
   @Option(names = "--relay", paramLabel = "MULTIADDR", converter = MultiaddrConverter.class,

@@ -157,9 +157,13 @@ class NatTestbedBenchmark {
   /** A direct address of B's that answers nothing: no host holds it on the relay's segment. */
   private static final String BLACKHOLE = "/ip4/203.0.113.99/tcp/4001/p2p/";
 
-  private Round dial(String ns, String relayAddr, String target, boolean blackholeFirst) throws Exception {
-    Cli a = new Cli(ns, "dial", "--listen", "/ip4/0.0.0.0/tcp/0", "--target", blackholeFirst ? BLACKHOLE + target : target,
-        "--relay", relayAddr, "--punch-timeout-ms", "20000", "--await-direct-ms", "5000");
+  private Round dial(String ns, String relayAddr, String target, boolean blackholeFirst, String... aOptions)
+      throws Exception {
+    List<String> args = new ArrayList<>(List.of("dial", "--listen", "/ip4/0.0.0.0/tcp/0", "--target",
+        blackholeFirst ? BLACKHOLE + target : target, "--relay", relayAddr, "--punch-timeout-ms", "20000",
+        "--await-direct-ms", "5000"));
+    args.addAll(List.of(aOptions));
+    Cli a = new Cli(ns, args.toArray(String[]::new));
     Map<String, Object> end = a.until("connected");
     assertThat(a.process.waitFor(60, TimeUnit.SECONDS)).as(a.raw.toString()).isTrue();
     processes.remove(a.process);
@@ -186,6 +190,9 @@ class NatTestbedBenchmark {
             continue;
           }
           upMs = ((Number) l.get("ms")).doubleValue();
+          if (l.get("transport") != null) {
+            upPath += "/" + l.get("transport"); // which punch won: TCP or QUIC
+          }
           if (Boolean.FALSE.equals(l.get("relayedKept"))) {
             upPath += "-relay-lost";
           }
@@ -211,6 +218,12 @@ class NatTestbedBenchmark {
 
   private void run(String scenario, String mode, String fromNs, boolean killRelay, boolean blackholeFirst,
       String... bArgs) throws Exception {
+    runWith(scenario, mode, fromNs, killRelay, blackholeFirst, new String[0], bArgs);
+  }
+
+  /** As {@link #run}, with options for every dialing CLI ({@code aArgs}) as well as for B. */
+  private void runWith(String scenario, String mode, String fromNs, boolean killRelay, boolean blackholeFirst,
+      String[] aArgs, String... bArgs) throws Exception {
     testbed(mode);
     String[] rt = relayAndTarget(bArgs);
     if (killRelay) {
@@ -220,7 +233,7 @@ class NatTestbedBenchmark {
     }
     List<Round> rounds = new ArrayList<>();
     for (int i = 0; i < ROUNDS; i++) {
-      Round r = dial(fromNs, rt[0], rt[1], blackholeFirst);
+      Round r = dial(fromNs, rt[0], rt[1], blackholeFirst, aArgs);
       rounds.add(r);
       System.out.printf(Locale.ROOT, "[bench] %s round %d: %s in %.0f ms (relay stage %.0f ms); then %s at %.0f ms%n",
           scenario, i + 1, r.path(), r.ms(), r.relayMs(), r.upgradedPath(), r.upgradedMs());
@@ -316,5 +329,18 @@ class NatTestbedBenchmark {
   @Test
   void blackholedDirectAddressAheadOfTheRelay() throws Exception {
     run("6 a blackholed direct address ahead of the relay", "ordinary", "a", false, true);
+  }
+
+  @Test
+  void quicPunchBetweenOrdinaryNats() throws Exception {
+    runWith("7 both behind ordinary NATs, QUIC punch only", "ordinary", "a", false, false,
+        new String[] {"--listen", "/ip4/0.0.0.0/udp/0/quic-v1", "--punch-over", "quic"},
+        "--listen", "/ip4/0.0.0.0/udp/4001/quic-v1", "--punch-over", "quic");
+  }
+
+  @Test
+  void routersThatResetUnsolicitedSyns() throws Exception {
+    runWith("8 both behind routers that reset unsolicited SYNs, TCP and QUIC punch", "rst", "a", false, false,
+        new String[] {"--listen", "/ip4/0.0.0.0/udp/0/quic-v1"}, "--listen", "/ip4/0.0.0.0/udp/4001/quic-v1");
   }
 }

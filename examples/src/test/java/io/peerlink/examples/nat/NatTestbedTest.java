@@ -151,9 +151,11 @@ class NatTestbedTest {
     return new String[] {relayAddr, bId, String.valueOf(processes.indexOf(relay.process))};
   }
 
-  private Map<String, Object> dialFrom(String ns, String relayAddr, String target) throws Exception {
-    Cli a = new Cli(ns, "dial", "--listen", "/ip4/0.0.0.0/tcp/0", "--target", target, "--relay", relayAddr,
-        "--ping", "1", "--punch-timeout-ms", "20000", "--await-direct-ms", "10000");
+  private Map<String, Object> dialFrom(String ns, String relayAddr, String target, String... aOptions) throws Exception {
+    List<String> aArgs = new ArrayList<>(List.of("dial", "--listen", "/ip4/0.0.0.0/tcp/0", "--target", target,
+        "--relay", relayAddr, "--ping", "1", "--punch-timeout-ms", "20000", "--await-direct-ms", "10000"));
+    aArgs.addAll(List.of(aOptions));
+    Cli a = new Cli(ns, aArgs.toArray(String[]::new));
     Map<String, Object> connected = a.until("connected");
     assertThat(a.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(a.process.exitValue()).as(a.raw.toString()).isZero();
@@ -267,6 +269,87 @@ class NatTestbedTest {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor()).as("iptables %s %s: %s", op, rule, out).isZero();
+  }
+
+  /** B's options to listen on QUIC beside TCP, at the same port number. */
+  private static final String[] B_QUIC = {"--listen", "/ip4/0.0.0.0/udp/4001/quic-v1"};
+  /** A's option to listen on QUIC beside TCP. */
+  private static final String[] A_QUIC = {"--listen", "/ip4/0.0.0.0/udp/0/quic-v1"};
+
+  private static String[] with(String[] options, String... more) {
+    List<String> all = new ArrayList<>(List.of(options));
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
+  }
+
+  /** The dialing CLI's {@code upgraded} line: the direct connection that joined the relayed one, or "none". */
+  private static Map<String, Object> upgraded(Map<String, Object> connected) {
+    String raw = (String) connected.get("_raw");
+    return raw.lines().filter(l -> l.startsWith("{") && l.contains("\"event\":\"upgraded\""))
+        .map(JsPeerJson::parseObject).findFirst()
+        .orElseThrow(() -> new AssertionError("no upgraded line:\n" + raw));
+  }
+
+  @Test
+  void bothBehindHomeNatsPunchOverQuic() throws Exception {
+    testbed("ordinary");
+    String[] rt = relayAndTarget(with(B_QUIC, "--punch-over", "quic"));
+    Map<String, Object> c = dialFrom("a", rt[0], rt[1], with(A_QUIC, "--punch-over", "quic"));
+    assertThat(c.get("path")).as((String) c.get("_raw")).isEqualTo("relayed");
+    Map<String, Object> up = upgraded(c);
+    assertThat(up.get("path")).as((String) c.get("_raw")).isEqualTo("holepunched");
+    assertThat(up.get("transport")).as((String) c.get("_raw")).isEqualTo("quic-v1");
+    assertThat((String) c.get("_raw")).contains("\"event\":\"ping\"");
+  }
+
+  /**
+   * Routers that answer an unsolicited SYN with a RST: the first SYN of a simultaneous open to
+   * reach the other side's router is reset, which ends its sender's attempt, so the TCP punch fails.
+   */
+  @Test
+  void aRouterThatResetsUnsolicitedSynsDefeatsTheTcpPunch() throws Exception {
+    testbed("rst");
+    String[] rt = relayAndTarget(with(B_QUIC, "--punch-over", "tcp"));
+    Map<String, Object> c = dialFrom("a", rt[0], rt[1], with(A_QUIC, "--punch-over", "tcp"));
+    assertThat(c.get("path")).as((String) c.get("_raw")).isEqualTo("relayed");
+    assertThat(upgraded(c).get("path")).as((String) c.get("_raw")).isEqualTo("none");
+    // B, who initiates, saw its SYN answered with the router's RST.
+    Map<String, Object> failed = b.until("holepunch", l -> "attempt_failed".equals(l.get("kind")));
+    assertThat((String) failed.get("error")).as(b.raw.toString()).contains("Connection refused");
+  }
+
+  /** The control: with the same options, routers that drop unsolicited SYNs let the TCP punch through. */
+  @Test
+  void withTheSameOptionsARouterThatDropsUnsolicitedSynsLetsTheTcpPunchThrough() throws Exception {
+    testbed("ordinary");
+    String[] rt = relayAndTarget(with(B_QUIC, "--punch-over", "tcp"));
+    Map<String, Object> c = dialFrom("a", rt[0], rt[1], with(A_QUIC, "--punch-over", "tcp"));
+    Map<String, Object> up = upgraded(c);
+    assertThat(up.get("path")).as((String) c.get("_raw")).isEqualTo("holepunched");
+    assertThat(up.get("transport")).as((String) c.get("_raw")).isEqualTo("tcp");
+  }
+
+  /** The same routers let the QUIC punch through: UDP gets no reset, and the punch punches both at once. */
+  @Test
+  void aRouterThatResetsUnsolicitedSynsLetsTheQuicPunchWin() throws Exception {
+    testbed("rst");
+    String[] rt = relayAndTarget(B_QUIC);
+    Map<String, Object> c = dialFrom("a", rt[0], rt[1], A_QUIC);
+    assertThat(c.get("path")).as((String) c.get("_raw")).isEqualTo("relayed");
+    Map<String, Object> up = upgraded(c);
+    assertThat(up.get("path")).as((String) c.get("_raw")).isEqualTo("holepunched");
+    assertThat(up.get("transport")).as((String) c.get("_raw")).isEqualTo("quic-v1");
+  }
+
+  @Test
+  void aSymmetricNatFallsBackToTheRelayAtOnceWithQuicAddressesToo() throws Exception {
+    testbed("symmetric");
+    String[] rt = relayAndTarget(B_QUIC);
+    Map<String, Object> c = dialFrom("a", rt[0], rt[1], A_QUIC);
+    String raw = (String) c.get("_raw");
+    assertThat(c.get("path")).as(raw).isEqualTo("relayed");
+    assertThat(raw).contains("\"stage\":\"holepunch\",\"outcome\":\"running\"").contains("\"event\":\"ping\"");
+    assertThat(upgraded(c).get("path")).as(raw).isEqualTo("none");
   }
 
   @Test

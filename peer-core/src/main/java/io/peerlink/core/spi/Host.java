@@ -310,8 +310,30 @@ public interface Host {
       Direction role, ConnectionPath path, Duration timeout);
 
   /**
+   * A hole punch's QUIC dial to {@code remote}, the side that is the QUIC client: it leaves from our
+   * QUIC listen port (so it uses the NAT mapping peers observed) and the connection's path is
+   * {@link ConnectionPath#HOLE_PUNCHED}. Fails at once if we do not listen on QUIC in the remote's
+   * IP family. The QUIC handshake timeout ({@code QuicConfig.handshakeTimeout}) bounds it.
+   *
+   * @param expected the peer the remote must prove to be
+   * @param remote the remote's observed QUIC address
+   * @return the attempt
+   */
+  DialAttempt punchQuic(PeerId expected, InetSocketAddress remote);
+
+  /**
+   * Sends {@code payload} as one UDP datagram to {@code remote} from our QUIC listen socket, past
+   * QUIC: the packets a hole punch's QUIC server sends so its NAT lets the client's packets in.
+   *
+   * @param remote where to send it
+   * @param payload the datagram's bytes
+   * @return false if we do not listen on QUIC in the remote's IP family (nothing was sent)
+   */
+  boolean sendFromQuicListenSocket(InetSocketAddress remote, byte[] payload);
+
+  /**
    * Expects a punch's SYN from {@code remotes}: a connection our listener accepts from one of them
-   * is upgraded in {@code role} and handed to the expectation. Withdraw it once the punch ended.
+   * is upgraded in {@code role} and handed to the expectation. TCP only: see {@link #expectQuicPunch}. Withdraw it once the punch ended.
    *
    * @param peer the peer the punch is with
    * @param role our side of the upgrade
@@ -319,6 +341,19 @@ public interface Host {
    * @return the expectation
    */
   PunchExpectation expectPunch(PeerId peer, Direction role, List<InetSocketAddress> remotes);
+
+  /**
+   * Expects a QUIC hole punch's connection from {@code remotes}, we being the QUIC server: a QUIC
+   * connection our listener accepts from one of them must prove {@code peer}, reports
+   * {@link ConnectionPath#HOLE_PUNCHED} and is handed to the expectation. Kept apart from
+   * {@link #expectPunch}, as a remote's TCP and UDP ports may be the same number. Withdraw it once
+   * the punch ended.
+   *
+   * @param peer the peer the punch is with
+   * @param remotes the remote's QUIC (UDP) addresses
+   * @return the expectation; its role is {@link Direction#INBOUND}
+   */
+  PunchExpectation expectQuicPunch(PeerId peer, List<InetSocketAddress> remotes);
 
   /**
    * Runs the connection upgrade (security, muxer) over {@code channel}, a stream to a relay that

@@ -78,6 +78,8 @@ public final class HostCore implements Host {
   private volatile MessageHandler messageHandler;
   private final ExecutorService resolver;
   private final PunchExpectations punches = new PunchExpectations();
+  /** QUIC punches apart from TCP ones: a remote may punch from the same IP and port number over both. */
+  private final PunchExpectations quicPunches = new PunchExpectations();
   private final DialAttempts dialAttempts = new DialAttempts(this);
   private final QuicTransport quic = new QuicTransport(this);
   private final Protections protections = new Protections();
@@ -334,8 +336,31 @@ public final class HostCore implements Host {
   }
 
   @Override
+  public DialAttempt punchQuic(PeerId expected, InetSocketAddress remote) {
+    return quic.punch(expected, remote);
+  }
+
+  @Override
+  public boolean sendFromQuicListenSocket(InetSocketAddress remote, byte[] payload) {
+    return quic.sendFromListenSocket(remote, payload);
+  }
+
+  @Override
   public PunchExpectation expectPunch(PeerId peer, Direction role, List<InetSocketAddress> remotes) {
     return punches.expect(peer, role, remotes);
+  }
+
+  @Override
+  public PunchExpectation expectQuicPunch(PeerId peer, List<InetSocketAddress> remotes) {
+    return quicPunches.expect(peer, Direction.INBOUND, remotes);
+  }
+
+  /**
+   * Hands a QUIC connection our listener accepted from {@code remote} to the QUIC punch expecting
+   * it; null if none does. {@code upgrade} completes with the upgraded connection.
+   */
+  PunchExpectation claimQuicPunch(InetSocketAddress remote, CompletableFuture<Peer> upgrade) {
+    return quicPunches.claim(remote, upgrade);
   }
 
   /**

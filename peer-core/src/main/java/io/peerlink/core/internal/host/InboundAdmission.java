@@ -88,7 +88,9 @@ public final class InboundAdmission {
 
   /**
    * Admits or refuses {@code ch}, a new QUIC connection, before its handshake; called on its event
-   * loop. Hole punches over QUIC are not claimed here yet.
+   * loop. A connection from an address a hole punch expects is the punch's: it must prove the
+   * punching peer's ID, and its path is {@link ConnectionPath#HOLE_PUNCHED}. QUIC's roles need no
+   * choosing: the remote dialed, so it is the client.
    */
   public void admitQuic(QuicChannel ch) {
     InetSocketAddress remote = (InetSocketAddress) ch.remoteSocketAddress();
@@ -104,7 +106,12 @@ public final class InboundAdmission {
     ch.closeFuture().addListener(f -> accepted.closed());
     CompletableFuture<Peer> upgraded = new CompletableFuture<>();
     upgraded.whenComplete((p, e) -> accepted.upgradeFinished(e == null));
-    core.quic().accept(ch, upgraded);
+    PunchExpectation punch = core.claimQuicPunch(remote, upgraded);
+    if (punch != null) {
+      core.quic().accept(ch, punch.peer(), ConnectionPath.HOLE_PUNCHED, upgraded);
+      return;
+    }
+    core.quic().accept(ch, null, ConnectionPath.DIRECT, upgraded);
   }
 
   /** {@return counters of accepted, rejected and failed inbound connections} */

@@ -1,15 +1,18 @@
 package io.peerlink.core.internal.host;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.DatagramPacket;
 import io.netty.handler.codec.quic.Quic;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
 import io.netty.handler.codec.quic.QuicCodecBuilder;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
+import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.Direction;
 import io.peerlink.core.HandshakeException;
 import io.peerlink.core.Peer;
@@ -22,6 +25,7 @@ import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.core.spi.DialAttempt;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -33,8 +37,10 @@ import javax.net.ssl.SSLException;
  * connection made a {@link PeerConnection} by {@link QuicUpgrade}.
  *
  * <p>Each listen address is one UDP socket with the server codec; each dial has a UDP socket of
- * its own, closed with its connection. Sharing the listen socket for dials (so that punches and
- * observed addresses use the listen port) is not done yet.
+ * its own, closed with its connection. When the host listens on QUIC, that socket is bound to the
+ * listen port ({@link QuicListenSockets}), so remotes observe our listen port and hole punches
+ * work; a hole punch's other side sends its packets from the listen socket itself
+ * ({@link #sendFromListenSocket}).
  *
  * <p>QUIC needs the codec's native library, which ships for Linux x86_64 only here: elsewhere
  * listening or dialing a QUIC address fails with a {@link PeerException} saying so, and TCP works
@@ -42,6 +48,7 @@ import javax.net.ssl.SSLException;
  */
 final class QuicTransport {
   private final HostCore core;
+  private final QuicListenSockets sockets = new QuicListenSockets();
   private volatile QuicTls tls; // made on first use: its certificate costs a key generation
 
   QuicTransport(HostCore core) {
@@ -109,9 +116,14 @@ final class QuicTransport {
       result.completeExceptionally(e);
       return result;
     }
-    new Bootstrap().group(core.eventLoops()).channel(Transports.datagramChannel()).handler(codec)
-        .bind(socket).addListener((ChannelFuture f) -> {
+    Bootstrap b = new Bootstrap().group(core.eventLoops()).channel(Transports.datagramChannel()).handler(codec);
+    // Dials leave from this port (a socket of their own bound beside this one), which needs SO_REUSEPORT
+    // on both; the listener checked beforehand that no other socket holds the port.
+    Transports.reuseUdpPort(b);
+    b.bind(socket).addListener((ChannelFuture f) -> {
           if (f.isSuccess()) {
+            int port = ((InetSocketAddress) f.channel().localAddress()).getPort();
+            sockets.add(f.channel(), new InetSocketAddress(socket.getAddress(), port));
             result.complete(f.channel());
           } else {
             result.completeExceptionally(f.cause());
@@ -120,12 +132,15 @@ final class QuicTransport {
     return result;
   }
 
-  /** Upgrades an accepted connection as the inbound side. */
-  void accept(QuicChannel ch, CompletableFuture<Peer> upgraded) {
+  /**
+   * Upgrades an accepted connection as the inbound side: on {@code path}, and when {@code expected}
+   * is not null (a hole punch's connection) only if the remote proves that peer ID.
+   */
+  void accept(QuicChannel ch, PeerId expected, ConnectionPath path, CompletableFuture<Peer> upgraded) {
     InetSocketAddress remote = (InetSocketAddress) ch.remoteSocketAddress();
     Multiaddr addr = TransportAddress.quic(remote);
-    ConnectionLifecycle lifecycle = ConnectionLifecycle.start(core, Direction.INBOUND, addr, null);
-    ch.pipeline().addLast(new QuicUpgrade(core, Direction.INBOUND, null, addr, lifecycle, upgraded));
+    ConnectionLifecycle lifecycle = ConnectionLifecycle.start(core, Direction.INBOUND, addr, expected);
+    ch.pipeline().addLast(new QuicUpgrade(core, Direction.INBOUND, expected, path, addr, lifecycle, upgraded));
   }
 
   /**
@@ -133,6 +148,52 @@ final class QuicTransport {
    * events and errors. The handshake timeout bounds the whole attempt (UDP has no connect).
    */
   DialAttempt dial(PeerId expected, InetSocketAddress socket, Multiaddr display) {
+    return dial(expected, socket, display, ConnectionPath.DIRECT);
+  }
+
+  /**
+   * A hole punch's QUIC dial to {@code remote}, as the QUIC client: from our listen port, which the
+   * remote's packets to us opened in our NAT, on the path {@code HOLE_PUNCHED}. Fails at once when
+   * no QUIC listen socket fits the remote.
+   */
+  DialAttempt punch(PeerId expected, InetSocketAddress remote) {
+    if (sockets.forRemote(remote).isEmpty()) {
+      PeerException pe = new PeerException(PeerError.CONNECT,
+          "a QUIC hole punch to " + remote + " needs a QUIC listen socket of its IP family to dial from");
+      return new DialAttempt(CompletableFuture.failedFuture(pe), () -> {});
+    }
+    return dial(expected, remote, TransportAddress.quic(remote), ConnectionPath.HOLE_PUNCHED);
+  }
+
+  /**
+   * Sends {@code payload} as one UDP datagram from the listen socket that fits {@code remote}: what
+   * the QUIC server of a hole punch sends to open its NAT to the client's packets.
+   *
+   * @return false if no QUIC listen socket fits the remote
+   */
+  boolean sendFromListenSocket(InetSocketAddress remote, byte[] payload) {
+    Optional<QuicListenSockets.ListenSocket> s = sockets.forRemote(remote);
+    if (s.isEmpty()) {
+      return false;
+    }
+    // From the first handler's context, so the datagram goes straight to the socket past the codec.
+    s.get().channel().pipeline().firstContext()
+        .writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(payload), remote));
+    return true;
+  }
+
+  /** Whether a live inbound QUIC connection comes from {@code remote}. */
+  private boolean inboundFrom(InetSocketAddress remote) {
+    Multiaddr addr = TransportAddress.quic(remote);
+    for (PeerConnection c : core.liveConnections()) {
+      if (c.direction() == Direction.INBOUND && addr.equals(c.remoteAddress())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private DialAttempt dial(PeerId expected, InetSocketAddress socket, Multiaddr display, ConnectionPath path) {
     CompletableFuture<Peer> result = new CompletableFuture<>();
     Multiaddr target = display.withPeerId(expected);
     ConnectionLifecycle lifecycle = ConnectionLifecycle.start(core, Direction.OUTBOUND, display, expected);
@@ -144,9 +205,18 @@ final class QuicTransport {
       result.completeExceptionally(e);
       return new DialAttempt(result, () -> {});
     }
-    InetSocketAddress local = new InetSocketAddress(socket.getAddress() instanceof Inet4Address ? "0.0.0.0" : "::", 0);
-    ChannelFuture bound = new Bootstrap().group(core.eventLoops()).channel(Transports.datagramChannel())
-        .handler(codec).bind(local);
+    Bootstrap b = new Bootstrap().group(core.eventLoops()).channel(Transports.datagramChannel()).handler(codec);
+    Optional<InetSocketAddress> listenPort = socket.isUnresolved()
+        ? Optional.empty() : sockets.claim(socket, inboundFrom(socket));
+    ChannelFuture bound;
+    if (listenPort.isPresent()) {
+      // Bound beside the listen socket and connected: the kernel gives it this remote's packets only.
+      Transports.reuseUdpPort(b);
+      bound = b.connect(socket, listenPort.get());
+      bound.channel().closeFuture().addListener(f -> sockets.release(socket));
+    } else {
+      bound = b.bind(new InetSocketAddress(socket.getAddress() instanceof Inet4Address ? "0.0.0.0" : "::", 0));
+    }
     Channel udp = bound.channel();
     // The dial's socket lives as long as the attempt, and then as long as its connection.
     result.whenComplete((peer, err) -> {
@@ -164,7 +234,7 @@ final class QuicTransport {
         result.completeExceptionally(pe);
         return;
       }
-      QuicUpgrade upgrade = new QuicUpgrade(core, Direction.OUTBOUND, expected, display, lifecycle, result);
+      QuicUpgrade upgrade = new QuicUpgrade(core, Direction.OUTBOUND, expected, path, display, lifecycle, result);
       QuicChannel.newBootstrap(udp)
           .attr(QuicTls.EXPECTED_PEER, expected)
           .handler(upgrade)

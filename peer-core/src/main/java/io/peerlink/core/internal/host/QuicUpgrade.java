@@ -54,15 +54,17 @@ final class QuicUpgrade extends ChannelInboundHandlerAdapter {
   private final ConnectionLifecycle lifecycle;
   private final CompletableFuture<Peer> result;
   private final Multiaddr remoteAddress;
+  private final ConnectionPath path;
   private ScheduledFuture<?> timeout;
   private volatile QuicChannel channel;
   private boolean done;
   private PeerConnection conn;
   private QuicMuxer muxer;
 
-  QuicUpgrade(HostCore core, Direction direction, PeerId expected, Multiaddr remoteAddress,
+  QuicUpgrade(HostCore core, Direction direction, PeerId expected, ConnectionPath path, Multiaddr remoteAddress,
       ConnectionLifecycle lifecycle, CompletableFuture<Peer> result) {
     this.core = core;
+    this.path = path;
     this.direction = direction;
     this.expected = expected;
     this.remoteAddress = remoteAddress;
@@ -135,6 +137,12 @@ final class QuicUpgrade extends ChannelInboundHandlerAdapter {
       fail(ctx, e);
       return;
     }
+    if (direction == Direction.INBOUND && expected != null && !expected.equals(session.remotePeerId())) {
+      // A hole punch's connection from the punch's addresses, but proving another peer.
+      fail(ctx, new HandshakeException("the QUIC hole punch from " + remoteAddress + " proved "
+          + session.remotePeerId() + ", not the peer punching, " + expected));
+      return;
+    }
     ConnectionScope resources;
     try {
       resources = core.resources().openConnection(session.remotePeerId(), direction, describe());
@@ -150,7 +158,7 @@ final class QuicUpgrade extends ChannelInboundHandlerAdapter {
         ? TransportAddress.quic(s) : null;
     PeerConnection c = PeerConnection.builder(core, quic, session)
         .direction(direction)
-        .path(ConnectionPath.DIRECT)
+        .path(path)
         .muxer(QUIC_V1, false)
         .lifecycle(lifecycle)
         .remoteAddress(remoteAddress)

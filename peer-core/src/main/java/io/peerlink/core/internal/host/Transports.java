@@ -25,6 +25,7 @@ import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.SocketChannel;
 
 /** Picks the native epoll transport where it loads, NIO otherwise. */
@@ -85,6 +86,37 @@ public final class Transports {
     }
     try (SocketChannel probe = SocketChannel.open()) {
       probe.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      probe.bind(address);
+    }
+  }
+
+  /**
+   * Sets SO_REUSEPORT, and not SO_REUSEADDR, on a UDP socket's bootstrap: a QUIC listen socket and
+   * the dial sockets bound to its port to dial from it. SO_REUSEADDR is left off because for UDP it
+   * would let any program bind the port beside us, whatever its user.
+   */
+  public static void reuseUdpPort(AbstractBootstrap<?, ?> b) {
+    if (EPOLL) {
+      b.option(EpollChannelOption.SO_REUSEPORT, true);
+    } else {
+      b.option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
+    }
+  }
+
+  /**
+   * Fails if any UDP socket is bound at {@code address}'s port (for its address), which SO_REUSEPORT
+   * alone would let a second QUIC listener of the same user share. A socket with neither
+   * SO_REUSEADDR nor SO_REUSEPORT is bound there and closed at once: that fails while anything is
+   * bound. Port 0 needs no check.
+   *
+   * @throws BindException if the port is in use
+   * @throws IOException if the check itself fails
+   */
+  public static void requireUnusedUdpPort(InetSocketAddress address) throws IOException {
+    if (address.getPort() == 0) {
+      return;
+    }
+    try (DatagramChannel probe = DatagramChannel.open()) {
       probe.bind(address);
     }
   }

@@ -143,7 +143,7 @@ final class DcutrInitiator {
           }
           MessageStream<DcutrMessages.Message> ds = holder.get();
           // Expect A's SYN from before SYNC leaves: A dials when SYNC arrives, RTT/2 before we do.
-          SimultaneousOpen.Expected ex = open.expect(peer, m.addrs(), UpgradeRoles.ofB(config, n));
+          SimultaneousOpen.Expected ex = open.expect(peer, m.addrs(), UpgradeRoles.ofB(config, n), true);
           expectB.set(ex);
           return ds.write(DcutrMessages.sync()).thenCompose(v -> {
             ds.channel().close();

@@ -24,7 +24,7 @@ public final class DcutrMessages {
 
   private DcutrMessages() {}
 
-  /** A parsed message: its type and, for CONNECT, the direct addresses (relayed ones dropped). */
+  /** A parsed message: its type and, for CONNECT, the direct TCP and QUIC addresses (relayed ones dropped). */
   public record Message(HolePunch.Type type, List<Multiaddr> addrs) {}
 
   /** CONNECT with our addresses. */
@@ -65,13 +65,14 @@ public final class DcutrMessages {
       } catch (IllegalArgumentException e) {
         continue; // one unreadable address (an unknown protocol) does not spoil the others
       }
-      if (!a.isRelayed() && a.toSocketAddress().isPresent() && addrs.size() < MAX_ADDRS) {
+      boolean direct = a.toSocketAddress().isPresent() || PunchSockets.quic(a).isPresent();
+      if (!a.isRelayed() && direct && addrs.size() < MAX_ADDRS) {
         addrs.add(a.withoutPeerId());
       }
     }
     if (addrs.isEmpty()) {
       throw new ProtocolViolationException(
-          "DCUtR CONNECT carries no direct TCP address (" + msg.getObsAddrsCount() + " given)");
+          "DCUtR CONNECT carries no direct TCP address and no QUIC one (" + msg.getObsAddrsCount() + " given)");
     }
     return new Message(HolePunch.Type.CONNECT, List.copyOf(addrs));
   }

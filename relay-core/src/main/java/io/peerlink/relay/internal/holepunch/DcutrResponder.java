@@ -84,7 +84,7 @@ final class DcutrResponder {
           }
           theirs.set(m.addrs());
           // Expect B's SYN from now on: it may reach our listener before ours leaves.
-          expectA.set(open.expect(peer, m.addrs(), UpgradeRoles.ofA(config, round)));
+          expectA.set(open.expect(peer, m.addrs(), UpgradeRoles.ofA(config, round), false));
           return addresses.identified().thenCompose(x -> ds.write(DcutrMessages.connect(addresses.own(true))));
         })
         .thenCompose(v -> ds.read(config.messageTimeout()))

@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * DCUtR ({@code /libp2p/dcutr}, Direct Connection Upgrade through Relay): turns a relayed
- * connection into a direct one by TCP simultaneous open.
+ * connection into a direct one by TCP simultaneous open or, when both sides listen on QUIC, a
+ * QUIC punch ({@link QuicPunch}), both at once.
  *
  * <p>Roles: <b>A</b> dialed the relayed connection and answers ({@link DcutrResponder}); <b>B</b>
  * received it and initiates ({@link DcutrInitiator}). B opens the DCUtR stream, sends CONNECT with
@@ -62,7 +63,7 @@ public final class HolePuncher implements AutoCloseable {
     this.core = Objects.requireNonNull(core, "core");
     Objects.requireNonNull(observed, "observed");
     this.config = Objects.requireNonNull(config, "config");
-    this.addresses = new PunchAddresses(core, observed, config.messageTimeout());
+    this.addresses = new PunchAddresses(core, observed, config);
     SimultaneousOpen open = new SimultaneousOpen(core, addresses, config.dialTimeout());
     this.initiator = new DcutrInitiator(core, config, addresses, open);
     this.responder = new DcutrResponder(core, config, addresses, open, new WaiterRounds());

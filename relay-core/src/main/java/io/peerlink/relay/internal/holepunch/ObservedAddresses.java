@@ -6,6 +6,7 @@ import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.multiaddr.AddressFilter;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.core.spi.Host;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -29,6 +30,15 @@ public final class ObservedAddresses {
   private final int confirmations;
   private final Map<Multiaddr, Set<PeerId>> seen = new LinkedHashMap<>();
   private final Set<Multiaddr> autonatConfirmed = new LinkedHashSet<>();
+  /**
+   * At most this many QUIC addresses are kept (the most recently reported), so peers reporting
+   * made-up addresses cannot grow the set; a host has a handful of real ones (one per NAT mapping
+   * of its QUIC listen port) and a punch's CONNECT carries at most 32 addresses.
+   */
+  public static final int MAX_QUIC_CANDIDATES = 16;
+
+  /** QUIC addresses peers observed: kept apart, for hole punching only (see {@link #quicCandidates}). */
+  private final Set<Multiaddr> quicSeen = new LinkedHashSet<>();
 
   /**
    * Tracks observed addresses; {@code confirmations} distinct observers confirm one.
@@ -79,6 +89,10 @@ public final class ObservedAddresses {
    * @param addr where it sees us
    */
   public void record(PeerId observer, Multiaddr addr) {
+    if (PunchSockets.isQuic(addr)) {
+      recordQuic(addr);
+      return;
+    }
     if (!filter.test(addr)) {
       return;
     }
@@ -86,6 +100,32 @@ public final class ObservedAddresses {
     synchronized (this) {
       seen.computeIfAbsent(plain, k -> new LinkedHashSet<>()).add(observer);
     }
+  }
+
+  private void recordQuic(Multiaddr addr) {
+    InetSocketAddress s = PunchSockets.quic(addr).orElse(null);
+    // The filter reads TCP addresses: ask it about the same IP and port over TCP.
+    if (s != null && filter.test(Multiaddr.fromSocketAddress(s))) {
+      synchronized (this) {
+        Multiaddr plain = addr.withoutPeerId();
+        quicSeen.remove(plain); // re-added last: the most recent report
+        quicSeen.add(plain);
+        if (quicSeen.size() > MAX_QUIC_CANDIDATES) {
+          quicSeen.remove(quicSeen.iterator().next());
+        }
+      }
+    }
+  }
+
+  /**
+   * The public QUIC addresses peers observed us at (over QUIC connections), for a hole punch's
+   * CONNECT. They are neither {@link #candidates()} nor {@link #confirmed()}: identify does not
+   * announce them and AutoNAT does not check them.
+   *
+   * @return the QUIC addresses, most recent observers last
+   */
+  public synchronized List<Multiaddr> quicCandidates() {
+    return List.copyOf(quicSeen);
   }
 
   /**

@@ -4,36 +4,41 @@ import io.peerlink.core.ConnectionPath;
 import io.peerlink.core.Peer;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.core.spi.Host;
+import io.peerlink.relay.HolePunchConfig;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Which addresses a hole punch offers and tries: ours for CONNECT (the public addresses peers
- * observed, and the port we dial from), the remote's public listen addresses for a connection
- * reversal, and, of the addresses the remote sent, those a simultaneous open can dial.
+ * observed, and the ports we dial from, TCP and QUIC), the remote's public listen addresses for a
+ * connection reversal, and, of the addresses the remote sent, those a TCP simultaneous open or a
+ * QUIC punch can reach.
  *
  * <p>Thread-safe.
  */
 final class PunchAddresses {
   private final Host core;
   private final ObservedAddresses observed;
+  private final HolePunchConfig config;
   private final Duration identifyWait;
 
   /**
    * @param core the host's internals
    * @param observed our observed addresses
-   * @param messageTimeout DCUtR's message timeout; half of it bounds the wait for identify
+   * @param config which transports punches use; half its message timeout bounds the wait for identify
    */
-  PunchAddresses(Host core, ObservedAddresses observed, Duration messageTimeout) {
+  PunchAddresses(Host core, ObservedAddresses observed, HolePunchConfig config) {
     this.core = core;
     this.observed = observed;
-    this.identifyWait = messageTimeout.dividedBy(2);
+    this.config = config;
+    this.identifyWait = config.messageTimeout().dividedBy(2);
   }
 
   /**
@@ -58,55 +63,90 @@ final class PunchAddresses {
    * @throws IllegalStateException if we do not listen on TCP
    */
   int listenPort() {
+    return port(false).orElseThrow(() ->
+        new IllegalStateException("hole punching needs a listening TCP port to dial from; listen first"));
+  }
+
+  /** The port of our first direct listen address of QUIC ({@code quic}) or TCP, if any. */
+  private Optional<Integer> port(boolean quic) {
     for (Multiaddr a : core.listenAddresses()) {
-      if (!a.isRelayed()) {
-        InetSocketAddress s = a.withoutPeerId().toSocketAddress().orElse(null);
+      if (!a.isRelayed() && PunchSockets.isQuic(a) == quic) {
+        InetSocketAddress s = PunchSockets.either(a).orElse(null);
         if (s != null && s.getPort() != 0) {
-          return s.getPort();
+          return Optional.of(s.getPort());
         }
       }
     }
-    throw new IllegalStateException("hole punching needs a listening TCP port to dial from; listen first");
+    return Optional.empty();
   }
 
   /**
    * Our addresses for CONNECT: the public ones peers observed, each also with our listening port
-   * (a NAT that keeps ports maps our listening port to itself), and our public listen addresses.
+   * of its transport (a NAT that keeps ports maps our listening port to itself), and our public
+   * listen addresses; TCP ones if punches use TCP, QUIC ones if they use QUIC and we listen on it.
    * A, having none, still answers with its direct listen addresses ({@code fallBackToListen}) so
    * B's attempt fails on the dial rather than on the message.
    *
    * @param fallBackToListen whether to name the direct listen addresses when nothing public is known
-   * @return our addresses, without peer IDs; empty when we do not listen on TCP
+   * @return our addresses, without peer IDs; empty when we listen on neither transport punches use
    */
   List<Multiaddr> own(boolean fallBackToListen) {
     LinkedHashSet<Multiaddr> out = new LinkedHashSet<>();
-    int port;
-    try {
-      port = listenPort();
-    } catch (IllegalStateException e) {
+    Optional<Integer> tcpPort = config.overTcp() ? port(false) : Optional.empty();
+    Optional<Integer> quicPort = config.overQuic() ? port(true) : Optional.empty();
+    if (tcpPort.isEmpty() && quicPort.isEmpty()) {
       return List.of();
     }
-    for (Multiaddr a : observed.candidates()) {
-      InetSocketAddress s = a.toSocketAddress().orElse(null);
-      if (s == null || s.isUnresolved()) {
-        continue;
+    if (tcpPort.isPresent()) {
+      for (Multiaddr a : observed.candidates()) {
+        InetSocketAddress s = PunchSockets.tcp(a).orElse(null);
+        if (s != null) {
+          out.add(Multiaddr.fromSocketAddress(new InetSocketAddress(s.getAddress(), tcpPort.get())));
+          out.add(a.withoutPeerId());
+        }
       }
-      out.add(Multiaddr.fromSocketAddress(new InetSocketAddress(s.getAddress(), port)));
-      out.add(a.withoutPeerId());
+    }
+    if (quicPort.isPresent()) {
+      for (Multiaddr a : observed.quicCandidates()) {
+        InetSocketAddress s = PunchSockets.quic(a).orElse(null);
+        if (s != null) {
+          out.add(PunchSockets.quicAddress(new InetSocketAddress(s.getAddress(), quicPort.get())));
+          out.add(a.withoutPeerId());
+        }
+      }
+      // Peers that reached us over TCP only still told us our public IP: guess that the NAT keeps
+      // the QUIC listen port there too, as it is guessed for TCP above.
+      for (Multiaddr a : observed.candidates()) {
+        PunchSockets.tcp(a).ifPresent(s ->
+            out.add(PunchSockets.quicAddress(new InetSocketAddress(s.getAddress(), quicPort.get()))));
+      }
     }
     for (Multiaddr a : core.listenAddresses()) {
-      if (observed.filter().test(a)) {
+      if (offered(a) && isPublic(a)) {
         out.add(a.withoutPeerId());
       }
     }
     if (out.isEmpty() && fallBackToListen) {
       for (Multiaddr a : core.listenAddresses()) {
-        if (!a.isRelayed()) {
+        if (!a.isRelayed() && offered(a)) {
           out.add(a.withoutPeerId());
         }
       }
     }
     return List.copyOf(out);
+  }
+
+  /** Whether punches use {@code a}'s transport. */
+  private boolean offered(Multiaddr a) {
+    return PunchSockets.isQuic(a) ? config.overQuic() : config.overTcp();
+  }
+
+  /** Whether {@code a}, a TCP or QUIC address, is public (the filter reads TCP addresses). */
+  private boolean isPublic(Multiaddr a) {
+    if (!PunchSockets.isQuic(a)) {
+      return observed.filter().test(a);
+    }
+    return PunchSockets.quic(a).map(s -> observed.filter().test(Multiaddr.fromSocketAddress(s))).orElse(false);
   }
 
   /**
@@ -117,24 +157,45 @@ final class PunchAddresses {
    * @return the public ones
    */
   List<Multiaddr> publicOf(List<Multiaddr> listenAddrs) {
-    return listenAddrs.stream().filter(observed.filter()).toList();
+    return listenAddrs.stream().filter(a -> !a.isRelayed() && isPublic(a)).toList();
   }
 
   /**
-   * The remote's addresses a simultaneous open can dial: resolved IPv4 TCP addresses (we dial
-   * from our IPv4 listening socket).
+   * The remote's addresses a TCP simultaneous open can dial: resolved IPv4 TCP addresses (we dial
+   * from our IPv4 listening socket); none when punches do not use TCP.
    *
    * @param addrs the addresses the remote sent in CONNECT
    * @return their socket addresses
    */
-  static List<InetSocketAddress> dialable(List<Multiaddr> addrs) {
+  List<InetSocketAddress> tcpDialable(List<Multiaddr> addrs) {
     List<InetSocketAddress> remotes = new ArrayList<>();
+    if (!config.overTcp()) {
+      return remotes;
+    }
     for (Multiaddr a : addrs) {
-      InetSocketAddress remote = a.toSocketAddress().orElse(null);
-      if (remote == null || remote.isUnresolved() || remote.getAddress() instanceof Inet6Address) {
-        continue;
+      InetSocketAddress remote = PunchSockets.tcp(a).orElse(null);
+      if (remote != null && !(remote.getAddress() instanceof Inet6Address)) {
+        remotes.add(remote);
       }
-      remotes.add(remote);
+    }
+    return remotes;
+  }
+
+  /**
+   * The remote's QUIC addresses a QUIC punch can reach: their UDP socket addresses; none when
+   * punches do not use QUIC. Whether we listen on QUIC in their IP family is the host's to say when
+   * the punch starts.
+   *
+   * @param addrs the addresses the remote sent in CONNECT
+   * @return their socket addresses
+   */
+  List<InetSocketAddress> quicDialable(List<Multiaddr> addrs) {
+    List<InetSocketAddress> remotes = new ArrayList<>();
+    if (!config.overQuic()) {
+      return remotes;
+    }
+    for (Multiaddr a : addrs) {
+      PunchSockets.quic(a).ifPresent(remotes::add);
     }
     return remotes;
   }

@@ -38,6 +38,22 @@ class DcutrMessagesTest {
   }
 
   @Test
+  void connectKeepsQuicAddressesBesideTcpOnesAndDropsOtherUdpOnes() throws Exception {
+    Multiaddr quic = Multiaddr.parse("/ip4/203.0.113.2/udp/4001/quic-v1");
+    HolePunch msg = HolePunch.newBuilder().setType(HolePunch.Type.CONNECT)
+        .addObsAddrs(ByteString.copyFrom(A.bytes()))
+        .addObsAddrs(ByteString.copyFrom(quic.bytes()))
+        .addObsAddrs(ByteString.copyFrom(Multiaddr.parse("/ip4/203.0.113.2/udp/4001/quic").bytes()))
+        .build();
+    ByteBuf frame = Unpooled.wrappedBuffer(msg.toByteArray());
+    try {
+      assertThat(DcutrMessages.parse(frame).addrs()).containsExactly(A, quic);
+    } finally {
+      frame.release();
+    }
+  }
+
+  @Test
   void syncHasNoAddresses() throws Exception {
     ByteBuf frame = DcutrMessages.sync();
     try {
