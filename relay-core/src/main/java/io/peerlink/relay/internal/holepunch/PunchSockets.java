@@ -3,9 +3,7 @@ package io.peerlink.relay.internal.holepunch;
 import io.peerlink.core.multiaddr.Component;
 import io.peerlink.core.multiaddr.Multiaddr;
 import io.peerlink.core.multiaddr.Protocol;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,8 +17,7 @@ final class PunchSockets {
 
   /** Whether {@code addr} is a QUIC v1 address. */
   static boolean isQuic(Multiaddr addr) {
-    List<Component> c = addr.withoutPeerId().components();
-    return c.size() == 3 && c.get(1).protocol() == Protocol.UDP && c.get(2).protocol() == Protocol.QUIC_V1;
+    return addr.isQuic();
   }
 
   /** The resolved TCP socket address of {@code addr}, or empty if it is not an IP TCP address. */
@@ -30,26 +27,12 @@ final class PunchSockets {
 
   /** The UDP socket address of {@code addr}, or empty if it is not an IP QUIC v1 address. */
   static Optional<InetSocketAddress> quic(Multiaddr addr) {
-    if (!isQuic(addr)) {
-      return Optional.empty();
-    }
-    List<Component> c = addr.withoutPeerId().components();
-    Component host = c.get(0);
-    if (host.protocol() != Protocol.IP4 && host.protocol() != Protocol.IP6) {
-      return Optional.empty();
-    }
-    byte[] p = c.get(1).value();
-    int port = ((p[0] & 0xFF) << 8) | (p[1] & 0xFF);
-    try {
-      return Optional.of(new InetSocketAddress(InetAddress.getByAddress(host.value()), port));
-    } catch (UnknownHostException e) {
-      throw new IllegalStateException("validated address rejected", e);
-    }
+    return addr.isQuic() ? either(addr) : Optional.empty();
   }
 
   /** The resolved socket address of a TCP or QUIC v1 address, or empty for anything else. */
   static Optional<InetSocketAddress> either(Multiaddr addr) {
-    return isQuic(addr) ? quic(addr) : tcp(addr);
+    return addr.toTransportSocketAddress().filter(s -> !s.isUnresolved());
   }
 
   /** The QUIC v1 address {@code /ip4|ip6/…/udp/N/quic-v1} of {@code socket}. */
