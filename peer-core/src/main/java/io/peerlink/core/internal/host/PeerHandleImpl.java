@@ -197,13 +197,20 @@ final class PeerHandleImpl extends HandleConnectionView implements PeerHandle {
   }
 
   private void healthChanged(PathMeter meter) {
+    List<PathWaiters.Waiter> ready;
+    PeerConnection selected;
     synchronized (this) {
-      if (!closed && meters.contains(meter)) {
-        PathHealth health = meter.health();
-        core.emit(l -> l.pathHealthChanged(peer, meter.connection(), health));
-        emit(selector.healthChanged(meters));
+      if (closed || !meters.contains(meter)) {
+        return;
       }
+      PathHealth health = meter.health();
+      core.emit(l -> l.pathHealthChanged(peer, meter.connection(), health));
+      emit(selector.healthChanged(meters));
+      // A direct connection that answers again serves the streams waiting for one.
+      selected = selector.selected().connection();
+      ready = waiters.satisfiedBy(selector.selected().rank());
     }
+    ready.forEach(w -> w.complete(selected));
   }
 
   /** The connections liveness probes watch: the selected one and the unresponsive ones, while there is a choice. */

@@ -3,6 +3,7 @@ package io.peerlink.core.internal.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.peerlink.core.ConnectionLimit;
 import io.peerlink.core.Echo;
 import io.peerlink.core.EventListener;
 import io.peerlink.core.PathQuality;
@@ -10,6 +11,7 @@ import io.peerlink.core.Peer;
 import io.peerlink.core.PeerConfig;
 import io.peerlink.core.PeerHandle;
 import io.peerlink.core.SecurityProtocol;
+import io.peerlink.core.Stream;
 import io.peerlink.core.event.PathChangeReason;
 import io.peerlink.core.event.PathHealth;
 import io.peerlink.core.identity.PeerId;
@@ -17,6 +19,7 @@ import io.peerlink.core.metrics.MicrometerMetrics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -108,6 +111,28 @@ class LivenessProbeLoopbackTest {
         .isEqualTo(1);
     assertThat(registry.get("peerlink.path.changes").tag("reason", "path_unresponsive").counter().count())
         .isEqualTo(1);
+  }
+
+  @Test
+  void aStreamWaitingForADirectConnectionOpensOnTheSilentOneWhenItAnswersAgain() throws Exception {
+    peers = new HandlePeers(PeerConfig.builder().securityProtocols(SecurityProtocol.NOISE).build(), events);
+    PeerConnection limited = peers.relayed(new ConnectionLimit(Duration.ofMinutes(2), 1 << 17));
+    PeerConnection direct = peers.direct();
+    PeerHandle handle = peers.handle();
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> direct.rttNanos() > 0);
+    Blackhole hole = Blackhole.on(direct);
+    Awaitility.await("new streams leave the silent path").atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(5)).until(() -> handle.current().orElseThrow() == limited);
+
+    // Echo may not run on a limited connection: the stream waits for a direct one (10 s by default).
+    long start = System.nanoTime();
+    CompletableFuture<Stream> waiting = handle.newStream(Echo.PROTOCOL_ID, st -> { });
+    assertThat(waiting).isNotDone();
+    hole.on = false;
+    assertThat(waiting.get(20, TimeUnit.SECONDS).peer()).isSameAs(direct);
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .as("served when the direct path answered, not when the wait ran out")
+        .isLessThan(PeerConfig.builder().build().waitForDirectConnection());
   }
 
   @Test
