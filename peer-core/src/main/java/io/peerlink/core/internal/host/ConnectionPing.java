@@ -47,11 +47,10 @@ final class ConnectionPing {
     // Concurrent callers wait for the same stream and PingClient runs their pings in turn.
     boolean reused = client != null && client.isDone() && !client.isCompletedExceptionally() && reusable(stream);
     if (!reused && (client == null || client.isDone())) {
-      if (stream != null) {
-        // Finished by the remote (or failed): close our side too, or the muxer keeps the stream,
-        // half-closed, on both ends for as long as the connection lives (one per idle period).
+      if (stream instanceof DuplexChannel d && d.isInputShutdown()) {
+        // Finished by the remote: close our side too, or the muxer keeps the stream, half-closed,
+        // on both ends for as long as the connection lives (one per idle period).
         stream.close();
-        stream = null;
       }
       CompletableFuture<PingClient> opening = new CompletableFuture<>();
       client = opening;
