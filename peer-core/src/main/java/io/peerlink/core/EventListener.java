@@ -4,6 +4,7 @@ import io.peerlink.core.event.CircuitEnd;
 import io.peerlink.core.event.DialStage;
 import io.peerlink.core.event.HopRequest;
 import io.peerlink.core.event.PathChangeReason;
+import io.peerlink.core.event.PathHealth;
 import io.peerlink.core.event.PunchRole;
 import io.peerlink.core.event.Reachability;
 import io.peerlink.core.event.RelayState;
@@ -188,6 +189,36 @@ public interface EventListener {
    * @param rtt the round-trip time
    */
   default void pathRttMeasured(PeerId peer, Peer connection, Duration rtt) {}
+
+  /**
+   * A quality ping ended a measuring interval on one of a peer's connections (only while the peer
+   * has more than one: {@link PeerConfig#qualityPingInterval()}): the figures the path selector
+   * uses, as {@link PeerHandle#quality()} would return them, with the throughput of that interval.
+   *
+   * @param peer the remote peer
+   * @param quality what the connection measured
+   */
+  default void pathQualityMeasured(PeerId peer, PathQuality quality) {}
+
+  /**
+   * A stream open, a ping or a liveness probe failed on one of a peer's connections, for a reason
+   * that says something about the path (not a refused protocol or a relay's limit).
+   *
+   * @param peer the remote peer
+   * @param connection the connection it failed on
+   */
+  default void pathFailed(PeerId peer, Peer connection) {}
+
+  /**
+   * One of a peer's connections changed health: demoted for failures in a row
+   * ({@link PathHealth#FAILING}), unresponsive to a liveness probe ({@link PathHealth#UNRESPONSIVE}),
+   * or healthy again. A change of where new streams go follows as {@link #pathChanged}.
+   *
+   * @param peer the remote peer
+   * @param connection the connection
+   * @param health its health now
+   */
+  default void pathHealthChanged(PeerId peer, Peer connection, PathHealth health) {}
 
   // ------------------------------------------------------------------ the host
 

@@ -1,5 +1,6 @@
 package io.peerlink.core;
 
+import io.peerlink.core.event.PathHealth;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,6 +20,12 @@ import java.util.Optional;
  * @param demoted whether the connection failed {@link PeerConfig#pathFailureThreshold()} stream
  *     opens or pings in a row and has not yet succeeded {@link PeerConfig#pathRecoverySuccesses()}
  *     times in a row since: new streams avoid it while a healthy connection of its kind is open
+ * @param unresponsive whether a liveness probe ({@link PeerConfig#livenessProbeInterval()}) went
+ *     unanswered and {@link PeerConfig#pathRecoverySuccesses()} probes in a row have not been
+ *     answered since: new streams avoid it while any responsive connection is open
+ * @param recentThroughput the highest rate, bytes read plus written per second, the connection
+ *     carried in one quality-ping interval within the last {@link #FAILURE_WINDOW}; 0 when
+ *     quality pings are off or no interval ended yet
  */
 public record PathQuality(
     Peer connection,
@@ -27,7 +34,9 @@ public record PathQuality(
     long readBytesPerSecond,
     long writtenBytesPerSecond,
     int recentFailures,
-    boolean demoted) {
+    boolean demoted,
+    boolean unresponsive,
+    long recentThroughput) {
 
   /** How far back {@link #recentFailures()} counts: one minute, four quality pings at the default interval. */
   public static final Duration FAILURE_WINDOW = Duration.ofMinutes(1);
@@ -42,10 +51,33 @@ public record PathQuality(
    * @param writtenBytesPerSecond bytes sent per second
    * @param recentFailures failures in the last {@link #FAILURE_WINDOW}
    * @param demoted whether new streams avoid it for its failures
+   * @param unresponsive whether new streams avoid it for an unanswered liveness probe
+   * @param recentThroughput the recent peak rate in bytes per second
    */
   public PathQuality {
     Objects.requireNonNull(connection, "connection");
     Objects.requireNonNull(rtt, "rtt");
+  }
+
+  /**
+   * A responsive connection with no recent throughput figure (as before liveness probes).
+   *
+   * @param connection the connection
+   * @param selected whether new streams open on it
+   * @param rtt the round-trip time, empty until the first sample
+   * @param readBytesPerSecond bytes received per second
+   * @param writtenBytesPerSecond bytes sent per second
+   * @param recentFailures failures in the last {@link #FAILURE_WINDOW}
+   * @param demoted whether new streams avoid it for its failures
+   */
+  public PathQuality(Peer connection, boolean selected, Optional<Duration> rtt, long readBytesPerSecond,
+      long writtenBytesPerSecond, int recentFailures, boolean demoted) {
+    this(connection, selected, rtt, readBytesPerSecond, writtenBytesPerSecond, recentFailures, demoted, false, 0);
+  }
+
+  /** {@return how the connection stands as a path: unresponsive, failing (demoted) or healthy} */
+  public PathHealth health() {
+    return unresponsive ? PathHealth.UNRESPONSIVE : demoted ? PathHealth.FAILING : PathHealth.HEALTHY;
   }
 
   /** {@return how the connection reaches the peer} */

@@ -46,6 +46,9 @@ public final class PeerConfig {
   private final int pathSwitchSamples;
   private final int pathFailureThreshold;
   private final int pathRecoverySuccesses;
+  private final Duration livenessProbeInterval;
+  private final Duration livenessProbeTimeout;
+  private final double pathThroughputRatio;
   private final ConnectionManagerConfig connectionManager;
   private final AddressBookConfig addressBook;
   private final Duration identifyPushDelay;
@@ -80,6 +83,9 @@ public final class PeerConfig {
     this.pathSwitchSamples = b.pathSwitchSamples;
     this.pathFailureThreshold = b.pathFailureThreshold;
     this.pathRecoverySuccesses = b.pathRecoverySuccesses;
+    this.livenessProbeInterval = b.livenessProbeInterval;
+    this.livenessProbeTimeout = b.livenessProbeTimeout;
+    this.pathThroughputRatio = b.pathThroughputRatio;
     this.connectionManager = b.connectionManager;
     this.addressBook = b.addressBook;
     this.identifyPushDelay = b.identifyPushDelay;
@@ -127,6 +133,9 @@ public final class PeerConfig {
     b.pathSwitchSamples = pathSwitchSamples;
     b.pathFailureThreshold = pathFailureThreshold;
     b.pathRecoverySuccesses = pathRecoverySuccesses;
+    b.livenessProbeInterval = livenessProbeInterval;
+    b.livenessProbeTimeout = livenessProbeTimeout;
+    b.pathThroughputRatio = pathThroughputRatio;
     b.connectionManager = connectionManager;
     b.addressBook = addressBook;
     b.identifyPushDelay = identifyPushDelay;
@@ -442,6 +451,53 @@ public final class PeerConfig {
   }
 
   /**
+   * Interval between liveness probes on the connection a {@link PeerHandle} prefers, while the
+   * peer has another connection to fall back to (a relayed one kept beside a punched one, say).
+   * A probe is a yamux ping (a dozen bytes each way, no stream); one that goes unanswered for
+   * {@link #livenessProbeTimeout()} (or four round-trip times, if longer) with nothing else read on
+   * the connection meanwhile marks it unresponsive ({@link PathQuality#unresponsive()}): new
+   * streams move to the fallback at once, without closing the connection, since the path may
+   * come back; keep-alive still closes it if it does not. A silently dropped path is so left
+   * within about interval + timeout (1.5 s by default) instead of keep-alive's 30 s + 10 s. Peers
+   * with one connection are not probed: there is nowhere to go. {@link Duration#ZERO} turns the
+   * probes off. Default 500 ms (at most 24 bytes a second each way per probed connection); go
+   * and js have no such probe and rely on keep-alive and transport timeouts.
+   *
+   * @return the liveness probe interval
+   */
+  public Duration livenessProbeInterval() {
+    return livenessProbeInterval;
+  }
+
+  /**
+   * The least time a liveness probe ({@link #livenessProbeInterval()}) waits for its answer; the
+   * wait is four times the connection's measured round-trip time when that is longer, so a slow
+   * but live path is not taken for a dead one. Default 1 s: above the round trip of any usable
+   * path and of a busy event loop's hiccups, and short enough to leave a dead path within 2 s.
+   *
+   * @return the least wait for a liveness probe's answer
+   */
+  public Duration livenessProbeTimeout() {
+    return livenessProbeTimeout;
+  }
+
+  /**
+   * How much more recent throughput another healthy connection of the same kind must show before
+   * a {@link PeerHandle} moves new streams to it, when neither connection is clearly faster by
+   * RTT ({@link #pathSwitchMargin()}): 2 (the default) means at least twice the selected one's.
+   * Recent throughput is the highest rate (bytes read plus written per second) a connection
+   * carried in one quality-ping interval within {@link PathQuality#FAILURE_WINDOW}
+   * ({@link PathQuality#recentThroughput()}); a connection that carried bulk data well (streams
+   * the remote opened on it, or streams left there when new ones moved) is known to have the
+   * capacity, which RTT alone does not show.
+   *
+   * @return the ratio, above 1
+   */
+  public double pathThroughputRatio() {
+    return pathThroughputRatio;
+  }
+
+  /**
    * When the host trims its connections (watermarks, grace period). Default
    * {@link ConnectionManagerConfig#defaults()}: above 400 connections, trim to 100.
    *
@@ -523,6 +579,9 @@ public final class PeerConfig {
     private int pathSwitchSamples = 3;
     private int pathFailureThreshold = 3;
     private int pathRecoverySuccesses = 2;
+    private Duration livenessProbeInterval = Duration.ofMillis(500);
+    private Duration livenessProbeTimeout = Duration.ofSeconds(1);
+    private double pathThroughputRatio = 2.0;
     private ConnectionManagerConfig connectionManager = ConnectionManagerConfig.defaults();
     private AddressBookConfig addressBook = AddressBookConfig.defaults();
     private Duration identifyPushDelay = Duration.ofSeconds(1);
@@ -664,6 +723,30 @@ public final class PeerConfig {
     public Builder pathHealth(int failures, int successes) {
       this.pathFailureThreshold = failures;
       this.pathRecoverySuccesses = successes;
+      return this;
+    }
+
+    /**
+     * See {@link PeerConfig#livenessProbeInterval()} and {@link PeerConfig#livenessProbeTimeout()}.
+     *
+     * @param interval between probes; zero turns them off
+     * @param timeout the least wait for a probe's answer, positive
+     * @return this builder
+     */
+    public Builder livenessProbe(Duration interval, Duration timeout) {
+      this.livenessProbeInterval = interval;
+      this.livenessProbeTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * See {@link PeerConfig#pathThroughputRatio()}.
+     *
+     * @param ratio how many times the selected connection's recent throughput, above 1
+     * @return this builder
+     */
+    public Builder pathThroughputRatio(double ratio) {
+      this.pathThroughputRatio = ratio;
       return this;
     }
 
@@ -930,6 +1013,11 @@ public final class PeerConfig {
       }
       if (pathFailureThreshold < 1) {
         throw new IllegalArgumentException("pathFailureThreshold must be at least 1, was " + pathFailureThreshold);
+      }
+      nonNegative("livenessProbeInterval", livenessProbeInterval);
+      positive("livenessProbeTimeout", livenessProbeTimeout);
+      if (!(pathThroughputRatio > 1)) {
+        throw new IllegalArgumentException("pathThroughputRatio must be above 1, was " + pathThroughputRatio);
       }
       if (pathRecoverySuccesses < 1) {
         throw new IllegalArgumentException("pathRecoverySuccesses must be at least 1, was " + pathRecoverySuccesses);

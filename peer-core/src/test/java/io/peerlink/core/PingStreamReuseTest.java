@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Timeout;
  * {@link Peer#ping()} keeps one ping stream and reuses it; the listener closes a ping stream that
  * stays idle (go after 10 s). A ping after that close must open a fresh stream and succeed: before,
  * it was written on the finished stream, the listener answered with a reset, and a relay probe
- * took the live relay for dead and closed its connection every second probe.
+ * took the live relay for dead and closed its connection every second probe. The finished stream
+ * must also be closed on our side: left half-closed, it stayed on both ends for the connection's
+ * life, one more every idle period (a relay probe every 15 s left 240 an hour).
  */
 @Timeout(60)
 class PingStreamReuseTest extends PeerTestSupport {
@@ -43,5 +45,7 @@ class PingStreamReuseTest extends PeerTestSupport {
       assertThat(served).as("a fresh stream for round %d", round).hasSize(streams + 1);
     }
     assertThat(peer.isOpen()).isTrue();
+    // The finished streams are closed on our side as well: only the current one is left.
+    await("the finished ping streams to be closed", () -> peer.openStreams() <= 1);
   }
 }

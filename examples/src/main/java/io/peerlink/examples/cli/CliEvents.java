@@ -6,6 +6,7 @@ import io.peerlink.core.PeerException;
 import io.peerlink.core.ResourceLimits;
 import io.peerlink.core.event.DialStage;
 import io.peerlink.core.event.PathChangeReason;
+import io.peerlink.core.event.PathHealth;
 import io.peerlink.core.event.PunchRole;
 import io.peerlink.core.event.RelayState;
 import io.peerlink.core.identity.PeerId;
@@ -21,7 +22,7 @@ import java.util.Map;
 /**
  * The tool's JSON lines for a manager's events: {@code connection}, {@code disconnection},
  * {@code relay-probe-failed}, {@code limit}, {@code reserved}, {@code relay-state},
- * {@code relay-lost}, {@code holepunch}, {@code path-changed} and {@code reconnect}. Which of them
+ * {@code relay-lost}, {@code holepunch}, {@code path-changed}, {@code path-health} and {@code reconnect}. Which of them
  * a command prints is chosen when it is made. Path changes and reconnections carry
  * {@code "nanos"}, the JVM's monotonic clock, so a test on the same machine can time them against
  * its own clock.
@@ -50,7 +51,7 @@ final class CliEvents implements EventListener {
    * @param reservations how {@code reserved} lines are printed
    * @param relay the relay set by address (for {@link Reservations#BY_ADDRESS}), or null
    * @param punches print {@code holepunch} lines
-   * @param paths print {@code path-changed} and {@code reconnect} lines
+   * @param paths print {@code path-changed}, {@code path-health} and {@code reconnect} lines
    */
   CliEvents(boolean connections, Reservations reservations, Multiaddr relay, boolean punches, boolean paths) {
     this.connections = connections;
@@ -187,6 +188,20 @@ final class CliEvents implements EventListener {
       ev.put("localAddr", to.localAddress().toString());
       ev.put("remoteAddr", to.remoteAddress().toString());
     }
+    JsonEvents.print(ev);
+  }
+
+  @Override
+  public void pathHealthChanged(PeerId peer, Peer connection, PathHealth health) {
+    if (!paths) {
+      return;
+    }
+    Map<String, Object> ev = JsonEvents.event("path-health");
+    ev.put("nanos", System.nanoTime());
+    ev.put("peerId", peer.toString());
+    ev.put("path", connection.path().wireName());
+    ev.put("health", health.label());
+    ev.put("remoteAddr", connection.remoteAddress().toString());
     JsonEvents.print(ev);
   }
 

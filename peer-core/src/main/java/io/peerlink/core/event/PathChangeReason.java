@@ -17,7 +17,23 @@ public enum PathChangeReason {
    * The selected connection failed {@code PeerConfig.pathFailureThreshold} stream opens or pings
    * in a row and was demoted; a healthy connection of the same kind took over.
    */
-  PATH_FAILING("path-failing");
+  PATH_FAILING("path-failing"),
+  /**
+   * The selected connection left a liveness probe unanswered ({@code PeerConfig.livenessProbeInterval})
+   * while another connection was open: the best responsive one took over, of whatever kind (a
+   * relayed fallback beside a punched connection that went silent). The silent one stays open.
+   */
+  PATH_UNRESPONSIVE("path-unresponsive"),
+  /**
+   * A connection of a better kind that had been unresponsive answered its liveness probes again
+   * and took new streams back.
+   */
+  PATH_RECOVERED("path-recovered"),
+  /**
+   * A healthy connection of the same kind, with about the same round-trip time (neither clearly
+   * faster), carried clearly more data recently ({@code PeerConfig.pathThroughputRatio}).
+   */
+  BETTER_THROUGHPUT("better-throughput");
 
   private final String label;
 

@@ -1,11 +1,13 @@
 package io.peerlink.core.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.peerlink.core.ConnectionInfo;
 import io.peerlink.core.Direction;
 import io.peerlink.core.EventListener;
+import io.peerlink.core.PathQuality;
 import io.peerlink.core.Peer;
 import io.peerlink.core.PeerException;
 import io.peerlink.core.RejectReason;
@@ -14,6 +16,7 @@ import io.peerlink.core.event.CircuitEnd;
 import io.peerlink.core.event.DialStage;
 import io.peerlink.core.event.HopRequest;
 import io.peerlink.core.event.PathChangeReason;
+import io.peerlink.core.event.PathHealth;
 import io.peerlink.core.event.PunchRole;
 import io.peerlink.core.event.Reachability;
 import io.peerlink.core.event.RelayStatus;
@@ -42,7 +45,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code dials} [outcome], {@code dials.duration} (timer), {@code dial.stages} [stage,
  *       outcome], {@code dial.stage.duration} [stage] (timer)
  *   <li>{@code path.changes} [reason, path] (the path new streams moved to, {@code none} when no
- *       connection is left), {@code path.rtt} [path] (timer: the quality pings)
+ *       connection is left), {@code path.rtt} [path] (timer: the quality pings),
+ *       {@code path.throughput} [path, direction] (distribution of bytes per second over each
+ *       quality-ping interval, read and written), {@code path.failures} [path] (stream opens,
+ *       pings and liveness probes that failed), {@code path.health.changes} [path, health]
+ *       (healthy, failing, unresponsive)
  *   <li>{@code reservations} [outcome] (granted, renewed, failed, lost), {@code relay.addresses}
  *       (gauge), {@code relays.added}, {@code relays.dropped}, {@code relays.blacklisted}
  *   <li>{@code holepunches} [role, outcome], {@code holepunch.duration} [role] (timer),
@@ -78,6 +85,10 @@ public final class MicrometerMetrics implements EventListener {
 
   private Timer timer(String name, String... tags) {
     return registry.timer("peerlink." + name, tags);
+  }
+
+  private DistributionSummary summary(String name, String... tags) {
+    return DistributionSummary.builder("peerlink." + name).baseUnit("bytes/s").tags(tags).register(registry);
   }
 
   private static String tag(Enum<?> value) {
@@ -152,6 +163,23 @@ public final class MicrometerMetrics implements EventListener {
   @Override
   public void pathRttMeasured(PeerId peer, Peer connection, Duration rtt) {
     timer("path.rtt", "path", connection.path().wireName()).record(rtt);
+  }
+
+  @Override
+  public void pathQualityMeasured(PeerId peer, PathQuality quality) {
+    String path = quality.path().wireName();
+    summary("path.throughput", "path", path, "direction", "read").record(quality.readBytesPerSecond());
+    summary("path.throughput", "path", path, "direction", "written").record(quality.writtenBytesPerSecond());
+  }
+
+  @Override
+  public void pathFailed(PeerId peer, Peer connection) {
+    counter("path.failures", "path", connection.path().wireName()).increment();
+  }
+
+  @Override
+  public void pathHealthChanged(PeerId peer, Peer connection, PathHealth health) {
+    counter("path.health.changes", "path", connection.path().wireName(), "health", tag(health)).increment();
   }
 
   @Override

@@ -47,6 +47,11 @@ final class ConnectionPing {
     // Concurrent callers wait for the same stream and PingClient runs their pings in turn.
     boolean reused = client != null && client.isDone() && !client.isCompletedExceptionally() && reusable(stream);
     if (!reused && (client == null || client.isDone())) {
+      if (stream instanceof DuplexChannel d && d.isInputShutdown()) {
+        // Finished by the remote: close our side too, or the muxer keeps the stream, half-closed,
+        // on both ends for as long as the connection lives (one per idle period).
+        stream.close();
+      }
       CompletableFuture<PingClient> opening = new CompletableFuture<>();
       client = opening;
       conn.newStream(ProtocolIds.PING, s -> {

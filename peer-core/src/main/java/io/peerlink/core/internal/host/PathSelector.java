@@ -14,8 +14,12 @@ import java.util.List;
  * selected connection in {@code samples} of its RTT samples in a row, so two paths of about
  * equal quality do not take turns. Health comes between kind and RTT: a connection demoted for
  * failing in a row ranks below every healthy one of its kind, and when the selected one is
- * demoted a healthy one of its kind takes over at once. Not thread-safe: its owner serialises
- * the calls.
+ * demoted a healthy one of its kind takes over at once. Responsiveness comes before kind: a
+ * connection that left a liveness probe unanswered ranks below every responsive one, so a
+ * silent punched connection gives way to the relayed fallback at once, and takes over again when
+ * it answers. When RTTs are about equal (within the margin, or {@link #RTT_TIE_NANOS}), recent
+ * throughput decides: a challenger that carried {@code throughputRatio} times as much takes over.
+ * Not thread-safe: its owner serialises the calls.
  *
  * @param <C> what a connection looks like to the selector
  */
@@ -31,20 +35,54 @@ final class PathSelector<C extends PathSelector.Candidate> {
 
     /** Whether its recent failures demote it below the healthy connections of its kind. */
     boolean demoted();
+
+    /** Whether an unanswered liveness probe puts it below every responsive connection. */
+    default boolean unresponsive() {
+      return false;
+    }
+
+    /** Its recent peak throughput in bytes per second, 0 while unmeasured. */
+    default long recentThroughput() {
+      return 0;
+    }
   }
+
+  /**
+   * RTTs that differ by less than this are a tie, whatever the margin says: below a millisecond
+   * the difference is scheduling jitter, not the path, and the choice between such paths is left
+   * to throughput.
+   */
+  static final long RTT_TIE_NANOS = 1_000_000;
+
+  /**
+   * Recent throughput below this (bytes per second) is pings and control traffic, not a
+   * measure of what the path can carry: it never wins a connection new streams.
+   */
+  static final long MIN_THROUGHPUT = 64 * 1024;
 
   /** A change of the selection; {@code from} or {@code to} is null when there was or is none. */
   record Change<C>(C from, C to, PathChangeReason reason) {}
 
   private final double margin;
   private final int samples;
+  private final double throughputRatio;
   private C selected;
   private C challenger;
   private int streak;
 
   PathSelector(double margin, int samples) {
+    this(margin, samples, 2.0);
+  }
+
+  PathSelector(double margin, int samples, double throughputRatio) {
     this.margin = margin;
     this.samples = samples;
+    this.throughputRatio = throughputRatio;
+  }
+
+  /** The kind with responsiveness in front: every responsive kind before every unresponsive one. */
+  private static int standing(Candidate c) {
+    return (c.unresponsive() ? 4 : 0) + c.rank();
   }
 
   /**
@@ -60,13 +98,13 @@ final class PathSelector<C extends PathSelector.Candidate> {
   }
 
   /**
-   * {@code all} ordered best first: the selected one, then by kind, then healthy before demoted,
-   * then by RTT (unmeasured last).
+   * {@code all} ordered best first: the selected one, then responsive before unresponsive, then
+   * by kind, then healthy before demoted, then by RTT (unmeasured last).
    */
   List<C> ordered(Collection<C> all) {
     List<C> list = new ArrayList<>(all);
     list.sort(Comparator.<C>comparingInt(c -> c == selected ? 0 : 1)
-        .thenComparingInt(Candidate::rank)
+        .thenComparingInt(PathSelector::standing)
         .thenComparing(Candidate::demoted)
         .thenComparingLong(c -> c.rttNanos() == 0 ? Long.MAX_VALUE : c.rttNanos()));
     return list;
@@ -78,7 +116,7 @@ final class PathSelector<C extends PathSelector.Candidate> {
       selected = added;
       return new Change<>(null, added, PathChangeReason.FIRST);
     }
-    if (added.rank() < selected.rank()) {
+    if (standing(added) < standing(selected)) {
       return switchTo(added, PathChangeReason.BETTER_PATH);
     }
     return null;
@@ -103,7 +141,7 @@ final class PathSelector<C extends PathSelector.Candidate> {
       return null;
     }
     C best = best(all);
-    if (best != null && best.rank() < selected.rank()) {
+    if (best != null && standing(best) < standing(selected)) {
       return switchTo(best, PathChangeReason.BETTER_PATH);
     }
     C candidate = fastestChallenger(all);
@@ -123,18 +161,61 @@ final class PathSelector<C extends PathSelector.Candidate> {
   }
 
   /**
-   * A connection was demoted or recovered; {@code all} are the open connections. A demoted
-   * selection gives way at once to the best healthy connection of its kind, if there is one.
+   * A connection was demoted, recovered, went unresponsive or answered again; {@code all} are the
+   * open connections. An unresponsive selection gives way at once to the best responsive
+   * connection of any kind; a demoted one to the best healthy connection of its kind; and a
+   * better kind that answers again takes new streams back.
    */
   Change<C> healthChanged(Collection<C> all) {
-    if (selected == null || !selected.demoted()) {
+    if (selected == null) {
       return null;
     }
     C best = best(all);
-    if (best != null && best != selected && !best.demoted() && best.rank() == selected.rank()) {
+    if (best == null || best == selected) {
+      return null;
+    }
+    if (selected.unresponsive() && !best.unresponsive()) {
+      return switchTo(best, PathChangeReason.PATH_UNRESPONSIVE);
+    }
+    if (!best.unresponsive() && best.rank() < selected.rank()) {
+      return switchTo(best, PathChangeReason.PATH_RECOVERED);
+    }
+    if (selected.demoted() && !best.demoted() && best.rank() == selected.rank()) {
       return switchTo(best, PathChangeReason.PATH_FAILING);
     }
     return null;
+  }
+
+  /**
+   * Recent throughputs were measured; {@code all} are the open connections. A healthy connection
+   * of the selected one's kind whose RTT ties with it (neither beats the other by the margin, or
+   * they are within {@link #RTT_TIE_NANOS}) and that carried {@code throughputRatio} times as much
+   * (and at least {@link #MIN_THROUGHPUT}) takes over.
+   */
+  Change<C> throughputMeasured(Collection<C> all) {
+    if (selected == null || selected.unresponsive() || selected.demoted()) {
+      return null;
+    }
+    double needed = Math.max(MIN_THROUGHPUT, selected.recentThroughput() * throughputRatio);
+    C winner = null;
+    for (C c : all) {
+      if (c != selected && c.rank() == selected.rank() && !c.demoted() && !c.unresponsive()
+          && rttTie(c, selected) && c.recentThroughput() >= needed
+          && (winner == null || c.recentThroughput() > winner.recentThroughput())) {
+        winner = c;
+      }
+    }
+    return winner == null ? null : switchTo(winner, PathChangeReason.BETTER_THROUGHPUT);
+  }
+
+  /** Whether neither RTT beats the other by the margin (or they are within {@link #RTT_TIE_NANOS}); both measured. */
+  private boolean rttTie(Candidate a, Candidate b) {
+    long x = a.rttNanos();
+    long y = b.rttNanos();
+    if (x == 0 || y == 0) {
+      return false;
+    }
+    return Math.abs(x - y) < RTT_TIE_NANOS || (x > y * (1 - margin) && y > x * (1 - margin));
   }
 
   /** The fastest healthy connection of the selected one's kind that beats it by the margin, or null. */
@@ -146,8 +227,8 @@ final class PathSelector<C extends PathSelector.Candidate> {
     double threshold = current * (1 - margin);
     C fastest = null;
     for (C c : all) {
-      if (c != selected && c.rank() == selected.rank() && !c.demoted()
-          && c.rttNanos() != 0 && c.rttNanos() <= threshold
+      if (c != selected && c.rank() == selected.rank() && !c.demoted() && !c.unresponsive()
+          && c.rttNanos() != 0 && c.rttNanos() <= threshold && current - c.rttNanos() >= RTT_TIE_NANOS
           && (fastest == null || c.rttNanos() < fastest.rttNanos())) {
         fastest = c;
       }
@@ -158,9 +239,9 @@ final class PathSelector<C extends PathSelector.Candidate> {
   private C best(Collection<C> all) {
     C best = null;
     for (C c : all) {
-      if (best == null || c.rank() < best.rank()
-          || (c.rank() == best.rank() && !c.demoted() && best.demoted())
-          || (c.rank() == best.rank() && c.demoted() == best.demoted() && faster(c, best))) {
+      if (best == null || standing(c) < standing(best)
+          || (standing(c) == standing(best) && !c.demoted() && best.demoted())
+          || (standing(c) == standing(best) && c.demoted() == best.demoted() && faster(c, best))) {
         best = c;
       }
     }

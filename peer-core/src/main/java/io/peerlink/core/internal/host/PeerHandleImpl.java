@@ -5,12 +5,14 @@ import io.peerlink.core.LimitExceededException;
 import io.peerlink.core.MessageHandler;
 import io.peerlink.core.PathQuality;
 import io.peerlink.core.Peer;
+import io.peerlink.core.PeerConfig;
 import io.peerlink.core.PeerError;
 import io.peerlink.core.PeerException;
 import io.peerlink.core.PeerHandle;
 import io.peerlink.core.PeerState;
 import io.peerlink.core.Stream;
 import io.peerlink.core.StreamHandler;
+import io.peerlink.core.event.PathHealth;
 import io.peerlink.core.identity.PeerId;
 import io.peerlink.core.spi.PathLossHandler;
 import java.time.Duration;
@@ -43,6 +45,7 @@ final class PeerHandleImpl extends HandleConnectionView implements PeerHandle {
   private final PathWaiters waiters = new PathWaiters();
   private final HandleMessages messages = new HandleMessages(this);
   private final QualityProbe probe;
+  private final LivenessProbe liveness;
   private final Map<String, StreamHandler> ownHandlers = new ConcurrentHashMap<>();
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
   private int pendingAttempts; // guarded by this
@@ -53,8 +56,12 @@ final class PeerHandleImpl extends HandleConnectionView implements PeerHandle {
     this.core = core;
     this.peer = peer;
     this.registry = registry;
-    this.selector = new PathSelector<>(core.config().pathSwitchMargin(), core.config().pathSwitchSamples());
-    this.probe = new QualityProbe(this, core.config().qualityPingInterval(), core.eventLoops().next());
+    PeerConfig config = core.config();
+    this.selector = new PathSelector<>(config.pathSwitchMargin(), config.pathSwitchSamples(),
+        config.pathThroughputRatio());
+    this.probe = new QualityProbe(this, config.qualityPingInterval(), core.eventLoops().next());
+    this.liveness = new LivenessProbe(this, config.livenessProbeInterval(), config.livenessProbeTimeout(),
+        core.eventLoops().next());
   }
 
   // ------------------------------------------------------------------ connections come and go
@@ -75,6 +82,7 @@ final class PeerHandleImpl extends HandleConnectionView implements PeerHandle {
       selected = selector.selected().connection();
       ready = waiters.satisfiedBy(selector.selected().rank());
       probe.connections(meters.size());
+      liveness.connections(meters.size());
     }
     connection.onRttSample(nanos -> sampled(meter));
     ownHandlers.forEach(connection::handle);
@@ -93,6 +101,7 @@ final class PeerHandleImpl extends HandleConnectionView implements PeerHandle {
       }
       meters.remove(meter);
       probe.connections(meters.size());
+      liveness.connections(meters.size());
       if (closed) {
         return;
       }
@@ -147,6 +156,7 @@ final class PeerHandleImpl extends HandleConnectionView implements PeerHandle {
   private void finish(PeerException why) {
     registry.removed(this);
     probe.stop();
+    liveness.stop();
     waiters.takeAll().forEach(w -> w.fail(why));
     messages.closed();
   }
@@ -164,12 +174,69 @@ final class PeerHandleImpl extends HandleConnectionView implements PeerHandle {
    * or bringing it back, and moves new streams when its health changed.
    */
   void outcome(PathMeter meter, boolean ok) {
+    if (!ok) {
+      core.emit(l -> l.pathFailed(peer, meter.connection()));
+    }
     if (!(ok ? meter.success() : meter.failure())) {
       return;
     }
+    healthChanged(meter);
+  }
+
+  /**
+   * What a liveness probe on {@code meter}'s connection came to: one unanswered makes it
+   * unresponsive (new streams leave it for any responsive connection), answered ones bring it back.
+   */
+  void probed(PathMeter meter, boolean answered) {
+    if (!answered) {
+      core.emit(l -> l.pathFailed(peer, meter.connection()));
+    }
+    if (answered ? meter.probeAnswered() : meter.probeUnanswered()) {
+      healthChanged(meter);
+    }
+  }
+
+  private void healthChanged(PathMeter meter) {
+    List<PathWaiters.Waiter> ready;
+    PeerConnection selected;
     synchronized (this) {
-      if (!closed && meters.contains(meter)) {
-        emit(selector.healthChanged(meters));
+      if (closed || !meters.contains(meter)) {
+        return;
+      }
+      PathHealth health = meter.health();
+      core.emit(l -> l.pathHealthChanged(peer, meter.connection(), health));
+      emit(selector.healthChanged(meters));
+      // A direct connection that answers again serves the streams waiting for one.
+      selected = selector.selected().connection();
+      ready = waiters.satisfiedBy(selector.selected().rank());
+    }
+    ready.forEach(w -> w.complete(selected));
+  }
+
+  /** The connections liveness probes watch: the selected one and the unresponsive ones, while there is a choice. */
+  synchronized List<PathMeter> probeTargets() {
+    if (closed || meters.size() < 2) {
+      return List.of();
+    }
+    List<PathMeter> targets = new ArrayList<>(2);
+    for (PathMeter m : meters) {
+      if (m == selector.selected() || m.unresponsive()) {
+        targets.add(m);
+      }
+    }
+    return targets;
+  }
+
+  /** A quality ping ended a throughput interval on one connection. */
+  void qualityMeasured(PathQuality quality) {
+    core.emit(l -> l.pathQualityMeasured(peer, quality));
+  }
+
+  /** Every connection's recent throughput was brought up to date: it may move new streams. */
+  void throughputMeasured() {
+    synchronized (this) {
+      if (!closed) {
+        emit(selector.throughputMeasured(meters));
       }
     }
   }

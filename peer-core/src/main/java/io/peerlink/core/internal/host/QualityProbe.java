@@ -11,7 +11,9 @@ import java.util.concurrent.TimeUnit;
  * ping on each of its connections, but only while it has more than one, since with one there is
  * nothing to choose and keep-alive measures the RTT anyway. The round trips reach the handle's
  * path selector through each connection's RTT observer; every ping counts toward its path's health
- * (a failed one against it, an answered one for it).
+ * (a failed one against it, an answered one for it). Each ping also ends a throughput interval:
+ * what each connection carried since the last one is reported ({@code pathQualityMeasured}) and
+ * handed to the path selector, which may move new streams for it.
  */
 final class QualityProbe {
   private final PeerHandleImpl handle;
@@ -48,8 +50,9 @@ final class QualityProbe {
 
   private void tick() {
     List<PathMeter> meters = handle.meters();
-    for (PathMeter m : meters) {
-      m.restartThroughput();
+    for (int i = 0; i < meters.size(); i++) {
+      PathMeter m = meters.get(i);
+      handle.qualityMeasured(m.endInterval(i == 0));
       PeerConnection c = m.connection();
       c.muxerPing().whenComplete((rtt, error) -> {
         handle.outcome(m, error == null);
@@ -58,5 +61,6 @@ final class QualityProbe {
         }
       });
     }
+    handle.throughputMeasured();
   }
 }

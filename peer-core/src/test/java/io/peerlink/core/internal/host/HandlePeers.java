@@ -51,12 +51,13 @@ final class HandlePeers implements AutoCloseable {
   }
 
   /**
-   * Noise (no certificate to make); no keep-alive or quality pings unless a test turns them on,
+   * Noise (no certificate to make); no keep-alive, quality pings or liveness probes unless a test turns them on,
    * so the RTT samples a test injects are the only ones.
    */
   static PeerConfig.Builder config() {
     return PeerConfig.builder().securityProtocols(SecurityProtocol.NOISE)
-        .keepAliveInterval(Duration.ZERO).qualityPingInterval(Duration.ZERO);
+        .keepAliveInterval(Duration.ZERO).qualityPingInterval(Duration.ZERO)
+        .livenessProbe(Duration.ZERO, Duration.ofSeconds(1));
   }
 
   /** A new direct connection from the client to the server. */

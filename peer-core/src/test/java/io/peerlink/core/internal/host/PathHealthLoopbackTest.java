@@ -3,11 +3,6 @@ package io.peerlink.core.internal.host;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundHandlerAdapter;
-import io.netty.channel.ChannelPromise;
-import io.netty.util.ReferenceCountUtil;
 import io.peerlink.core.Echo;
 import io.peerlink.core.EventListener;
 import io.peerlink.core.PathQuality;
@@ -17,7 +12,6 @@ import io.peerlink.core.event.PathChangeReason;
 import io.peerlink.core.identity.PeerId;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -57,34 +51,8 @@ class PathHealthLoopbackTest {
     }
   }
 
-  /** Drops every yamux frame the connection writes, releasing it, while {@link #on} is true. */
-  private static final class Blackhole extends ChannelOutboundHandlerAdapter {
-    volatile boolean on = true;
-
-    @Override
-    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-      if (on) {
-        ReferenceCountUtil.release(msg);
-        promise.setSuccess();
-      } else {
-        ctx.write(msg, promise);
-      }
-    }
-  }
-
-  /** Puts a {@link Blackhole} between the connection's yamux session and its encryption. */
   private static Blackhole blackhole(PeerConnection c) throws Exception {
-    Blackhole hole = new Blackhole();
-    c.channel().eventLoop().submit(() -> {
-      for (Map.Entry<String, ChannelHandler> e : c.channel().pipeline()) {
-        if (e.getValue().getClass().getSimpleName().startsWith("Yamux")) {
-          c.channel().pipeline().addBefore(e.getKey(), "test-blackhole", hole);
-          return;
-        }
-      }
-      throw new IllegalStateException("no yamux handler in " + c.channel().pipeline().names());
-    }).get(20, TimeUnit.SECONDS);
-    return hole;
+    return Blackhole.on(c);
   }
 
   private static PathQuality qualityOf(PeerHandle handle, PeerConnection c) {

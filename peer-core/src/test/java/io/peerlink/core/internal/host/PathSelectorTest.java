@@ -8,8 +8,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The choice among a peer's connections, driven by hand-made RTT samples and health: kind first,
- * then healthy before demoted, then RTT with hysteresis.
+ * The choice among a peer's connections, driven by hand-made RTT samples, health and throughput:
+ * responsive first, then kind, then healthy before demoted, then RTT with hysteresis, and recent
+ * throughput where RTTs tie.
  */
 class PathSelectorTest {
   private static final long MS = 1_000_000;
@@ -20,6 +21,8 @@ class PathSelectorTest {
     final int rank;
     long rtt;
     boolean demoted;
+    boolean unresponsive;
+    long throughput;
 
     Path(String name, boolean limited, boolean relayed) {
       this.name = name;
@@ -42,12 +45,22 @@ class PathSelectorTest {
     }
 
     @Override
+    public boolean unresponsive() {
+      return unresponsive;
+    }
+
+    @Override
+    public long recentThroughput() {
+      return throughput;
+    }
+
+    @Override
     public String toString() {
       return name;
     }
   }
 
-  private final PathSelector<Path> selector = new PathSelector<>(0.2, 3);
+  private final PathSelector<Path> selector = new PathSelector<>(0.2, 3, 2.0);
   private final List<Path> open = new ArrayList<>();
 
   private PathSelector.Change<Path> add(Path p) {
@@ -170,5 +183,97 @@ class PathSelectorTest {
     sample(b, 10);
     assertThat(sample(a, 9)).isNull(); // within the margin
     assertThat(selector.selected()).isSameAs(b);
+  }
+
+  @Test
+  void anUnresponsiveDirectPathGivesWayToTheRelayedOneAndTakesStreamsBackWhenItAnswers() {
+    Path relayed = new Path("relayed", false, true);
+    Path direct = new Path("direct", false, false);
+    add(relayed);
+    add(direct);
+    sample(direct, 10);
+    sample(relayed, 40);
+
+    direct.unresponsive = true;
+    assertThat(selector.healthChanged(open))
+        .isEqualTo(new PathSelector.Change<>(direct, relayed, PathChangeReason.PATH_UNRESPONSIVE));
+    assertThat(selector.ordered(open)).containsExactly(relayed, direct);
+    // Its samples (late answers) do not win it back while it is unresponsive, kind or not.
+    assertThat(sample(direct, 1)).isNull();
+    assertThat(selector.selected()).isSameAs(relayed);
+
+    direct.unresponsive = false;
+    assertThat(selector.healthChanged(open))
+        .isEqualTo(new PathSelector.Change<>(relayed, direct, PathChangeReason.PATH_RECOVERED));
+  }
+
+  @Test
+  void whenEveryPathIsUnresponsiveNothingMovesAndTheFirstToAnswerTakesOver() {
+    Path relayed = new Path("relayed", false, true);
+    Path direct = new Path("direct", false, false);
+    add(relayed);
+    add(direct);
+    direct.unresponsive = true;
+    relayed.unresponsive = true;
+    assertThat(selector.healthChanged(open)).isNull();
+    relayed.unresponsive = false;
+    assertThat(selector.healthChanged(open))
+        .isEqualTo(new PathSelector.Change<>(direct, relayed, PathChangeReason.PATH_UNRESPONSIVE));
+  }
+
+  @Test
+  void whereRttsTieClearlyMoreRecentThroughputWins() {
+    Path a = new Path("a", false, false);
+    Path b = new Path("b", false, false);
+    Path relayed = new Path("relayed", false, true);
+    add(a);
+    add(b);
+    add(relayed);
+    sample(a, 10);
+    sample(b, 11); // within the 20% margin: a tie
+    relayed.rtt = 10 * MS;
+    relayed.throughput = 100L << 20; // another kind never wins by throughput
+
+    a.throughput = 1 << 20;
+    b.throughput = (3 << 20) / 2; // 1.5x: not clearly more
+    assertThat(selector.throughputMeasured(open)).isNull();
+    b.throughput = 2 << 20;
+    assertThat(selector.throughputMeasured(open))
+        .isEqualTo(new PathSelector.Change<>(a, b, PathChangeReason.BETTER_THROUGHPUT));
+    // Back only for twice b's: no flapping between two busy paths.
+    a.throughput = 3 << 20;
+    assertThat(selector.throughputMeasured(open)).isNull();
+  }
+
+  @Test
+  void throughputDoesNotBeatAClearlyFasterPathNorPingTraffic() {
+    Path a = new Path("a", false, false);
+    Path b = new Path("b", false, false);
+    add(a);
+    add(b);
+    sample(a, 10);
+    sample(b, 20); // clearly slower
+    b.throughput = 50L << 20;
+    assertThat(selector.throughputMeasured(open)).isNull();
+    sample(b, 10);
+    b.throughput = PathSelector.MIN_THROUGHPUT - 1; // a's is 0, but this is only pings
+    assertThat(selector.throughputMeasured(open)).isNull();
+    b.demoted = true;
+    b.throughput = 50L << 20;
+    assertThat(selector.throughputMeasured(open)).isNull(); // failing paths never win
+  }
+
+  @Test
+  void subMillisecondRttDifferencesAreATie() {
+    Path a = new Path("a", false, false);
+    Path b = new Path("b", false, false);
+    add(a);
+    add(b);
+    a.rtt = 800_000; // 0.8 ms
+    selector.sampled(a, open);
+    for (int i = 0; i < 10; i++) {
+      b.rtt = 200_000; // 75% faster, but by 0.6 ms: jitter on any path
+      assertThat(selector.sampled(b, open)).isNull();
+    }
   }
 }
