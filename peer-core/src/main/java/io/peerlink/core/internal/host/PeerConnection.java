@@ -205,8 +205,10 @@ public final class PeerConnection implements Peer {
       IdentifyInfo merged = known == null
           ? IdentifyProtocol.toInfo(peerId(), msg)
           : IdentifyProtocol.applyPush(peerId(), known, msg);
-      pushed = merged;
+      // The address book first: whoever sees the pushed record through identify() then finds its
+      // addresses in the book too.
       core.identified(this, merged);
+      pushed = merged;
     } catch (PeerException e) {
       log.debug("identify push from {} ignored: {}", peerId(), e.toString());
     }
