@@ -37,44 +37,34 @@ final class LivenessProbe {
   static final long ALIVE_READ_BYTES = 1024;
 
   private final PeerHandleImpl handle;
-  private final Duration interval;
   private final long minTimeoutNanos;
   private final EventExecutor timer;
+  private final MultiPathTicker ticker;
   private final Set<PathMeter> inFlight = Collections.newSetFromMap(new IdentityHashMap<>()); // guarded by this
-  private ScheduledFuture<?> task; // guarded by this
 
   LivenessProbe(PeerHandleImpl handle, Duration interval, Duration minTimeout, EventExecutor timer) {
     this.handle = handle;
-    this.interval = interval;
     this.minTimeoutNanos = minTimeout.toNanos();
     this.timer = timer;
+    this.ticker = new MultiPathTicker(interval, timer, this::tick);
   }
 
   /** The handle now has {@code connections} connections: probe while there is one to fall back to. */
-  synchronized void connections(int connections) {
-    if (interval.isZero()) {
-      return;
-    }
-    if (connections > 1 && task == null) {
-      long nanos = interval.toNanos();
-      task = timer.scheduleAtFixedRate(this::tick, nanos, nanos, TimeUnit.NANOSECONDS);
-    } else if (connections <= 1 && task != null) {
-      task.cancel(false);
-      task = null;
-    }
+  void connections(int connections) {
+    ticker.connections(connections);
   }
 
-  synchronized void stop() {
-    if (task != null) {
-      task.cancel(false);
-      task = null;
-    }
+  void stop() {
+    ticker.stop();
   }
 
   private void tick() {
     for (PathMeter m : handle.probeTargets()) {
+      if (!ticker.isRunning()) {
+        return;
+      }
       synchronized (this) {
-        if (task == null || !inFlight.add(m)) {
+        if (!inFlight.add(m)) {
           continue;
         }
       }

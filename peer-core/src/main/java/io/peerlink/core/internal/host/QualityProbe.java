@@ -1,10 +1,8 @@
 package io.peerlink.core.internal.host;
 
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Quality pings for one peer's handle: every {@code PeerConfig.qualityPingInterval}, one yamux
@@ -17,35 +15,20 @@ import java.util.concurrent.TimeUnit;
  */
 final class QualityProbe {
   private final PeerHandleImpl handle;
-  private final Duration interval;
-  private final EventExecutor timer;
-  private ScheduledFuture<?> task; // guarded by this
+  private final MultiPathTicker ticker;
 
   QualityProbe(PeerHandleImpl handle, Duration interval, EventExecutor timer) {
     this.handle = handle;
-    this.interval = interval;
-    this.timer = timer;
+    this.ticker = new MultiPathTicker(interval, timer, this::tick);
   }
 
   /** The handle now has {@code connections} connections: start or stop pinging. */
-  synchronized void connections(int connections) {
-    if (interval.isZero()) {
-      return;
-    }
-    if (connections > 1 && task == null) {
-      long nanos = interval.toNanos();
-      task = timer.scheduleAtFixedRate(this::tick, nanos, nanos, TimeUnit.NANOSECONDS);
-    } else if (connections <= 1 && task != null) {
-      task.cancel(false);
-      task = null;
-    }
+  void connections(int connections) {
+    ticker.connections(connections);
   }
 
-  synchronized void stop() {
-    if (task != null) {
-      task.cancel(false);
-      task = null;
-    }
+  void stop() {
+    ticker.stop();
   }
 
   private void tick() {
