@@ -94,6 +94,12 @@ public final class YamuxSession extends ChannelDuplexHandler implements MuxerSes
   /** Streams with data to send that waits for memory (a scope full of bytes the remote has not read). */
   private final ArrayDeque<YamuxStreamChannel> waitingForMemory = new ArrayDeque<>();
   private boolean memoryRetryPending;
+  /**
+   * Streams with data to send that wait for the connection to be writable again, in the order
+   * they stopped, so that each takes its turn when the connection drains.
+   */
+  private final ArrayDeque<YamuxStreamChannel> waitingForConnection = new ArrayDeque<>();
+  private boolean connectionResumePending;
 
   /**
    * @param client whether this side initiated the connection (odd stream IDs)
@@ -288,6 +294,11 @@ public final class YamuxSession extends ChannelDuplexHandler implements MuxerSes
     boolean writable = ctx.channel().isWritable();
     if (writable) {
       pendingControlFrames = 0; // the remote reads again
+      if (!waitingForConnection.isEmpty() && !connectionResumePending) {
+        // Not from here: this may run inside the socket's own flush.
+        connectionResumePending = true;
+        ctx.executor().execute(this::resumeWaitingForConnection);
+      }
     }
     for (YamuxStreamChannel child : new ArrayList<>(streams.values())) {
       child.onParentWritabilityChanged(writable);
@@ -345,6 +356,7 @@ public final class YamuxSession extends ChannelDuplexHandler implements MuxerSes
     streams.clear();
     readCompletePending.clear();
     waitingForMemory.clear();
+    waitingForConnection.clear();
   }
 
   // ---------------------------------------------------------------- inbound frames
@@ -661,6 +673,27 @@ public final class YamuxSession extends ChannelDuplexHandler implements MuxerSes
       memoryRetryPending = true;
       ctx.executor().schedule(this::retryWaitingForMemory, MEMORY_RETRY_MILLIS, TimeUnit.MILLISECONDS);
     }
+  }
+
+  /**
+   * {@code child} has bytes to send but the connection holds all it should queue (above its write
+   * buffer's high water mark, so the remote or the network is slower than the writers). It writes
+   * again when the connection becomes writable. Without this a stream would hand the connection
+   * all its send window allows, and a slow reader would leave tens of MiB queued, charged to the
+   * connection's memory limit, where they starve every new stream's window.
+   */
+  void waitForConnection(YamuxStreamChannel child) {
+    waitingForConnection.add(child); // the stream asks only once until resumed
+  }
+
+  private void resumeWaitingForConnection() {
+    connectionResumePending = false;
+    // Each waiting stream in turn, while the connection takes more; one that fills it again waits
+    // at the back, so streams share the connection rather than the first one taking it all.
+    for (int n = waitingForConnection.size(); n > 0 && !closed && ctx.channel().isWritable(); n--) {
+      waitingForConnection.poll().resumeWrite();
+    }
+    flushIfNeeded();
   }
 
   private void retryWaitingForMemory() {

@@ -76,6 +76,12 @@ public final class YamuxStreamChannel extends AbstractChannel implements DuplexC
   private final StreamScope scope;
   /** Waiting for the resource scopes to have room for the next outbound frame. */
   private boolean waitingForMemory;
+  /** Waiting for the connection to be writable before handing it the next outbound frame. */
+  private boolean waitingForConnection;
+  /** Inside {@link #doWrite}, where Netty ignores a nested flush. */
+  private boolean writing;
+  /** The connection drained while this stream was writing (its own flush ran the resume): write on. */
+  private boolean resumedWhileWriting;
 
   private boolean open = true;
   /** Inbound stream not yet accepted: the next frame we send carries ACK. */
@@ -381,6 +387,19 @@ public final class YamuxStreamChannel extends AbstractChannel implements DuplexC
     }
   }
 
+  /** The connection is writable again and it is this stream's turn to write. */
+  void resumeWrite() {
+    waitingForConnection = false;
+    if (writing) {
+      resumedWhileWriting = true; // a flush here would be ignored; doWrite goes on instead
+      return;
+    }
+    ChannelOutboundBuffer buffer = unsafe().outboundBuffer();
+    if (open && buffer != null && !buffer.isEmpty()) {
+      ((StreamUnsafe) unsafe()).writeQueued();
+    }
+  }
+
   void onParentWritabilityChanged(boolean writable) {
     setWritabilityBit(PARENT_WRITABLE_BIT, writable);
   }
@@ -555,6 +574,18 @@ public final class YamuxStreamChannel extends AbstractChannel implements DuplexC
 
   @Override
   protected void doWrite(ChannelOutboundBuffer in) {
+    writing = true;
+    try {
+      do {
+        resumedWhileWriting = false;
+        writeFrames(in);
+      } while (resumedWhileWriting);
+    } finally {
+      writing = false;
+    }
+  }
+
+  private void writeFrames(ChannelOutboundBuffer in) {
     if (reset || localFin || session.isClosed()) {
       return; // close() fails what is left
     }
@@ -574,6 +605,14 @@ public final class YamuxStreamChannel extends AbstractChannel implements DuplexC
         continue;
       }
       if (sendWindow == 0) {
+        break;
+      }
+      if (!session.channel().isWritable()) {
+        // The connection holds all it should queue: wait for it to drain, as go's streams block.
+        if (!waitingForConnection) {
+          waitingForConnection = true;
+          session.waitForConnection(this);
+        }
         break;
       }
       int length = (int) Math.min(Math.min(readable, sendWindow), maxFrame);

@@ -12,6 +12,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.ChannelOutputShutdownException;
@@ -339,6 +340,47 @@ class YamuxStreamChannelTest {
     client.channel.unsafe().outboundBuffer().setUserDefinedWritability(5, true);
     client.channel.runPendingTasks();
     assertThat(out.isWritable()).isTrue();
+  }
+
+  @Test
+  void streamsWaitWhileTheConnectionIsUnwritableAndTakeTurnsWhenItDrains() {
+    YamuxTestPeer client = peer(true, quiet().build(), ch -> {});
+    YamuxStreamChannel a = client.open();
+    YamuxStreamChannel b = client.open();
+    client.writtenFrames().forEach(YamuxFrame::release); // the SYNs
+    // The connection fills with each data frame and drains only when the test says so.
+    List<Long> dataFrames = new ArrayList<>();
+    String session = client.channel.pipeline().context(YamuxSession.class).name();
+    client.channel.pipeline().addBefore(session, "fills", new ChannelOutboundHandlerAdapter() {
+      @Override
+      public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof YamuxFrame f && f.type() == YamuxFrame.TYPE_DATA) {
+          dataFrames.add(f.streamId());
+          ctx.channel().unsafe().outboundBuffer().setUserDefinedWritability(5, false);
+        }
+        ctx.write(msg, promise);
+      }
+    });
+    int frame = client.session.config().maxDataFrameSize();
+    client.channel.unsafe().outboundBuffer().setUserDefinedWritability(5, false);
+    a.writeAndFlush(Unpooled.buffer(3 * frame).writeZero(3 * frame));
+    b.writeAndFlush(Unpooled.buffer(3 * frame).writeZero(3 * frame));
+    client.channel.runPendingTasks();
+    assertThat(dataFrames).isEmpty();
+    for (int i = 0; i < 6; i++) {
+      client.channel.unsafe().outboundBuffer().setUserDefinedWritability(5, true);
+      client.channel.runPendingTasks();
+      assertThat(dataFrames).hasSize(i + 1);
+    }
+    assertThat(dataFrames).containsExactly(a.streamId(), b.streamId(), a.streamId(), b.streamId(),
+        a.streamId(), b.streamId());
+    client.channel.unsafe().outboundBuffer().setUserDefinedWritability(5, true);
+    client.channel.runPendingTasks();
+    assertThat(dataFrames).hasSize(6);
+    long sent = client.writtenFrames().stream()
+        .filter(f -> f.type() == YamuxFrame.TYPE_DATA)
+        .mapToLong(f -> { long n = f.length(); f.release(); return n; }).sum();
+    assertThat(sent).isEqualTo(6L * frame);
   }
 
   @Test
