@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup-node.sh >/dev/null
 if [[ "${SKIP_BUILD:-}" != "1" ]]; then
   # -DskipTests, not -Dmaven.test.skip: the benchmark uses peer-core's test-jar (the js harness driver).
-  mvn -B -q -o -pl benchmarks -am package -DskipTests
+  ./mvnw -B -q -o -pl benchmarks -am package -DskipTests
 fi
 exec java -Dio.netty.leakDetection.level=disabled \
   -cp benchmarks/target/benchmarks.jar io.peerlink.benchmarks.e2e.EndToEndBenchmark "$@"
