@@ -33,6 +33,8 @@ public final class PeerConfig {
   private final int maxPendingControlFrames;
   private final int streamWriteBufferLowWaterMark;
   private final int streamWriteBufferHighWaterMark;
+  private final int connectionWriteBufferLowWaterMark;
+  private final int connectionWriteBufferHighWaterMark;
   private final Duration idleTimeout;
   private final Duration keepAliveInterval;
   private final Duration keepAliveTimeout;
@@ -70,6 +72,8 @@ public final class PeerConfig {
     this.maxPendingControlFrames = b.maxPendingControlFrames;
     this.streamWriteBufferLowWaterMark = b.streamWriteBufferLowWaterMark;
     this.streamWriteBufferHighWaterMark = b.streamWriteBufferHighWaterMark;
+    this.connectionWriteBufferLowWaterMark = b.connectionWriteBufferLowWaterMark;
+    this.connectionWriteBufferHighWaterMark = b.connectionWriteBufferHighWaterMark;
     this.idleTimeout = b.idleTimeout;
     this.keepAliveInterval = b.keepAliveInterval;
     this.keepAliveTimeout = b.keepAliveTimeout;
@@ -120,6 +124,8 @@ public final class PeerConfig {
     b.maxPendingControlFrames = maxPendingControlFrames;
     b.streamWriteBufferLowWaterMark = streamWriteBufferLowWaterMark;
     b.streamWriteBufferHighWaterMark = streamWriteBufferHighWaterMark;
+    b.connectionWriteBufferLowWaterMark = connectionWriteBufferLowWaterMark;
+    b.connectionWriteBufferHighWaterMark = connectionWriteBufferHighWaterMark;
     b.idleTimeout = idleTimeout;
     b.keepAliveInterval = keepAliveInterval;
     b.keepAliveTimeout = keepAliveTimeout;
@@ -285,6 +291,27 @@ public final class PeerConfig {
    */
   public int streamWriteBufferHighWaterMark() {
     return streamWriteBufferHighWaterMark;
+  }
+
+  /**
+   * A TCP connection turns writable again when the bytes queued for its socket fall below this.
+   * Default 256 KiB.
+   *
+   * @return the low water mark, in bytes
+   */
+  public int connectionWriteBufferLowWaterMark() {
+    return connectionWriteBufferLowWaterMark;
+  }
+
+  /**
+   * A TCP connection turns unwritable when the bytes queued for its socket exceed this; its
+   * streams then stop handing it frames until it drains, so a remote that reads slowly holds
+   * about this much of ours per connection, not all that its windows allow. Default 1 MiB.
+   *
+   * @return the high water mark, in bytes
+   */
+  public int connectionWriteBufferHighWaterMark() {
+    return connectionWriteBufferHighWaterMark;
   }
 
   /**
@@ -566,6 +593,8 @@ public final class PeerConfig {
     private int maxPendingControlFrames = 256;
     private int streamWriteBufferLowWaterMark = 32 * 1024;
     private int streamWriteBufferHighWaterMark = 256 * 1024;
+    private int connectionWriteBufferLowWaterMark = 256 * 1024;
+    private int connectionWriteBufferHighWaterMark = 1024 * 1024;
     private Duration idleTimeout = Duration.ZERO;
     private Duration keepAliveInterval = Duration.ofSeconds(30);
     private Duration keepAliveTimeout = Duration.ofSeconds(10);
@@ -950,6 +979,19 @@ public final class PeerConfig {
     }
 
     /**
+     * See {@link PeerConfig#connectionWriteBufferHighWaterMark()} and the low mark.
+     *
+     * @param low the low water mark, in bytes
+     * @param high the high water mark, in bytes
+     * @return this builder
+     */
+    public Builder connectionWriteBufferWaterMarks(int low, int high) {
+      this.connectionWriteBufferLowWaterMark = low;
+      this.connectionWriteBufferHighWaterMark = high;
+      return this;
+    }
+
+    /**
      * Validates and builds.
      *
      * @throws IllegalArgumentException naming the first invalid setting
@@ -995,6 +1037,10 @@ public final class PeerConfig {
       if (streamWriteBufferLowWaterMark < 0
           || streamWriteBufferHighWaterMark < streamWriteBufferLowWaterMark) {
         throw new IllegalArgumentException("stream write buffer water marks must satisfy 0 <= low <= high");
+      }
+      if (connectionWriteBufferLowWaterMark < 0
+          || connectionWriteBufferHighWaterMark < connectionWriteBufferLowWaterMark) {
+        throw new IllegalArgumentException("connection write buffer water marks must satisfy 0 <= low <= high");
       }
       nonNegative("idleTimeout", idleTimeout);
       nonNegative("keepAliveInterval", keepAliveInterval);

@@ -5,6 +5,8 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.peerlink.core.ConnectionLimit;
@@ -133,6 +135,12 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
       ConnectionLimit limit, CompletableFuture<Peer> result) {
     if (direction == Direction.OUTBOUND && expected == null) {
       throw new IllegalArgumentException("an outbound connection needs the expected peer ID");
+    }
+    if (ch instanceof SocketChannel) {
+      // Its streams stop handing it frames above the high mark (a relayed connection's channel is a
+      // stream, with the stream's own marks).
+      ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(
+          core.config().connectionWriteBufferLowWaterMark(), core.config().connectionWriteBufferHighWaterMark()));
     }
     if (ch.pipeline().get(TrafficCounter.class) == null) {
       ch.pipeline().addFirst(TrafficCounter.NAME, new TrafficCounter());
