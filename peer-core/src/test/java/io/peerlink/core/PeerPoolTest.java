@@ -81,10 +81,13 @@ class PeerPoolTest extends PeerTestSupport {
       get(ba);
       Node lower = a.id().compareTo(b.id()) < 0 ? a : b;
       Node higher = lower == a ? b : a;
-      await("both inbound connections upgraded and both pools settled on one connection", () ->
-          a.listener().stats().accepted() == 1 && b.listener().stats().accepted() == 1
-              && a.listener().stats().upgrading() == 0 && b.listener().stats().upgrading() == 0
-              && lower.connector().peers().size() == 1 && higher.connector().peers().size() == 1);
+      // One condition at a time, so a failure says which one was never reached.
+      await("both inbound connections accepted", () ->
+          a.listener().stats().accepted() == 1 && b.listener().stats().accepted() == 1);
+      await("both inbound connections upgraded", () ->
+          a.listener().stats().upgrading() == 0 && b.listener().stats().upgrading() == 0);
+      await("both pools settled on one connection", () ->
+          lower.connector().peers().size() == 1 && higher.connector().peers().size() == 1);
       Peer kept = lower.pool().peer(higher.id()).orElseThrow();
       assertThat(kept.direction()).isEqualTo(Direction.OUTBOUND);
       Peer keptRemote = higher.pool().peer(lower.id()).orElseThrow();

@@ -277,6 +277,7 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
         ctx.close();
         return;
       }
+      conn.announceOpened();
       result.complete(conn);
       conn.startIdentify();
     });

@@ -182,6 +182,7 @@ final class QuicUpgrade extends ChannelInboundHandlerAdapter {
       ctx.close();
       return;
     }
+    c.announceOpened();
     result.complete(c);
     c.startIdentify();
     keepAlive(quic, c);
