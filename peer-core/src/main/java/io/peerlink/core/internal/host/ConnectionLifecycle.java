@@ -25,7 +25,6 @@ public final class ConnectionLifecycle {
   private final ConnectionInfo info;
   private final long startedNanos = System.nanoTime();
   private volatile long handshakeStartedNanos;
-  private volatile long connectedNanos;
 
   private ConnectionLifecycle(EventDispatcher.Scope events, ConnectionInfo info) {
     this.events = events;
@@ -61,22 +60,14 @@ public final class ConnectionLifecycle {
   }
 
   /** The upgrade finished. False if the attempt already ended (cancelled or dropped meanwhile). */
-  boolean connected() {
+  boolean connected(Peer peer) {
     if (!tryMove(PeerState.CONNECTED)) {
       return false;
     }
-    connectedNanos = System.nanoTime();
-    return true;
-  }
-
-  /**
-   * The connection is registered with its host: report it. Not before, so a listener that hears
-   * of it finds it among the host's connections.
-   */
-  void opened(Peer peer) {
-    Duration took = Duration.ofNanos(connectedNanos - handshakeStartedNanos);
+    Duration took = Duration.ofNanos(System.nanoTime() - handshakeStartedNanos);
     events.emit(l -> l.secureEnd(info, peer.peerId(), peer.securityProtocol(), took));
     events.emit(l -> l.connectionOpened(peer));
+    return true;
   }
 
   /** Connecting or the handshake failed; the channel is being closed. */

@@ -277,7 +277,6 @@ public final class ConnectionUpgrader extends ChannelInboundHandlerAdapter {
         ctx.close();
         return;
       }
-      conn.announceOpened();
       result.complete(conn);
       conn.startIdentify();
     });

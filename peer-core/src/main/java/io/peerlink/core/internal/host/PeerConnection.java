@@ -104,18 +104,13 @@ public final class PeerConnection implements Peer {
     }
   }
 
-  /** The connection became ready: move it to connected and start the idle timer. Event loop. */
+  /** The connection became ready: report it and start the idle timer. Event loop. */
   boolean ready() {
-    if (!lifecycle.connected()) {
+    if (!lifecycle.connected(this)) {
       return false;
     }
     idle.start();
     return true;
-  }
-
-  /** The host registered the connection: report it opened. Event loop. */
-  void announceOpened() {
-    lifecycle.opened(this);
   }
 
   private static Multiaddr toMultiaddr(SocketAddress a) {

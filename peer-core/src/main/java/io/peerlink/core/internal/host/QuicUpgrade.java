@@ -182,7 +182,6 @@ final class QuicUpgrade extends ChannelInboundHandlerAdapter {
       ctx.close();
       return;
     }
-    c.announceOpened();
     result.complete(c);
     c.startIdentify();
     keepAlive(quic, c);
