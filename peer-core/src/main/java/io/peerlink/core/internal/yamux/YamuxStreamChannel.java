@@ -329,10 +329,7 @@ public final class YamuxStreamChannel extends AbstractChannel implements DuplexC
     }
     sendWindow += delta;
     setWritabilityBit(WINDOW_OPEN_BIT, true);
-    ChannelOutboundBuffer buffer = unsafe().outboundBuffer();
-    if (buffer != null && !buffer.isEmpty()) {
-      ((StreamUnsafe) unsafe()).writeQueued();
-    }
+    writeQueued();
   }
 
   void onAck() {
@@ -379,10 +376,7 @@ public final class YamuxStreamChannel extends AbstractChannel implements DuplexC
     if (!open) {
       return;
     }
-    ChannelOutboundBuffer buffer = unsafe().outboundBuffer();
-    if (buffer != null && !buffer.isEmpty()) {
-      ((StreamUnsafe) unsafe()).writeQueued();
-    } else {
+    if (!writeQueued()) {
       setWritabilityBit(MEMORY_BIT, true);
     }
   }
@@ -394,10 +388,19 @@ public final class YamuxStreamChannel extends AbstractChannel implements DuplexC
       resumedWhileWriting = true; // a flush here would be ignored; doWrite goes on instead
       return;
     }
-    ChannelOutboundBuffer buffer = unsafe().outboundBuffer();
-    if (open && buffer != null && !buffer.isEmpty()) {
-      ((StreamUnsafe) unsafe()).writeQueued();
+    if (open) {
+      writeQueued();
     }
+  }
+
+  /** Hands the connection what this stream has queued; false if nothing is queued. */
+  private boolean writeQueued() {
+    ChannelOutboundBuffer buffer = unsafe().outboundBuffer();
+    if (buffer == null || buffer.isEmpty()) {
+      return false;
+    }
+    ((StreamUnsafe) unsafe()).writeQueued();
+    return true;
   }
 
   void onParentWritabilityChanged(boolean writable) {

@@ -89,7 +89,7 @@ public final class ObservedAddresses {
    * @param addr where it sees us
    */
   public void record(PeerId observer, Multiaddr addr) {
-    if (PunchSockets.isQuic(addr)) {
+    if (addr.isQuic()) {
       recordQuic(addr);
       return;
     }

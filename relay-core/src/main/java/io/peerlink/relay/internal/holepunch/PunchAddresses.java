@@ -70,7 +70,7 @@ final class PunchAddresses {
   /** The port of our first direct listen address of QUIC ({@code quic}) or TCP, if any. */
   private Optional<Integer> port(boolean quic) {
     for (Multiaddr a : core.listenAddresses()) {
-      if (!a.isRelayed() && PunchSockets.isQuic(a) == quic) {
+      if (!a.isRelayed() && a.isQuic() == quic) {
         InetSocketAddress s = PunchSockets.either(a).orElse(null);
         if (s != null && s.getPort() != 0) {
           return Optional.of(s.getPort());
@@ -138,12 +138,12 @@ final class PunchAddresses {
 
   /** Whether punches use {@code a}'s transport. */
   private boolean offered(Multiaddr a) {
-    return PunchSockets.isQuic(a) ? config.overQuic() : config.overTcp();
+    return a.isQuic() ? config.overQuic() : config.overTcp();
   }
 
   /** Whether {@code a}, a TCP or QUIC address, is public (the filter reads TCP addresses). */
   private boolean isPublic(Multiaddr a) {
-    if (!PunchSockets.isQuic(a)) {
+    if (!a.isQuic()) {
       return observed.filter().test(a);
     }
     return PunchSockets.quic(a).map(s -> observed.filter().test(Multiaddr.fromSocketAddress(s))).orElse(false);

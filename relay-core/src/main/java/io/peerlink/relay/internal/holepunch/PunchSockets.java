@@ -15,11 +15,6 @@ import java.util.Optional;
 final class PunchSockets {
   private PunchSockets() {}
 
-  /** Whether {@code addr} is a QUIC v1 address. */
-  static boolean isQuic(Multiaddr addr) {
-    return addr.isQuic();
-  }
-
   /** The resolved TCP socket address of {@code addr}, or empty if it is not an IP TCP address. */
   static Optional<InetSocketAddress> tcp(Multiaddr addr) {
     return addr.toSocketAddress().filter(s -> !s.isUnresolved());
